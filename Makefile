@@ -1,0 +1,48 @@
+# Every target installs what it needs first, so a fresh clone needs only `make run` / `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run demo test test-unit test-contract test-integration lint fmt bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/shopmcp serve
+
+demo: $(STAMP)
+	$(VENV)/bin/shopmcp demo
+
+test: $(STAMP)
+	$(PY) -m pytest tests/unit tests/contract tests/integration
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests/unit
+
+test-contract: $(STAMP)
+	$(PY) -m pytest tests/contract
+
+test-integration: $(STAMP)
+	$(PY) -m pytest tests/integration
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy --strict src
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format src tests
+	$(VENV)/bin/ruff check --fix src tests
+
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .shopmcp .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,19 @@
+"""In-memory fakes of every port: the reference semantics the real adapters are held to."""
+
+from shopmcp_adapters.memory.billing import InMemoryMeter
+from shopmcp_adapters.memory.cache import InMemoryCache
+from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
+from shopmcp_adapters.memory.tenants import InMemoryTenantStore
+from shopmcp_adapters.memory.upstream import RecordingUpstream
+from shopmcp_adapters.memory.vault import FakeVault
+
+__all__ = [
+    "FakeClock",
+    "FakeVault",
+    "InMemoryCache",
+    "InMemoryMeter",
+    "InMemoryRateLimiter",
+    "InMemoryTenantStore",
+    "RecordingUpstream",
+]

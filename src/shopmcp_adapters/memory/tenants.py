@@ -1,0 +1,264 @@
+"""The in-memory tenant store: TenantRepository, KeyDirectory and MeterOutbox.
+
+Semantics the PostgreSQL adapter is held to: a unit of work sees and writes only its own
+workspace; writing a row of another workspace raises ``CrossTenantWrite``; a unit of work
+that raises leaves nothing behind; unique key prefixes; deleting a connection deletes its
+credential.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import attrs
+
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
+from shopmcp_domain.ids import (
+    ConnectionId,
+    CredentialId,
+    KeyId,
+    PlaybookId,
+    UsageEventId,
+    WorkspaceId,
+)
+from shopmcp_domain.keys import McpKey
+from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
+from shopmcp_domain.workspaces import Workspace
+
+
+@attrs.define
+class _OutboxRow:
+    record: MeterRecord
+    sent: bool = False
+    claimed: bool = False
+    attempts: int = 0
+    last_error: str | None = None
+
+
+@attrs.define
+class _Partition:
+    workspace: Workspace | None = None
+    connections: dict[ConnectionId, Connection] = attrs.Factory(dict)
+    credentials: dict[CredentialId, SealedCredential] = attrs.Factory(dict)
+    keys: dict[KeyId, McpKey] = attrs.Factory(dict)
+    usage: list[UsageEvent] = attrs.Factory(list)
+    outbox: dict[UsageEventId, _OutboxRow] = attrs.Factory(dict)
+    playbooks: dict[PlaybookId, Playbook] = attrs.Factory(dict)
+
+
+class _Base:
+    def __init__(self, uow: _UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _p(self) -> _Partition:
+        return self._uow.partition
+
+    def _own(self, workspace_id: WorkspaceId) -> None:
+        if workspace_id != self._uow.workspace_id:
+            raise CrossTenantWrite()
+
+
+class _Workspaces(_Base):
+    async def get(self) -> Workspace | None:
+        return self._p.workspace
+
+    async def add(self, workspace: Workspace) -> None:
+        self._own(workspace.id)
+        if self._p.workspace is not None:
+            raise Conflict("workspace exists")
+        self._p.workspace = workspace
+
+    async def update(self, workspace: Workspace) -> None:
+        self._own(workspace.id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
+        self._p.workspace = workspace
+
+
+class _Connections(_Base):
+    async def list(self) -> Sequence[Connection]:
+        return sorted(self._p.connections.values(), key=lambda c: (c.created_at, str(c.id)))
+
+    async def get(self, connection_id: ConnectionId) -> Connection | None:
+        return self._p.connections.get(connection_id)
+
+    async def add(self, connection: Connection, credential: SealedCredential) -> None:
+        self._own(connection.workspace_id)
+        self._own(credential.workspace_id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
+        if credential.id != connection.credential_id:
+            raise ValueError("connection and credential ids differ")
+        if any(
+            c.platform is connection.platform and c.store_ref == connection.store_ref
+            for c in self._p.connections.values()
+        ):
+            raise Conflict(f"{connection.platform.value} store already connected")
+        self._p.credentials[credential.id] = credential
+        self._p.connections[connection.id] = connection
+
+    async def update(self, connection: Connection) -> None:
+        self._own(connection.workspace_id)
+        if connection.id not in self._p.connections:
+            raise NotFound("connection")
+        self._p.connections[connection.id] = connection
+
+    async def delete(self, connection_id: ConnectionId) -> bool:
+        connection = self._p.connections.pop(connection_id, None)
+        if connection is None:
+            return False
+        self._p.credentials.pop(connection.credential_id, None)
+        return True
+
+
+class _Credentials(_Base):
+    async def get(
+        self, credential_id: CredentialId, *, for_update: bool = False
+    ) -> SealedCredential | None:
+        return self._p.credentials.get(credential_id)
+
+    async def replace(self, sealed: SealedCredential) -> None:
+        self._own(sealed.workspace_id)
+        if sealed.id not in self._p.credentials:
+            raise NotFound("credential")
+        self._p.credentials[sealed.id] = sealed
+
+
+class _Keys(_Base):
+    def __init__(self, uow: _UnitOfWork, store: InMemoryTenantStore) -> None:
+        super().__init__(uow)
+        self._store = store
+
+    async def add(self, key: McpKey) -> None:
+        self._own(key.workspace_id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
+        if self._store._prefix_taken(key.prefix):
+            raise Conflict("key prefix taken")
+        self._p.keys[key.id] = key
+
+    async def list(self) -> Sequence[McpKey]:
+        return sorted(self._p.keys.values(), key=lambda k: (k.created_at, str(k.id)))
+
+    async def revoke(self, key_id: KeyId, at: dt.datetime) -> bool:
+        key = self._p.keys.get(key_id)
+        if key is None or key.is_revoked:
+            return False
+        self._p.keys[key_id] = key.revoke(at)
+        return True
+
+
+class _Usage(_Base):
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        self._own(event.workspace_id)
+        self._own(meter.workspace_id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
+        self._p.usage.append(event)
+        self._p.outbox[meter.usage_event_id] = _OutboxRow(record=meter)
+
+    async def recent(self, limit: int = 50) -> Sequence[UsageEvent]:
+        return sorted(self._p.usage, key=lambda e: e.created_at, reverse=True)[:limit]
+
+
+class _Playbooks(_Base):
+    async def list(self) -> Sequence[Playbook]:
+        return sorted(self._p.playbooks.values(), key=lambda p: p.name)
+
+    async def get_by_name(self, name: str) -> Playbook | None:
+        return next((p for p in self._p.playbooks.values() if p.name == name), None)
+
+    async def add(self, playbook: Playbook) -> None:
+        self._own(playbook.workspace_id)
+        if await self.get_by_name(playbook.name) is not None:
+            raise Conflict(f"playbook {playbook.name!r} exists")
+        self._p.playbooks[playbook.id] = playbook
+
+    async def delete(self, playbook_id: PlaybookId) -> bool:
+        return self._p.playbooks.pop(playbook_id, None) is not None
+
+
+class _UnitOfWork:
+    def __init__(self, store: InMemoryTenantStore, workspace_id: WorkspaceId) -> None:
+        self.workspace_id = workspace_id
+        # Work on a copy; the store swaps it in only on a clean exit (rollback = discard).
+        self.partition = copy.deepcopy(store._partitions.get(workspace_id, _Partition()))
+        self.workspaces = _Workspaces(self)
+        self.connections = _Connections(self)
+        self.credentials = _Credentials(self)
+        self.keys = _Keys(self, store)
+        self.usage = _Usage(self)
+        self.playbooks = _Playbooks(self)
+
+
+class InMemoryTenantStore:
+    def __init__(self) -> None:
+        self._partitions: dict[WorkspaceId, _Partition] = {}
+        self._locks: dict[WorkspaceId, asyncio.Lock] = {}
+        self.units_opened = 0
+
+    @asynccontextmanager
+    async def unit_of_work(self, workspace_id: WorkspaceId) -> AsyncIterator[_UnitOfWork]:
+        # Units of work on one workspace are serialised: the fake's stand-in for row locks.
+        lock = self._locks.setdefault(workspace_id, asyncio.Lock())
+        async with lock:
+            self.units_opened += 1
+            uow = _UnitOfWork(self, workspace_id)
+            yield uow
+            self._partitions[workspace_id] = uow.partition
+
+    def _prefix_taken(self, prefix: str) -> bool:
+        return any(k.prefix == prefix for p in self._partitions.values() for k in p.keys.values())
+
+    # ---- KeyDirectory (cross-tenant)
+    async def find_by_prefix(self, prefix: str) -> McpKey | None:
+        for partition in self._partitions.values():
+            for key in partition.keys.values():
+                if key.prefix == prefix:
+                    return key
+        return None
+
+    # ---- MeterOutbox (cross-tenant)
+    def _outbox_rows(self) -> list[tuple[Workspace | None, _OutboxRow]]:
+        return [(p.workspace, row) for p in self._partitions.values() for row in p.outbox.values()]
+
+    async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
+        rows = sorted(
+            ((ws, row) for ws, row in self._outbox_rows() if not row.sent and not row.claimed),
+            key=lambda item: item[1].record.created_at,
+        )[:limit]
+        out = []
+        for ws, row in rows:
+            row.claimed = True
+            out.append(
+                PendingMeterRecord(
+                    record=row.record,
+                    billing_customer_id=ws.billing_customer_id if ws else None,
+                    attempts=row.attempts,
+                )
+            )
+        return out
+
+    async def mark_sent(self, usage_event_ids: Sequence[UsageEventId]) -> None:
+        wanted = set(usage_event_ids)
+        for _, row in self._outbox_rows():
+            if row.record.usage_event_id in wanted:
+                row.sent, row.claimed = True, False
+
+    async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None:
+        for _, row in self._outbox_rows():
+            if row.record.usage_event_id == usage_event_id:
+                row.claimed = False
+                row.attempts += 1
+                row.last_error = error_class
+
+    def unsent_count(self) -> int:
+        return sum(1 for _, row in self._outbox_rows() if not row.sent)

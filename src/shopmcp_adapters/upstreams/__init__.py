@@ -1,0 +1,1 @@
+"""Upstream platform clients. ``http`` holds the one HTTP policy they all share."""

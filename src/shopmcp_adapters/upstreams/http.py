@@ -1,0 +1,260 @@
+"""The ONE place for upstream HTTP policy: TLS, timeouts, retries, error mapping, rate-limit
+signals and SSRF protection. Platform clients only build requests and parse responses.
+
+Rules enforced here:
+- HTTPS only; TLS verification is always on. A private CA (the sandbox, tests) is trusted by
+  adding it to the verification context, never by turning verification off.
+- No retry on any 4xx (429 included): it is surfaced with its retry-after.
+- Bounded retries with jittered exponential backoff, only for idempotent requests, only on
+  connection errors, timeouts and 5xx.
+- Redirects are not followed (a redirect could point at an internal address).
+- Merchant-supplied hosts are resolved and refused when they point at private, loopback,
+  link-local or otherwise non-public addresses, unless explicitly allow-listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import random
+import socket
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import attrs
+import certifi
+import httpx
+
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamResponseInvalid,
+    UpstreamUnavailable,
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+MessageParser = Callable[[httpx.Response], str]
+RetryAfterParser = Callable[[httpx.Response], float | None]
+
+
+@attrs.frozen
+class HttpPolicy:
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_read_retries: int = 2
+    backoff_base: float = 0.25
+    backoff_max: float = 4.0
+    max_response_bytes: int = 8 * 1024 * 1024
+
+    def backoff(self, attempt: int) -> float:
+        # Full jitter: spreads retries of many requests that failed together.
+        ceiling = min(self.backoff_max, self.backoff_base * (2**attempt))
+        return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
+    """A verifying context: the public roots, plus an extra CA bundle when configured."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def build_async_client(
+    policy: HttpPolicy = HttpPolicy(),
+    ca_bundle: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """One client per upstream host family, reused across requests (connection pooling)."""
+    timeout = httpx.Timeout(
+        connect=policy.connect_timeout,
+        read=policy.read_timeout,
+        write=policy.read_timeout,
+        pool=policy.connect_timeout,
+    )
+    return httpx.AsyncClient(
+        verify=tls_context(ca_bundle),
+        timeout=timeout,
+        follow_redirects=False,
+        transport=transport,
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        headers={"User-Agent": "ShopMCP/0.1 (+https://github.com/shopmcp)"},
+    )
+
+
+# --------------------------------------------------------------------------- SSRF
+
+
+class UnsafeUpstreamAddress(ValueError):
+    pass
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def require_https_url(url: str) -> httpx.URL:
+    parsed = httpx.URL(url)
+    if parsed.scheme != "https":
+        raise UnsafeUpstreamAddress("store URLs must use https")
+    if not parsed.host or parsed.userinfo:
+        raise UnsafeUpstreamAddress("store URLs need a host and no credentials")
+    return parsed
+
+
+@attrs.define
+class HostGuard:
+    """Refuses hosts that resolve to non-public addresses. ``allowed_hosts`` is the explicit
+    allow-list used by the sandbox and tests (there is no global off switch)."""
+
+    allowed_hosts: frozenset[str] = frozenset()
+    cache_seconds: float = 60.0
+    _checked: dict[str, float] = attrs.field(factory=dict)
+
+    async def check(self, host: str) -> None:
+        host = host.lower().rstrip(".")
+        if host in self.allowed_hosts:
+            return
+        now = time.monotonic()
+        if self._checked.get(host, 0.0) > now:
+            return
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            if not _is_public(host):
+                raise UnsafeUpstreamAddress(f"{host} is not a public address")
+            self._checked[host] = now + self.cache_seconds
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+        except OSError as error:
+            raise UnsafeUpstreamAddress(f"{host} does not resolve") from error
+        addresses = {str(info[4][0]) for info in infos}
+        bad = [a for a in addresses if not _is_public(a)]
+        if not addresses or bad:
+            raise UnsafeUpstreamAddress(f"{host} resolves to a non-public address")
+        self._checked[host] = now + self.cache_seconds
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def default_message(response: httpx.Response) -> str:
+    """Best-effort upstream error text: common JSON shapes, else the reason phrase."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase or f"HTTP {response.status_code}"
+    return _message_from(body) or response.reason_phrase or f"HTTP {response.status_code}"
+
+
+def _message_from(body: Any) -> str | None:
+    if isinstance(body, str):
+        return body
+    if isinstance(body, list) and body:
+        return _message_from(body[0])
+    if isinstance(body, Mapping):
+        for key in ("message", "title", "error_description", "error", "detail", "errors"):
+            value = body.get(key)
+            if value:
+                text = _message_from(value)
+                if text:
+                    return text
+    return None
+
+
+def retry_after_header(response: httpx.Response) -> float | None:
+    """``Retry-After`` as seconds (delta-seconds or HTTP-date)."""
+    raw = response.headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        if parsed is None:
+            return None
+        return max(parsed.timestamp() - time.time(), 0.0)
+
+
+# --------------------------------------------------------------------------- the request
+
+
+@attrs.define
+class UpstreamHttp:
+    """Sends one upstream request under the policy. Construct one per platform."""
+
+    platform: str
+    client: httpx.AsyncClient
+    policy: HttpPolicy = HttpPolicy()
+    guard: HostGuard | None = None
+    message: MessageParser = default_message
+    retry_after: RetryAfterParser = retry_after_header
+    sleep: Sleep = asyncio.sleep
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        params: httpx.QueryParams | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        auth: httpx.Auth | None = None,
+    ) -> httpx.Response:
+        target = require_https_url(url)
+        if self.guard is not None:
+            try:
+                await self.guard.check(target.host)
+            except UnsafeUpstreamAddress as error:
+                raise UpstreamUnavailable(self.platform, str(error)) from None
+        retries = self.policy.max_read_retries if idempotent else 0
+        attempt = 0
+        while True:
+            try:
+                response = await self.client.request(
+                    method, target, params=params, json=json, headers=headers, auth=auth
+                )
+            except httpx.TimeoutException:
+                detail = "timed out"
+            except httpx.TransportError as error:
+                detail = f"connection failed ({type(error).__name__})"
+            else:
+                if response.status_code < 400:
+                    if 300 <= response.status_code < 400:
+                        raise UpstreamUnavailable(self.platform, "unexpected redirect")
+                    if len(response.content) > self.policy.max_response_bytes:
+                        raise UpstreamResponseInvalid(self.platform, "response too large")
+                    return response
+                if response.status_code < 500:
+                    raise self.client_error(response)
+                detail = f"HTTP {response.status_code}"
+            if attempt >= retries:
+                raise UpstreamUnavailable(self.platform, detail)
+            await self.sleep(self.policy.backoff(attempt))
+            attempt += 1
+
+    def client_error(self, response: httpx.Response) -> UpstreamError:
+        """4xx -> a tool error carrying the upstream status and message. Never retried."""
+        message = self.message(response)
+        if response.status_code == 429:
+            return UpstreamRateLimited(self.platform, message, self.retry_after(response))
+        return UpstreamError(self.platform, response.status_code, message)
+
+    @staticmethod
+    def json_body(platform: str, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise UpstreamResponseInvalid(platform, "response is not JSON") from None

@@ -1,0 +1,45 @@
+"""A workspace's link to one store on one platform, and the credential that opens it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from shopmcp_domain.ids import ConnectionId, CredentialId, WorkspaceId
+from shopmcp_domain.platforms import Platform
+
+
+class ConnectionStatus(enum.StrEnum):
+    ACTIVE = "active"
+    NEEDS_REAUTH = "needs_reauth"
+    DISABLED = "disabled"
+
+
+def _store_ref(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not value or len(value) > 255 or any(ch.isspace() for ch in value):
+        raise ValueError("store reference must be 1-255 characters without whitespace")
+
+
+@attrs.frozen
+class Connection:
+    """``store_ref`` names the store as its platform does: a myshopify domain, a BigCommerce
+    store hash, a Magento base URL."""
+
+    id: ConnectionId
+    workspace_id: WorkspaceId
+    platform: Platform
+    store_ref: str = attrs.field(validator=_store_ref)
+    credential_id: CredentialId
+    created_at: dt.datetime
+    scopes: frozenset[str] = frozenset()
+    status: ConnectionStatus = ConnectionStatus.ACTIVE
+    display_name: str = ""
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status is ConnectionStatus.ACTIVE
+
+    def with_status(self, status: ConnectionStatus) -> Connection:
+        return attrs.evolve(self, status=status)

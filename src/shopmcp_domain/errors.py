@@ -1,0 +1,219 @@
+"""One exception class per refusal. Each carries a stable ``code``, the usage status it is
+audited under, and a message that is safe to show to a merchant's chat client (it never
+contains secrets, argument values, response bodies or personal data).
+
+The entrypoints map these once to MCP tool errors and once to RFC 9457 problem details.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+
+class UsageStatus(enum.StrEnum):
+    """How a tools/call ended, as recorded in the audit trail."""
+
+    OK = "ok"
+    UNAUTHENTICATED = "unauthenticated"
+    WORKSPACE_INACTIVE = "workspace_inactive"
+    RATE_LIMITED = "rate_limited"
+    UNKNOWN_TOOL = "unknown_tool"
+    NOT_ALLOWED = "not_allowed"
+    INVALID_ARGUMENTS = "invalid_arguments"
+    WRITE_FIELD_REJECTED = "write_field_rejected"
+    CONNECTION_UNAVAILABLE = "connection_unavailable"
+    CREDENTIAL_UNAVAILABLE = "credential_unavailable"
+    UPSTREAM_ERROR = "upstream_error"
+    UPSTREAM_RATE_LIMITED = "upstream_rate_limited"
+    UPSTREAM_UNAVAILABLE = "upstream_unavailable"
+    INTERNAL_ERROR = "internal_error"
+
+
+class ShopMcpError(Exception):
+    code: str = "internal_error"
+    usage_status: UsageStatus = UsageStatus.INTERNAL_ERROR
+    http_status: int = 500
+
+    def __init__(self, message: str = "internal error") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AuthenticationFailed(ShopMcpError):
+    """Unknown, revoked or malformed token: one message for all, so nothing is learnt."""
+
+    code = "unauthenticated"
+    usage_status = UsageStatus.UNAUTHENTICATED
+    http_status = 401
+
+    def __init__(self) -> None:
+        super().__init__("invalid or revoked MCP key")
+
+
+class WorkspaceInactive(ShopMcpError):
+    code = "workspace_inactive"
+    usage_status = UsageStatus.WORKSPACE_INACTIVE
+    http_status = 403
+
+    def __init__(self) -> None:
+        super().__init__("this workspace is pending deletion and serves no tools")
+
+
+class RateLimited(ShopMcpError):
+    code = "rate_limited"
+    usage_status = UsageStatus.RATE_LIMITED
+    http_status = 429
+
+    def __init__(self, limit: int, window_seconds: float, retry_after: float) -> None:
+        self.limit = limit
+        self.window_seconds = window_seconds
+        self.retry_after = max(retry_after, 0.0)
+        super().__init__(
+            f"rate limit of {limit} requests per {window_seconds:g}s reached; "
+            f"retry after {self.retry_after:.1f}s"
+        )
+
+
+class UnknownTool(ShopMcpError):
+    code = "unknown_tool"
+    usage_status = UsageStatus.UNKNOWN_TOOL
+    http_status = 404
+
+    def __init__(self, name: str) -> None:
+        self.tool = name[:100]
+        super().__init__(f"unknown tool {self.tool!r}")
+
+
+class ToolNotAllowed(ShopMcpError):
+    code = "tool_not_allowed"
+    usage_status = UsageStatus.NOT_ALLOWED
+    http_status = 403
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.tool = name
+        self.reason = reason
+        super().__init__(f"tool {name!r} is not available to this key: {reason}")
+
+
+class InvalidArguments(ShopMcpError):
+    code = "invalid_arguments"
+    usage_status = UsageStatus.INVALID_ARGUMENTS
+    http_status = 422
+
+    def __init__(self, tool: str, problems: Sequence[str]) -> None:
+        self.tool = tool
+        self.problems = tuple(problems)
+        super().__init__(f"invalid arguments for {tool!r}: " + "; ".join(self.problems))
+
+
+class WriteFieldRejected(ShopMcpError):
+    """A write named a field outside its whitelist or on the global forbidden list."""
+
+    code = "write_field_rejected"
+    usage_status = UsageStatus.WRITE_FIELD_REJECTED
+    http_status = 422
+
+    def __init__(self, tool: str, forbidden: Sequence[str], not_allowed: Sequence[str]) -> None:
+        self.tool = tool
+        self.forbidden = tuple(sorted(forbidden))
+        self.not_allowed = tuple(sorted(not_allowed))
+        parts = []
+        if self.forbidden:
+            parts.append("forbidden fields: " + ", ".join(self.forbidden))
+        if self.not_allowed:
+            parts.append("fields not writable by this tool: " + ", ".join(self.not_allowed))
+        super().__init__(f"{tool!r} refused the write ({'; '.join(parts)}); nothing was sent")
+
+
+class ConnectionUnavailable(ShopMcpError):
+    code = "connection_unavailable"
+    usage_status = UsageStatus.CONNECTION_UNAVAILABLE
+    http_status = 409
+
+    def __init__(self, platform: str, reason: str = "not connected") -> None:
+        self.platform = platform
+        super().__init__(f"{platform} connection unavailable: {reason}")
+
+
+class CredentialUnavailable(ShopMcpError):
+    """A sealed credential could not be opened. Every cause gives this same message."""
+
+    code = "credential_unavailable"
+    usage_status = UsageStatus.CREDENTIAL_UNAVAILABLE
+    http_status = 500
+
+    def __init__(self) -> None:
+        super().__init__("the stored credential could not be opened")
+
+
+class UpstreamError(ShopMcpError):
+    """The upstream answered 4xx. Surfaced as-is and never retried."""
+
+    code = "upstream_error"
+    usage_status = UsageStatus.UPSTREAM_ERROR
+    http_status = 502
+
+    def __init__(self, platform: str, status: int, upstream_message: str) -> None:
+        self.platform = platform
+        self.status = status
+        self.upstream_message = upstream_message[:500]
+        super().__init__(f"{platform} answered {status}: {self.upstream_message}")
+
+
+class UpstreamRateLimited(UpstreamError):
+    code = "upstream_rate_limited"
+    usage_status = UsageStatus.UPSTREAM_RATE_LIMITED
+
+    def __init__(
+        self,
+        platform: str,
+        upstream_message: str,
+        retry_after: float | None,
+        status: int = 429,
+    ) -> None:
+        self.retry_after = retry_after
+        if retry_after is not None:
+            upstream_message = f"{upstream_message} (retry after {retry_after:.1f}s)"
+        super().__init__(platform, status, upstream_message)
+
+
+class UpstreamUnavailable(ShopMcpError):
+    """Connection failure, timeout or 5xx after the bounded retries allowed for reads."""
+
+    code = "upstream_unavailable"
+    usage_status = UsageStatus.UPSTREAM_UNAVAILABLE
+    http_status = 503
+
+    def __init__(self, platform: str, detail: str) -> None:
+        self.platform = platform
+        super().__init__(f"{platform} is unavailable: {detail[:300]}")
+
+
+class UpstreamResponseInvalid(UpstreamUnavailable):
+    """The upstream answered 2xx with a body we cannot parse into the tool's output model."""
+
+    code = "upstream_response_invalid"
+
+
+class CrossTenantWrite(ShopMcpError):
+    """A unit of work bound to one workspace tried to write another workspace's row. The
+    tenant store refuses it (Row-Level Security's WITH CHECK in PostgreSQL)."""
+
+    code = "cross_tenant_write"
+
+    def __init__(self) -> None:
+        super().__init__("row belongs to another workspace")
+
+
+class NotFound(ShopMcpError):
+    code = "not_found"
+    http_status = 404
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} not found")
+
+
+class Conflict(ShopMcpError):
+    code = "conflict"
+    http_status = 409

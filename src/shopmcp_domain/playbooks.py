@@ -1,0 +1,63 @@
+"""Playbooks: a workspace's saved prompts, served as MCP prompts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+
+import attrs
+
+from shopmcp_domain.ids import PlaybookId, WorkspaceId
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@attrs.frozen
+class PlaybookArgument:
+    name: str
+    description: str = ""
+    required: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"playbook argument {self.name!r} must be an identifier")
+
+
+class PlaybookRenderError(ValueError):
+    pass
+
+
+@attrs.frozen
+class Playbook:
+    id: PlaybookId
+    workspace_id: WorkspaceId
+    name: str
+    description: str
+    template: str
+    created_at: dt.datetime
+    arguments: tuple[PlaybookArgument, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if not _NAME_RE.fullmatch(self.name):
+            raise ValueError("playbook names are lowercase, 1-64 of [a-z0-9_-]")
+        declared = {a.name for a in self.arguments}
+        used = {f for _, f, _, _ in string.Formatter().parse(self.template) if f}
+        if not used <= declared:
+            raise ValueError(f"template uses undeclared arguments {sorted(used - declared)}")
+
+    def render(self, values: dict[str, str]) -> str:
+        """Fill the template. Only plain ``{name}`` substitution: no attribute or index access,
+        so a template cannot reach into Python objects."""
+        missing = [a.name for a in self.arguments if a.required and a.name not in values]
+        if missing:
+            raise PlaybookRenderError(f"missing arguments: {', '.join(missing)}")
+        unknown = set(values) - {a.name for a in self.arguments}
+        if unknown:
+            raise PlaybookRenderError(f"unknown arguments: {', '.join(sorted(unknown))}")
+        out = []
+        for literal, field, _spec, _conv in string.Formatter().parse(self.template):
+            out.append(literal)
+            if field:
+                out.append(values.get(field, ""))
+        return "".join(out)

@@ -1,0 +1,253 @@
+"""Ports: what the domain needs from the outside world, as structural protocols.
+
+Every port has an in-memory fake in ``shopmcp_adapters.memory`` with the reference semantics;
+the real adapters are held to the same behaviour by shared port test suites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+import attrs
+from pydantic import BaseModel
+
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
+from shopmcp_domain.ids import (
+    ConnectionId,
+    CredentialId,
+    KeyId,
+    PlaybookId,
+    UsageEventId,
+    WorkspaceId,
+)
+from shopmcp_domain.keys import McpKey
+from shopmcp_domain.plans import RateLimit
+from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
+from shopmcp_domain.workspaces import Workspace
+
+# --------------------------------------------------------------------------- time
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """Timezone-aware UTC wall time."""
+        ...
+
+    def monotonic(self) -> float:
+        """Seconds from an arbitrary origin; only differences mean anything."""
+        ...
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+class CredentialVault(Protocol):
+    """Envelope encryption. ``open`` raises ``CredentialUnavailable`` for every failure (wrong
+    context, tampering, unknown key), with one generic message."""
+
+    async def seal(
+        self, context: EncryptionContext, payload: CredentialPayload
+    ) -> SealedCredential: ...
+
+    async def open(self, context: EncryptionContext, sealed: SealedCredential) -> CredentialPayload:
+        """``context`` is the *requesting* workspace's, never read from the row itself."""
+        ...
+
+    async def rewrap(self, sealed: SealedCredential, to_key_id: str) -> SealedCredential:
+        """Re-wrap the data key under another master key; the ciphertext is untouched."""
+        ...
+
+
+# --------------------------------------------------------------------------- tenant store
+
+
+class WorkspaceRepository(Protocol):
+    async def get(self) -> Workspace | None:
+        """The workspace this unit of work is bound to."""
+        ...
+
+    async def add(self, workspace: Workspace) -> None: ...
+
+    async def update(self, workspace: Workspace) -> None: ...
+
+
+class ConnectionRepository(Protocol):
+    async def list(self) -> Sequence[Connection]: ...
+
+    async def get(self, connection_id: ConnectionId) -> Connection | None: ...
+
+    async def add(self, connection: Connection, credential: SealedCredential) -> None:
+        """Store a connection with its sealed credential, atomically."""
+        ...
+
+    async def update(self, connection: Connection) -> None: ...
+
+    async def delete(self, connection_id: ConnectionId) -> bool:
+        """Delete the connection and its sealed credential in the same transaction
+        (crypto-shredding: the wrapped data key goes with it)."""
+        ...
+
+
+class CredentialRepository(Protocol):
+    async def get(
+        self, credential_id: CredentialId, *, for_update: bool = False
+    ) -> SealedCredential | None:
+        """``for_update`` locks the row until the unit of work ends (serialises refreshes)."""
+        ...
+
+    async def replace(self, sealed: SealedCredential) -> None: ...
+
+
+class KeyRepository(Protocol):
+    async def add(self, key: McpKey) -> None: ...
+
+    async def list(self) -> Sequence[McpKey]: ...
+
+    async def revoke(self, key_id: KeyId, at: dt.datetime) -> bool: ...
+
+
+class UsageRepository(Protocol):
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        """Write the usage event and its meter-outbox row together."""
+        ...
+
+    async def recent(self, limit: int = 50) -> Sequence[UsageEvent]: ...
+
+
+class PlaybookRepository(Protocol):
+    async def list(self) -> Sequence[Playbook]: ...
+
+    async def get_by_name(self, name: str) -> Playbook | None: ...
+
+    async def add(self, playbook: Playbook) -> None: ...
+
+    async def delete(self, playbook_id: PlaybookId) -> bool: ...
+
+
+class TenantUnitOfWork(Protocol):
+    """One transaction, bound to one workspace: nothing inside can see another's rows.
+    Commits when the block exits normally, rolls back when it raises."""
+
+    @property
+    def workspace_id(self) -> WorkspaceId: ...
+
+    @property
+    def workspaces(self) -> WorkspaceRepository: ...
+
+    @property
+    def connections(self) -> ConnectionRepository: ...
+
+    @property
+    def credentials(self) -> CredentialRepository: ...
+
+    @property
+    def keys(self) -> KeyRepository: ...
+
+    @property
+    def usage(self) -> UsageRepository: ...
+
+    @property
+    def playbooks(self) -> PlaybookRepository: ...
+
+
+class TenantRepository(Protocol):
+    def unit_of_work(
+        self, workspace_id: WorkspaceId
+    ) -> AbstractAsyncContextManager[TenantUnitOfWork]: ...
+
+
+class KeyDirectory(Protocol):
+    """Cross-tenant: find a key by its public prefix, before any workspace is known. The caller
+    compares the secret hash (in constant time) before trusting the result."""
+
+    async def find_by_prefix(self, prefix: str) -> McpKey | None: ...
+
+
+class MeterOutbox(Protocol):
+    """Cross-tenant: the drain worker's view of unsent meter records."""
+
+    async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
+        """Oldest unsent records; concurrent claimers never get the same record."""
+        ...
+
+    async def mark_sent(self, usage_event_ids: Sequence[UsageEventId]) -> None: ...
+
+    async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None: ...
+
+
+# --------------------------------------------------------------------------- limits, billing, cache
+
+
+@attrs.frozen
+class RateLimitDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_after: float  # seconds until the window has fully room again
+    retry_after: float  # seconds until one more request would be admitted (0 when allowed)
+
+
+class RateLimiter(Protocol):
+    async def hit(self, key: str, limit: RateLimit) -> RateLimitDecision:
+        """Count one request against ``key`` if the sliding window has room."""
+        ...
+
+
+class Meter(Protocol):
+    """The billing sink. Idempotent per usage event id."""
+
+    async def send(self, record: MeterRecord, customer_id: str) -> None: ...
+
+
+class Cache(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
+
+    async def delete_prefix(self, prefix: str) -> None: ...
+
+
+# --------------------------------------------------------------------------- upstreams
+
+
+@attrs.frozen
+class ToolOutput:
+    """What a tool returns: structured content (matching its output model) and a short text."""
+
+    structured: Mapping[str, Any]
+    text: str
+
+
+Refresher = Callable[[CredentialPayload], Awaitable[CredentialPayload]]
+
+
+class CredentialLease(Protocol):
+    """A connection's credential for one request, opened lazily."""
+
+    async def current(self) -> CredentialPayload: ...
+
+    async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
+        """Replace ``stale`` with what ``refresh`` returns, sealed and stored atomically.
+        Refreshes of one connection are serialised; if another request already replaced
+        ``stale``, its result is returned and ``refresh`` is not called."""
+        ...
+
+
+@attrs.frozen
+class UpstreamCall:
+    tool: ToolSpec
+    arguments: BaseModel
+    connection: Connection
+    credentials: CredentialLease
+
+
+class UpstreamClient(Protocol):
+    """One platform's tools. Raises the domain's Upstream* errors, never transport errors."""
+
+    async def call(self, call: UpstreamCall) -> ToolOutput: ...

@@ -1,0 +1,113 @@
+"""The tools/call use case.
+
+authorise (the scope exists) -> rate limit -> policy -> write whitelist -> validate ->
+connection & credentials -> upstream -> usage event + meter record -> result.
+
+Every call, whatever its outcome, leaves exactly one usage event and one meter record. A
+refusal at any step before "upstream" means no upstream request was ever built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from pydantic import BaseModel, ValidationError
+
+from shopmcp_domain.errors import InvalidArguments, ShopMcpError, UsageStatus
+from shopmcp_domain.ids import ConnectionId, new_usage_event_id
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import (
+    Clock,
+    RateLimiter,
+    TenantRepository,
+    ToolOutput,
+    UpstreamCall,
+    UpstreamClient,
+)
+from shopmcp_domain.services.scope import RequestScope, admit
+from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.tools.whitelist import check_write
+from shopmcp_domain.usage import MeterRecord, UsageEvent
+
+
+class InternalError(ShopMcpError):
+    """An unexpected failure, reported to the client without its details."""
+
+
+@attrs.frozen
+class ToolCallDeps:
+    clock: Clock
+    limiter: RateLimiter
+    tenants: TenantRepository
+    upstreams: Mapping[Platform, UpstreamClient]
+
+
+def _problems(error: ValidationError) -> list[str]:
+    # Location and message only: pydantic's "input_value" would echo the caller's data.
+    out = []
+    for item in error.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in item["loc"]) or "(arguments)"
+        out.append(f"{where}: {item['msg']}")
+    return out
+
+
+def validate_arguments(spec: ToolSpec, arguments: Mapping[str, Any]) -> BaseModel:
+    if spec.whitelist is not None:
+        check_write(spec.name, spec.whitelist, arguments)
+    try:
+        return spec.input_model.model_validate(dict(arguments))
+    except ValidationError as error:
+        raise InvalidArguments(spec.name, _problems(error)) from None
+
+
+async def call_tool(
+    deps: ToolCallDeps,
+    scope: RequestScope,
+    name: str,
+    arguments: Mapping[str, Any] | None,
+) -> ToolOutput:
+    started = deps.clock.monotonic()
+    connection_id: ConnectionId | None = None
+    status = UsageStatus.OK
+    error_class: str | None = None
+    try:
+        await admit(scope, deps.limiter)
+        spec = scope.policy.authorise(name)
+        validated = validate_arguments(spec, arguments or {})
+        connection = scope.connection_for(spec.platform)
+        connection_id = connection.id
+        upstream = deps.upstreams.get(spec.platform)
+        if upstream is None:
+            raise InternalError(f"no upstream client for {spec.platform.value}")
+        return await upstream.call(
+            UpstreamCall(
+                tool=spec,
+                arguments=validated,
+                connection=connection,
+                credentials=scope.lease(connection),
+            )
+        )
+    except ShopMcpError as error:
+        status = error.usage_status
+        error_class = type(error).__name__
+        raise
+    except Exception as error:
+        status = UsageStatus.INTERNAL_ERROR
+        error_class = type(error).__name__
+        raise InternalError() from error
+    finally:
+        event = UsageEvent(
+            id=new_usage_event_id(),
+            workspace_id=scope.workspace.id,
+            key_prefix=scope.key.prefix,
+            tool=name[:100],
+            connection_id=connection_id,
+            latency_ms=round((deps.clock.monotonic() - started) * 1000, 3),
+            status=status,
+            error_class=error_class,
+            created_at=deps.clock.now(),
+        )
+        async with deps.tenants.unit_of_work(scope.workspace.id) as uow:
+            await uow.usage.record(event, MeterRecord.for_event(event))

@@ -1,0 +1,75 @@
+"""Credential leases: a connection's credential, opened on first use within one request and
+rotated (for providers whose tokens rotate on refresh) with per-connection serialisation."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
+from shopmcp_domain.errors import CredentialUnavailable
+from shopmcp_domain.ids import ConnectionId
+from shopmcp_domain.ports import CredentialVault, Refresher, TenantRepository
+
+# In-process half of "serialise refreshes per connection": the row lock taken in the unit of
+# work serialises across processes; this lock stops one process queueing many requests on it.
+_refresh_locks: weakref.WeakValueDictionary[ConnectionId, asyncio.Lock] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def _lock_for(connection_id: ConnectionId) -> asyncio.Lock:
+    lock = _refresh_locks.get(connection_id)
+    if lock is None:
+        lock = asyncio.Lock()
+        _refresh_locks[connection_id] = lock
+    return lock
+
+
+class VaultCredentialLease:
+    """Implements :class:`~shopmcp_domain.ports.CredentialLease` over the vault and the tenant
+    store. Holds plaintext only for the life of one request scope."""
+
+    def __init__(
+        self, connection: Connection, vault: CredentialVault, tenants: TenantRepository
+    ) -> None:
+        self._connection = connection
+        self._vault = vault
+        self._tenants = tenants
+        self._context = EncryptionContext(
+            workspace_id=connection.workspace_id, credential_id=connection.credential_id
+        )
+        self._payload: CredentialPayload | None = None
+
+    def __repr__(self) -> str:
+        opened = self._payload is not None
+        return f"VaultCredentialLease(connection={self._connection.id}, opened={opened})"
+
+    async def current(self) -> CredentialPayload:
+        if self._payload is None:
+            async with self._tenants.unit_of_work(self._connection.workspace_id) as uow:
+                sealed = await uow.credentials.get(self._connection.credential_id)
+            if sealed is None:
+                raise CredentialUnavailable()
+            self._payload = await self._vault.open(self._context, sealed)
+        return self._payload
+
+    async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
+        async with _lock_for(self._connection.id):
+            async with self._tenants.unit_of_work(self._connection.workspace_id) as uow:
+                sealed = await uow.credentials.get(self._connection.credential_id, for_update=True)
+                if sealed is None:
+                    raise CredentialUnavailable()
+                stored = await self._vault.open(self._context, sealed)
+                if stored != stale:
+                    # Someone else refreshed while we waited: use theirs.
+                    self._payload = stored
+                    return stored
+                fresh = await refresh(stored)
+                await uow.credentials.replace(await self._vault.seal(self._context, fresh))
+            self._payload = fresh
+            return fresh
+
+    def forget(self) -> None:
+        self._payload = None

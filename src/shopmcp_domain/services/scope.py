@@ -1,0 +1,107 @@
+"""The request scope: who is calling, what they may use, and their credentials, for exactly
+one request. Entry points hold it in a ``contextvars.ContextVar``; nothing credential-bearing
+lives at module level or outlives the request."""
+
+from __future__ import annotations
+
+import hmac
+
+import attrs
+
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.errors import (
+    AuthenticationFailed,
+    ConnectionUnavailable,
+    RateLimited,
+    WorkspaceInactive,
+)
+from shopmcp_domain.ids import ConnectionId
+from shopmcp_domain.keys import DUMMY_SECRET_HASH, McpKey, hash_secret, parse_token
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import (
+    CredentialLease,
+    CredentialVault,
+    KeyDirectory,
+    RateLimitDecision,
+    RateLimiter,
+    TenantRepository,
+)
+from shopmcp_domain.services.credentials import VaultCredentialLease
+from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
+from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.workspaces import Workspace
+
+
+@attrs.define
+class RequestScope:
+    workspace: Workspace
+    key: McpKey
+    connections: tuple[Connection, ...]
+    policy: ToolPolicy
+    vault: CredentialVault = attrs.field(repr=False)
+    tenants: TenantRepository = attrs.field(repr=False)
+    admission: RateLimitDecision | None = None
+    _leases: dict[ConnectionId, CredentialLease] = attrs.field(factory=dict, repr=False)
+
+    def connection_for(self, platform: Platform) -> Connection:
+        for connection in self.connections:
+            if connection.platform is platform and connection.is_usable:
+                return connection
+        raise ConnectionUnavailable(platform.value)
+
+    def lease(self, connection: Connection) -> CredentialLease:
+        lease = self._leases.get(connection.id)
+        if lease is None:
+            lease = VaultCredentialLease(connection, self.vault, self.tenants)
+            self._leases[connection.id] = lease
+        return lease
+
+    def close(self) -> None:
+        """Drop every opened credential."""
+        self._leases.clear()
+
+
+async def authenticate(
+    token: str,
+    directory: KeyDirectory,
+    tenants: TenantRepository,
+    vault: CredentialVault,
+    registry: ToolRegistry,
+) -> RequestScope:
+    """Token -> workspace scope. Unknown, revoked and malformed tokens all raise the same
+    :class:`AuthenticationFailed`, after the same hash comparison work."""
+    parsed = parse_token(token)
+    key = await directory.find_by_prefix(parsed.prefix)
+    expected = key.secret_hash if key is not None else DUMMY_SECRET_HASH
+    secret_ok = hmac.compare_digest(expected, hash_secret(parsed.secret))
+    if key is None or not secret_ok or key.is_revoked:
+        raise AuthenticationFailed()
+    async with tenants.unit_of_work(key.workspace_id) as uow:
+        workspace = await uow.workspaces.get()
+        connections = tuple(await uow.connections.list())
+    if workspace is None:
+        raise AuthenticationFailed()
+    return RequestScope(
+        workspace=workspace,
+        key=key,
+        connections=connections,
+        policy=tool_policy(registry, workspace, connections, key.scopes),
+        vault=vault,
+        tenants=tenants,
+    )
+
+
+async def admit(scope: RequestScope, limiter: RateLimiter) -> RateLimitDecision:
+    """Count this request against the workspace's sliding window once, however many layers
+    ask; raise :class:`RateLimited` when refused."""
+    if not scope.workspace.is_active:
+        raise WorkspaceInactive()
+    if scope.admission is None:
+        limit = scope.workspace.plan.rate_limit
+        scope.admission = await limiter.hit(f"ws:{scope.workspace.id}", limit)
+    decision = scope.admission
+    if not decision.allowed:
+        raise RateLimited(
+            decision.limit, scope.workspace.plan.rate_limit.window_seconds, decision.retry_after
+        )
+    return decision

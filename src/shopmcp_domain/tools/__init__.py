@@ -1,0 +1,1 @@
+"""Tool specifications, the registry, the tool policy and write whitelists."""

@@ -1,0 +1,127 @@
+"""A tool is a declaration: one name, one platform, one upstream operation, one strict input
+model. Specs are validated when built, so a loose tool cannot be registered at all."""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+import attrs
+from pydantic import BaseModel
+
+from shopmcp_domain.keys import Access
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS, WriteWhitelist
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
+
+
+class HttpMethod(enum.StrEnum):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+
+
+@attrs.frozen
+class UpstreamOperation:
+    """The one upstream endpoint a tool is bound to.
+
+    ``path`` is a template with ``{placeholders}`` filled from validated input; ``document`` names
+    the fixed GraphQL operation for GraphQL APIs (the document itself is a constant in the
+    adapter, never built from input).
+    """
+
+    method: HttpMethod
+    path: str
+    document: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.path.startswith("/"):
+            raise ValueError("upstream paths are absolute templates")
+        if "?" in self.path or "://" in self.path:
+            raise ValueError("upstream paths carry no query string or host")
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}" + (f" #{self.document}" if self.document else "")
+
+
+@attrs.frozen
+class ToolAnnotations:
+    """MCP tool annotations (hints to the client; the policy, not these, enforces access)."""
+
+    read_only_hint: bool
+    destructive_hint: bool
+    idempotent_hint: bool
+    open_world_hint: bool = True
+
+    @classmethod
+    def read(cls) -> ToolAnnotations:
+        return cls(read_only_hint=True, destructive_hint=False, idempotent_hint=True)
+
+
+def _is_strict(model: type[BaseModel]) -> bool:
+    return model.model_config.get("extra") == "forbid"
+
+
+@attrs.frozen
+class ToolSpec:
+    name: str
+    platform: Platform
+    access: Access
+    title: str
+    description: str
+    input_model: type[BaseModel]
+    output_model: type[BaseModel]
+    operation: UpstreamOperation
+    annotations: ToolAnnotations
+    whitelist: WriteWhitelist | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(self._problems())
+        if problems:
+            raise ValueError(f"tool spec {self.name!r} is invalid: " + "; ".join(problems))
+
+    def _problems(self) -> list[str]:
+        out: list[str] = []
+        if not _NAME_RE.fullmatch(self.name):
+            out.append("name must be lowercase snake_case")
+        if not self.name.startswith(f"{self.platform.value}_"):
+            out.append(f"name must start with '{self.platform.value}_'")
+        if not _is_strict(self.input_model):
+            out.append("input model must forbid extra fields")
+        if not self.description.strip():
+            out.append("a description is required")
+        fields = set(self.input_model.model_fields)
+        if self.access is Access.READ:
+            if not self.annotations.read_only_hint or self.annotations.destructive_hint:
+                out.append("read tools are annotated readOnlyHint=true, destructiveHint=false")
+            if self.whitelist is not None:
+                out.append("read tools have no write whitelist")
+            if self.operation.method not in (HttpMethod.GET, HttpMethod.POST):
+                out.append("read tools use GET (or POST for a GraphQL query)")
+        else:
+            if self.annotations.read_only_hint:
+                out.append("write tools are annotated readOnlyHint=false")
+            if self.whitelist is None:
+                out.append("write tools need a field whitelist")
+            else:
+                if self.whitelist.accepted != fields:
+                    out.append("the whitelist must name exactly the input model's fields")
+                clash = self.whitelist.writable & FORBIDDEN_WRITE_FIELDS
+                if clash:
+                    out.append(f"whitelist names forbidden fields {sorted(clash)}")
+        return out
+
+    @property
+    def is_write(self) -> bool:
+        return self.access is Access.WRITE
+
+    def input_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+    def output_schema(self) -> dict[str, Any]:
+        return self.output_model.model_json_schema()

@@ -1,0 +1,51 @@
+"""Workspaces: the tenant. Everything a merchant connects belongs to exactly one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.platforms import Platform
+
+
+class WorkspaceStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PENDING_DELETION = "pending_deletion"
+
+
+def _name(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if not value.strip() or len(value) > 200:
+        raise ValueError("workspace name must be 1-200 characters")
+
+
+@attrs.frozen
+class Workspace:
+    id: WorkspaceId
+    name: str = attrs.field(validator=_name)
+    plan: PlanTier
+    created_at: dt.datetime
+    status: WorkspaceStatus = WorkspaceStatus.ACTIVE
+    # Per-module write opt-in: write tools of a platform are registered only when it is here.
+    write_enabled: frozenset[Platform] = frozenset()
+    # The billing provider's customer id (Stripe); None until billing is set up.
+    billing_customer_id: str | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is WorkspaceStatus.ACTIVE
+
+    def enable_writes(self, platform: Platform) -> Workspace:
+        return attrs.evolve(self, write_enabled=self.write_enabled | {platform})
+
+    def disable_writes(self, platform: Platform) -> Workspace:
+        return attrs.evolve(self, write_enabled=self.write_enabled - {platform})
+
+    def change_plan(self, plan: PlanTier) -> Workspace:
+        return attrs.evolve(self, plan=plan)
+
+    def mark_pending_deletion(self) -> Workspace:
+        return attrs.evolve(self, status=WorkspaceStatus.PENDING_DELETION)

@@ -1,0 +1,26 @@
+"""``shopmcp serve``: run the gateway."""
+
+from __future__ import annotations
+
+import typer
+
+from shopmcp_entrypoints.settings import Settings
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default SHOPMCP_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default SHOPMCP_PORT)."),
+) -> None:
+    """Run the gateway on embedded defaults unless SHOPMCP_* settings say otherwise."""
+    import uvicorn
+
+    from shopmcp_entrypoints.http.app import create_app
+
+    settings = Settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=False,  # the app logs requests itself, with the token redacted
+        log_level="info",
+    )

@@ -1,0 +1,42 @@
+"""Settings from the environment (``SHOPMCP_*``). Read once, in the composition root, never
+at import time. Every external service is optional: unset means the embedded default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # The URL merchants paste; used to print MCP URLs and to derive allowed origins/hosts.
+    public_base_url: str | None = None
+    data_dir: Path = Path(".shopmcp")
+
+    # Unset: embedded PostgreSQL under data_dir.
+    database_url: SecretStr | None = None
+    # Unset: local vault with a master key under data_dir.
+    kms_key_id: str | None = None
+    # Data keys stay in memory at most this long (capped at 60 s by the vault).
+    dek_cache_seconds: float = Field(default=60.0, gt=0, le=60)
+    # Unset: in-process rate limiter.
+    redis_url: SecretStr | None = None
+    # Unset: the meter outbox accumulates and nothing is sent.
+    stripe_api_key: SecretStr | None = None
+    stripe_meter_event_name: str = "shopmcp_tool_call"
+    sentry_dsn: SecretStr | None = None
+
+    # Extra CA bundle for upstream TLS (the sandbox's local CA). Verification stays on.
+    upstream_ca_bundle: str | None = None
+    # Hosts exempt from the SSRF guard's public-address rule (the sandbox on loopback).
+    upstream_allowed_hosts: list[str] = Field(default_factory=list)
+
+    # Transport security for the MCP endpoint (DNS-rebinding protection).
+    allowed_origins: list[str] = Field(default_factory=list)
+    allowed_hosts: list[str] = Field(default_factory=list)
+    max_request_bytes: int = Field(default=1_048_576, ge=1024)

@@ -1,0 +1,155 @@
+"""Builders shared by the test layers: domain objects, sample tool specs and a wired world of
+in-memory fakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field
+
+from shopmcp_adapters.memory import (
+    FakeClock,
+    FakeVault,
+    InMemoryRateLimiter,
+    InMemoryTenantStore,
+    RecordingUpstream,
+)
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
+from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
+from shopmcp_domain.keys import Access, IssuedKey, KeyScopes, issue_key
+from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.services.call_tool import ToolCallDeps
+from shopmcp_domain.services.scope import RequestScope, authenticate
+from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, ToolSpec, UpstreamOperation
+from shopmcp_domain.tools.whitelist import WriteWhitelist
+from shopmcp_domain.workspaces import Workspace
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+class GetThingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    thing_id: int = Field(ge=1)
+
+
+class UpdateThingInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    thing_id: int = Field(ge=1)
+    title: str | None = Field(default=None, max_length=255)
+    status: Literal["active", "draft"] | None = None
+
+
+class ThingOutput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    thing_id: int
+    title: str
+
+
+def read_spec(platform: Platform, name: str = "get_thing") -> ToolSpec:
+    return ToolSpec(
+        name=f"{platform.value}_{name}",
+        platform=platform,
+        access=Access.READ,
+        title="Get a thing",
+        description="Fetch one thing by id.",
+        input_model=GetThingInput,
+        output_model=ThingOutput,
+        operation=UpstreamOperation(HttpMethod.GET, f"/things/{{thing_id}}/{name}"),
+        annotations=ToolAnnotations.read(),
+    )
+
+
+def write_spec(platform: Platform, name: str = "update_thing") -> ToolSpec:
+    return ToolSpec(
+        name=f"{platform.value}_{name}",
+        platform=platform,
+        access=Access.WRITE,
+        title="Update a thing",
+        description="Change a thing's title or status.",
+        input_model=UpdateThingInput,
+        output_model=ThingOutput,
+        operation=UpstreamOperation(HttpMethod.PUT, f"/things/{{thing_id}}/{name}"),
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=True
+        ),
+        whitelist=WriteWhitelist(
+            writable=frozenset({"title", "status"}), locators=frozenset({"thing_id"})
+        ),
+    )
+
+
+def sample_registry() -> ToolRegistry:
+    specs = []
+    for platform in (Platform.SHOPIFY, Platform.MAGENTO, Platform.BIGCOMMERCE):
+        specs += [read_spec(platform), write_spec(platform)]
+    return ToolRegistry(specs)
+
+
+def make_workspace(
+    plan: PlanTier = PlanTier.FREE, write_enabled: frozenset[Platform] = frozenset()
+) -> Workspace:
+    return Workspace(
+        id=new_workspace_id(), name="Acme", plan=plan, created_at=NOW, write_enabled=write_enabled
+    )
+
+
+@attrs.define
+class World:
+    """Every port as a fake, plus helpers to set a tenant up the way the product does."""
+
+    clock: FakeClock = attrs.Factory(FakeClock)
+    store: InMemoryTenantStore = attrs.Factory(InMemoryTenantStore)
+    vault: FakeVault = attrs.Factory(FakeVault)
+    upstream: RecordingUpstream = attrs.Factory(RecordingUpstream)
+    registry: ToolRegistry = attrs.Factory(sample_registry)
+    limiter: InMemoryRateLimiter = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.limiter = InMemoryRateLimiter(self.clock)
+
+    @property
+    def deps(self) -> ToolCallDeps:
+        return ToolCallDeps(
+            clock=self.clock,
+            limiter=self.limiter,
+            tenants=self.store,
+            upstreams={p: self.upstream for p in Platform},
+        )
+
+    async def tenant(
+        self,
+        platforms: tuple[Platform, ...] = (Platform.SHOPIFY,),
+        plan: PlanTier = PlanTier.FREE,
+        write_enabled: frozenset[Platform] = frozenset(),
+        scopes: KeyScopes = KeyScopes(access=frozenset({Access.READ, Access.WRITE})),
+        secret: str = "shpat_test_secret",
+    ) -> tuple[Workspace, IssuedKey]:
+        workspace = make_workspace(plan, write_enabled)
+        issued = issue_key(workspace.id, NOW, scopes)
+        async with self.store.unit_of_work(workspace.id) as uow:
+            await uow.workspaces.add(workspace)
+            await uow.keys.add(issued.key)
+            for platform in platforms:
+                credential_id = new_credential_id()
+                sealed = await self.vault.seal(
+                    EncryptionContext(workspace.id, credential_id),
+                    CredentialPayload({"access_token": f"{secret}-{platform.value}"}),
+                )
+                connection = Connection(
+                    id=new_connection_id(),
+                    workspace_id=workspace.id,
+                    platform=platform,
+                    store_ref=f"{platform.value}-{str(workspace.id)[:8]}.example",
+                    credential_id=credential_id,
+                    created_at=NOW,
+                )
+                await uow.connections.add(connection, sealed)
+        return workspace, issued
+
+    async def scope(self, token: str) -> RequestScope:
+        return await authenticate(token, self.store, self.store, self.vault, self.registry)
