@@ -18,7 +18,7 @@ from shopmcp_adapters.memory import (
 )
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
+from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.keys import Access, IssuedKey, KeyScopes, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
@@ -98,6 +98,17 @@ def make_workspace(
     )
 
 
+def make_connection(workspace_id: WorkspaceId, platform: Platform) -> Connection:
+    return Connection(
+        id=new_connection_id(),
+        workspace_id=workspace_id,
+        platform=platform,
+        store_ref=f"{platform.value}.example",
+        credential_id=new_credential_id(),
+        created_at=NOW,
+    )
+
+
 @attrs.define
 class World:
     """Every port as a fake, plus helpers to set a tenant up the way the product does."""
@@ -108,6 +119,7 @@ class World:
     upstream: RecordingUpstream = attrs.Factory(RecordingUpstream)
     registry: ToolRegistry = attrs.Factory(sample_registry)
     limiter: InMemoryRateLimiter = attrs.field(init=False)
+    tokens: dict[WorkspaceId, str] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:
         self.limiter = InMemoryRateLimiter(self.clock)
@@ -149,6 +161,7 @@ class World:
                     created_at=NOW,
                 )
                 await uow.connections.add(connection, sealed)
+        self.tokens[workspace.id] = issued.token
         return workspace, issued
 
     async def scope(self, token: str) -> RequestScope:

@@ -103,6 +103,11 @@ class CredentialPayload:
     def __hash__(self) -> int:
         return hash(frozenset(self._values.items()))
 
+    def __reduce__(self) -> str | tuple[object, ...]:
+        # Pickling would copy plaintext into caches, queues or crash dumps: only the vault
+        # serialises a payload, with to_bytes(), right before encrypting it.
+        raise TypeError("credential payloads cannot be pickled")
+
     def __repr__(self) -> str:
         return f"CredentialPayload(fields={sorted(self._values)}, values=<redacted>)"
 

@@ -47,5 +47,8 @@ class Workspace:
     def change_plan(self, plan: PlanTier) -> Workspace:
         return attrs.evolve(self, plan=plan)
 
+    def set_billing_customer(self, customer_id: str | None) -> Workspace:
+        return attrs.evolve(self, billing_customer_id=customer_id)
+
     def mark_pending_deletion(self) -> Workspace:
         return attrs.evolve(self, status=WorkspaceStatus.PENDING_DELETION)

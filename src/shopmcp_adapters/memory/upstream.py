@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 
-Answer = ToolOutput | Exception | Callable[[UpstreamCall], ToolOutput]
+Answer = (
+    ToolOutput | Exception | Callable[[UpstreamCall], ToolOutput | Awaitable[ToolOutput]]
+)
 
 
 class RecordingUpstream:
@@ -28,7 +31,8 @@ class RecordingUpstream:
             raise answer
         if isinstance(answer, ToolOutput):
             return answer
-        return answer(call)
+        result = answer(call)
+        return await result if inspect.isawaitable(result) else result
 
 
 def _echo(call: UpstreamCall) -> dict[str, Any]:
