@@ -24,7 +24,9 @@ class InMemoryRateLimiter:
             while window and window[0] <= now - limit.window_seconds:
                 window.popleft()
             if len(window) >= limit.limit:
-                retry = window[0] + limit.window_seconds - now
+                # One more fits once all but limit - 1 of the kept hits have left the window
+                # (more than limit hits are kept when the limit was lowered, e.g. a downgrade).
+                retry = window[len(window) - limit.limit] + limit.window_seconds - now
                 return RateLimitDecision(
                     allowed=False,
                     limit=limit.limit,

@@ -1,0 +1,137 @@
+"""RedisRateLimiter's own logic (keys, arguments, degraded mode) against a scripted stand-in
+for the Redis client: no sockets. The real script runs in tests/integration/ratelimit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from shopmcp_adapters.memory import FakeClock
+from shopmcp_adapters.ratelimit import RedisRateLimiter, epoch_ms
+from shopmcp_adapters.ratelimit import sliding_window as sw
+from shopmcp_domain.plans import RateLimit
+from shopmcp_domain.ports import RateLimiter
+
+LIMIT = RateLimit(limit=3, window_seconds=60)
+
+
+class ScriptedRedis:
+    """Answers the script like Redis would (by the pure model over real key names), or
+    raises what it is told to."""
+
+    def __init__(self) -> None:
+        self.counters: dict[str, int] = {}
+        self.calls: list[tuple[list[str], list[Any]]] = []
+        self.error: Exception | None = None
+
+    def register_script(self, script: str) -> ScriptedRedis:
+        assert "INCR" in script and "PEXPIRE" in script
+        return self
+
+    async def __call__(self, keys: Sequence[str], args: Sequence[Any]) -> list[int]:
+        self.calls.append((list(keys), list(args)))
+        if self.error is not None:
+            raise self.error
+        limit, window, elapsed, _ttl = (int(a) for a in args)
+        current = self.counters.get(keys[0], 0)
+        previous = self.counters.get(keys[1], 0)
+        if not sw.admits(limit, window, elapsed, current, previous):
+            return [0, current, previous]
+        self.counters[keys[0]] = current + 1
+        return [1, current + 1, previous]
+
+
+def make(clock: FakeClock, redis: ScriptedRedis, **options: Any) -> RedisRateLimiter:
+    return RedisRateLimiter(redis, clock, **options)  # type: ignore[arg-type]
+
+
+def test_it_satisfies_the_port() -> None:
+    limiter: RateLimiter = make(FakeClock(), ScriptedRedis())
+    assert limiter is not None
+
+
+async def test_keys_are_namespaced_hash_tagged_and_per_window() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis)
+    await limiter.hit("ws-1", LIMIT)
+    ((keys, args),) = redis.calls
+    index = epoch_ms(clock) // 60_000
+    assert keys == [f"shopmcp:rl:{{ws-1}}:{index}", f"shopmcp:rl:{{ws-1}}:{index - 1}"]
+    elapsed = epoch_ms(clock) % 60_000
+    assert args == [3, 60_000, elapsed, 120_000 - elapsed + 1_000]
+
+
+async def test_decisions_come_from_the_script_counters() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis)
+    decisions = [await limiter.hit("ws", LIMIT) for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions] == [2, 1, 0, 0]
+    assert decisions[-1].retry_after > 0
+    assert not limiter.degraded
+
+
+async def test_unreachable_redis_degrades_to_the_fallback_which_still_limits(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0, warn_interval=60.0)
+    redis.error = RedisConnectionError("Error 111 connecting to redis://:hunter2@db:6379")
+    with caplog.at_level(logging.WARNING):
+        decisions = [await limiter.hit("ws", LIMIT) for _ in range(5)]
+    assert [d.allowed for d in decisions] == [True, True, True, False, False]
+    assert limiter.degraded
+    # Only the first request went to Redis: the others did not wait for a timeout.
+    assert len(redis.calls) == 1
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "ConnectionError" in warnings[0].getMessage()
+    assert "hunter2" not in caplog.text and "redis://" not in caplog.text
+
+
+async def test_after_the_retry_interval_one_probe_returns_to_redis() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0)
+    redis.error = RedisTimeoutError("timeout")
+    await limiter.hit("ws", LIMIT)
+    clock.advance(4.9)
+    await limiter.hit("ws", LIMIT)
+    assert len(redis.calls) == 1
+    clock.advance(0.2)
+    redis.error = None
+    decision = await limiter.hit("ws", LIMIT)
+    assert len(redis.calls) == 2
+    assert decision.allowed and not limiter.degraded
+    # Back on Redis: the Redis counter, not the fallback's, decides.
+    assert sum(redis.counters.values()) == 1
+
+
+async def test_a_failed_probe_stays_degraded_and_warns_at_most_once_per_interval(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0, warn_interval=60.0)
+    redis.error = RedisConnectionError("refused")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(30):  # 30 probes, 6 s apart: 180 s of outage
+            await limiter.hit("ws", LIMIT)
+            clock.advance(6.0)
+    assert len(redis.calls) == 30
+    assert limiter.degraded
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 3
+
+
+async def test_a_script_error_is_raised_not_hidden_as_an_outage() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis)
+    redis.error = ResponseError("ERR Error running script")
+    with pytest.raises(ResponseError):
+        await limiter.hit("ws", LIMIT)
+    assert not limiter.degraded
+    assert limiter.fallback_decisions == 0
