@@ -1,11 +1,9 @@
-from litestar.testing import TestClient
-
-from shopmcp_entrypoints.http.app import create_app
-from shopmcp_entrypoints.settings import Settings
+from tests.factories import World
+from tests.unit.entrypoints.harness import running_gateway
 
 
-def test_health_answers_ok() -> None:
-    with TestClient(app=create_app(Settings())) as client:
-        response = client.get("/health")
+async def test_health_answers_ok() -> None:
+    async with running_gateway(World()) as gateway:
+        response = await gateway.http.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}

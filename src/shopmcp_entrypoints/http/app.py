@@ -1,10 +1,39 @@
-"""The Litestar application factory. Importing this module builds nothing."""
+"""The Litestar application factory. Importing this module builds nothing.
+
+``create_app`` builds the container (unless given one), the MCP gateway and its session
+manager; the lifespan resolves the ports (opening pools and clients), binds them to the gateway,
+enters the session manager once, starts the meter-outbox drainer when billing is configured,
+and undoes all of it on shutdown.
+"""
 
 from __future__ import annotations
 
-from litestar import Litestar, get
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import cast
+from urllib.parse import urlsplit
 
+from litestar import Litestar, asgi, get
+from litestar.types import Middleware, Receive, Scope, Send
+from starlette.types import ASGIApp, Message
+from starlette.types import Receive as AnyReceive
+from starlette.types import Scope as AnyScope
+from starlette.types import Send as AnySend
+
+from shopmcp_entrypoints.container import (
+    Container,
+    build_container,
+    gateway_ports,
+    litestar_dependencies,
+    resolve,
+)
+from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
+from shopmcp_entrypoints.redaction import redact_path
 from shopmcp_entrypoints.settings import Settings
+
+access_logger = logging.getLogger("shopmcp.access")
 
 
 @get("/health", sync_to_thread=False)
@@ -12,6 +41,101 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    _ = settings or Settings()
-    return Litestar(route_handlers=[health])
+def transport_allowlists(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Allowed Host and Origin values: configured ones, else loopback on any port plus the
+    public base URL's host (the URL merchants paste)."""
+    hosts = list(settings.allowed_hosts) or ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    origins = list(settings.allowed_origins) or [
+        "http://127.0.0.1:*",
+        "http://localhost:*",
+        "http://[::1]:*",
+    ]
+    if settings.public_base_url:
+        parts = urlsplit(settings.public_base_url)
+        if parts.netloc and parts.netloc not in hosts:
+            hosts.append(parts.netloc)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.netloc and origin not in origins:
+            origins.append(origin)
+    return tuple(hosts), tuple(origins)
+
+
+def mcp_settings(settings: Settings) -> McpSettings:
+    hosts, origins = transport_allowlists(settings)
+    return McpSettings(
+        allowed_hosts=hosts,
+        allowed_origins=origins,
+        max_request_bytes=settings.max_request_bytes,
+    )
+
+
+def configure_sdk_logging() -> None:
+    # The SDK logs at INFO on every request; its warnings and errors still come through.
+    for name in ("mcp", "mcp.server", "mcp.server.streamable_http", "httpx2"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def access_log(app: ASGIApp) -> ASGIApp:
+    """Logs one line per request, with the token removed from the path."""
+
+    async def middleware(scope: AnyScope, receive: AnyReceive, send: AnySend) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, watch)
+        finally:
+            raw = scope.get("raw_path") or scope["path"].encode()
+            access_logger.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                redact_path(raw.decode("latin-1").split("?", 1)[0]),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    return middleware
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
+    settings = settings or Settings()
+    container = container or build_container(settings)
+    configure_sdk_logging()
+    gateway = McpGateway(mcp_settings(settings))
+
+    @asgi("/mcp", is_mount=True, copy_scope=False)
+    async def mcp_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        await gateway(scope, receive, send)  # type: ignore[arg-type]
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(resolve, container.shutdown_resources)
+            gateway.bind(await gateway_ports(container))
+            stack.callback(gateway.unbind)
+            await stack.enter_async_context(gateway.manager.run())
+            drainer = await resolve(container.outbox_drainer)
+            if drainer is not None:
+                await drainer.start()
+                stack.push_async_callback(drainer.stop)
+            app.state.gateway = gateway
+            yield
+
+    return Litestar(
+        route_handlers=[health, mcp_endpoint],
+        lifespan=[lifespan],
+        middleware=[cast("Middleware", access_log)],
+        dependencies=litestar_dependencies(clock=container.clock),
+    )
+
+
+__all__ = ["create_app", "mcp_settings", "transport_allowlists"]

@@ -1,0 +1,531 @@
+"""The MCP endpoint: ``/mcp/{token}`` (or ``/mcp`` with ``Authorization: Bearer``).
+
+One low-level :class:`mcp.server.Server` serves every workspace; what a request may see is
+decided per request from the :class:`RequestScope` held in a ``ContextVar`` for exactly that
+request. The Streamable HTTP transport runs stateless with JSON responses, so any replica can
+serve any request.
+
+In front of the SDK, this module checks, in order (cheapest and least revealing first):
+the raw path, the query string (tokens never travel there), the HTTP method (POST only: a GET
+would open an SSE stream that never ends in stateless mode), Host/Origin (DNS-rebinding
+protection) and Content-Type, the declared body size, then the token; then it reads the body
+(bounded), counts the request against the workspace's rate limit once, and hands it to the SDK
+with the rate-limit headers added to whatever the SDK answers.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.server.lowlevel.server import Server
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
+from starlette.requests import Request as StarletteRequest
+from starlette.types import Message, Receive, Scope, Send
+
+from shopmcp_domain.errors import (
+    AuthenticationFailed,
+    RateLimited,
+    ShopMcpError,
+    WorkspaceInactive,
+)
+from shopmcp_domain.keys import PREFIX_LENGTH, parse_token
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.playbooks import PlaybookRenderError
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    KeyDirectory,
+    RateLimitDecision,
+    RateLimiter,
+    TenantRepository,
+    UpstreamClient,
+)
+from shopmcp_domain.services.call_tool import InternalError, ToolCallDeps, call_tool
+from shopmcp_domain.services.list_tools import list_tools
+from shopmcp_domain.services.prompts import list_playbooks, render_playbook
+from shopmcp_domain.services.scope import RequestScope, admit, authenticate
+from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.tools.spec import ToolSpec
+
+logger = logging.getLogger("shopmcp.mcp")
+
+SERVER_NAME = "shopmcp"
+SERVER_VERSION = "0.1.0"
+
+# JSON-RPC error codes for refusals made before the SDK sees a request (server-defined range).
+UNAUTHENTICATED = -32001
+FORBIDDEN = -32003
+RATE_LIMITED = -32029
+UNAVAILABLE = -32000
+INVALID_REQUEST = -32600
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+
+# ``/mcp`` or ``/mcp/`` (token in the Authorization header) or ``/mcp/<one segment>``.
+_PATH_RE = re.compile(rb"^/mcp(?:/(?P<token>[^/]*))?$")
+# A prefix that cannot exist (outside the token alphabet): malformed tokens cost one lookup too.
+_NO_SUCH_PREFIX = "0" * PREFIX_LENGTH
+
+_REQUEST_SCOPE: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar(
+    "shopmcp_request_scope", default=None
+)
+
+
+def current_scope() -> RequestScope:
+    """The scope of the request being served. Outside a request there is none."""
+    scope = _REQUEST_SCOPE.get()
+    if scope is None:
+        raise MCPError(code=INTERNAL_ERROR, message="no request scope")
+    return scope
+
+
+def active_scope() -> RequestScope | None:
+    return _REQUEST_SCOPE.get()
+
+
+@attrs.frozen
+class GatewayPorts:
+    """What the MCP endpoint needs, resolved once in the app's lifespan."""
+
+    clock: Clock
+    directory: KeyDirectory
+    tenants: TenantRepository
+    vault: CredentialVault
+    limiter: RateLimiter
+    registry: ToolRegistry
+    upstreams: Mapping[Platform, UpstreamClient]
+
+    @property
+    def tool_call(self) -> ToolCallDeps:
+        return ToolCallDeps(
+            clock=self.clock, limiter=self.limiter, tenants=self.tenants, upstreams=self.upstreams
+        )
+
+
+@attrs.frozen
+class McpSettings:
+    allowed_hosts: tuple[str, ...]
+    allowed_origins: tuple[str, ...]
+    max_request_bytes: int
+
+
+# --------------------------------------------------------------------------- wire shapes
+
+
+def wire_tool(spec: ToolSpec) -> types.Tool:
+    """A registry spec as an MCP tool (snake_case here, camelCase on the wire)."""
+    hints = spec.annotations
+    return types.Tool(
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        input_schema=spec.input_schema(),
+        output_schema=spec.output_schema(),
+        annotations=types.ToolAnnotations(
+            title=spec.title,
+            read_only_hint=hints.read_only_hint,
+            destructive_hint=hints.destructive_hint,
+            idempotent_hint=hints.idempotent_hint,
+            open_world_hint=hints.open_world_hint,
+        ),
+    )
+
+
+def tool_error(message: str) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+
+
+def error_message(error: Exception) -> str:
+    """The text a client sees for a failed call. Domain refusals carry merchant-safe messages;
+    anything else (including the domain's own InternalError) is reported without detail."""
+    if isinstance(error, ShopMcpError) and type(error) not in (ShopMcpError, InternalError):
+        return error.message
+    return "internal error: the call failed inside the gateway and was recorded"
+
+
+def rate_limit_headers(decision: RateLimitDecision) -> list[tuple[bytes, bytes]]:
+    reset = str(math.ceil(max(decision.reset_after, 0.0))).encode()
+    limit = str(decision.limit).encode()
+    remaining = str(max(decision.remaining, 0)).encode()
+    headers = [
+        (b"ratelimit-limit", limit),
+        (b"ratelimit-remaining", remaining),
+        (b"ratelimit-reset", reset),
+        (b"x-ratelimit-limit", limit),
+        (b"x-ratelimit-remaining", remaining),
+        (b"x-ratelimit-reset", reset),
+    ]
+    if not decision.allowed:
+        headers.append((b"retry-after", str(max(math.ceil(decision.retry_after), 1)).encode()))
+    return headers
+
+
+async def send_jsonrpc_error(
+    send: Send,
+    status: int,
+    code: int,
+    message: str,
+    request_id: Any = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    body = json.dumps(
+        {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}},
+        separators=(",", ":"),
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# --------------------------------------------------------------------------- the MCP server
+
+
+def _json_id(value: Any) -> Any:
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+class McpGateway:
+    """The ASGI app mounted at ``/mcp``. Built in the app factory; its ports are bound in the
+    lifespan (nothing credential-bearing is held at module level)."""
+
+    def __init__(self, settings: McpSettings) -> None:
+        self.settings = settings
+        self._ports: GatewayPorts | None = None
+        self._wire_tools: dict[str, types.Tool] = {}
+        self.security = TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=list(settings.allowed_hosts),
+            allowed_origins=list(settings.allowed_origins),
+        )
+        self._security_check = TransportSecurityMiddleware(self.security)
+        self.server: Server[Any] = Server(
+            SERVER_NAME,
+            version=SERVER_VERSION,
+            instructions=(
+                "Tools for this workspace's connected stores. Read tools are available by "
+                "default; write tools appear only after the merchant enables them."
+            ),
+            get_tool_input_schema=self._tool_input_schema,
+            on_list_tools=self._on_list_tools,
+            on_call_tool=self._on_call_tool,
+            on_list_prompts=self._on_list_prompts,
+            on_get_prompt=self._on_get_prompt,
+        )
+        self.manager = StreamableHTTPSessionManager(
+            app=self.server,
+            stateless=True,
+            json_response=True,
+            security_settings=self.security,
+            max_request_body_size=settings.max_request_bytes,
+        )
+
+    # ---- lifecycle
+
+    def bind(self, ports: GatewayPorts) -> None:
+        # Built once per process: the wire form of every registered tool.
+        self._wire_tools = {name: wire_tool(spec) for name, spec in ports.registry.items()}
+        self._ports = ports
+
+    def unbind(self) -> None:
+        self._ports = None
+
+    @property
+    def ports(self) -> GatewayPorts:
+        if self._ports is None:
+            raise RuntimeError("the MCP gateway is not running")
+        return self._ports
+
+    # ---- handlers (run inside the request's context: the scope is set)
+
+    def _tool_input_schema(self, name: str) -> Mapping[str, Any] | None:
+        scope = active_scope()
+        if scope is None or name not in scope.policy.names:
+            return None
+        return self._wire_tools[name].input_schema
+
+    async def _on_list_tools(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        scope = current_scope()
+        return types.ListToolsResult(tools=[self._wire_tools[s.name] for s in list_tools(scope)])
+
+    async def _on_call_tool(
+        self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        scope = current_scope()
+        try:
+            output = await call_tool(self.ports.tool_call, scope, params.name, params.arguments)
+        except Exception as error:
+            if not isinstance(error, ShopMcpError) or isinstance(error, InternalError):
+                logger.error(
+                    "tools/call failed: %s",
+                    type(error.__cause__ or error).__name__,
+                    extra={"workspace_id": str(scope.workspace.id), "tool": params.name[:100]},
+                )
+            return tool_error(error_message(error))
+        return types.CallToolResult(
+            content=[types.TextContent(text=output.text)],
+            structured_content=dict(output.structured),
+            is_error=False,
+        )
+
+    async def _on_list_prompts(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        scope = current_scope()
+        playbooks = await list_playbooks(scope)
+        return types.ListPromptsResult(
+            prompts=[
+                types.Prompt(
+                    name=p.name,
+                    description=p.description or None,
+                    arguments=[
+                        types.PromptArgument(
+                            name=a.name, description=a.description or None, required=a.required
+                        )
+                        for a in p.arguments
+                    ],
+                )
+                for p in playbooks
+            ]
+        )
+
+    async def _on_get_prompt(
+        self, ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        scope = current_scope()
+        try:
+            playbook, text = await render_playbook(scope, params.name, params.arguments)
+        except PlaybookRenderError as error:
+            raise MCPError(code=INVALID_PARAMS, message=str(error)) from None
+        except ShopMcpError:
+            raise MCPError(code=INVALID_PARAMS, message="unknown prompt") from None
+        return types.GetPromptResult(
+            description=playbook.description or None,
+            messages=[
+                types.PromptMessage(role="user", content=types.TextContent(text=text)),
+            ],
+        )
+
+    # ---- HTTP
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        raw_path = raw_path.split(b"?", 1)[0]
+        match = _PATH_RE.fullmatch(raw_path)
+        if match is None:
+            await send_jsonrpc_error(send, 404, INVALID_REQUEST, "not found")
+            return
+        if scope.get("query_string"):
+            # MCP URLs carry no query string; a token there would end up in logs and caches.
+            await send_jsonrpc_error(
+                send, 400, INVALID_REQUEST, "query parameters are not accepted on the MCP endpoint"
+            )
+            return
+        if scope["method"] != "POST":
+            # Stateless: no SSE stream to GET, no session to DELETE.
+            await send_jsonrpc_error(
+                send, 405, INVALID_REQUEST, "method not allowed", headers=[(b"allow", b"POST")]
+            )
+            return
+        http_request = StarletteRequest(scope)
+        refusal = await self._security_check.validate_request(http_request, is_post=True)
+        if refusal is not None:
+            message = {421: "host not allowed", 403: "origin not allowed"}.get(
+                refusal.status_code, "content-type must be application/json"
+            )
+            await send_jsonrpc_error(send, refusal.status_code, INVALID_REQUEST, message)
+            return
+        declared = http_request.headers.get("content-length")
+        if declared is not None and (
+            not declared.isdigit() or int(declared) > self.settings.max_request_bytes
+        ):
+            await self._too_large(send)
+            return
+        if self._ports is None:
+            await send_jsonrpc_error(send, 503, UNAVAILABLE, "the gateway is starting")
+            return
+
+        token = self._token(match.group("token"), http_request)
+        try:
+            request_scope = await self._authenticate(token)
+        except AuthenticationFailed as error:
+            await send_jsonrpc_error(
+                send,
+                401,
+                UNAUTHENTICATED,
+                error.message,
+                headers=[(b"www-authenticate", b'Bearer realm="shopmcp"')],
+            )
+            return
+
+        try:
+            body = await self._read_body(receive)
+        except _BodyTooLarge:
+            request_scope.close()
+            await self._too_large(send)
+            return
+        method, request_id = _peek(body)
+
+        reset = _REQUEST_SCOPE.set(request_scope)
+        try:
+            extra_headers = await self._admit(request_scope, method, request_id, send)
+            if extra_headers is None:
+                return
+            await self.manager.handle_request(
+                scope, _replay(body, receive), _with_headers(send, extra_headers)
+            )
+        finally:
+            _REQUEST_SCOPE.reset(reset)
+            request_scope.close()
+
+    @staticmethod
+    def _token(path_token: bytes | None, request: StarletteRequest) -> str:
+        if path_token:
+            return path_token.decode("latin-1")
+        header = request.headers.get("authorization", "")
+        scheme, _, value = header.partition(" ")
+        return value.strip() if scheme.lower() == "bearer" else ""
+
+    async def _authenticate(self, token: str) -> RequestScope:
+        """Unknown, revoked, malformed and missing tokens are one refusal; a malformed token
+        still costs the one directory lookup a well-formed one does, so timing tells nothing
+        the caller did not already know."""
+        ports = self.ports
+        try:
+            parse_token(token)
+        except AuthenticationFailed:
+            await ports.directory.find_by_prefix(_NO_SUCH_PREFIX)
+            raise
+        return await authenticate(
+            token, ports.directory, ports.tenants, ports.vault, ports.registry
+        )
+
+    async def _admit(
+        self, scope: RequestScope, method: str | None, request_id: Any, send: Send
+    ) -> list[tuple[bytes, bytes]] | None:
+        """Count the request once. Returns the headers to add, or None when answered here.
+        A refused tools/call is still handed to the SDK: the use case re-raises the refusal,
+        audits it, and the client gets a tool error saying when to retry."""
+        is_call = method == "tools/call"
+        try:
+            decision = await admit(scope, self.ports.limiter)
+        except RateLimited:
+            refused = scope.admission
+            assert refused is not None
+            headers = rate_limit_headers(refused)
+            if is_call:
+                return headers
+            await send_jsonrpc_error(
+                send, 429, RATE_LIMITED, _rate_limited_message(refused), request_id, headers
+            )
+            return None
+        except WorkspaceInactive as error:
+            if is_call:
+                return []
+            await send_jsonrpc_error(send, 403, FORBIDDEN, error.message, request_id)
+            return None
+        except Exception as error:
+            # The limiter could not decide (Redis unreachable): fail closed. A tools/call goes
+            # on to the use case, which asks again and audits the failure as a tool error.
+            logger.error("rate limiter unavailable: %s", type(error).__name__)
+            if is_call:
+                return []
+            await send_jsonrpc_error(
+                send, 503, UNAVAILABLE, "rate limiter unavailable, try again shortly", request_id
+            )
+            return None
+        return rate_limit_headers(decision)
+
+    async def _read_body(self, receive: Receive) -> bytes:
+        chunks = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks += message.get("body", b"")
+            if len(chunks) > self.settings.max_request_bytes:
+                raise _BodyTooLarge()
+            if not message.get("more_body", False):
+                break
+        return bytes(chunks)
+
+    async def _too_large(self, send: Send) -> None:
+        await send_jsonrpc_error(
+            send,
+            413,
+            INVALID_REQUEST,
+            f"request body exceeds {self.settings.max_request_bytes} bytes",
+        )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _rate_limited_message(decision: RateLimitDecision) -> str:
+    return (
+        f"rate limit of {decision.limit} requests reached; "
+        f"retry after {max(decision.retry_after, 0.0):.1f}s"
+    )
+
+
+def _peek(body: bytes) -> tuple[str | None, Any]:
+    """The JSON-RPC method and id, if the body is a single request. Anything else is left to
+    the SDK, which answers parse and validation errors as the spec says."""
+    try:
+        decoded = json.loads(body)
+    except (ValueError, RecursionError):
+        return None, None
+    if not isinstance(decoded, dict):
+        return None, None
+    method = decoded.get("method")
+    return (method if isinstance(method, str) else None), _json_id(decoded.get("id"))
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    if not headers:
+        return send
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *headers]}
+        await send(message)
+
+    return send_with_headers
