@@ -1,0 +1,121 @@
+"""Records to domain objects (and back), so no asyncpg record leaves this package."""
+
+from __future__ import annotations
+
+import json
+
+import asyncpg
+import asyncpg.pool
+
+from shopmcp_domain.connections import Connection, ConnectionStatus
+from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.ids import (
+    ConnectionId,
+    CredentialId,
+    KeyId,
+    PlaybookId,
+    UsageEventId,
+    WorkspaceId,
+)
+from shopmcp_domain.keys import KeyScopes, McpKey
+from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.playbooks import Playbook, PlaybookArgument
+from shopmcp_domain.usage import UsageEvent
+from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
+
+Row = asyncpg.Record
+# A plain connection or one lent by a pool.
+Conn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+
+
+def workspace(row: Row) -> Workspace:
+    return Workspace(
+        id=WorkspaceId(row["id"]),
+        name=row["name"],
+        plan=PlanTier(row["plan"]),
+        created_at=row["created_at"],
+        status=WorkspaceStatus(row["status"]),
+        write_enabled=frozenset(Platform(p) for p in row["write_enabled"]),
+        billing_customer_id=row["billing_customer_id"],
+    )
+
+
+def connection(row: Row) -> Connection:
+    return Connection(
+        id=ConnectionId(row["id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        platform=Platform(row["platform"]),
+        store_ref=row["store_ref"],
+        credential_id=CredentialId(row["credential_id"]),
+        created_at=row["created_at"],
+        scopes=frozenset(row["scopes"]),
+        status=ConnectionStatus(row["status"]),
+        display_name=row["display_name"],
+    )
+
+
+def sealed(row: Row) -> SealedCredential:
+    return SealedCredential(
+        id=CredentialId(row["id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        ciphertext=bytes(row["ciphertext"]),
+        nonce=bytes(row["nonce"]),
+        wrapped_dek=bytes(row["wrapped_dek"]),
+        kms_key_id=row["kms_key_id"],
+        version=row["envelope_version"],
+    )
+
+
+def key(row: Row) -> McpKey:
+    return McpKey(
+        id=KeyId(row["id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        prefix=row["prefix"],
+        secret_hash=bytes(row["secret_hash"]),
+        scopes=KeyScopes.from_strings(list(row["scopes"])),
+        created_at=row["created_at"],
+        name=row["name"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+def usage_event(row: Row) -> UsageEvent:
+    connection_id = row["connection_id"]
+    return UsageEvent(
+        id=UsageEventId(row["id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        key_prefix=row["key_prefix"],
+        tool=row["tool"],
+        connection_id=None if connection_id is None else ConnectionId(connection_id),
+        latency_ms=row["latency_ms"],
+        status=UsageStatus(row["status"]),
+        error_class=row["error_class"],
+        created_at=row["created_at"],
+    )
+
+
+def playbook(row: Row) -> Playbook:
+    arguments = json.loads(row["arguments"])
+    return Playbook(
+        id=PlaybookId(row["id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        name=row["name"],
+        description=row["description"],
+        template=row["template"],
+        created_at=row["created_at"],
+        arguments=tuple(
+            PlaybookArgument(name=a["name"], description=a["description"], required=a["required"])
+            for a in arguments
+        ),
+    )
+
+
+def playbook_arguments(value: Playbook) -> str:
+    return json.dumps(
+        [
+            {"name": a.name, "description": a.description, "required": a.required}
+            for a in value.arguments
+        ]
+    )

@@ -1,0 +1,150 @@
+"""The owner side: cross-tenant work on a pool whose connections run as ``shopmcp_owner``.
+
+``PostgresOwnerStore`` implements ``KeyDirectory`` (token lookup before any workspace is known)
+and ``MeterOutbox`` (the billing drain), and offers the re-wrap job's paging and
+compare-and-swap. Nothing here is reachable from a request's tenant unit of work; each caller
+authorises before it acts on what it reads (the key's secret hash is compared by the caller).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import asyncpg
+
+from shopmcp_adapters.postgres import _rows
+from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.ids import CredentialId, UsageEventId, WorkspaceId
+from shopmcp_domain.keys import McpKey
+from shopmcp_domain.usage import MeterRecord, PendingMeterRecord
+
+# A claimed outbox row that was neither sent nor failed within this time (its worker died)
+# becomes claimable again. Sending is idempotent per usage event id, so a late duplicate is
+# harmless.
+DEFAULT_CLAIM_LEASE = dt.timedelta(minutes=5)
+
+
+class PostgresOwnerStore:
+    def __init__(self, pool: asyncpg.Pool, claim_lease: dt.timedelta = DEFAULT_CLAIM_LEASE) -> None:
+        self._pool = pool
+        self._claim_lease = claim_lease
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """For other owner-side jobs (webhooks, deletion); they authorise before each write."""
+        return self._pool
+
+    # ------------------------------------------------------------------ KeyDirectory
+
+    async def find_by_prefix(self, prefix: str) -> McpKey | None:
+        row = await self._pool.fetchrow(
+            "select id, workspace_id, prefix, secret_hash, scopes, name, created_at, revoked_at "
+            "from shopmcp.mcp_keys where prefix = $1",
+            prefix,
+        )
+        return None if row is None else _rows.key(row)
+
+    # ------------------------------------------------------------------ MeterOutbox
+
+    async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
+        """Oldest unsent, unclaimed records. The claim is stored (``claimed_until``), so it
+        holds after this statement commits; SKIP LOCKED lets concurrent claimers pass each
+        other instead of waiting."""
+        rows = await self._pool.fetch(
+            "with picked as ("
+            " select workspace_id, usage_event_id from shopmcp.meter_outbox"
+            " where sent_at is null and (claimed_until is null or claimed_until < now())"
+            " order by created_at, usage_event_id limit $1 for update skip locked),"
+            " claimed as ("
+            " update shopmcp.meter_outbox o set claimed_until = now() + $2::interval"
+            " from picked p"
+            " where o.workspace_id = p.workspace_id and o.usage_event_id = p.usage_event_id"
+            " returning o.workspace_id, o.usage_event_id, o.quantity, o.created_at, o.attempts)"
+            " select c.workspace_id, c.usage_event_id, c.quantity, c.created_at, c.attempts,"
+            " w.billing_customer_id"
+            " from claimed c join shopmcp.workspaces w on w.id = c.workspace_id"
+            " order by c.created_at, c.usage_event_id",
+            limit,
+            self._claim_lease,
+        )
+        return [
+            PendingMeterRecord(
+                record=MeterRecord(
+                    usage_event_id=UsageEventId(row["usage_event_id"]),
+                    workspace_id=WorkspaceId(row["workspace_id"]),
+                    quantity=row["quantity"],
+                    created_at=row["created_at"],
+                ),
+                billing_customer_id=row["billing_customer_id"],
+                attempts=row["attempts"],
+            )
+            for row in rows
+        ]
+
+    async def mark_sent(self, usage_event_ids: Sequence[UsageEventId]) -> None:
+        await self._pool.execute(
+            "update shopmcp.meter_outbox set sent_at = now(), claimed_until = null "
+            "where usage_event_id = any($1::uuid[]) and sent_at is null",
+            list(usage_event_ids),
+        )
+
+    async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None:
+        await self._pool.execute(
+            "update shopmcp.meter_outbox set claimed_until = null, attempts = attempts + 1, "
+            "last_error = $2 where usage_event_id = $1 and sent_at is null",
+            usage_event_id,
+            error_class[:200],
+        )
+
+    # ------------------------------------------------------------------ credential re-wrap
+
+    # The shape of shopmcp_adapters.vault.rotation.RewrapSource (``shopmcp keys rewrap``).
+
+    async def count(self) -> int:
+        """How many credentials exist, across workspaces (for progress)."""
+        value = await self._pool.fetchval("select count(*) from shopmcp.credentials")
+        return int(value)
+
+    async def iter_credentials(
+        self, after: CredentialId | None, limit: int
+    ) -> Sequence[SealedCredential]:
+        """Up to ``limit`` sealed credentials with id > ``after``, in id order, across
+        workspaces (keyset paging: pass the last id of the previous page; empty means done)."""
+        if after is None:
+            rows = await self._pool.fetch(
+                "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
+                "envelope_version from shopmcp.credentials order by id limit $1",
+                limit,
+            )
+        else:
+            rows = await self._pool.fetch(
+                "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
+                "envelope_version from shopmcp.credentials where id > $1 order by id limit $2",
+                after,
+                limit,
+            )
+        return [_rows.sealed(row) for row in rows]
+
+    async def replace_wrapped_key(
+        self,
+        credential_id: CredentialId,
+        workspace_id: WorkspaceId,
+        wrapped_dek: bytes,
+        kms_key_id: str,
+        *,
+        expected_wrapped_dek: bytes,
+    ) -> bool:
+        """Compare-and-swap: store the new wrapped data key and master key id only if the row
+        still holds ``expected_wrapped_dek`` (a credential re-sealed meanwhile is left alone).
+        Ciphertext and nonce are never written. Returns whether the row was updated."""
+        status = await self._pool.execute(
+            "update shopmcp.credentials set wrapped_dek = $3, kms_key_id = $4, "
+            "updated_at = now() where workspace_id = $1 and id = $2 and wrapped_dek = $5",
+            workspace_id,
+            credential_id,
+            wrapped_dek,
+            kms_key_id,
+            expected_wrapped_dek,
+        )
+        return int(status.rsplit(" ", 1)[-1]) > 0

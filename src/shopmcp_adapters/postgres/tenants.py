@@ -1,0 +1,406 @@
+"""The tenant side: ``PostgresTenantStore`` implements ``TenantRepository``.
+
+Every unit of work is one transaction on a ``shopmcp_tenant`` connection whose first statement
+is ``select set_config('app.workspace_id', $1, true)``: transaction-local, so when the
+connection goes back to the pool nothing of this workspace stays on it. Row-Level Security
+then confines every statement to that workspace. The queries also name the workspace
+explicitly (belt and braces, and it keeps them index scans), but isolation never depends on it.
+
+Semantics match ``shopmcp_adapters.memory.tenants`` (the port suite holds both to them):
+inserting a row of another workspace raises ``CrossTenantWrite`` (RLS WITH CHECK refused it),
+duplicates raise ``Conflict``, updates of missing rows raise ``NotFound``, and a refused write
+leaves the unit of work usable (each write runs in a savepoint).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+from shopmcp_adapters.postgres import _rows
+from shopmcp_adapters.postgres._errors import domain_errors
+from shopmcp_adapters.postgres._rows import Conn
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.errors import CrossTenantWrite, NotFound
+from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, PlaybookId, WorkspaceId
+from shopmcp_domain.keys import McpKey
+from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.usage import MeterRecord, UsageEvent
+from shopmcp_domain.workspaces import Workspace
+
+_BIND_WORKSPACE = "select set_config('app.workspace_id', $1, true)"
+
+
+def _affected(status: str) -> int:
+    """Rows affected, from a command tag such as ``UPDATE 1``."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+class _Repo:
+    def __init__(self, conn: Conn, workspace_id: WorkspaceId) -> None:
+        self._conn = conn
+        self._ws = workspace_id
+
+    def _own(self, workspace_id: WorkspaceId) -> None:
+        # Updates address rows by (this workspace, id), so RLS alone would answer "not found"
+        # for another workspace's row; say what it is, as the in-memory store does.
+        if workspace_id != self._ws:
+            raise CrossTenantWrite()
+
+
+class PostgresWorkspaces(_Repo):
+    async def get(self) -> Workspace | None:
+        row = await self._conn.fetchrow(
+            "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
+            "from shopmcp.workspaces where id = $1",
+            self._ws,
+        )
+        return None if row is None else _rows.workspace(row)
+
+    async def add(self, workspace: Workspace) -> None:
+        async with domain_errors(self._conn, "workspace exists"):
+            await self._conn.execute(
+                "insert into shopmcp.workspaces "
+                "(id, name, plan, status, write_enabled, billing_customer_id, created_at) "
+                "values ($1, $2, $3, $4, $5, $6, $7)",
+                workspace.id,
+                workspace.name,
+                workspace.plan.value,
+                workspace.status.value,
+                sorted(p.value for p in workspace.write_enabled),
+                workspace.billing_customer_id,
+                workspace.created_at,
+            )
+
+    async def update(self, workspace: Workspace) -> None:
+        self._own(workspace.id)
+        async with domain_errors(self._conn, "workspace exists"):
+            status = await self._conn.execute(
+                "update shopmcp.workspaces set name = $2, plan = $3, status = $4, "
+                "write_enabled = $5, billing_customer_id = $6, created_at = $7 where id = $1",
+                workspace.id,
+                workspace.name,
+                workspace.plan.value,
+                workspace.status.value,
+                sorted(p.value for p in workspace.write_enabled),
+                workspace.billing_customer_id,
+                workspace.created_at,
+            )
+        if _affected(status) == 0:
+            raise NotFound("workspace")
+
+
+class PostgresConnections(_Repo):
+    async def list(self) -> Sequence[Connection]:
+        rows = await self._conn.fetch(
+            "select id, workspace_id, platform, store_ref, credential_id, scopes, status, "
+            "display_name, created_at from shopmcp.connections where workspace_id = $1 "
+            "order by created_at, id",
+            self._ws,
+        )
+        return [_rows.connection(row) for row in rows]
+
+    async def get(self, connection_id: ConnectionId) -> Connection | None:
+        row = await self._conn.fetchrow(
+            "select id, workspace_id, platform, store_ref, credential_id, scopes, status, "
+            "display_name, created_at from shopmcp.connections "
+            "where workspace_id = $1 and id = $2",
+            self._ws,
+            connection_id,
+        )
+        return None if row is None else _rows.connection(row)
+
+    async def add(self, connection: Connection, credential: SealedCredential) -> None:
+        if credential.id != connection.credential_id:
+            raise ValueError("connection and credential ids differ")
+        conflict = f"{connection.platform.value} store already connected"
+        async with domain_errors(self._conn, conflict):
+            await _insert_credential(self._conn, credential)
+            await self._conn.execute(
+                "insert into shopmcp.connections (id, workspace_id, platform, store_ref, "
+                "credential_id, scopes, status, display_name, created_at) "
+                "values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                connection.id,
+                connection.workspace_id,
+                connection.platform.value,
+                connection.store_ref,
+                connection.credential_id,
+                sorted(connection.scopes),
+                connection.status.value,
+                connection.display_name,
+                connection.created_at,
+            )
+
+    async def update(self, connection: Connection) -> None:
+        self._own(connection.workspace_id)
+        conflict = f"{connection.platform.value} store already connected"
+        async with domain_errors(self._conn, conflict, missing_parent="credential"):
+            status = await self._conn.execute(
+                "update shopmcp.connections set platform = $3, store_ref = $4, "
+                "credential_id = $5, scopes = $6, status = $7, display_name = $8, "
+                "created_at = $9 where workspace_id = $1 and id = $2",
+                connection.workspace_id,
+                connection.id,
+                connection.platform.value,
+                connection.store_ref,
+                connection.credential_id,
+                sorted(connection.scopes),
+                connection.status.value,
+                connection.display_name,
+                connection.created_at,
+            )
+        if _affected(status) == 0:
+            raise NotFound("connection")
+
+    async def delete(self, connection_id: ConnectionId) -> bool:
+        credential_id = await self._conn.fetchval(
+            "delete from shopmcp.connections where workspace_id = $1 and id = $2 "
+            "returning credential_id",
+            self._ws,
+            connection_id,
+        )
+        if credential_id is None:
+            return False
+        # The wrapped data key goes with the row: crypto-shredding.
+        await self._conn.execute(
+            "delete from shopmcp.credentials where workspace_id = $1 and id = $2",
+            self._ws,
+            credential_id,
+        )
+        return True
+
+
+async def _insert_credential(conn: Conn, credential: SealedCredential) -> None:
+    await conn.execute(
+        "insert into shopmcp.credentials (id, workspace_id, ciphertext, nonce, wrapped_dek, "
+        "kms_key_id, envelope_version) values ($1, $2, $3, $4, $5, $6, $7)",
+        credential.id,
+        credential.workspace_id,
+        credential.ciphertext,
+        credential.nonce,
+        credential.wrapped_dek,
+        credential.kms_key_id,
+        credential.version,
+    )
+
+
+class PostgresCredentials(_Repo):
+    async def get(
+        self, credential_id: CredentialId, *, for_update: bool = False
+    ) -> SealedCredential | None:
+        if for_update:
+            row = await self._conn.fetchrow(
+                "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
+                "envelope_version from shopmcp.credentials "
+                "where workspace_id = $1 and id = $2 for update",
+                self._ws,
+                credential_id,
+            )
+        else:
+            row = await self._conn.fetchrow(
+                "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
+                "envelope_version from shopmcp.credentials "
+                "where workspace_id = $1 and id = $2",
+                self._ws,
+                credential_id,
+            )
+        return None if row is None else _rows.sealed(row)
+
+    async def replace(self, sealed: SealedCredential) -> None:
+        self._own(sealed.workspace_id)
+        async with domain_errors(self._conn, "credential exists"):
+            status = await self._conn.execute(
+                "update shopmcp.credentials set ciphertext = $3, nonce = $4, wrapped_dek = $5, "
+                "kms_key_id = $6, envelope_version = $7, updated_at = now() "
+                "where workspace_id = $1 and id = $2",
+                sealed.workspace_id,
+                sealed.id,
+                sealed.ciphertext,
+                sealed.nonce,
+                sealed.wrapped_dek,
+                sealed.kms_key_id,
+                sealed.version,
+            )
+        if _affected(status) == 0:
+            raise NotFound("credential")
+
+
+class PostgresKeys(_Repo):
+    async def add(self, key: McpKey) -> None:
+        async with domain_errors(self._conn, "key prefix taken"):
+            await self._conn.execute(
+                "insert into shopmcp.mcp_keys (id, workspace_id, prefix, secret_hash, scopes, "
+                "name, created_at, revoked_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                key.id,
+                key.workspace_id,
+                key.prefix,
+                key.secret_hash,
+                key.scopes.to_strings(),
+                key.name,
+                key.created_at,
+                key.revoked_at,
+            )
+
+    async def list(self) -> Sequence[McpKey]:
+        rows = await self._conn.fetch(
+            "select id, workspace_id, prefix, secret_hash, scopes, name, created_at, revoked_at "
+            "from shopmcp.mcp_keys where workspace_id = $1 order by created_at, id",
+            self._ws,
+        )
+        return [_rows.key(row) for row in rows]
+
+    async def revoke(self, key_id: KeyId, at: dt.datetime) -> bool:
+        status = await self._conn.execute(
+            "update shopmcp.mcp_keys set revoked_at = $3 "
+            "where workspace_id = $1 and id = $2 and revoked_at is null",
+            self._ws,
+            key_id,
+            at,
+        )
+        return _affected(status) > 0
+
+
+class PostgresUsage(_Repo):
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        # One statement, one round trip: the audit row and its meter row commit together.
+        async with domain_errors(self._conn, "usage event exists"):
+            await self._conn.execute(
+                "with event as ("
+                " insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool,"
+                " connection_id, latency_ms, status, error_class, created_at)"
+                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9))"
+                " insert into shopmcp.meter_outbox (usage_event_id, workspace_id, quantity,"
+                " created_at) values ($10, $11, $12, $13)",
+                event.id,
+                event.workspace_id,
+                event.key_prefix,
+                event.tool,
+                event.connection_id,
+                event.latency_ms,
+                event.status.value,
+                event.error_class,
+                event.created_at,
+                meter.usage_event_id,
+                meter.workspace_id,
+                meter.quantity,
+                meter.created_at,
+            )
+
+    async def recent(self, limit: int = 50) -> Sequence[UsageEvent]:
+        rows = await self._conn.fetch(
+            "select id, workspace_id, key_prefix, tool, connection_id, latency_ms, status, "
+            "error_class, created_at from shopmcp.usage_events where workspace_id = $1 "
+            "order by created_at desc limit $2",
+            self._ws,
+            limit,
+        )
+        return [_rows.usage_event(row) for row in rows]
+
+
+class PostgresPlaybooks(_Repo):
+    async def list(self) -> Sequence[Playbook]:
+        rows = await self._conn.fetch(
+            "select id, workspace_id, name, description, template, arguments, created_at "
+            "from shopmcp.playbooks where workspace_id = $1 order by name",
+            self._ws,
+        )
+        return [_rows.playbook(row) for row in rows]
+
+    async def get_by_name(self, name: str) -> Playbook | None:
+        row = await self._conn.fetchrow(
+            "select id, workspace_id, name, description, template, arguments, created_at "
+            "from shopmcp.playbooks where workspace_id = $1 and name = $2",
+            self._ws,
+            name,
+        )
+        return None if row is None else _rows.playbook(row)
+
+    async def add(self, playbook: Playbook) -> None:
+        async with domain_errors(self._conn, f"playbook {playbook.name!r} exists"):
+            await self._conn.execute(
+                "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
+                "arguments, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7)",
+                playbook.id,
+                playbook.workspace_id,
+                playbook.name,
+                playbook.description,
+                playbook.template,
+                _rows.playbook_arguments(playbook),
+                playbook.created_at,
+            )
+
+    async def delete(self, playbook_id: PlaybookId) -> bool:
+        status = await self._conn.execute(
+            "delete from shopmcp.playbooks where workspace_id = $1 and id = $2",
+            self._ws,
+            playbook_id,
+        )
+        return _affected(status) > 0
+
+
+class PostgresUnitOfWork:
+    """One transaction bound to one workspace (implements ``TenantUnitOfWork``)."""
+
+    def __init__(self, conn: Conn, workspace_id: WorkspaceId) -> None:
+        self._conn = conn
+        self._workspace_id = workspace_id
+        self._workspaces = PostgresWorkspaces(conn, workspace_id)
+        self._connections = PostgresConnections(conn, workspace_id)
+        self._credentials = PostgresCredentials(conn, workspace_id)
+        self._keys = PostgresKeys(conn, workspace_id)
+        self._usage = PostgresUsage(conn, workspace_id)
+        self._playbooks = PostgresPlaybooks(conn, workspace_id)
+
+    @property
+    def workspace_id(self) -> WorkspaceId:
+        return self._workspace_id
+
+    @property
+    def workspaces(self) -> PostgresWorkspaces:
+        return self._workspaces
+
+    @property
+    def connections(self) -> PostgresConnections:
+        return self._connections
+
+    @property
+    def credentials(self) -> PostgresCredentials:
+        return self._credentials
+
+    @property
+    def keys(self) -> PostgresKeys:
+        return self._keys
+
+    @property
+    def usage(self) -> PostgresUsage:
+        return self._usage
+
+    @property
+    def playbooks(self) -> PostgresPlaybooks:
+        return self._playbooks
+
+    @property
+    def connection(self) -> Conn:
+        """The transaction's connection, for other adapters of this package and for the
+        isolation tests. Request code uses the repositories."""
+        return self._conn
+
+
+class PostgresTenantStore:
+    """``TenantRepository`` over a pool of ``shopmcp_tenant`` connections."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @asynccontextmanager
+    async def unit_of_work(self, workspace_id: WorkspaceId) -> AsyncIterator[PostgresUnitOfWork]:
+        if not isinstance(workspace_id, uuid.UUID):
+            raise TypeError("workspace_id must be a UUID")
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(_BIND_WORKSPACE, str(workspace_id))
+            yield PostgresUnitOfWork(conn, workspace_id)
