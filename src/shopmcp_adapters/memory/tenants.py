@@ -141,7 +141,9 @@ class _Keys(_Base):
         self._own(key.workspace_id)
         if self._p.workspace is None:
             raise NotFound("workspace")
-        if self._store._prefix_taken(key.prefix):
+        if self._store._prefix_taken(key.prefix) or any(
+            k.prefix == key.prefix for k in self._p.keys.values()
+        ):
             raise Conflict("key prefix taken")
         self._p.keys[key.id] = key
 
@@ -178,6 +180,8 @@ class _Playbooks(_Base):
 
     async def add(self, playbook: Playbook) -> None:
         self._own(playbook.workspace_id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
         if await self.get_by_name(playbook.name) is not None:
             raise Conflict(f"playbook {playbook.name!r} exists")
         self._p.playbooks[playbook.id] = playbook
