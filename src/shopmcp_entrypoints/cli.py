@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from shopmcp_entrypoints.commands.db import migrate
 from shopmcp_entrypoints.commands.serve import serve
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ShopMCP gateway.")
@@ -15,6 +16,7 @@ def _root() -> None:
 
 
 app.command()(serve)
+app.command()(migrate)
 
 
 def main() -> None:
