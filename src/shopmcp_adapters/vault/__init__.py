@@ -1,0 +1,86 @@
+"""The credential vault: envelope encryption of every stored credential.
+
+Each credential is encrypted locally with AES-256-GCM under its own fresh data key; the data
+key is wrapped by a master key and stored beside the ciphertext (see ``envelope`` for the
+format, which both vaults share). Opening always uses the *requesting* workspace's context, so
+a row copied into another workspace cannot be opened there. Every refusal is the domain's one
+``CredentialUnavailable`` plus an audit line (``shopmcp.audit.vault``: ids and a reason code).
+
+- ``KmsVault``: master key in KMS (``GenerateDataKey`` per seal, ``Decrypt`` per open, calls in
+  worker threads). Plaintext data keys stay in a bounded in-memory cache for at most 60 s.
+- ``LocalVault``: master key files under ``<data dir>/vault`` (mode 0600, generated on first
+  run), key id ``local:<fingerprint>``; for the embedded default.
+- ``rotation``: ``rewrap_all`` re-wraps every data key under a new master key without touching
+  ciphertexts (``shopmcp keys rewrap --to <key id>``), through a ``RewrapSource``.
+
+The composition root calls :func:`build_vault`::
+
+    vault = build_vault(settings.kms_key_id, settings.data_dir, clock,
+                        cache_seconds=settings.dek_cache_seconds)
+
+With a KMS key id it returns a ``KmsVault`` (boto3 client with timeouts; it reads region,
+credentials and ``AWS_ENDPOINT_URL_KMS`` from the environment; pass ``kms_client`` to supply
+your own). Local key files already in the data dir still open credentials wrapped under them,
+until they are rewrapped. Without one it returns a ``LocalVault``, creating the master key on
+first run. ``cache_seconds`` above 60 is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from shopmcp_adapters.vault.cache import MAX_TTL_SECONDS, DataKeyCache
+from shopmcp_adapters.vault.keyring import KeyRing, KeyRingError, RoutingKeyRing
+from shopmcp_adapters.vault.kms import KmsKeyRing
+from shopmcp_adapters.vault.local import LocalKeyFileError, LocalKeyRing
+from shopmcp_adapters.vault.vault import EnvelopeVault, KmsVault, LocalVault
+from shopmcp_domain.ports import Clock, CredentialVault
+
+
+def kms_client_from_environment() -> Any:
+    """A boto3 KMS client with bounded timeouts and standard retries."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=3, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}
+    )
+    return boto3.session.Session().client("kms", config=config)
+
+
+def build_vault(
+    kms_key_id: str | None,
+    data_dir: Path,
+    clock: Clock,
+    cache_seconds: float = MAX_TTL_SECONDS,
+    kms_client: Any = None,
+) -> CredentialVault:
+    if cache_seconds > MAX_TTL_SECONDS:
+        raise ValueError(f"data keys may be cached for at most {MAX_TTL_SECONDS:g}s")
+    if kms_key_id:
+        local = LocalKeyRing.load(data_dir)
+        return KmsVault(
+            kms_client if kms_client is not None else kms_client_from_environment(),
+            kms_key_id,
+            clock,
+            cache_seconds=cache_seconds,
+            local_keys=local if local.key_ids else None,
+        )
+    return LocalVault.from_data_dir(data_dir, clock, cache_seconds=cache_seconds)
+
+
+__all__ = [
+    "DataKeyCache",
+    "EnvelopeVault",
+    "KeyRing",
+    "KeyRingError",
+    "KmsKeyRing",
+    "KmsVault",
+    "LocalKeyFileError",
+    "LocalKeyRing",
+    "LocalVault",
+    "RoutingKeyRing",
+    "build_vault",
+    "kms_client_from_environment",
+]
