@@ -1,0 +1,579 @@
+"""BigCommerce tool models: strict inputs (what a chat may ask), curated outputs (what it gets).
+
+Inputs forbid extra fields, bound every page and size, and validate every identifier, so a
+request is built only from values already known to be safe. Output models name the fields we
+return; parsing the upstream payload through them ignores everything else the API sends.
+
+Upstream quirks handled here: v2 money is a string with four decimals (``"69.8400"``), v2 dates
+are RFC 2822 (``"Tue, 05 Mar 2019 21:40:11 +0000"``) and may be ``""``, v3 dates are ISO 8601.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+# --------------------------------------------------------------------------- shared types
+
+MAX_ID = 2_147_483_647  # BigCommerce ids are int32
+
+ResourceId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Page = Annotated[int, Field(ge=1, le=10_000, description="1-based page number.")]
+Limit = Annotated[int, Field(ge=1, le=50, description="Results per page (at most 50).")]
+# SKUs: printable, no separators that would change a comma-separated filter or a URL.
+Sku = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=r"^[^,\s]+$"),
+]
+SearchText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^,]+$"),
+]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=3,
+        max_length=255,
+        pattern=r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$",
+    ),
+]
+
+
+def _rfc2822_or_iso(value: Any) -> Any:
+    """v2 dates are RFC 2822; v3 dates ISO 8601; both may be empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not value[:4].isdigit():
+        try:
+            return email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return value  # let the datetime validator reject it
+    return value
+
+
+UpstreamDate = Annotated[dt.datetime | None, BeforeValidator(_rfc2822_or_iso)]
+
+
+def _money(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+Money = Annotated[Decimal | None, BeforeValidator(_money)]
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+
+
+class Strict(BaseModel):
+    """Tool input: unknown fields are an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parsed(BaseModel):
+    """Tool output, parsed from an upstream payload: unknown upstream fields are dropped."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+class NoInput(Strict):
+    pass
+
+
+OrderSort = Literal[
+    "date_created:desc",
+    "date_created:asc",
+    "date_modified:desc",
+    "date_modified:asc",
+    "id:desc",
+    "id:asc",
+]
+
+
+class ListOrdersInput(Strict):
+    status_id: int | None = Field(
+        default=None, ge=0, le=99, description="Order status id (e.g. 11 = Awaiting Fulfillment)."
+    )
+    customer_id: ResourceId | None = None
+    created_from: AwareDatetime | None = Field(
+        default=None, description="Only orders created at or after this time (ISO 8601)."
+    )
+    created_to: AwareDatetime | None = Field(
+        default=None, description="Only orders created at or before this time (ISO 8601)."
+    )
+    sort: OrderSort = "date_created:desc"
+    page: Page = 1
+    limit: Limit = 20
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if self.created_from and self.created_to and self.created_from > self.created_to:
+            raise ValueError("created_from must not be after created_to")
+        return self
+
+
+class OrderIdInput(Strict):
+    order_id: ResourceId
+
+
+class OrderPageInput(Strict):
+    order_id: ResourceId
+    page: Page = 1
+    limit: Limit = 50
+
+
+class ListProductsInput(Strict):
+    keyword: SearchText | None = Field(default=None, description="Search in name, SKU, etc.")
+    sku: Sku | None = Field(default=None, description="Exact product SKU.")
+    is_visible: bool | None = None
+    page: Page = 1
+    limit: Limit = 20
+
+
+class ProductIdInput(Strict):
+    product_id: ResourceId
+
+
+class GetInventoryInput(Strict):
+    """Exactly one selector: SKUs, variant ids or product ids."""
+
+    skus: list[Sku] | None = Field(default=None, min_length=1, max_length=50)
+    variant_ids: list[ResourceId] | None = Field(default=None, min_length=1, max_length=50)
+    product_ids: list[ResourceId] | None = Field(default=None, min_length=1, max_length=50)
+    page: Page = 1
+    limit: Limit = 50
+
+    @model_validator(mode="after")
+    def _one_selector(self) -> Self:
+        given = [s for s in (self.skus, self.variant_ids, self.product_ids) if s is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of skus, variant_ids or product_ids")
+        return self
+
+
+class ListCustomersInput(Strict):
+    email: Email | None = Field(default=None, description="Exact email address.")
+    name: SearchText | None = Field(default=None, description="Part of the customer's name.")
+    page: Page = 1
+    limit: Limit = 20
+
+
+class CustomerIdInput(Strict):
+    customer_id: ResourceId
+
+
+class UpdateProductInput(Strict):
+    """Only these fields can be written. Everything else (SKU, categories, custom fields,
+    channels, ...) is refused before a request exists."""
+
+    product_id: ResourceId
+    name: str | None = Field(default=None, min_length=1, max_length=250)
+    price: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=4)
+    sale_price: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=4)
+    inventory_level: int | None = Field(default=None, ge=0, le=MAX_ID)
+    is_visible: bool | None = None
+    description: str | None = Field(default=None, max_length=65_535)
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.changes():
+            raise ValueError("give at least one field to change")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The JSON body: only the fields the caller set, money as JSON numbers."""
+        out: dict[str, Any] = {}
+        for field in (
+            "name",
+            "price",
+            "sale_price",
+            "inventory_level",
+            "is_visible",
+            "description",
+        ):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            out[field] = float(value) if isinstance(value, Decimal) else value
+        return out
+
+
+# --------------------------------------------------------------------------- outputs: store
+
+
+class StoreOutput(Parsed):
+    id: str
+    name: str
+    domain: str | None = None
+    secure_url: str | None = None
+    status: str | None = None
+    country_code: str | None = None
+    currency: str | None = None
+    language: str | None = None
+    timezone: str | None = None
+    plan_name: str | None = None
+    plan_is_trial: bool | None = None
+    weight_units: str | None = None
+    dimension_units: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _timezone_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("timezone"), dict):
+            data = {**data, "timezone": data["timezone"].get("name")}
+        return data
+
+
+# --------------------------------------------------------------------------- outputs: orders
+
+
+class OrderSummary(Parsed):
+    id: int
+    status_id: int
+    status: str
+    customer_id: int | None = None
+    date_created: UpstreamDate = None
+    date_modified: UpstreamDate = None
+    total_inc_tax: Money = None
+    currency_code: str | None = None
+    items_total: int | None = None
+    payment_status: OptionalText = None
+    refunded_amount: Money = None
+    billing_name: str | None = None
+    billing_email: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _billing(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("billing_address"), dict):
+            address = data["billing_address"]
+            name = " ".join(
+                part for part in (address.get("first_name"), address.get("last_name")) if part
+            )
+            data = {
+                **data,
+                "billing_name": name or None,
+                "billing_email": address.get("email") or None,
+            }
+        return data
+
+
+class ListOrdersOutput(Parsed):
+    orders: list[OrderSummary]
+    page: int
+    limit: int
+    has_more: bool
+
+
+class Address(Parsed):
+    first_name: OptionalText = None
+    last_name: OptionalText = None
+    company: OptionalText = None
+    street_1: OptionalText = None
+    street_2: OptionalText = None
+    city: OptionalText = None
+    state: OptionalText = None
+    zip: OptionalText = None
+    country: OptionalText = None
+    country_iso2: OptionalText = None
+    phone: OptionalText = None
+    email: OptionalText = None
+
+
+class OrderDetail(OrderSummary):
+    date_shipped: UpstreamDate = None
+    subtotal_inc_tax: Money = None
+    shipping_cost_inc_tax: Money = None
+    total_tax: Money = None
+    discount_amount: Money = None
+    items_shipped: int | None = None
+    payment_method: OptionalText = None
+    customer_message: OptionalText = None
+    order_source: OptionalText = None
+    channel_id: int | None = None
+    billing_address: Address | None = None
+
+
+class GetOrderOutput(Parsed):
+    order: OrderDetail
+
+
+class OrderProduct(Parsed):
+    id: int
+    product_id: int | None = None
+    variant_id: int | None = None
+    name: str
+    sku: OptionalText = None
+    quantity: int
+    price_inc_tax: Money = None
+    total_inc_tax: Money = None
+    quantity_shipped: int | None = None
+    quantity_refunded: int | None = None
+    refund_amount: Money = None
+
+
+class ListOrderProductsOutput(Parsed):
+    order_id: int
+    products: list[OrderProduct]
+    page: int
+    limit: int
+    has_more: bool
+
+
+class ShipmentItem(Parsed):
+    order_product_id: int
+    product_id: int | None = None
+    quantity: int
+
+
+class Shipment(Parsed):
+    id: int
+    order_id: int
+    date_created: UpstreamDate = None
+    tracking_number: OptionalText = None
+    shipping_provider: OptionalText = None
+    shipping_method: OptionalText = None
+    tracking_link: OptionalText = None
+    items: list[ShipmentItem] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _link(cls, data: Any) -> Any:
+        # A custom tracking_link wins; otherwise the link BigCommerce generated.
+        if isinstance(data, dict) and not data.get("tracking_link"):
+            data = {**data, "tracking_link": data.get("generated_tracking_link") or None}
+        return data
+
+
+class ListOrderShipmentsOutput(Parsed):
+    order_id: int
+    shipments: list[Shipment]
+    page: int
+    limit: int
+    has_more: bool
+
+
+class RefundItem(Parsed):
+    item_type: str
+    item_id: int | None = None
+    quantity: int | None = None
+    requested_amount: Money = None
+    reason: OptionalText = None
+
+
+class RefundPayment(Parsed):
+    provider_id: str
+    amount: Money = None
+    offline: bool | None = None
+    is_declined: bool | None = None
+
+
+class Refund(Parsed):
+    id: int
+    order_id: int
+    created: UpstreamDate = None
+    reason: OptionalText = None
+    total_amount: Money = None
+    total_tax: Money = None
+    items: list[RefundItem] = []
+    payments: list[RefundPayment] = []
+
+
+class ListOrderRefundsOutput(Parsed):
+    order_id: int
+    refunds: list[Refund]
+    total_refunded: Decimal
+
+
+# --------------------------------------------------------------------------- outputs: catalog
+
+
+class VariantOption(Parsed):
+    option_display_name: str
+    label: str
+
+
+class Variant(Parsed):
+    id: int
+    sku: OptionalText = None
+    price: Money = None
+    sale_price: Money = None
+    inventory_level: int | None = None
+    purchasing_disabled: bool | None = None
+    option_values: list[VariantOption] = []
+
+
+class Product(Parsed):
+    id: int
+    name: str
+    type: str | None = None
+    sku: OptionalText = None
+    price: Money = None
+    sale_price: Money = None
+    inventory_level: int | None = None
+    inventory_tracking: str | None = None
+    is_visible: bool | None = None
+    availability: str | None = None
+    date_modified: UpstreamDate = None
+    url: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("custom_url"), dict):
+            data = {**data, "url": data["custom_url"].get("url")}
+        return data
+
+
+DESCRIPTION_CAP = 4000
+
+
+class ProductDetail(Product):
+    description: str | None = None
+    description_truncated: bool = False
+    variants: list[Variant] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cap_description(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            text = data.get("description")
+            if isinstance(text, str) and len(text) > DESCRIPTION_CAP:
+                data = {
+                    **data,
+                    "description": text[:DESCRIPTION_CAP],
+                    "description_truncated": True,
+                }
+        return data
+
+
+class Pagination(Parsed):
+    total: int | None = None
+    current_page: int | None = None
+    total_pages: int | None = None
+
+
+class ListProductsOutput(Parsed):
+    products: list[Product]
+    pagination: Pagination
+
+
+class GetProductOutput(Parsed):
+    product: ProductDetail
+
+
+class UpdateProductOutput(Parsed):
+    product: Product
+    updated_fields: list[str]
+
+
+# --------------------------------------------------------------------------- outputs: inventory
+
+
+class InventoryLocation(Parsed):
+    location_id: int
+    location_code: OptionalText = None
+    location_name: OptionalText = None
+    available_to_sell: int | None = None
+    total_inventory_onhand: int | None = None
+    is_in_stock: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _settings(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("settings"), dict):
+            data = {**data, "is_in_stock": data["settings"].get("is_in_stock")}
+        return data
+
+
+class InventoryItem(Parsed):
+    sku: OptionalText = None
+    variant_id: int | None = None
+    product_id: int | None = None
+    locations: list[InventoryLocation] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _identity(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("identity"), dict):
+            data = {**data, **data["identity"]}
+        return data
+
+
+class GetInventoryOutput(Parsed):
+    items: list[InventoryItem]
+    pagination: Pagination
+
+
+# --------------------------------------------------------------------------- outputs: customers
+
+
+class Customer(Parsed):
+    id: int
+    email: str
+    first_name: OptionalText = None
+    last_name: OptionalText = None
+    company: OptionalText = None
+    phone: OptionalText = None
+    customer_group_id: int | None = None
+    date_created: UpstreamDate = None
+    date_modified: UpstreamDate = None
+
+
+class ListCustomersOutput(Parsed):
+    customers: list[Customer]
+    pagination: Pagination
+
+
+class CustomerDetail(Customer):
+    notes: OptionalText = None
+    store_credit: Money = None
+    accepts_marketing: bool | None = None
+
+
+class GetCustomerOutput(Parsed):
+    customer: CustomerDetail
+
+
+class StatusCount(Parsed):
+    status_id: int
+    name: str
+    count: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "status_id" not in data:
+            label = data.get("custom_label") or data.get("name")
+            data = {**data, "status_id": data.get("id"), "name": label}
+        return data
+
+
+class CustomerOrderSummaryOutput(Parsed):
+    customer_id: int
+    total_orders: int
+    by_status: list[StatusCount]
