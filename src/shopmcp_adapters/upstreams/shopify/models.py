@@ -1,0 +1,536 @@
+"""Input and output models of the Shopify tools.
+
+Inputs are strict (``extra="forbid"``), bounded and validated: identifiers are Shopify GIDs of
+the right kind (or their numeric tail), cursors are opaque base64-ish tokens, page sizes are at
+most 50, and every value that ends up in a search ``query`` string has a narrow character set
+(see ``search.py``, which also quotes it). Outputs are the structured content of each tool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+MAX_PAGE = 50
+
+_GID_RE = re.compile(r"^gid://shopify/([A-Za-z]+)/([0-9]{1,20})$")
+_NUMERIC_RE = re.compile(r"^[0-9]{1,20}$")
+
+
+def _int_to_str(value: Any) -> Any:
+    # Models in chat clients often send numeric ids as numbers; accept them as their digits.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _gid_of(kind: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if _NUMERIC_RE.fullmatch(value):
+            if int(value) == 0:
+                raise ValueError(f"not a {kind} id")
+            return f"gid://shopify/{kind}/{value}"
+        match = _GID_RE.fullmatch(value)
+        if match is None or match.group(1) != kind or int(match.group(2)) == 0:
+            raise ValueError(f"expected gid://shopify/{kind}/<digits> or the numeric id")
+        return value
+
+    return AfterValidator(check)
+
+
+def _gid_field(kind: str) -> Any:
+    return Field(
+        min_length=1,
+        max_length=64,
+        pattern=rf"^(gid://shopify/{kind}/)?[0-9]{{1,20}}$",
+        description=f"A {kind} id: gid://shopify/{kind}/<digits>, or just the digits.",
+    )
+
+
+_ints = BeforeValidator(_int_to_str)
+OrderId = Annotated[str, _gid_field("Order"), _ints, _gid_of("Order")]
+ProductId = Annotated[str, _gid_field("Product"), _ints, _gid_of("Product")]
+ProductVariantId = Annotated[str, _gid_field("ProductVariant"), _ints, _gid_of("ProductVariant")]
+CustomerId = Annotated[str, _gid_field("Customer"), _ints, _gid_of("Customer")]
+InventoryItemId = Annotated[str, _gid_field("InventoryItem"), _ints, _gid_of("InventoryItem")]
+LocationId = Annotated[str, _gid_field("Location"), _ints, _gid_of("Location")]
+
+
+def numeric_id(gid: str) -> str:
+    """The digits of a validated GID (used in search filters such as ``customer_id:123``)."""
+    return gid.rsplit("/", 1)[1]
+
+
+Cursor = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=512,
+        pattern=r"^[A-Za-z0-9+/=_-]+$",
+        description="The end_cursor of the previous page.",
+    ),
+]
+
+# Text that is placed (quoted) inside a search query: words, spaces and a little punctuation.
+# No quotes, backslashes, colons, parentheses or wildcards, and it starts with a word character,
+# so it can only ever be one phrase.
+SEARCH_TEXT_PATTERN = r"^[\w][\w .,'&/+#-]*$"
+SearchText = Annotated[str, Field(min_length=1, max_length=100, pattern=SEARCH_TEXT_PATTERN)]
+Sku = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/+#-]*$")
+]
+EmailFilter = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=254,
+        pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
+    ),
+]
+# A tag written to Shopify (a GraphQL variable, never part of a query string): no commas,
+# which Shopify treats as separators, and no control characters.
+Tag = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^,\x00-\x1f\x7f]+$")]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Page size, at most 50.")]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- read inputs
+
+
+class GetShopInput(StrictModel):
+    pass
+
+
+OrderStatus = Literal["open", "closed", "cancelled", "not_closed"]
+FinancialStatus = Literal[
+    "paid",
+    "pending",
+    "authorized",
+    "partially_paid",
+    "partially_refunded",
+    "refunded",
+    "voided",
+    "expired",
+]
+FulfillmentStatus = Literal[
+    "unshipped",
+    "shipped",
+    "fulfilled",
+    "partial",
+    "scheduled",
+    "on_hold",
+    "unfulfilled",
+    "request_declined",
+]
+
+
+_EARLIEST = dt.date(2000, 1, 1)
+_LATEST = dt.date(2100, 12, 31)
+
+
+class ListOrdersInput(StrictModel):
+    status: OrderStatus | None = None
+    financial_status: FinancialStatus | None = None
+    fulfillment_status: FulfillmentStatus | None = None
+    created_from: dt.date | None = Field(
+        default=None, ge=_EARLIEST, le=_LATEST, description="Created on or after (UTC)."
+    )
+    created_to: dt.date | None = Field(
+        default=None, ge=_EARLIEST, le=_LATEST, description="Created on or before (UTC)."
+    )
+    customer_id: CustomerId | None = None
+    first: PageSize = 20
+    after: Cursor | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> ListOrdersInput:
+        if self.created_from and self.created_to and self.created_from > self.created_to:
+            raise ValueError("created_from must not be after created_to")
+        return self
+
+
+class GetOrderInput(StrictModel):
+    order_id: OrderId
+
+
+class ListOrderRefundsInput(StrictModel):
+    order_id: OrderId
+
+
+ProductStatus = Literal["active", "draft", "archived"]
+
+
+class ListProductsInput(StrictModel):
+    search: SearchText | None = Field(default=None, description="Words to search for.")
+    status: ProductStatus | None = None
+    vendor: SearchText | None = None
+    product_type: SearchText | None = None
+    tag: SearchText | None = None
+    sku: Sku | None = None
+    first: PageSize = 20
+    after: Cursor | None = None
+
+
+class GetProductInput(StrictModel):
+    product_id: ProductId
+
+
+class GetInventoryInput(StrictModel):
+    """Exactly one of sku, product_id or variant_id."""
+
+    sku: Sku | None = None
+    product_id: ProductId | None = None
+    variant_id: ProductVariantId | None = None
+    first: PageSize = 20
+
+    @model_validator(mode="after")
+    def _one_target(self) -> GetInventoryInput:
+        given = [x for x in (self.sku, self.product_id, self.variant_id) if x is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of sku, product_id or variant_id")
+        return self
+
+
+class ListCustomersInput(StrictModel):
+    search: SearchText | None = Field(default=None, description="Name or other words.")
+    email: EmailFilter | None = None
+    first: PageSize = 20
+    after: Cursor | None = None
+
+
+class GetCustomerInput(StrictModel):
+    customer_id: CustomerId
+
+
+# --------------------------------------------------------------------------- write inputs
+
+
+class UpdateProductInput(StrictModel):
+    product_id: ProductId
+    title: str | None = Field(default=None, min_length=1, max_length=255)
+    description: str | None = Field(
+        default=None, max_length=65_535, description="The product description (HTML)."
+    )
+    status: ProductStatus | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=250, description="Replaces all tags.")
+    vendor: str | None = Field(default=None, max_length=255)
+    product_type: str | None = Field(default=None, max_length=255)
+
+    @model_validator(mode="after")
+    def _something(self) -> UpdateProductInput:
+        if all(
+            getattr(self, name) is None
+            for name in ("title", "description", "status", "tags", "vendor", "product_type")
+        ):
+            raise ValueError("nothing to update")
+        return self
+
+
+InventoryReason = Literal[
+    "correction",
+    "cycle_count_available",
+    "damaged",
+    "promotion",
+    "quality_control",
+    "received",
+    "restock",
+    "safety_stock",
+    "shrinkage",
+    "other",
+]
+
+
+class SetInventoryInput(StrictModel):
+    inventory_item_id: InventoryItemId
+    location_id: LocationId
+    quantity: int = Field(ge=0, le=1_000_000_000, description="The new available quantity.")
+    reason: InventoryReason = "correction"
+
+
+class UpdateOrderInput(StrictModel):
+    order_id: OrderId
+    note: str | None = Field(default=None, max_length=5_000)
+    tags: list[Tag] | None = Field(default=None, max_length=250, description="Replaces all tags.")
+
+    @model_validator(mode="after")
+    def _something(self) -> UpdateOrderInput:
+        if self.note is None and self.tags is None:
+            raise ValueError("nothing to update")
+        return self
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+class Money(StrictModel):
+    amount: str
+    currency: str
+
+
+class PageInfo(StrictModel):
+    has_next_page: bool
+    end_cursor: str | None
+
+
+class ShopOutput(StrictModel):
+    id: str
+    name: str
+    email: str | None
+    contact_email: str | None
+    myshopify_domain: str
+    primary_domain: str | None
+    currency: str
+    timezone: str
+    plan: str | None
+    country: str | None
+
+
+class OrderSummary(StrictModel):
+    id: str
+    name: str
+    created_at: str
+    cancelled_at: str | None
+    closed: bool
+    financial_status: str | None
+    fulfillment_status: str
+    total: Money
+    customer_id: str | None
+    customer_name: str | None
+    item_count: int
+
+
+class ListOrdersOutput(StrictModel):
+    orders: list[OrderSummary]
+    page_info: PageInfo
+
+
+class LineItem(StrictModel):
+    id: str
+    title: str
+    sku: str | None
+    quantity: int
+    current_quantity: int
+    unit_price: Money
+    variant_id: str | None
+
+
+class Tracking(StrictModel):
+    company: str | None
+    number: str | None
+    url: str | None
+
+
+class Fulfillment(StrictModel):
+    id: str
+    status: str
+    created_at: str
+    tracking: list[Tracking]
+
+
+class RefundSummary(StrictModel):
+    id: str
+    created_at: str
+    note: str | None
+    total: Money
+
+
+class OrderOutput(StrictModel):
+    id: str
+    name: str
+    created_at: str
+    processed_at: str
+    cancelled_at: str | None
+    cancel_reason: str | None
+    closed: bool
+    note: str | None
+    tags: list[str]
+    financial_status: str | None
+    fulfillment_status: str
+    subtotal: Money | None
+    shipping: Money
+    tax: Money | None
+    total: Money
+    refunded: Money
+    customer_id: str | None
+    customer_name: str | None
+    line_items: list[LineItem]
+    fulfillments: list[Fulfillment]
+    refunds: list[RefundSummary]
+
+
+class RefundLine(StrictModel):
+    line_item_id: str
+    title: str
+    sku: str | None
+    quantity: int
+    restock_type: str
+    subtotal: Money
+
+
+class Refund(StrictModel):
+    id: str
+    created_at: str
+    note: str | None
+    total: Money
+    lines: list[RefundLine]
+
+
+class ListOrderRefundsOutput(StrictModel):
+    order_id: str
+    order_name: str
+    total_refunded: Money
+    refunds: list[Refund]
+
+
+class ProductSummary(StrictModel):
+    id: str
+    title: str
+    handle: str
+    status: str
+    vendor: str
+    product_type: str
+    tags: list[str]
+    total_inventory: int | None
+    variant_count: int | None
+    updated_at: str
+
+
+class ListProductsOutput(StrictModel):
+    products: list[ProductSummary]
+    page_info: PageInfo
+
+
+class Variant(StrictModel):
+    id: str
+    title: str
+    sku: str | None
+    price: str
+    compare_at_price: str | None
+    inventory_quantity: int | None
+    inventory_item_id: str
+    tracked: bool
+
+
+class ProductOutput(StrictModel):
+    id: str
+    title: str
+    handle: str
+    status: str
+    vendor: str
+    product_type: str
+    tags: list[str]
+    description_html: str
+    created_at: str
+    updated_at: str
+    total_inventory: int | None
+    variants: list[Variant]
+
+
+class LocationLevel(StrictModel):
+    location_id: str
+    location_name: str
+    available: int | None
+    on_hand: int | None
+    committed: int | None
+    incoming: int | None
+
+
+class VariantInventory(StrictModel):
+    variant_id: str
+    variant_title: str
+    sku: str | None
+    product_id: str
+    product_title: str
+    inventory_item_id: str
+    tracked: bool
+    levels: list[LocationLevel]
+
+
+class InventoryOutput(StrictModel):
+    variants: list[VariantInventory]
+
+
+class CustomerSummary(StrictModel):
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    state: str
+    tags: list[str]
+    created_at: str
+    number_of_orders: int
+    amount_spent: Money
+
+
+class ListCustomersOutput(StrictModel):
+    customers: list[CustomerSummary]
+    page_info: PageInfo
+
+
+class CustomerOrder(StrictModel):
+    id: str
+    name: str
+    created_at: str
+    financial_status: str | None
+    fulfillment_status: str
+    total: Money
+
+
+class CustomerOutput(StrictModel):
+    id: str
+    name: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    state: str
+    tags: list[str]
+    note: str | None
+    created_at: str
+    number_of_orders: int
+    amount_spent: Money
+    city: str | None
+    country: str | None
+    last_order_name: str | None
+    recent_orders: list[CustomerOrder]
+
+
+class UpdateProductOutput(StrictModel):
+    id: str
+    title: str
+    handle: str
+    status: str
+    vendor: str
+    product_type: str
+    tags: list[str]
+    description_html: str
+    updated_at: str
+
+
+class InventoryChange(StrictModel):
+    name: str
+    delta: int
+    quantity_after: int | None
+    location_id: str | None
+    location_name: str | None
+    inventory_item_id: str | None
+    sku: str | None
+
+
+class SetInventoryOutput(StrictModel):
+    reason: str | None
+    changes: list[InventoryChange]
+
+
+class UpdateOrderOutput(StrictModel):
+    id: str
+    name: str
+    note: str | None
+    tags: list[str]
+    updated_at: str
