@@ -13,62 +13,106 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx
 from dependency_injector import containers, providers
 from litestar.di import Provide
 
 from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
-from shopmcp_adapters.upstreams.http import HostGuard, build_async_client
+from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, RateLimiter, UpstreamClient
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    KeyDirectory,
+    MeterOutbox,
+    RateLimiter,
+    TenantRepository,
+    UpstreamClient,
+)
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.http.mcp import GatewayPorts
 from shopmcp_entrypoints.settings import Settings
 
+if TYPE_CHECKING:
+    from shopmcp_adapters.postgres import Database
+
 T = TypeVar("T")
 
 # The platforms with a tool module; each gets one pooled HTTP client.
-PLATFORMS: tuple[Platform, ...] = ()
+PLATFORMS: tuple[Platform, ...] = (Platform.SHOPIFY, Platform.BIGCOMMERCE, Platform.MAGENTO)
 Module = PlatformModule[Any]
 
 
-async def _open_tenant_database(settings: Settings) -> AsyncIterator[Any]:
-    raise NotImplementedError("tenant store: waiting for shopmcp_adapters.postgres")
-    yield
+async def _open_tenant_database(settings: Settings) -> AsyncIterator[Database]:
+    """Embedded PostgreSQL under the data dir, or SHOPMCP_DATABASE_URL; migrations applied."""
+    from shopmcp_adapters.postgres import open_database
+
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    database = await open_database(url, settings.data_dir)
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
-def _tenants_of(database: Any) -> Any:
+def _tenants_of(database: Database) -> TenantRepository:
     return database.tenants
 
 
-def _key_directory_of(database: Any) -> Any:
+def _key_directory_of(database: Database) -> KeyDirectory:
     return database.keys
 
 
-def _meter_outbox_of(database: Any) -> Any:
+def _meter_outbox_of(database: Database) -> MeterOutbox:
     return database.outbox
 
 
-async def _open_vault(settings: Settings, clock: Clock) -> AsyncIterator[Any]:
-    raise NotImplementedError("vault: waiting for shopmcp_adapters.vault")
-    yield
+async def _open_vault(settings: Settings, clock: Clock) -> AsyncIterator[CredentialVault]:
+    """KMS with SHOPMCP_KMS_KEY_ID, else the local vault under the data dir."""
+    from shopmcp_adapters.vault import build_vault
+
+    yield build_vault(
+        settings.kms_key_id, settings.data_dir, clock, cache_seconds=settings.dek_cache_seconds
+    )
 
 
-async def _open_meter(settings: Settings) -> AsyncIterator[Any]:
-    yield None
+async def _outbox_drainer(settings: Settings, outbox: MeterOutbox) -> AsyncIterator[Any]:
+    """The Stripe drain worker, or None without SHOPMCP_STRIPE_API_KEY (the outbox accumulates).
+    The app's lifespan starts and stops it."""
+    if settings.stripe_api_key is None:
+        yield None
+        return
+    from shopmcp_adapters.billing import stripe_outbox_drainer
 
-
-async def _outbox_drainer(settings: Settings, meter: Any, outbox: Any) -> AsyncIterator[Any]:
-    yield None
+    yield stripe_outbox_drainer(
+        outbox, settings.stripe_api_key.get_secret_value(), settings.stripe_meter_event_name
+    )
 
 
 def _platform_modules(
-    settings: Settings, clients: Mapping[Platform, Any], guard: HostGuard
+    settings: Settings,
+    clients: Mapping[Platform, httpx.AsyncClient],
+    guard: HostGuard,
+    clock: Clock,
 ) -> dict[Platform, Module]:
-    return {}
+    from shopmcp_adapters.upstreams.bigcommerce import build_bigcommerce_module
+    from shopmcp_adapters.upstreams.magento import build_magento_module
+    from shopmcp_adapters.upstreams.shopify import build_shopify_module
+
+    def http(platform: Platform) -> UpstreamHttp:
+        return UpstreamHttp(platform=platform.value, client=clients[platform], guard=guard)
+
+    return {
+        Platform.SHOPIFY: build_shopify_module(
+            http(Platform.SHOPIFY), clock=clock, base_url=settings.shopify_base_url
+        ),
+        Platform.BIGCOMMERCE: build_bigcommerce_module(http(Platform.BIGCOMMERCE)),
+        Platform.MAGENTO: build_magento_module(http(Platform.MAGENTO)),
+    }
 
 
 async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateLimiter]:
@@ -84,7 +128,7 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         await limiter.aclose()
 
 
-async def _http_clients(settings: Settings) -> AsyncIterator[dict[Platform, Any]]:
+async def _http_clients(settings: Settings) -> AsyncIterator[dict[Platform, httpx.AsyncClient]]:
     """One pooled client per upstream family, verifying TLS (plus the configured CA bundle)."""
     clients = {
         platform: build_async_client(ca_bundle=settings.upstream_ca_bundle)
@@ -123,16 +167,14 @@ class Container(containers.DeclarativeContainer):
     vault = providers.Resource(_open_vault, settings=settings, clock=clock)
     rate_limiter = providers.Resource(_rate_limiter, settings=settings, clock=clock)
     # None without SHOPMCP_STRIPE_API_KEY: the outbox accumulates.
-    meter = providers.Resource(_open_meter, settings=settings)
 
-    outbox_drainer = providers.Resource(
-        _outbox_drainer, settings=settings, meter=meter, outbox=meter_outbox
-    )
+    # The meter (Stripe) lives inside the drainer; None without SHOPMCP_STRIPE_API_KEY.
+    outbox_drainer = providers.Resource(_outbox_drainer, settings=settings, outbox=meter_outbox)
 
     host_guard = providers.Singleton(_host_guard, settings=settings)
     http_clients = providers.Resource(_http_clients, settings=settings)
     platform_modules = providers.Singleton(
-        _platform_modules, settings=settings, clients=http_clients, guard=host_guard
+        _platform_modules, settings=settings, clients=http_clients, guard=host_guard, clock=clock
     )
     # Built once, from every platform module.
     tool_registry = providers.Singleton(_registry, platform_modules)

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
 
     # Extra CA bundle for upstream TLS (the sandbox's local CA). Verification stays on.
     upstream_ca_bundle: str | None = None
+    # Sandbox only (``shopmcp demo``): one origin that serves every Shopify shop name, in place
+    # of ``https://{shop}``. Never set in production.
+    shopify_base_url: str | None = None
     # Hosts exempt from the SSRF guard's public-address rule (the sandbox on loopback).
     upstream_allowed_hosts: list[str] = Field(default_factory=list)
 

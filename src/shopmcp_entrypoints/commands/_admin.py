@@ -1,0 +1,57 @@
+"""What the setup commands share: the tenant store, vault and clock, opened from the same
+container the server uses (so the CLI and the server always agree on where data lives)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import attrs
+import typer
+
+from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_entrypoints.container import Container, build_container, resolve
+from shopmcp_entrypoints.settings import Settings
+
+
+@attrs.frozen
+class Admin:
+    settings: Settings
+    tenants: TenantRepository
+    vault: CredentialVault
+    clock: Clock
+
+
+@asynccontextmanager
+async def admin(settings: Settings, container: Container | None = None) -> AsyncIterator[Admin]:
+    container = container or build_container(settings)
+    try:
+        yield Admin(
+            settings=settings,
+            tenants=await resolve(container.tenants),
+            vault=await resolve(container.vault),
+            clock=await resolve(container.clock),
+        )
+    finally:
+        await resolve(container.shutdown_resources)
+
+
+def workspace_id(value: str) -> WorkspaceId:
+    import uuid
+
+    try:
+        return WorkspaceId(uuid.UUID(value))
+    except ValueError:
+        raise typer.BadParameter("not a workspace id (a UUID)") from None
+
+
+def mcp_base_url(settings: Settings) -> str:
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
+    return f"http://{host}:{settings.port}"
+
+
+def mcp_url(settings: Settings, token: str) -> str:
+    return f"{mcp_base_url(settings)}/mcp/{token}"

@@ -1,0 +1,161 @@
+"""Setting a workspace up from the command line, before the dashboard API exists:
+
+    shopmcp workspace create --name "Acme" --plan starter
+    shopmcp key issue --workspace <id> [--write]          # prints the MCP URL, once
+    shopmcp writes enable --workspace <id> --platform shopify
+    shopmcp connect shopify --workspace <id> --store acme.myshopify.com   # token prompted
+    shopmcp playbook add --workspace <id> --name weekly --template "..." --argument since
+
+Secrets are prompted for (hidden) or read from an environment variable, never required on the
+command line where shell history and process listings would keep them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+
+from shopmcp_domain.credentials import CredentialPayload
+from shopmcp_domain.errors import ShopMcpError
+from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.playbooks import PlaybookArgument
+from shopmcp_domain.services import onboarding
+from shopmcp_entrypoints.commands._admin import Admin, admin, mcp_url, workspace_id
+from shopmcp_entrypoints.settings import Settings
+
+T = TypeVar("T")
+
+workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces (tenants).")
+key_app = typer.Typer(no_args_is_help=True, help="MCP keys (the secret in the MCP URL).")
+writes_app = typer.Typer(no_args_is_help=True, help="Per-platform write opt-in.")
+playbook_app = typer.Typer(no_args_is_help=True, help="Playbooks, served as MCP prompts.")
+
+
+def _run(work: Callable[[Admin], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with admin(Settings()) as ports:
+            return await work(ports)
+
+    try:
+        return asyncio.run(main())
+    except (ShopMcpError, ValueError) as error:
+        typer.echo(f"error: {getattr(error, 'message', error)}", err=True)
+        raise typer.Exit(code=1) from None
+
+
+@workspace_app.command("create")
+def workspace_create(
+    name: str = typer.Option(..., help="Display name."),
+    plan: PlanTier = typer.Option(PlanTier.FREE, help="Plan tier (sets the rate limit)."),  # noqa: B008
+) -> None:
+    """Create a workspace and print its id."""
+    workspace = _run(lambda a: onboarding.create_workspace(a.tenants, a.clock, name, plan))
+    typer.echo(str(workspace.id))
+
+
+@key_app.command("issue")
+def key_issue(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    write: bool = typer.Option(False, "--write", help="Allow write tools (still per opt-in)."),
+    name: str = typer.Option("", help="A label for the key."),
+) -> None:
+    """Issue a key and print the workspace's MCP URL. The token is shown only this once."""
+    ws = workspace_id(workspace)
+    issued = _run(
+        lambda a: onboarding.issue_workspace_key(a.tenants, a.clock, ws, write=write, name=name)
+    )
+    typer.echo(mcp_url(Settings(), issued.token))
+
+
+def _set_writes(workspace: str, platform: Platform, enabled: bool) -> None:
+    ws = workspace_id(workspace)
+    changed = _run(lambda a: onboarding.set_writes(a.tenants, ws, platform, enabled))
+    enabled_now = ", ".join(sorted(p.value for p in changed.write_enabled)) or "none"
+    typer.echo(f"write tools enabled for: {enabled_now}")
+
+
+@writes_app.command("enable")
+def writes_enable(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    platform: Platform = typer.Option(..., help="Platform whose write tools to enable."),  # noqa: B008
+) -> None:
+    """Enable a platform's write tools for the workspace (keys still need --write)."""
+    _set_writes(workspace, platform, True)
+
+
+@writes_app.command("disable")
+def writes_disable(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    platform: Platform = typer.Option(..., help="Platform whose write tools to disable."),  # noqa: B008
+) -> None:
+    """Disable a platform's write tools for the workspace."""
+    _set_writes(workspace, platform, False)
+
+
+def connect(
+    platform: Platform = typer.Argument(..., help="shopify, bigcommerce or magento."),  # noqa: B008
+    workspace: str = typer.Option(..., help="Workspace id."),
+    store: str = typer.Option(
+        ...,
+        help="The store: a *.myshopify.com domain, a BigCommerce store hash, a Magento base URL.",
+    ),
+    access_token: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        envvar="SHOPMCP_CONNECT_ACCESS_TOKEN",
+        help="The store's API access token (prompted when not in SHOPMCP_CONNECT_ACCESS_TOKEN).",
+    ),
+    field: list[str] = typer.Option(  # noqa: B008
+        [], help="Extra credential fields as name=value (e.g. Magento OAuth 1.0a consumer_key)."
+    ),
+    display_name: str = typer.Option("", help="A label for the connection."),
+) -> None:
+    """Connect a store: its credential is sealed by the vault and stored with the connection."""
+    values = {"access_token": access_token}
+    for item in field:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"--field takes name=value, got {key!r}")
+        values[key] = value
+    ws = workspace_id(workspace)
+    payload = CredentialPayload(values)
+    connection = _run(
+        lambda a: onboarding.connect_store(
+            a.tenants, a.vault, a.clock, ws, platform, store, payload, display_name
+        )
+    )
+    typer.echo(f"connected {platform.value} store {connection.store_ref} ({connection.id})")
+
+
+@playbook_app.command("add")
+def playbook_add(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    name: str = typer.Option(..., help="Prompt name: lowercase [a-z0-9_-]."),
+    template: str = typer.Option(..., help="Text with {argument} placeholders."),
+    description: str = typer.Option("", help="What the prompt is for."),
+    argument: list[str] = typer.Option(  # noqa: B008
+        [], help="An argument: name, name:description, or name?:description when optional."
+    ),
+) -> None:
+    """Save a playbook; MCP clients list it as a prompt."""
+    arguments = []
+    for spec in argument:
+        arg_name, _, arg_description = spec.partition(":")
+        optional = arg_name.endswith("?")
+        arguments.append(
+            PlaybookArgument(
+                arg_name.rstrip("?"), description=arg_description, required=not optional
+            )
+        )
+    ws = workspace_id(workspace)
+    playbook = _run(
+        lambda a: onboarding.add_playbook(
+            a.tenants, a.clock, ws, name, description, template, arguments
+        )
+    )
+    typer.echo(f"saved playbook {playbook.name}")
