@@ -6,6 +6,13 @@ import typer
 
 from shopmcp_entrypoints.commands.db import migrate
 from shopmcp_entrypoints.commands.serve import serve
+from shopmcp_entrypoints.commands.setup import (
+    connect,
+    key_app,
+    playbook_app,
+    workspace_app,
+    writes_app,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ShopMCP gateway.")
 
@@ -16,6 +23,11 @@ def _root() -> None:
 
 
 app.command()(serve)
+app.command()(connect)
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(key_app, name="key")
+app.add_typer(writes_app, name="writes")
+app.add_typer(playbook_app, name="playbook")
 app.command()(migrate)
 
 
