@@ -8,9 +8,7 @@ from typing import Any
 
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 
-Answer = (
-    ToolOutput | Exception | Callable[[UpstreamCall], ToolOutput | Awaitable[ToolOutput]]
-)
+Answer = ToolOutput | Exception | Callable[[UpstreamCall], ToolOutput | Awaitable[ToolOutput]]
 
 
 class RecordingUpstream:
