@@ -34,6 +34,7 @@ checksummed (:mod:`shopmcp_adapters.postgres.migrate`).
 from shopmcp_adapters.postgres.database import (
     Database,
     UnsafeTenantRole,
+    check_tenant_role,
     open_database,
     tenant_url_from,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "PostgresUnitOfWork",
     "RoleSetupError",
     "UnsafeTenantRole",
+    "check_tenant_role",
     "ensure_roles",
     "load_migrations",
     "migrate",

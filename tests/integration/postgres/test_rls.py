@@ -1,0 +1,334 @@
+"""Attacks on tenant isolation, made with raw SQL as the tenant role: Row-Level Security must
+hold even for a query that forgets its WHERE clause, and the tenant role must not be able to
+switch it off or step around it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import attrs
+import pytest
+import pytest_asyncio
+
+from shopmcp_adapters.postgres import (
+    Database,
+    UnsafeTenantRole,
+    check_tenant_role,
+    tenant_url_from,
+)
+from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.keys import issue_key
+from shopmcp_domain.usage import MeterRecord
+from tests.factories import NOW, make_workspace
+from tests.integration.postgres.conftest import connection_for, sealed_for, usage_event
+from tests.integration.postgres.test_port_suite import _playbook
+
+# Tables the tenant role may SELECT; meter_outbox is insert-only for it.
+READABLE = ("workspaces", "connections", "credentials", "mcp_keys", "usage_events", "playbooks")
+TENANT_TABLES = (*READABLE, "meter_outbox")
+
+BIND = "select set_config('app.workspace_id', $1, true)"
+
+
+@attrs.frozen
+class Tenants:
+    a: WorkspaceId
+    b: WorkspaceId
+
+
+async def _seed(database: Database) -> WorkspaceId:
+    workspace = make_workspace()
+    sealed = sealed_for(workspace.id)
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        await uow.workspaces.add(workspace)
+        await uow.connections.add(connection_for(workspace.id, sealed), sealed)
+        await uow.keys.add(issue_key(workspace.id, NOW).key)
+        await uow.playbooks.add(_playbook(workspace.id, "weekly"))
+        for _ in range(3):
+            event = usage_event(workspace.id)
+            await uow.usage.record(event, MeterRecord.for_event(event))
+    return workspace.id
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def tenants(database: Database) -> Tenants:
+    return Tenants(a=await _seed(database), b=await _seed(database))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def tenant_conn(
+    postgres_database_url: str, database: Database
+) -> AsyncIterator[asyncpg.Connection]:
+    """A raw connection as shopmcp_tenant, exactly what the tenant pool holds."""
+    conn = await asyncpg.connect(tenant_url_from(postgres_database_url), user="shopmcp_tenant")
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def test_a_query_without_where_sees_only_its_workspace(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    async with tenant_conn.transaction():
+        await tenant_conn.execute(BIND, str(tenants.a))
+        rows = await tenant_conn.fetch("SELECT * FROM shopmcp.usage_events")
+        assert len(rows) >= 3
+        assert {row["workspace_id"] for row in rows} == {tenants.a}
+        for table in READABLE:
+            column = "id" if table == "workspaces" else "workspace_id"
+            seen = await tenant_conn.fetch(
+                "select distinct " + column + " as ws from shopmcp." + table
+            )
+            assert [row["ws"] for row in seen] == [tenants.a], table
+
+
+async def test_updates_and_deletes_of_another_workspace_touch_nothing(
+    tenant_conn: asyncpg.Connection, tenants: Tenants, owner_pool: asyncpg.Pool
+) -> None:
+    before = await _counts(owner_pool, tenants.b)
+    async with tenant_conn.transaction():
+        await tenant_conn.execute(BIND, str(tenants.a))
+        statements = [
+            ("UPDATE shopmcp.playbooks SET description = 'pwned' WHERE workspace_id = $1"),
+            ("DELETE FROM shopmcp.playbooks WHERE workspace_id = $1"),
+            ("UPDATE shopmcp.connections SET status = 'disabled' WHERE workspace_id = $1"),
+            ("UPDATE shopmcp.credentials SET kms_key_id = 'evil' WHERE workspace_id = $1"),
+            ("DELETE FROM shopmcp.credentials WHERE workspace_id = $1"),
+            ("UPDATE shopmcp.mcp_keys SET revoked_at = now() WHERE workspace_id = $1"),
+            ("UPDATE shopmcp.workspaces SET name = 'pwned' WHERE id = $1"),
+        ]
+        for statement in statements:
+            assert (await tenant_conn.execute(statement, tenants.b)).endswith(" 0"), statement
+        # Without any WHERE at all, only A's own rows are touched.
+        status = await tenant_conn.execute("UPDATE shopmcp.playbooks SET description = 'mine'")
+        assert status == "UPDATE 1"
+    assert await _counts(owner_pool, tenants.b) == before
+    b_playbook = await owner_pool.fetchval(
+        "select description from shopmcp.playbooks where workspace_id = $1", tenants.b
+    )
+    assert b_playbook != "pwned"
+
+
+async def test_the_audit_trail_is_append_only_for_the_tenant(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    for statement in (
+        "UPDATE shopmcp.usage_events SET tool = 'x'",
+        "DELETE FROM shopmcp.usage_events",
+        "DELETE FROM shopmcp.workspaces",
+        "DELETE FROM shopmcp.mcp_keys",
+    ):
+        async with tenant_conn.transaction():
+            await tenant_conn.execute(BIND, str(tenants.a))
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+                await tenant_conn.execute(statement)
+
+
+async def test_inserting_or_moving_a_row_into_another_workspace_fails(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    attempts = [
+        (
+            "insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool, latency_ms, "
+            "status, created_at) values (gen_random_uuid(), $1, 'p', 't', 1, 'ok', now())",
+            (tenants.b,),
+        ),
+        (
+            "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
+            "created_at) values (gen_random_uuid(), $1, 'x', '', '', now())",
+            (tenants.b,),
+        ),
+        (
+            "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
+            "values ($1, 'x', 'free', 'active', now())",
+            (tenants.b,),
+        ),
+        # Moving A's own row over to B is refused by WITH CHECK on UPDATE.
+        ("UPDATE shopmcp.playbooks SET workspace_id = $1", (tenants.b,)),
+    ]
+    for statement, args in attempts:
+        async with tenant_conn.transaction():
+            await tenant_conn.execute(BIND, str(tenants.a))
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+                await tenant_conn.execute(statement, *args)
+
+
+async def _unset_reads_nothing_and_writes_nothing(
+    conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    for table in READABLE:
+        async with conn.transaction():
+            assert await conn.fetchval("select count(*) from shopmcp." + table) == 0, table
+    async with conn.transaction():
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+            await conn.fetchval("select count(*) from shopmcp.meter_outbox")
+    for table, statement in (
+        (
+            "usage_events",
+            "insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool, "
+            "latency_ms, status, created_at) "
+            "values (gen_random_uuid(), $1, 'p', 't', 1, 'ok', now())",
+        ),
+        (
+            "meter_outbox",
+            "insert into shopmcp.meter_outbox (usage_event_id, workspace_id, "
+            "quantity, created_at) values (gen_random_uuid(), $1, 1, now())",
+        ),
+        (
+            "playbooks",
+            "insert into shopmcp.playbooks (id, workspace_id, name, description, "
+            "template, created_at) values (gen_random_uuid(), $1, 'p', '', '', now())",
+        ),
+    ):
+        async with conn.transaction():
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+                await conn.execute(statement, tenants.a)
+            del table
+
+
+async def test_no_setting_reads_empty_and_cannot_insert(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    # Never set in this session: current_setting(..., true) is NULL.
+    assert await tenant_conn.fetchval("select current_setting('app.workspace_id', true)") is None
+    await _unset_reads_nothing_and_writes_nothing(tenant_conn, tenants)
+
+
+async def test_setting_does_not_outlive_its_transaction(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    async with tenant_conn.transaction():
+        await tenant_conn.execute(BIND, str(tenants.a))
+        assert await tenant_conn.fetchval("select count(*) from shopmcp.workspaces") == 1
+    # After commit the setting is '' (not NULL): NULLIF makes that fail closed too.
+    assert await tenant_conn.fetchval("select current_setting('app.workspace_id', true)") == ""
+    await _unset_reads_nothing_and_writes_nothing(tenant_conn, tenants)
+
+
+async def test_a_setting_that_is_not_a_uuid_fails_closed(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    async with tenant_conn.transaction():
+        await tenant_conn.execute(BIND, "' or true --")
+        with pytest.raises(asyncpg.InvalidTextRepresentationError):
+            await tenant_conn.fetch("select * from shopmcp.usage_events")
+
+
+async def test_the_tenant_role_cannot_switch_isolation_off(
+    tenant_conn: asyncpg.Connection, tenants: Tenants
+) -> None:
+    for statement in (
+        "ALTER TABLE shopmcp.usage_events DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE shopmcp.usage_events NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY tenant_isolation ON shopmcp.usage_events",
+        "CREATE POLICY open ON shopmcp.usage_events USING (true)",
+        "SET ROLE shopmcp_owner",
+        "SET ROLE postgres",
+        "SET SESSION AUTHORIZATION postgres",
+        "SELECT rolname, rolpassword FROM pg_authid",
+        "ALTER ROLE shopmcp_tenant BYPASSRLS",
+        "GRANT shopmcp_owner TO shopmcp_tenant",
+        "CREATE TABLE shopmcp.scratch (id int)",
+    ):
+        async with tenant_conn.transaction():
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await tenant_conn.execute(statement)
+    # row_security = off does not lift RLS for a role without BYPASSRLS: the query errors.
+    async with tenant_conn.transaction():
+        await tenant_conn.execute(BIND, str(tenants.a))
+        await tenant_conn.execute("SET LOCAL row_security = off")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+            await tenant_conn.fetch("select * from shopmcp.usage_events")
+
+
+async def test_role_attributes(owner_pool: asyncpg.Pool) -> None:
+    roles = {
+        row["rolname"]: row
+        for row in await owner_pool.fetch(
+            "select rolname, rolsuper, rolbypassrls, rolcanlogin, rolcreaterole, rolcreatedb, "
+            "rolinherit from pg_roles where rolname in ('shopmcp_owner', 'shopmcp_tenant')"
+        )
+    }
+    tenant, owner = roles["shopmcp_tenant"], roles["shopmcp_owner"]
+    assert tenant["rolcanlogin"] and not tenant["rolinherit"]
+    assert not any(tenant[k] for k in ("rolsuper", "rolbypassrls", "rolcreaterole", "rolcreatedb"))
+    assert not owner["rolsuper"] and not owner["rolbypassrls"] and not owner["rolcanlogin"]
+    assert not await owner_pool.fetchval(
+        "select pg_has_role('shopmcp_tenant', 'shopmcp_owner', 'MEMBER')"
+    )
+
+
+async def test_every_tenant_table_forces_row_level_security(owner_pool: asyncpg.Pool) -> None:
+    rows = await owner_pool.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner) "
+        "as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = 'shopmcp' and c.relkind in ('r', 'p')"
+    )
+    tables = {row["relname"]: row for row in rows}
+    assert set(tables) == {*TENANT_TABLES, "schema_migrations"}
+    for name in TENANT_TABLES:
+        row = tables[name]
+        assert row["relrowsecurity"] and row["relforcerowsecurity"], name
+        assert row["owner"] == "shopmcp_owner"
+    policies = await owner_pool.fetch(
+        "select tablename, policyname, roles::text[] as roles, qual, with_check "
+        "from pg_policies where schemaname = 'shopmcp' and policyname = 'tenant_isolation'"
+    )
+    assert {p["tablename"] for p in policies} == set(TENANT_TABLES)
+    for policy in policies:
+        assert policy["roles"] == ["shopmcp_tenant"]
+        assert "current_setting('app.workspace_id'" in policy["qual"]
+        assert policy["with_check"] == policy["qual"]
+    # The ledger is not the tenant's: no grant at all.
+    assert not await owner_pool.fetchval(
+        "select has_table_privilege('shopmcp_tenant', 'shopmcp.schema_migrations', 'SELECT')"
+    )
+
+
+async def test_no_global_uniqueness_leaks_across_tenants(owner_pool: asyncpg.Pool) -> None:
+    """Every unique index on a tenant table is scoped by workspace, except the random key
+    prefix (and workspaces' own primary key)."""
+    rows = await owner_pool.fetch(
+        "select i.indexrelid::regclass::text as index, t.relname as table, "
+        "array(select a.attname from pg_attribute a where a.attrelid = t.oid "
+        "and a.attnum = any(i.indkey))::text[] as columns "
+        "from pg_index i join pg_class t on t.oid = i.indrelid "
+        "join pg_namespace n on n.oid = t.relnamespace "
+        "where n.nspname = 'shopmcp' and i.indisunique and t.relname <> 'schema_migrations'"
+    )
+    global_unique = {
+        row["index"]
+        for row in rows
+        if "workspace_id" not in row["columns"] and row["table"] != "workspaces"
+    }
+    assert global_unique == {"shopmcp.mcp_keys_prefix"}
+    # No function in the schema runs with its owner's rights.
+    assert not await owner_pool.fetchval(
+        "select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace "
+        "where n.nspname = 'shopmcp' and p.prosecdef)"
+    )
+
+
+async def test_open_database_refuses_a_tenant_pool_that_bypasses_rls(
+    postgres_database_url: str, database: Database
+) -> None:
+    superuser_pool = await asyncpg.create_pool(postgres_database_url, min_size=1, max_size=1)
+    try:
+        with pytest.raises(UnsafeTenantRole):
+            await check_tenant_role(superuser_pool)
+    finally:
+        await superuser_pool.close()
+    await check_tenant_role(database.tenant_pool)  # the real one passes
+
+
+async def _counts(pool: asyncpg.Pool, workspace_id: WorkspaceId) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for table in READABLE:
+        column = "id" if table == "workspaces" else "workspace_id"
+        out[table] = await pool.fetch(
+            "select * from shopmcp." + table + " where " + column + " = $1 order by 1",
+            workspace_id,
+        )
+    return out
