@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from shopmcp_entrypoints.commands.db import migrate
+from shopmcp_entrypoints.commands.keys import keys_app
 from shopmcp_entrypoints.commands.serve import serve
 from shopmcp_entrypoints.commands.setup import (
     connect,
@@ -29,6 +30,7 @@ app.add_typer(key_app, name="key")
 app.add_typer(writes_app, name="writes")
 app.add_typer(playbook_app, name="playbook")
 app.command()(migrate)
+app.add_typer(keys_app, name="keys")
 
 
 def main() -> None:

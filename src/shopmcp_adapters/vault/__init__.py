@@ -10,8 +10,9 @@ a row copied into another workspace cannot be opened there. Every refusal is the
   worker threads). Plaintext data keys stay in a bounded in-memory cache for at most 60 s.
 - ``LocalVault``: master key files under ``<data dir>/vault`` (mode 0600, generated on first
   run), key id ``local:<fingerprint>``; for the embedded default.
-- ``rotation``: ``rewrap_all`` re-wraps every data key under a new master key without touching
-  ciphertexts (``shopmcp keys rewrap --to <key id>``), through a ``RewrapSource``.
+- ``rotation``: ``rewrap_all`` (with ``build_rewrap_vault``) re-wraps every data key under a
+  new master key without touching ciphertexts (``shopmcp keys rewrap --to <key id>``),
+  through a ``RewrapSource`` (PostgreSQL: ``PostgresOwnerStore``).
 
 The composition root calls :func:`build_vault`::
 
@@ -70,6 +71,29 @@ def build_vault(
     return LocalVault.from_data_dir(data_dir, clock, cache_seconds=cache_seconds)
 
 
+def build_rewrap_vault(
+    kms_key_id: str | None,
+    data_dir: Path,
+    clock: Clock,
+    to_key_id: str,
+    kms_client: Any = None,
+) -> EnvelopeVault:
+    """The vault ``shopmcp keys rewrap`` uses: it opens data keys under every local key in the
+    data dir and, when KMS is configured or the target is a KMS key, under KMS; it wraps under
+    ``to_key_id``. Nothing is cached (each data key is used once)."""
+    rings: list[KeyRing] = []
+    local = LocalKeyRing.load(data_dir)
+    if local.key_ids:
+        rings.append(local)
+    if kms_key_id or not local.handles(to_key_id):
+        rings.append(
+            KmsKeyRing(kms_client if kms_client is not None else kms_client_from_environment())
+        )
+    if not rings:
+        raise ValueError("no master keys: neither local key files nor a KMS key are configured")
+    return EnvelopeVault(RoutingKeyRing(rings), to_key_id, clock, cache_seconds=0)
+
+
 __all__ = [
     "DataKeyCache",
     "EnvelopeVault",
@@ -81,6 +105,7 @@ __all__ = [
     "LocalKeyRing",
     "LocalVault",
     "RoutingKeyRing",
+    "build_rewrap_vault",
     "build_vault",
     "kms_client_from_environment",
 ]
