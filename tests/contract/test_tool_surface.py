@@ -1,0 +1,169 @@
+"""The attack surface of every platform module, audited in one place.
+
+Every registered tool maps to exactly one upstream operation (and one handler); no tool takes
+a free-form URL, path, query document, method or header; strings are bounded; path templates
+are filled only from validated input fields; read tools are read-only and writes whitelisted.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+import httpx
+import pytest
+
+from shopmcp_adapters.memory import FakeClock
+from shopmcp_adapters.upstreams.bigcommerce import build_bigcommerce_module
+from shopmcp_adapters.upstreams.http import UpstreamHttp
+from shopmcp_adapters.upstreams.magento import build_magento_module
+from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.shopify import build_shopify_module
+from shopmcp_domain.keys import Access
+from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.tools.spec import HttpMethod, ToolSpec
+
+ESCAPE_HATCH_FIELDS = {
+    "url", "uri", "href", "path", "endpoint", "host", "base_url", "method", "verb",
+    "document", "graphql", "mutation", "operation", "headers", "header", "body", "raw",
+    "request", "command", "shell",
+}  # fmt: skip
+ESCAPE_HATCH_TOOLS = re.compile(r"(call_rest|graphql|raw|request|shell|exec|proxy|fetch_url)")
+
+# What a merchant asks a chat about (issue 5): every platform must cover each area.
+REQUIRED_READS = {
+    "shopify": {
+        "shopify_get_shop", "shopify_list_orders", "shopify_get_order", "shopify_list_products",
+        "shopify_get_product", "shopify_get_inventory", "shopify_list_customers",
+        "shopify_get_customer", "shopify_list_order_refunds",
+    },
+    "bigcommerce": {
+        "bigcommerce_get_store", "bigcommerce_list_orders", "bigcommerce_get_order",
+        "bigcommerce_list_products", "bigcommerce_get_product", "bigcommerce_get_inventory",
+        "bigcommerce_list_customers", "bigcommerce_get_customer", "bigcommerce_list_order_refunds",
+    },
+    "magento": {
+        "magento_get_store", "magento_search_orders", "magento_get_order",
+        "magento_search_products", "magento_get_product", "magento_get_inventory",
+        "magento_search_customers", "magento_get_customer", "magento_list_credit_memos",
+    },
+}  # fmt: skip
+REQUIRED_WRITES = {
+    "shopify_update_product": {"title", "description", "status", "tags", "vendor", "product_type"},
+    "shopify_set_inventory": {"quantity"},
+    "shopify_update_order": {"note", "tags"},
+    "bigcommerce_update_product": {
+        "name", "price", "sale_price", "inventory_level", "is_visible", "description",
+    },
+    "magento_update_product": {
+        "name", "price", "special_price", "status", "visibility", "description",
+        "short_description", "weight", "qty", "is_in_stock",
+    },
+}  # fmt: skip
+
+
+def _modules() -> list[PlatformModule[Any]]:
+    client = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(599)))
+    return [
+        build_shopify_module(UpstreamHttp("shopify", client), clock=FakeClock()),
+        build_bigcommerce_module(UpstreamHttp("bigcommerce", client)),
+        build_magento_module(UpstreamHttp("magento", client)),
+    ]
+
+
+MODULES = _modules()
+SPECS: list[ToolSpec] = [spec for module in MODULES for spec in module.specs]
+
+
+def test_the_registry_accepts_every_module_so_names_and_operations_are_unique() -> None:
+    registry = ToolRegistry(SPECS)
+    assert len(registry) == len(SPECS)
+    operations = {(s.platform, s.operation.key) for s in SPECS}
+    assert len(operations) == len(SPECS)
+
+
+def test_every_module_has_exactly_one_handler_per_spec() -> None:
+    for module in MODULES:
+        names = [s.name for s in module.specs]
+        assert len(names) == len(set(names))
+        assert all(s.platform is module.platform for s in module.specs)
+
+
+@pytest.mark.parametrize("platform", sorted(REQUIRED_READS))
+def test_each_platform_covers_what_merchants_ask_about(platform: str) -> None:
+    names = {s.name for s in SPECS if s.platform.value == platform and s.access is Access.READ}
+    assert REQUIRED_READS[platform] <= names
+
+
+@pytest.mark.parametrize(("name", "fields"), sorted(REQUIRED_WRITES.items()))
+def test_write_tools_accept_their_whitelist(name: str, fields: set[str]) -> None:
+    spec = next(s for s in SPECS if s.name == name)
+    assert spec.access is Access.WRITE
+    assert spec.whitelist is not None
+    assert fields <= spec.whitelist.writable
+    assert not spec.annotations.read_only_hint
+
+
+def _string_schemas(schema: dict[str, Any], defs: dict[str, Any]) -> list[tuple[str, dict]]:
+    """Every string-typed leaf (following $ref, anyOf and arrays) with its property path."""
+    out: list[tuple[str, dict]] = []
+
+    def walk(node: dict[str, Any], where: str) -> None:
+        if "$ref" in node:
+            walk(defs[node["$ref"].split("/")[-1]], where)
+            return
+        for key in ("anyOf", "oneOf", "allOf"):
+            options = node.get(key, [])
+            # A Decimal is advertised as number-or-string; its string form is parsed and
+            # bounded by max_digits, so it is not free text.
+            numeric = any(o.get("type") == "number" for o in options)
+            for option in options:
+                if not (numeric and option.get("type") == "string"):
+                    walk(option, where)
+        if node.get("type") == "string":
+            out.append((where, node))
+        if node.get("type") == "array" and "items" in node:
+            walk(node["items"], f"{where}[]")
+        for prop, sub in node.get("properties", {}).items():
+            walk(sub, f"{where}.{prop}")
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            walk(extra, f"{where}.*")
+
+    walk(schema, "")
+    return out
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_no_tool_takes_a_free_form_url_path_document_or_method(spec: ToolSpec) -> None:
+    assert not ESCAPE_HATCH_TOOLS.search(spec.name)
+    schema = spec.input_schema()
+    assert schema.get("additionalProperties") is False
+    fields = set(schema.get("properties", {}))
+    assert not fields & ESCAPE_HATCH_FIELDS, f"{spec.name} takes {fields & ESCAPE_HATCH_FIELDS}"
+    for where, node in _string_schemas(schema, schema.get("$defs", {})):
+        bounded = any(k in node for k in ("maxLength", "enum", "const", "format", "pattern"))
+        assert bounded, f"{spec.name}{where} is an unbounded string"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_path_templates_are_filled_only_from_validated_fields(spec: ToolSpec) -> None:
+    placeholders = {f for _, f, _, _ in string.Formatter().parse(spec.operation.path) if f}
+    assert placeholders <= set(spec.input_model.model_fields)
+    for field in placeholders:
+        annotation = spec.input_model.model_fields[field]
+        assert annotation.is_required(), f"{spec.name}: path field {field} must be required"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_access_matches_verb_and_annotations(spec: ToolSpec) -> None:
+    if spec.access is Access.READ:
+        assert spec.annotations.read_only_hint
+        assert not spec.annotations.destructive_hint
+        assert spec.whitelist is None
+        # GraphQL reads POST one fixed query document; REST reads GET.
+        assert spec.operation.method is HttpMethod.GET or spec.operation.document is not None
+    else:
+        assert spec.whitelist is not None
+        assert spec.whitelist.accepted == set(spec.input_model.model_fields)
