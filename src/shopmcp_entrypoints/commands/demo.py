@@ -1,0 +1,29 @@
+"""``shopmcp demo``: sandbox Shopify and Magento stores on loopback HTTPS, the gateway on
+embedded defaults, a demo workspace connected to both, and its MCP URL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import typer
+
+from shopmcp_entrypoints.settings import Settings
+
+
+def demo(
+    port: int | None = typer.Option(None, help="Gateway port (default SHOPMCP_PORT)."),
+) -> None:
+    """Start a sandbox store and a gateway connected to it; print a ready MCP URL."""
+    from shopmcp_entrypoints.demo.runner import run_demo
+
+    base = Settings()
+    settings = base.model_copy(
+        update={
+            "data_dir": base.data_dir / "demo",
+            "port": port or base.port,
+            "host": "127.0.0.1",
+        }
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo(settings, typer.echo))

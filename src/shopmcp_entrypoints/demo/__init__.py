@@ -1,0 +1,1 @@
+"""``shopmcp demo``: sandbox stores on loopback HTTPS and a gateway connected to them."""
