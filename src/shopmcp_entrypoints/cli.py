@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from shopmcp_entrypoints.commands.db import migrate
+from shopmcp_entrypoints.commands.demo import demo
 from shopmcp_entrypoints.commands.keys import keys_app
 from shopmcp_entrypoints.commands.serve import serve
 from shopmcp_entrypoints.commands.setup import (
@@ -25,6 +26,7 @@ def _root() -> None:
 
 app.command()(serve)
 app.command()(connect)
+app.command()(demo)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(key_app, name="key")
 app.add_typer(writes_app, name="writes")
