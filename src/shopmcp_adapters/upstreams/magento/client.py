@@ -44,6 +44,7 @@ OAUTH1_FIELDS = ("consumer_key", "consumer_secret", "access_token", "access_toke
 
 _STORE_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _PREFIX_SEGMENT_RE = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+_DOT_SEGMENT_RE = re.compile(r"(^|/)\.{1,2}(/|$)")
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -74,6 +75,8 @@ class StoreAddress:
             raise InvalidStoreAddress("the store URL needs a host and no credentials")
         if url.query or url.fragment or "?" in store_ref or "#" in store_ref:
             raise InvalidStoreAddress("the store URL takes no query or fragment")
+        if _DOT_SEGMENT_RE.search(store_ref.split("://", 1)[-1]):
+            raise InvalidStoreAddress("the store URL path has a dot segment")
         raw_path = url.raw_path.decode("ascii")
         if "%" in raw_path or "\\" in store_ref:
             raise InvalidStoreAddress("the store URL path must be plain")
@@ -91,7 +94,8 @@ class StoreAddress:
             raise InvalidStoreAddress("write the REST base as https://host/rest/<store_code>")
         port = f":{url.port}" if url.port is not None else ""
         prefix = "".join(f"/{s}" for s in segments)
-        return cls(origin=f"https://{url.host}{port}", prefix=prefix, store_code=store_code)
+        host = f"[{url.host}]" if ":" in url.host else url.host
+        return cls(origin=f"https://{host}{port}", prefix=prefix, store_code=store_code)
 
     def url(self, path: str, *, scope: str | None = None) -> str:
         code = scope or self.store_code
