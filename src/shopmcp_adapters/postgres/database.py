@@ -16,11 +16,14 @@ from shopmcp_adapters.postgres.tenants import PostgresTenantStore
 from shopmcp_domain.ports import KeyDirectory, MeterOutbox, TenantRepository
 
 if TYPE_CHECKING:
+    from shopmcp_adapters.vault.rotation import RewrapSource
+
     # mypy --strict proves the adapters satisfy the domain's ports.
     def _conforms(tenants: PostgresTenantStore, owner: PostgresOwnerStore) -> None:
         _tenants: TenantRepository = tenants
         _directory: KeyDirectory = owner
         _outbox: MeterOutbox = owner
+        _rewrap: RewrapSource = owner  # what ``shopmcp keys rewrap`` reads and swaps through
 
 
 class UnsafeTenantRole(RuntimeError):
