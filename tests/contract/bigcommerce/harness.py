@@ -13,6 +13,7 @@ import attrs
 import httpx
 
 from shopmcp_adapters.upstreams.bigcommerce import BigCommerceClient, build_bigcommerce_module
+from shopmcp_adapters.upstreams.bigcommerce.client import bigcommerce_http
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_domain.connections import Connection
@@ -61,6 +62,7 @@ class Upstream:
 
     module: PlatformModule[BigCommerceClient]
     client: httpx.AsyncClient
+    http: UpstreamHttp
     requests: list[httpx.Request] = attrs.field(factory=list)
     sleeps: list[float] = attrs.field(factory=list)
     queue: list[httpx.Response] = attrs.field(factory=list)
@@ -107,9 +109,9 @@ def make_upstream(policy: HttpPolicy = HttpPolicy()) -> Upstream:
     async def sleep(seconds: float) -> None:
         upstream_sleeps.append(seconds)
 
-    http = UpstreamHttp("bigcommerce", client, policy=policy, sleep=sleep)
+    http = bigcommerce_http(UpstreamHttp("bigcommerce", client, policy=policy, sleep=sleep))
     upstream = Upstream(
-        module=build_bigcommerce_module(http), client=client, sleeps=upstream_sleeps
+        module=build_bigcommerce_module(http), client=client, http=http, sleeps=upstream_sleeps
     )
     holder.append(upstream)
     return upstream

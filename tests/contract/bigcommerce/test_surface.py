@@ -1,0 +1,185 @@
+"""The BigCommerce attack surface: every tool maps to exactly one upstream operation (and sends
+exactly that request), no tool takes a free-form URL, path, query, document or method, and the
+recorded fixtures follow the official specs (checked when ../shared/fixtures is present)."""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from shopmcp_adapters.upstreams.bigcommerce import SPECS
+from shopmcp_domain.keys import Access
+from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.tools.spec import HttpMethod, ToolSpec
+from tests.contract.bigcommerce.harness import FIXTURES, STORE_HASH, Upstream
+
+# One valid call per tool, with the fixture that answers it.
+CALLS: dict[str, tuple[dict[str, Any], str]] = {
+    "bigcommerce_get_store": ({}, "get_store.200"),
+    "bigcommerce_list_orders": ({"customer_id": 5}, "list_orders.200"),
+    "bigcommerce_get_order": ({"order_id": 5}, "get_order.200"),
+    "bigcommerce_list_order_products": ({"order_id": 5}, "list_order_products.200"),
+    "bigcommerce_list_order_shipments": ({"order_id": 5}, "list_order_shipments.200"),
+    "bigcommerce_list_order_refunds": ({"order_id": 5}, "list_order_refunds.200"),
+    "bigcommerce_list_products": ({"keyword": "tea"}, "list_products.200"),
+    "bigcommerce_get_product": ({"product_id": 5}, "get_product.200"),
+    "bigcommerce_get_inventory": ({"skus": ["A"]}, "get_inventory.200"),
+    "bigcommerce_list_customers": ({"name": "Ann"}, "list_customers.200"),
+    "bigcommerce_get_customer": ({"customer_id": 5}, "get_customer.200"),
+    "bigcommerce_get_customer_order_summary": (
+        {"customer_id": 5},
+        "get_customer_order_summary.200",
+    ),
+    "bigcommerce_update_product": ({"product_id": 5, "name": "N"}, "update_product.200"),
+}
+FREE_FORM_NAMES = {"url", "uri", "path", "endpoint", "method", "verb", "query", "document"}
+FREE_FORM_NAMES |= {"graphql", "headers", "body", "params", "host", "fields", "filter"}
+
+
+def test_every_tool_has_one_distinct_operation() -> None:
+    registry = ToolRegistry(SPECS)  # refuses duplicate names and shared operations
+    assert set(registry) == set(CALLS)
+    assert len({spec.operation.key for spec in SPECS}) == len(SPECS)
+
+
+def test_reads_are_annotated_read_only_and_the_write_truthfully() -> None:
+    for spec in SPECS:
+        if spec.access is Access.READ:
+            assert spec.operation.method is HttpMethod.GET
+            assert spec.annotations.read_only_hint and not spec.annotations.destructive_hint
+        else:
+            assert spec.name == "bigcommerce_update_product"
+            assert spec.operation.method is HttpMethod.PUT
+            assert not spec.annotations.read_only_hint
+            assert not spec.annotations.destructive_hint
+            assert spec.annotations.idempotent_hint
+            assert spec.whitelist is not None
+            assert spec.whitelist.writable == {
+                "name",
+                "price",
+                "sale_price",
+                "inventory_level",
+                "is_visible",
+                "description",
+            }
+            assert spec.whitelist.locators == {"product_id"}
+
+
+def _leaf_types(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation)
+    if not args:
+        return [annotation]
+    out = []
+    for arg in args:
+        out += _leaf_types(arg)
+    return out
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_no_tool_accepts_free_form_requests(spec: ToolSpec) -> None:
+    model: type[BaseModel] = spec.input_model
+    assert model.model_config.get("extra") == "forbid"
+    for name, field in model.model_fields.items():
+        assert name.lower() not in FREE_FORM_NAMES, name
+        for leaf in _leaf_types(field.annotation):
+            assert leaf is not Any and leaf is not dict and leaf is not object, (name, leaf)
+            assert typing.get_origin(leaf) is not dict, name
+    placeholders = set(re.findall(r"\{([a-z_]+)\}", spec.operation.path))
+    assert placeholders <= set(model.model_fields)
+    for placeholder in placeholders:
+        assert _leaf_types(model.model_fields[placeholder].annotation) == [int]
+
+
+def _template_regex(spec: ToolSpec) -> re.Pattern[str]:
+    pattern = re.escape(spec.operation.path)
+    pattern = re.sub(r"\\\{[a-z_]+\\\}", r"[1-9][0-9]*", pattern)
+    return re.compile(f"/stores/{STORE_HASH}{pattern}")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+async def test_each_tool_sends_exactly_its_operation(upstream: Upstream, spec: ToolSpec) -> None:
+    arguments, answer = CALLS[spec.name]
+    upstream.serve(answer)
+    out = await upstream.call(spec.name, arguments)
+    request = upstream.only_request
+    assert request.method == spec.operation.method.value
+    assert _template_regex(spec).fullmatch(request.url.path), request.url.path
+    # What leaves the gateway validates against the advertised output schema.
+    spec.output_model.model_validate(out.structured)
+    assert out.text and len(out.text) < 1000
+
+
+def test_every_fixture_names_its_operation_and_spec() -> None:
+    files = sorted(FIXTURES.glob("*.json"))
+    assert len(files) >= 20
+    for file in files:
+        source = json.loads(file.read_text())["_source"]
+        assert source.get("operation") and source.get("spec") and source.get("kind"), file.name
+
+
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "bigcommerce"
+SPEC_CHECKS = [
+    ("list_orders.200", "orders.v2.oas2.yml", "/orders", "get", "200"),
+    ("get_order.200", "orders.v2.oas2.yml", "/orders/{order_id}", "get", "200"),
+    ("list_order_products.200", "orders.v2.oas2.yml", "/orders/{order_id}/products", "get", "200"),
+    (
+        "list_order_shipments.200",
+        "orders.v2.oas2.yml",
+        "/orders/{order_id}/shipments",
+        "get",
+        "200",
+    ),
+    ("get_customer_order_summary.200", "orders.v2.oas2.yml", "/orders/count", "get", "200"),
+    (
+        "list_order_refunds.200",
+        "orders.v3.yml",
+        "/orders/{order_id}/payment_actions/refunds",
+        "get",
+        "200",
+    ),
+    ("list_products.200", "products_catalog.v3.yml", "/catalog/products", "get", "200"),
+    ("get_product.200", "products_catalog.v3.yml", "/catalog/products/{product_id}", "get", "200"),
+    ("v3.404", "products_catalog.v3.yml", "/catalog/products/{product_id}", "get", "404"),
+    (
+        "update_product.200",
+        "products_catalog.v3.yml",
+        "/catalog/products/{product_id}",
+        "put",
+        "200",
+    ),
+    ("get_inventory.200", "inventory.v3.yml", "/inventory/items", "get", "200"),
+    ("list_customers.200", "customers.v3.yml", "/customers", "get", "200"),
+    ("v3.422", "customers.v3.yml", "/customers", "get", "422"),
+]
+
+
+@pytest.mark.parametrize(("name", "spec_file", "path", "method", "status"), SPEC_CHECKS)
+def test_fixture_matches_the_official_schema(
+    name: str, spec_file: str, path: str, method: str, status: str
+) -> None:
+    if not SHARED.is_dir():
+        pytest.skip(f"official specs not present at {SHARED}")
+    yaml = pytest.importorskip("yaml")
+    validator = pytest.importorskip("openapi_schema_validator")
+    document = yaml.safe_load((SHARED / spec_file).read_text())
+
+    def resolve(node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            target = document
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    declared = resolve(document["paths"][path][method]["responses"][status])
+    schema = dict(declared["content"]["application/json"]["schema"])
+    schema["components"] = document["components"]
+    body = json.loads((FIXTURES / f"{name}.json").read_text())["body"]
+    errors = [e.message for e in validator.OAS30Validator(schema).iter_errors(body)]
+    assert errors == []
