@@ -15,8 +15,10 @@ Rules enforced here:
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email.utils
 import ipaddress
+import math
 import random
 import socket
 import ssl
@@ -93,15 +95,39 @@ class UnsafeUpstreamAddress(ValueError):
     pass
 
 
+# IPv6 ranges that carry an IPv4 address a router may translate to: IPv4-compatible (::/96,
+# deprecated) and NAT64 (RFC 6052's well-known prefix and RFC 8215's local-use prefix).
+_EMBEDDING_V4 = (
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in network for network in _EMBEDDING_V4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
 def require_https_url(url: str) -> httpx.URL:
-    parsed = httpx.URL(url)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise UnsafeUpstreamAddress("not a valid URL") from None
     if parsed.scheme != "https":
         raise UnsafeUpstreamAddress("store URLs must use https")
     if not parsed.host or parsed.userinfo:
@@ -176,18 +202,34 @@ def _message_from(body: Any) -> str | None:
 def retry_after_header(response: httpx.Response) -> float | None:
     """``Retry-After`` as seconds (delta-seconds or HTTP-date)."""
     raw = response.headers.get("Retry-After")
-    if raw is None:
+    if raw is None or not raw.strip():
         return None
     try:
-        return max(float(raw), 0.0)
+        seconds = float(raw)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
-        if parsed is None:
+        # An HTTP-date. Garbage is ignored rather than failing the whole error path.
+        try:
+            parsed = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
             return None
+        if parsed.tzinfo is None:  # "-0000" means UTC with no offset information
+            parsed = parsed.replace(tzinfo=dt.UTC)
         return max(parsed.timestamp() - time.time(), 0.0)
+    if not math.isfinite(seconds):
+        return None
+    return max(seconds, 0.0)
 
 
 # --------------------------------------------------------------------------- the request
+
+
+def _is_certificate_failure(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 @attrs.define
@@ -213,29 +255,33 @@ class UpstreamHttp:
         headers: Mapping[str, str] | None = None,
         auth: httpx.Auth | None = None,
     ) -> httpx.Response:
-        target = require_https_url(url)
-        if self.guard is not None:
-            try:
+        try:
+            target = require_https_url(url)
+            if self.guard is not None:
                 await self.guard.check(target.host)
-            except UnsafeUpstreamAddress as error:
-                raise UpstreamUnavailable(self.platform, str(error)) from None
+        except UnsafeUpstreamAddress as error:
+            raise UpstreamUnavailable(self.platform, str(error)) from None
         retries = self.policy.max_read_retries if idempotent else 0
         attempt = 0
         while True:
+            request = self.client.build_request(
+                method, target, params=params, json=json, headers=headers
+            )
             try:
-                response = await self.client.request(
-                    method, target, params=params, json=json, headers=headers, auth=auth
-                )
+                response = await self._send(request, auth)
             except httpx.TimeoutException:
                 detail = "timed out"
             except httpx.TransportError as error:
+                if _is_certificate_failure(error):
+                    # Retrying cannot make a certificate valid.
+                    raise UpstreamUnavailable(
+                        self.platform, "TLS certificate verification failed"
+                    ) from None
                 detail = f"connection failed ({type(error).__name__})"
             else:
                 if response.status_code < 400:
                     if 300 <= response.status_code < 400:
                         raise UpstreamUnavailable(self.platform, "unexpected redirect")
-                    if len(response.content) > self.policy.max_response_bytes:
-                        raise UpstreamResponseInvalid(self.platform, "response too large")
                     return response
                 if response.status_code < 500:
                     raise self.client_error(response)
@@ -244,6 +290,35 @@ class UpstreamHttp:
                 raise UpstreamUnavailable(self.platform, detail)
             await self.sleep(self.policy.backoff(attempt))
             attempt += 1
+
+    async def _send(self, request: httpx.Request, auth: httpx.Auth | None) -> httpx.Response:
+        """Send and read the body under the size cap, without ever buffering more than the cap
+        (a declared or actual oversize body is refused, compressed or not)."""
+        cap = self.policy.max_response_bytes
+        response = await self.client.send(request, auth=auth, stream=True)
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise UpstreamResponseInvalid(self.platform, "response too large")
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > cap:
+                    raise UpstreamResponseInvalid(self.platform, "response too large")
+        finally:
+            await response.aclose()
+        # The body is already decoded: drop the headers that described the wire encoding.
+        headers = response.headers.copy()
+        for name in ("Content-Encoding", "Content-Length", "Transfer-Encoding"):
+            if name in headers:
+                del headers[name]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=bytes(body),
+            request=request,
+            extensions=response.extensions,
+        )
 
     def client_error(self, response: httpx.Response) -> UpstreamError:
         """4xx -> a tool error carrying the upstream status and message. Never retried."""
