@@ -1,0 +1,27 @@
+"""Observability without leaks: log redaction and Sentry scrubbing.
+
+* ``configure_logging(level)``: root logging through ``RedactingFilter``; MCP SDK at WARNING.
+* ``init_sentry(dsn, environment)``: Sentry with ``before_send`` scrubbing, no PII.
+* ``redact_path(path)``: a request path for access logs (``/mcp/[redacted]``).
+* ``redact_text`` / ``scrub``: the redaction itself, for anything else that leaves the process.
+"""
+
+from shopmcp_adapters.observability.logs import (
+    RedactingFilter,
+    RedactingFormatter,
+    configure_logging,
+)
+from shopmcp_adapters.observability.redaction import redact_path, redact_text, scrub
+from shopmcp_adapters.observability.sentry import before_breadcrumb, before_send, init_sentry
+
+__all__ = [
+    "RedactingFilter",
+    "RedactingFormatter",
+    "before_breadcrumb",
+    "before_send",
+    "configure_logging",
+    "init_sentry",
+    "redact_path",
+    "redact_text",
+    "scrub",
+]
