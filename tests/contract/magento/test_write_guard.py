@@ -14,7 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shopmcp_adapters.upstreams.magento import MAGENTO_TOOL_SPECS, UPDATE_PRODUCT_SPEC
+from shopmcp_adapters.upstreams.magento import (
+    MAGENTO_TOOL_SPECS,
+    UPDATE_PRODUCT_SPEC,
+    build_magento_module,
+)
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
@@ -45,20 +49,12 @@ class Gateway:
     world: World
     upstream: Upstream
     token: str
+    deps: ToolCallDeps
 
     async def call(self, arguments: dict[str, Any]) -> Any:
-        from shopmcp_adapters.upstreams.magento import build_magento_module
-
         self.world.clock.advance(120)  # keep the workspace rate limit out of the picture
-        module = build_magento_module(make_http(httpx.MockTransport(self.upstream.handle)))
-        deps = ToolCallDeps(
-            clock=self.world.clock,
-            limiter=self.world.limiter,
-            tenants=self.world.store,
-            upstreams={Platform.MAGENTO: module},
-        )
         scope = await self.world.scope(self.token)
-        return await call_tool(deps, scope, TOOL, arguments)
+        return await call_tool(self.deps, scope, TOOL, arguments)
 
 
 async def gateway() -> Gateway:
@@ -82,7 +78,26 @@ async def gateway() -> Gateway:
             created_at=NOW,
         )
         await uow.connections.add(connection, sealed)
-    return Gateway(world=world, upstream=Upstream([]), token=issued.token)
+    upstream = Upstream([])
+    module = build_magento_module(make_http(httpx.MockTransport(upstream.handle)))
+    deps = ToolCallDeps(
+        clock=world.clock,
+        limiter=world.limiter,
+        tenants=world.store,
+        upstreams={Platform.MAGENTO: module},
+    )
+    return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)
+
+
+_shared: list[Gateway] = []
+
+
+async def shared_gateway() -> Gateway:
+    """One wired gateway for all hypothesis examples (building TLS contexts per example is
+    slow); each example checks that no request was added."""
+    if not _shared:
+        _shared.append(await gateway())
+    return _shared[0]
 
 
 # --------------------------------------------------------------------------- strategies
@@ -147,7 +162,7 @@ def hostile_arguments(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=100,
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -155,7 +170,7 @@ def hostile_arguments(draw: st.DrawFn) -> dict[str, Any]:
 async def test_forbidden_or_unknown_fields_never_reach_the_upstream(
     arguments: dict[str, Any],
 ) -> None:
-    gw = await gateway()
+    gw = await shared_gateway()
     with pytest.raises(WriteFieldRejected):
         await gw.call(arguments)
     assert gw.upstream.requests == []
