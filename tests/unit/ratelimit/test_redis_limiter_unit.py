@@ -3,6 +3,7 @@ for the Redis client: no sockets. The real script runs in tests/integration/rate
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -135,3 +136,27 @@ async def test_a_script_error_is_raised_not_hidden_as_an_outage() -> None:
         await limiter.hit("ws", LIMIT)
     assert not limiter.degraded
     assert limiter.fallback_decisions == 0
+
+
+async def test_while_one_request_probes_redis_the_others_stay_on_the_fallback() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0)
+    redis.error = RedisConnectionError("refused")
+    await limiter.hit("ws", LIMIT)
+    clock.advance(5.0)
+    redis.error = None
+    gate = asyncio.Event()
+
+    async def slow(keys: Sequence[str], args: Sequence[Any]) -> list[int]:
+        await gate.wait()  # Redis is slow to answer the probe
+        return await redis(keys, args)
+
+    limiter._script = slow  # type: ignore[assignment]
+    probe = asyncio.ensure_future(limiter.hit("ws", LIMIT))
+    await asyncio.sleep(0)
+    others = [await limiter.hit("ws", LIMIT) for _ in range(2)]
+    assert limiter.fallback_decisions == 3  # the outage hit and the two during the probe
+    assert [d.allowed for d in others] == [True, True]
+    gate.set()
+    assert (await probe).allowed
+    assert not limiter.degraded
