@@ -71,7 +71,8 @@ def mcp_settings(settings: Settings) -> McpSettings:
 
 def configure_sdk_logging() -> None:
     # The SDK logs at INFO on every request; its warnings and errors still come through.
-    for name in ("mcp", "mcp.server", "mcp.server.streamable_http", "httpx2"):
+    # httpx logs every upstream request line at INFO: keep store URLs out of routine logs.
+    for name in ("mcp", "mcp.server", "mcp.server.streamable_http", "httpx", "httpx2"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

@@ -186,13 +186,19 @@ async def test_two_workspaces_interleaved_never_see_each_other(gateway: Gateway)
                 refused = await client.call_tool(other, {"thing_id": i})
                 assert refused.is_error
 
+    shop_store = f"shopify-{str(shop_ws.id)[:8]}.example"
+    mage_store = f"magento-{str(mage_ws.id)[:8]}.example"
     await asyncio.gather(
         *[
-            session(shop_key.token, "shopify_get_thing", f"shopify-{str(shop_ws.id)[:8]}.example"),
-            session(mage_key.token, "magento_get_thing", f"magento-{str(mage_ws.id)[:8]}.example"),
+            coroutine
+            for _ in range(3)
+            for coroutine in (
+                session(shop_key.token, "shopify_get_thing", shop_store),
+                session(mage_key.token, "magento_get_thing", mage_store),
+            )
         ]
-        * 3
     )
+    assert len(world.upstream.calls) == 3 * 2 * 5
     for call in world.upstream.calls:
         assert call.connection.workspace_id == (
             shop_ws.id if call.tool.platform is Platform.SHOPIFY else mage_ws.id
