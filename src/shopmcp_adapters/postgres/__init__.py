@@ -4,9 +4,13 @@ Entry point for the composition root::
 
     db = await open_database(database_url, data_dir)   # Database
     db.tenants   # PostgresTenantStore: TenantRepository (units of work as shopmcp_tenant)
-    db.owner     # PostgresOwnerStore: KeyDirectory, MeterOutbox, iter_credentials,
-                 #   replace_wrapped_key (cross-tenant, as shopmcp_owner)
-    await db.close()
+    db.owner     # PostgresOwnerStore (cross-tenant, as shopmcp_owner): KeyDirectory,
+                 #   MeterOutbox, and the vault's RewrapSource (count, iter_credentials,
+                 #   replace_wrapped_key); db.keys and db.outbox are the same object
+    db.tenant_pool, db.owner_pool   # the asyncpg pools, for other adapters of this store
+    db.migration                    # MigrationReport, or None with run_migrations=False
+    await db.close()                # closes both pools; stops the embedded server if it
+                                    # started it and no other process still uses it
 
 ``open_database(database_url: str | None, data_dir: Path, *, tenant_database_url=None,
 run_migrations=True, tenant_pool_size=10, owner_pool_size=4) -> Database``

@@ -30,6 +30,26 @@ TENANT_TABLES = (*READABLE, "meter_outbox")
 
 BIND = "select set_config('app.workspace_id', $1, true)"
 
+# One valid row for each tenant table, in workspace $1 (only RLS can refuse it).
+INSERT_ONE_ROW = {
+    "workspaces": "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
+    "values ($1, 'x', 'free', 'active', now())",
+    "credentials": "insert into shopmcp.credentials (id, workspace_id, ciphertext, nonce, "
+    "wrapped_dek, kms_key_id, envelope_version) "
+    "values (gen_random_uuid(), $1, '\\x00', '\\x00', '\\x00', 'k', 1)",
+    "connections": "insert into shopmcp.connections (id, workspace_id, platform, store_ref, "
+    "credential_id, status, created_at) "
+    "values (gen_random_uuid(), $1, 'shopify', 'x', gen_random_uuid(), 'active', now())",
+    "mcp_keys": "insert into shopmcp.mcp_keys (id, workspace_id, prefix, secret_hash, scopes, "
+    "created_at) values (gen_random_uuid(), $1, md5(random()::text), '\\x00', '{}', now())",
+    "usage_events": "insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool, "
+    "latency_ms, status, created_at) values (gen_random_uuid(), $1, 'p', 't', 1, 'ok', now())",
+    "meter_outbox": "insert into shopmcp.meter_outbox (usage_event_id, workspace_id, quantity, "
+    "created_at) values (gen_random_uuid(), $1, 1, now())",
+    "playbooks": "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
+    "created_at) values (gen_random_uuid(), $1, md5(random()::text), '', '', now())",
+}
+
 
 @attrs.frozen
 class Tenants:
@@ -129,25 +149,11 @@ async def test_the_audit_trail_is_append_only_for_the_tenant(
 async def test_inserting_or_moving_a_row_into_another_workspace_fails(
     tenant_conn: asyncpg.Connection, tenants: Tenants
 ) -> None:
-    attempts = [
-        (
-            "insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool, latency_ms, "
-            "status, created_at) values (gen_random_uuid(), $1, 'p', 't', 1, 'ok', now())",
-            (tenants.b,),
-        ),
-        (
-            "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
-            "created_at) values (gen_random_uuid(), $1, 'x', '', '', now())",
-            (tenants.b,),
-        ),
-        (
-            "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
-            "values ($1, 'x', 'free', 'active', now())",
-            (tenants.b,),
-        ),
-        # Moving A's own row over to B is refused by WITH CHECK on UPDATE.
-        ("UPDATE shopmcp.playbooks SET workspace_id = $1", (tenants.b,)),
+    attempts: list[tuple[str, tuple[object, ...]]] = [
+        (statement, (tenants.b,)) for statement in INSERT_ONE_ROW.values()
     ]
+    # Moving A's own row over to B is refused by WITH CHECK on UPDATE.
+    attempts.append(("UPDATE shopmcp.playbooks SET workspace_id = $1", (tenants.b,)))
     for statement, args in attempts:
         async with tenant_conn.transaction():
             await tenant_conn.execute(BIND, str(tenants.a))
@@ -164,28 +170,10 @@ async def _unset_reads_nothing_and_writes_nothing(
     async with conn.transaction():
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
             await conn.fetchval("select count(*) from shopmcp.meter_outbox")
-    for table, statement in (
-        (
-            "usage_events",
-            "insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool, "
-            "latency_ms, status, created_at) "
-            "values (gen_random_uuid(), $1, 'p', 't', 1, 'ok', now())",
-        ),
-        (
-            "meter_outbox",
-            "insert into shopmcp.meter_outbox (usage_event_id, workspace_id, "
-            "quantity, created_at) values (gen_random_uuid(), $1, 1, now())",
-        ),
-        (
-            "playbooks",
-            "insert into shopmcp.playbooks (id, workspace_id, name, description, "
-            "template, created_at) values (gen_random_uuid(), $1, 'p', '', '', now())",
-        ),
-    ):
+    for statement in INSERT_ONE_ROW.values():
         async with conn.transaction():
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
                 await conn.execute(statement, tenants.a)
-            del table
 
 
 async def test_no_setting_reads_empty_and_cannot_insert(
@@ -268,6 +256,7 @@ async def test_every_tenant_table_forces_row_level_security(owner_pool: asyncpg.
     )
     tables = {row["relname"]: row for row in rows}
     assert set(tables) == {*TENANT_TABLES, "schema_migrations"}
+    assert set(INSERT_ONE_ROW) == set(TENANT_TABLES)  # the attacks above cover every table
     for name in TENANT_TABLES:
         row = tables[name]
         assert row["relrowsecurity"] and row["relforcerowsecurity"], name
