@@ -64,40 +64,67 @@ def numeric_id(gid: str) -> str:
     return gid.rsplit("/", 1)[1]
 
 
+def _whole(pattern: str) -> AfterValidator:
+    # Python's "$" also matches before a final newline: hold the whole string to the pattern.
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError("contains characters that are not allowed")
+        return value
+
+    return AfterValidator(check)
+
+
+_CURSOR_PATTERN = r"^[A-Za-z0-9+/=_-]+$"
+_SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+#-]*$"
+_EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+_TAG_PATTERN = r"^[^,\x00-\x1f\x7f]+$"
+
 Cursor = Annotated[
     str,
     Field(
         min_length=1,
         max_length=512,
-        pattern=r"^[A-Za-z0-9+/=_-]+$",
+        pattern=_CURSOR_PATTERN,
         description="The end_cursor of the previous page.",
     ),
+    _whole(_CURSOR_PATTERN),
 ]
 
 # Text that is placed (quoted) inside a search query: words, spaces and a little punctuation.
 # No quotes, backslashes, colons, parentheses or wildcards, and it starts with a word character,
 # so it can only ever be one phrase.
 SEARCH_TEXT_PATTERN = r"^[\w][\w .,'&/+#-]*$"
-SearchText = Annotated[str, Field(min_length=1, max_length=100, pattern=SEARCH_TEXT_PATTERN)]
+SearchText = Annotated[
+    str,
+    Field(min_length=1, max_length=100, pattern=SEARCH_TEXT_PATTERN),
+    _whole(SEARCH_TEXT_PATTERN),
+]
 Sku = Annotated[
-    str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/+#-]*$")
+    str, Field(min_length=1, max_length=100, pattern=_SKU_PATTERN), _whole(_SKU_PATTERN)
 ]
 EmailFilter = Annotated[
     str,
     Field(
         min_length=3,
         max_length=254,
-        pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$",
+        pattern=_EMAIL_PATTERN,
     ),
+    _whole(_EMAIL_PATTERN),
 ]
 # A tag written to Shopify (a GraphQL variable, never part of a query string): no commas,
 # which Shopify treats as separators, and no control characters.
-Tag = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^,\x00-\x1f\x7f]+$")]
+Tag = Annotated[
+    str, Field(min_length=1, max_length=255, pattern=_TAG_PATTERN), _whole(_TAG_PATTERN)
+]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Page size, at most 50.")]
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Python's re, the same engine search.py re-checks with (Rust's \w also admits
+    # combining marks that Python's does not).
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
 
 
 # --------------------------------------------------------------------------- read inputs
