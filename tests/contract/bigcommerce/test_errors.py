@@ -4,6 +4,8 @@ token)."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient, RateLimitStatus
@@ -25,6 +27,7 @@ from tests.contract.bigcommerce.harness import (
     Upstream,
     assert_request,
     make_upstream,
+    response,
 )
 
 
@@ -212,3 +215,17 @@ async def test_invalid_input_sends_nothing(
     with pytest.raises(InvalidArguments):
         await upstream.call(tool, arguments)
     assert upstream.requests == []
+
+
+async def test_a_nearly_spent_quota_is_logged_without_the_store_or_token(
+    upstream: Upstream, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = response("get_store.200")
+    answer.headers["X-Rate-Limit-Requests-Left"] = "3"
+    upstream.queue = [answer]
+    with caplog.at_level(logging.WARNING, logger="shopmcp_adapters.upstreams.bigcommerce"):
+        await upstream.call("bigcommerce_get_store")
+    assert [r.getMessage() for r in caplog.records] == [
+        "bigcommerce store quota nearly used: 3 requests left"
+    ]
+    assert TOKEN not in caplog.text and STORE_HASH not in caplog.text

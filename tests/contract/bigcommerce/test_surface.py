@@ -14,10 +14,16 @@ import pytest
 from pydantic import BaseModel
 
 from shopmcp_adapters.upstreams.bigcommerce import SPECS
-from shopmcp_domain.keys import Access
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.errors import ToolNotAllowed
+from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
+from shopmcp_domain.keys import ALL_ACCESS, Access
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.tools.policy import tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import HttpMethod, ToolSpec
 from tests.contract.bigcommerce.harness import FIXTURES, STORE_HASH, Upstream
+from tests.factories import NOW, make_workspace
 
 # One valid call per tool, with the fixture that answers it.
 CALLS: dict[str, tuple[dict[str, Any], str]] = {
@@ -183,3 +189,23 @@ def test_fixture_matches_the_official_schema(
     body = json.loads((FIXTURES / f"{name}.json").read_text())["body"]
     errors = [e.message for e in validator.OAS30Validator(schema).iter_errors(body)]
     assert errors == []
+
+
+def test_the_write_tool_is_listed_only_once_writes_are_enabled() -> None:
+    registry = ToolRegistry(SPECS)
+    reads = {s.name for s in SPECS if s.access is Access.READ}
+    connection = Connection(
+        id=new_connection_id(),
+        workspace_id=new_workspace_id(),
+        platform=Platform.BIGCOMMERCE,
+        store_ref=STORE_HASH,
+        credential_id=new_credential_id(),
+        created_at=NOW,
+    )
+    read_only = tool_policy(registry, make_workspace(), [connection], ALL_ACCESS)
+    assert read_only.names == reads
+    with pytest.raises(ToolNotAllowed, match="not enabled"):
+        read_only.authorise("bigcommerce_update_product")
+    enabled = make_workspace(write_enabled=frozenset({Platform.BIGCOMMERCE}))
+    writable = tool_policy(registry, enabled, [connection], ALL_ACCESS)
+    assert writable.names == reads | {"bigcommerce_update_product"}
