@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     stripe_api_key: SecretStr | None = None
     stripe_meter_event_name: str = "shopmcp_tool_call"
     sentry_dsn: SecretStr | None = None
+    environment: str = "development"
 
     # Extra CA bundle for upstream TLS (the sandbox's local CA). Verification stays on.
     upstream_ca_bundle: str | None = None

@@ -7,6 +7,7 @@
 """
 
 from shopmcp_adapters.observability.logs import (
+    QUIET_LOGGERS,
     RedactingFilter,
     RedactingFormatter,
     configure_logging,
@@ -15,6 +16,7 @@ from shopmcp_adapters.observability.redaction import redact_path, redact_text, s
 from shopmcp_adapters.observability.sentry import before_breadcrumb, before_send, init_sentry
 
 __all__ = [
+    "QUIET_LOGGERS",
     "RedactingFilter",
     "RedactingFormatter",
     "before_breadcrumb",

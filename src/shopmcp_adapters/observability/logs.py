@@ -11,7 +11,8 @@ from shopmcp_adapters.observability.redaction import redact_text, scrub
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
-_QUIET_LOGGERS = ("mcp", "httpx", "httpcore", "stripe")
+# Libraries that log every request at INFO (the MCP SDK, HTTP clients): WARNING and up only.
+QUIET_LOGGERS = ("mcp", "httpx", "httpx2", "httpcore", "stripe")
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 
@@ -85,5 +86,5 @@ def configure_logging(level: int | str = logging.INFO, *, stream: Any = None) ->
         if not any(isinstance(f, RedactingFilter) for f in logger.filters):
             logger.addFilter(redacting)
         install_filter(logger, redacting)
-    for name in _QUIET_LOGGERS:
+    for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)

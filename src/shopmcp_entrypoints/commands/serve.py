@@ -14,13 +14,20 @@ def serve(
     """Run the gateway on embedded defaults unless SHOPMCP_* settings say otherwise."""
     import uvicorn
 
+    from shopmcp_adapters.observability import configure_logging, init_sentry
     from shopmcp_entrypoints.http.app import create_app
 
     settings = Settings()
+    configure_logging()
+    init_sentry(
+        settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None,
+        settings.environment,
+    )
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
         access_log=False,  # the app logs requests itself, with the token redacted
         log_level="info",
+        log_config=None,  # keep the redacting handler configure_logging installed
     )

@@ -22,6 +22,7 @@ from starlette.types import Receive as AnyReceive
 from starlette.types import Scope as AnyScope
 from starlette.types import Send as AnySend
 
+from shopmcp_adapters.observability import QUIET_LOGGERS, redact_path
 from shopmcp_entrypoints.container import (
     Container,
     build_container,
@@ -30,7 +31,6 @@ from shopmcp_entrypoints.container import (
     resolve,
 )
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
-from shopmcp_entrypoints.redaction import redact_path
 from shopmcp_entrypoints.settings import Settings
 
 access_logger = logging.getLogger("shopmcp.access")
@@ -72,7 +72,7 @@ def mcp_settings(settings: Settings) -> McpSettings:
 def configure_sdk_logging() -> None:
     # The SDK logs at INFO on every request; its warnings and errors still come through.
     # httpx logs every upstream request line at INFO: keep store URLs out of routine logs.
-    for name in ("mcp", "mcp.server", "mcp.server.streamable_http", "httpx", "httpx2"):
+    for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
