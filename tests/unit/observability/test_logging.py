@@ -100,6 +100,16 @@ def test_configure_logging_covers_propagated_records_and_quiets_the_mcp_sdk() ->
     stream = io.StringIO()
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
+    # An in-process uvicorn (the e2e sandboxes) may have reconfigured its access logger:
+    # start from the library default so this test does not depend on test order.
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access")
+    uvicorn_loggers = [logging.getLogger(n) for n in names]
+    saved_uvicorn = [
+        (lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in uvicorn_loggers
+    ]
+    for lg in uvicorn_loggers:
+        lg.handlers, lg.level, lg.propagate, lg.disabled = [], logging.NOTSET, True, False
+    access = uvicorn_loggers[2]
     try:
         configure_logging(logging.INFO, stream=stream)
         configure_logging(logging.INFO, stream=stream)  # idempotent: one handler
@@ -120,5 +130,6 @@ def test_configure_logging_covers_propagated_records_and_quiets_the_mcp_sdk() ->
             if getattr(handler, "_shopmcp", False):
                 root.removeHandler(handler)
         root.handlers, root.level = saved[0], saved[1]
-        access = logging.getLogger("uvicorn.access")
         access.filters = [f for f in access.filters if not isinstance(f, RedactingFilter)]
+        for lg, state in zip(uvicorn_loggers, saved_uvicorn, strict=True):
+            lg.handlers, lg.level, lg.propagate, lg.disabled = state
