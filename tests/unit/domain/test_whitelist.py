@@ -88,7 +88,7 @@ def hostile_payloads(draw: st.DrawFn) -> dict:
     return payload
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(payload=hostile_payloads())
 async def test_hostile_writes_never_reach_the_upstream(payload: dict) -> None:
     world = World()
