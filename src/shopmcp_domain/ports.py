@@ -173,7 +173,9 @@ class MeterOutbox(Protocol):
     """Cross-tenant: the drain worker's view of unsent meter records."""
 
     async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
-        """Oldest unsent records; concurrent claimers never get the same record."""
+        """Unsent records, fewest failed attempts first, then oldest (so a record that keeps
+        failing goes to the back of the queue instead of blocking it), never one that has
+        failed ``MAX_METER_ATTEMPTS`` times; concurrent claimers never get the same record."""
         ...
 
     async def mark_sent(self, usage_event_ids: Sequence[UsageEventId]) -> None: ...

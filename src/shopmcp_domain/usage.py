@@ -53,6 +53,12 @@ class MeterRecord:
         )
 
 
+# After this many failed sends a record is dead-lettered: kept (and exported), never claimed
+# again. Billing providers refuse events older than a few weeks for good, and such records
+# must not stall the ones behind them.
+MAX_METER_ATTEMPTS = 20
+
+
 @attrs.frozen
 class PendingMeterRecord:
     """An outbox row as the drain worker sees it: the record plus the billing customer."""

@@ -29,7 +29,12 @@ from shopmcp_domain.ids import (
 )
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.playbooks import Playbook
-from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
+from shopmcp_domain.usage import (
+    MAX_METER_ATTEMPTS,
+    MeterRecord,
+    PendingMeterRecord,
+    UsageEvent,
+)
 from shopmcp_domain.workspaces import Workspace
 
 
@@ -236,8 +241,12 @@ class InMemoryTenantStore:
 
     async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
         rows = sorted(
-            ((ws, row) for ws, row in self._outbox_rows() if not row.sent and not row.claimed),
-            key=lambda item: item[1].record.created_at,
+            (
+                (ws, row)
+                for ws, row in self._outbox_rows()
+                if not row.sent and not row.claimed and row.attempts < MAX_METER_ATTEMPTS
+            ),
+            key=lambda item: (item[1].attempts, item[1].record.created_at),
         )[:limit]
         out = []
         for ws, row in rows:

@@ -17,7 +17,7 @@ from shopmcp_adapters.postgres import _rows
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.ids import CredentialId, UsageEventId, WorkspaceId
 from shopmcp_domain.keys import McpKey
-from shopmcp_domain.usage import MeterRecord, PendingMeterRecord
+from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord, PendingMeterRecord
 
 # The token lookup, named so the benchmark EXPLAINs exactly what the adapter runs.
 FIND_KEY_SQL = (
@@ -50,14 +50,15 @@ class PostgresOwnerStore:
     # ------------------------------------------------------------------ MeterOutbox
 
     async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
-        """Oldest unsent, unclaimed records. The claim is stored (``claimed_until``), so it
+        """Unsent, unclaimed, not dead-lettered records, fewest attempts then oldest first. The claim is stored (``claimed_until``), so it
         holds after this statement commits; SKIP LOCKED lets concurrent claimers pass each
         other instead of waiting."""
         rows = await self._pool.fetch(
             "with picked as ("
             " select workspace_id, usage_event_id from shopmcp.meter_outbox"
             " where sent_at is null and (claimed_until is null or claimed_until < now())"
-            " order by created_at, usage_event_id limit $1 for update skip locked),"
+            " and attempts < $3"
+            " order by attempts, created_at, usage_event_id limit $1 for update skip locked),"
             " claimed as ("
             " update shopmcp.meter_outbox o set claimed_until = now() + $2::interval"
             " from picked p"
@@ -66,9 +67,10 @@ class PostgresOwnerStore:
             " select c.workspace_id, c.usage_event_id, c.quantity, c.created_at, c.attempts,"
             " w.billing_customer_id"
             " from claimed c join shopmcp.workspaces w on w.id = c.workspace_id"
-            " order by c.created_at, c.usage_event_id",
+            " order by c.attempts, c.created_at, c.usage_event_id",
             limit,
             self._claim_lease,
+            MAX_METER_ATTEMPTS,
         )
         return [
             PendingMeterRecord(

@@ -17,7 +17,7 @@ from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.usage import MeterRecord
+from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord
 from tests.factories import NOW, make_workspace
 from tests.integration.postgres.conftest import Ports, connection_for, sealed_for, usage_event
 
@@ -406,6 +406,34 @@ async def test_outbox_claims_oldest_with_billing_customer(ports: Ports) -> None:
     retry = await ports.outbox.claim(10)
     assert [(p.record.usage_event_id, p.attempts) for p in retry] == [(first.id, 1)]
     await ports.outbox.mark_sent([first.id])
+    assert await ports.outbox.claim(10) == []
+
+
+async def test_a_record_that_keeps_failing_neither_blocks_the_queue_nor_retries_forever(
+    ports: Ports,
+) -> None:
+    await ports.drain()
+    workspace = await ports.new_workspace(billing_customer_id="cus_x")
+    base = NOW - dt.timedelta(days=3650)
+    poison = usage_event(workspace.id, base)
+    fresh = usage_event(workspace.id, base + dt.timedelta(seconds=1))
+    for event in (poison, fresh):
+        async with ports.tenants.unit_of_work(workspace.id) as uow:
+            await uow.usage.record(event, MeterRecord.for_event(event))
+
+    [first] = await ports.outbox.claim(1)
+    assert first.record.usage_event_id == poison.id
+    await ports.outbox.mark_failed(poison.id, "MeterRejected")
+    # The failed record goes behind the fresh one, although it is older.
+    [second] = await ports.outbox.claim(1)
+    assert second.record.usage_event_id == fresh.id
+    await ports.outbox.mark_sent([fresh.id])
+
+    for attempt in range(1, MAX_METER_ATTEMPTS):
+        [again] = await ports.outbox.claim(1)
+        assert (again.record.usage_event_id, again.attempts) == (poison.id, attempt)
+        await ports.outbox.mark_failed(poison.id, "MeterRejected")
+    # Dead-lettered: never handed out again.
     assert await ports.outbox.claim(10) == []
 
 
