@@ -50,9 +50,9 @@ class PostgresOwnerStore:
     # ------------------------------------------------------------------ MeterOutbox
 
     async def claim(self, limit: int) -> Sequence[PendingMeterRecord]:
-        """Unsent, unclaimed, not dead-lettered records, fewest attempts then oldest first. The claim is stored (``claimed_until``), so it
-        holds after this statement commits; SKIP LOCKED lets concurrent claimers pass each
-        other instead of waiting."""
+        """Unsent, unclaimed, not dead-lettered records, fewest attempts then oldest first.
+        The claim is stored (``claimed_until``), so it holds after this statement commits;
+        SKIP LOCKED lets concurrent claimers pass each other instead of waiting."""
         rows = await self._pool.fetch(
             "with picked as ("
             " select workspace_id, usage_event_id from shopmcp.meter_outbox"
