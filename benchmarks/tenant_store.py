@@ -296,8 +296,13 @@ async def run() -> None:
                 key_plan = await explain(admin, FIND_KEY_SQL, prefixes[0])
             print(f"  plan, newest 50 events (tenant, RLS): {describe(usage_plan)}")
             print(f"  plan, key by prefix (owner):          {describe(key_plan)}")
-            require_index_scan(usage_plan, "usage_events_workspace_created")
-            require_index_scan(key_plan, "mcp_keys_prefix")
+            # The planner rightly scans a table of a few pages sequentially; the index promise
+            # is about scale, so it is enforced only at a size where a seq scan would hurt.
+            if workspaces >= 2_000:
+                require_index_scan(usage_plan, "usage_events_workspace_created")
+                require_index_scan(key_plan, "mcp_keys_prefix")
+            else:
+                print("  (index-scan check skipped below 2,000 workspaces)")
 
             print("newest 50 usage events of a workspace")
             indexed = summary(

@@ -52,7 +52,10 @@ async def _open_tenant_database(settings: Settings) -> AsyncIterator[Database]:
     from shopmcp_adapters.postgres import open_database
 
     url = settings.database_url.get_secret_value() if settings.database_url else None
-    database = await open_database(url, settings.data_dir)
+    tenant_url = (
+        settings.tenant_database_url.get_secret_value() if settings.tenant_database_url else None
+    )
+    database = await open_database(url, settings.data_dir, tenant_database_url=tenant_url)
     try:
         yield database
     finally:

@@ -18,8 +18,12 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     data_dir: Path = Path(".shopmcp")
 
-    # Unset: embedded PostgreSQL under data_dir.
+    # Unset: embedded PostgreSQL under data_dir. Set: an admin login that owns migrations,
+    # roles and cross-tenant jobs (it reaches shopmcp_owner with SET ROLE).
     database_url: SecretStr | None = None
+    # The runtime's login as shopmcp_tenant (NOBYPASSRLS). Unset: the same server as
+    # database_url with user shopmcp_tenant and no password (trust, peer, cert or .pgpass).
+    tenant_database_url: SecretStr | None = None
     # Unset: local vault with a master key under data_dir.
     kms_key_id: str | None = None
     # Data keys stay in memory at most this long (capped at 60 s by the vault).
