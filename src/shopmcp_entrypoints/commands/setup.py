@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import typer
 
+from shopmcp_adapters.upstreams.stores import InvalidStoreReference, validate_store_ref
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.plans import PlanTier
@@ -122,6 +123,10 @@ def connect(
         if not sep or not key:
             raise typer.BadParameter(f"--field takes name=value, got {key!r}")
         values[key] = value
+    try:
+        store = validate_store_ref(platform, store)
+    except InvalidStoreReference as error:
+        raise typer.BadParameter(str(error), param_hint="--store") from None
     ws = workspace_id(workspace)
     payload = CredentialPayload(values)
     connection = _run(

@@ -1,0 +1,46 @@
+"""Store references are checked with the platform's own rules when a store is connected."""
+
+import pytest
+
+from shopmcp_adapters.upstreams.stores import InvalidStoreReference, validate_store_ref
+from shopmcp_domain.platforms import Platform
+
+
+@pytest.mark.parametrize(
+    ("platform", "ref", "normalised"),
+    [
+        (Platform.SHOPIFY, " Acme-Store.myshopify.com ", "acme-store.myshopify.com"),
+        (Platform.BIGCOMMERCE, "abc123", "abc123"),
+        (Platform.MAGENTO, "https://shop.example.com/", "https://shop.example.com"),
+        (
+            Platform.MAGENTO,
+            "https://shop.example.com/rest/default",
+            "https://shop.example.com/rest/default",
+        ),
+    ],
+)
+def test_valid_references_are_normalised(platform: Platform, ref: str, normalised: str) -> None:
+    assert validate_store_ref(platform, ref) == normalised
+
+
+@pytest.mark.parametrize(
+    ("platform", "ref", "reason"),
+    [
+        (Platform.SHOPIFY, "acme.com", "myshopify.com"),
+        (Platform.SHOPIFY, "acme.myshopify.com.evil.com", "myshopify.com"),
+        (Platform.SHOPIFY, "https://acme.myshopify.com", "myshopify.com"),
+        (Platform.BIGCOMMERCE, "../stores", "store hash"),
+        (Platform.BIGCOMMERCE, "ABC 123", "store hash"),
+        (Platform.MAGENTO, "http://shop.example.com", "https"),
+        (Platform.MAGENTO, "https://user:pw@shop.example.com", "credentials"),
+        (Platform.MAGENTO, "https://shop.example.com/?x=1", "query"),
+        (Platform.MAGENTO, "https://shop.example.com/a/../b", "dot segment"),
+        (Platform.NETO, "https://shop.example.com", "no tool module yet"),
+        (Platform.XERO, "tenant", "no tool module yet"),
+    ],
+)
+def test_invalid_references_are_refused_with_the_reason(
+    platform: Platform, ref: str, reason: str
+) -> None:
+    with pytest.raises(InvalidStoreReference, match=reason):
+        validate_store_ref(platform, ref)
