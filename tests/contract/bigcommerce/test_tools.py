@@ -3,6 +3,12 @@ recorded response (tests/contract/fixtures/bigcommerce) is parsed into its outpu
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
+import pytest
+
+from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from tests.contract.bigcommerce.harness import Upstream, assert_request
 
 
@@ -373,17 +379,69 @@ async def test_list_customers(upstream: Upstream) -> None:
     assert out.text == "1 customer: #57 Noor Haddad <noor@example.com>"
 
 
-async def test_get_customer(upstream: Upstream) -> None:
+async def test_get_customer_reads_the_v3_collection_filtered_to_one_id(upstream: Upstream) -> None:
     upstream.serve("get_customer.200")
     out = await upstream.call("bigcommerce_get_customer", {"customer_id": 57})
-    assert_request(upstream.only_request, "GET", "/v2/customers/57")
+    assert_request(
+        upstream.only_request,
+        "GET",
+        "/v3/customers",
+        {"id:in": "57", "include": "addresses,storecredit"},
+    )
     customer = out.structured["customer"]
     assert customer["email"] == "noor@example.com"
+    assert customer["company"] is None  # blank upstream text is absent, not ""
     assert customer["date_created"] == "2025-04-02T10:00:00Z"
-    assert customer["store_credit"] == "5.0000"
+    assert customer["store_credit"] == "5.0"
     assert customer["notes"] == "Prefers tins over pouches"
-    assert customer["accepts_marketing"] is True
+    assert customer["accepts_product_review_abandoned_cart_emails"] is True
+    assert customer["address_count"] == 1
+    assert customer["addresses"] == [
+        {
+            "id": 12,
+            "first_name": "Noor",
+            "last_name": "Haddad",
+            "company": None,
+            "address1": "14 Harbour Street",
+            "address2": "Unit 3",
+            "city": "Sydney",
+            "state_or_province": "New South Wales",
+            "postal_code": "2000",
+            "country_code": "AU",
+            "phone": "0400 111 222",
+            "address_type": "residential",
+        }
+    ]
     assert out.text == "Customer #57 Noor Haddad <noor@example.com>, since 2025-04-02."
+
+
+async def test_get_customer_with_no_match_is_a_clear_404(upstream: Upstream) -> None:
+    upstream.serve("get_customer.200.empty")
+    with pytest.raises(UpstreamError) as caught:
+        await upstream.call("bigcommerce_get_customer", {"customer_id": 58})
+    assert not isinstance(caught.value, UpstreamResponseInvalid)
+    assert (caught.value.status, caught.value.upstream_message) == (404, "no customer with id 58")
+    assert len(upstream.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # BigCommerce ignoring the filter (or a proxy answering the unfiltered list) must not
+        # hand the model somebody else's record.
+        [{"id": 99, "email": "other@example.com"}],
+        [{"id": 57, "email": "a@example.com"}, {"id": 58, "email": "b@example.com"}],
+        [{"id": 57, "email": "a@example.com", "store_credit_amounts": [{"amount": "lots"}]}],
+        {"id": 57, "email": "a@example.com"},
+    ],
+)
+async def test_get_customer_refuses_an_answer_that_is_not_that_one_customer(
+    upstream: Upstream, data: Any
+) -> None:
+    upstream.queue = [httpx.Response(200, json={"data": data, "meta": {}})]
+    with pytest.raises(UpstreamResponseInvalid) as caught:
+        await upstream.call("bigcommerce_get_customer", {"customer_id": 57})
+    assert "example.com" not in str(caught.value)
 
 
 async def test_get_customer_order_summary(upstream: Upstream) -> None:

@@ -549,10 +549,47 @@ class ListCustomersOutput(Parsed):
     pagination: Pagination
 
 
+class CustomerAddress(Parsed):
+    id: int | None = None
+    first_name: OptionalText = None
+    last_name: OptionalText = None
+    company: OptionalText = None
+    address1: OptionalText = None
+    address2: OptionalText = None
+    city: OptionalText = None
+    state_or_province: OptionalText = None
+    postal_code: OptionalText = None
+    country_code: OptionalText = None
+    phone: OptionalText = None
+    address_type: OptionalText = None
+
+
 class CustomerDetail(Customer):
+    """One v3 customer read with ``include=addresses,storecredit``."""
+
     notes: OptionalText = None
     store_credit: Money = None
-    accepts_marketing: bool | None = None
+    accepts_product_review_abandoned_cart_emails: bool | None = None
+    address_count: int | None = None
+    addresses: list[CustomerAddress] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _store_credit(cls, data: Any) -> Any:
+        """v3 sends store credit as ``store_credit_amounts: [{amount}]`` (one per currency in
+        multi-currency stores); the tool reports their sum, absent when none is sent."""
+        if isinstance(data, dict) and "store_credit_amounts" in data:
+            amounts = data.get("store_credit_amounts")
+            if not isinstance(amounts, list):
+                raise ValueError("store_credit_amounts is not a list")
+            total = Decimal(0)
+            for entry in amounts:
+                amount = entry.get("amount") if isinstance(entry, dict) else None
+                if isinstance(amount, bool) or not isinstance(amount, int | float):
+                    raise ValueError("a store credit amount is not a number")
+                total += Decimal(repr(float(amount)))
+            data = {**data, "store_credit": total if amounts else None}
+        return data
 
 
 class GetCustomerOutput(Parsed):

@@ -17,13 +17,14 @@ needs and every call is one audited, metered request.
 | bigcommerce_get_product                  | GET /v3/catalog/products/{product_id}              |
 | bigcommerce_get_inventory                | GET /v3/inventory/items                            |
 | bigcommerce_list_customers               | GET /v3/customers                                  |
-| bigcommerce_get_customer                 | GET /v2/customers/{customer_id}                    |
+| bigcommerce_get_customer                 | GET /v3/customers ?id:in=<id>&include=...          |
 | bigcommerce_get_customer_order_summary   | GET /v2/orders/count                               |
 | bigcommerce_update_product (write)       | PUT /v3/catalog/products/{product_id}              |
 
-``bigcommerce_get_customer`` uses the v2 single-customer endpoint because v3 has none (v3 looks
-customers up through the collection, which is ``bigcommerce_list_customers``' operation, and
-the registry allows one tool per operation). The customer's order history summary is
+``bigcommerce_get_customer`` and ``bigcommerce_list_customers`` share ``GET /v3/customers`` (v3
+has no single-customer endpoint): the get sends the fixed query ``id:in=<customer_id>`` with
+``include=addresses,storecredit``, and an empty ``data`` list is a 404-style UpstreamError. The
+customer's order history summary is
 ``bigcommerce_get_customer_order_summary``: ``/v2/orders/count`` filtered by ``customer_id``
 answers the total and the count per status in one request; the orders themselves are
 ``bigcommerce_list_orders`` with ``customer_id``.
@@ -41,7 +42,7 @@ from pydantic import BaseModel, ValidationError
 from shopmcp_adapters.upstreams.bigcommerce import models as m
 from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient
 from shopmcp_adapters.upstreams.module import Tool
-from shopmcp_domain.errors import UpstreamResponseInvalid
+from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput
@@ -161,11 +162,12 @@ LIST_CUSTOMERS = _read(
 GET_CUSTOMER = _read(
     "get_customer",
     "Get a customer",
-    "One customer's contact details, group, notes and store credit. For their order history "
-    "use bigcommerce_get_customer_order_summary, or bigcommerce_list_orders with customer_id.",
+    "One customer by id: contact details, group, notes, store credit (summed over currencies) "
+    "and up to 10 addresses. For their order history use "
+    "bigcommerce_get_customer_order_summary, or bigcommerce_list_orders with customer_id.",
     m.CustomerIdInput,
     m.GetCustomerOutput,
-    "/v2/customers/{customer_id}",
+    "/v3/customers",
 )
 GET_CUSTOMER_ORDER_SUMMARY = _read(
     "get_customer_order_summary",
@@ -424,9 +426,22 @@ async def list_customers(client: BigCommerceClient, args: m.ListCustomersInput) 
     return _output(out, text)
 
 
+CUSTOMER_INCLUDE = "addresses,storecredit"
+
+
 async def get_customer(client: BigCommerceClient, args: m.CustomerIdInput) -> ToolOutput:
-    body = await client.call(GET_CUSTOMER.operation, path={"customer_id": args.customer_id})
-    customer = m.CustomerDetail.model_validate(_object(body))
+    body = await client.call(
+        GET_CUSTOMER.operation,
+        params={"id:in": args.customer_id, "include": CUSTOMER_INCLUDE},
+    )
+    found = _data(body, list)
+    if not found:
+        raise UpstreamError(PLATFORM.value, 404, f"no customer with id {args.customer_id}")
+    if len(found) != 1:
+        raise UpstreamResponseInvalid(PLATFORM.value, "more than one customer for one id")
+    customer = m.CustomerDetail.model_validate(_object(found[0]))
+    if customer.id != args.customer_id:
+        raise UpstreamResponseInvalid(PLATFORM.value, "the upstream answered another customer")
     name = " ".join(p for p in (customer.first_name, customer.last_name) if p) or "(no name)"
     text = f"Customer #{customer.id} {name} <{customer.email}>"
     if customer.date_created:
