@@ -47,6 +47,7 @@ REQUIRED_READS = {
         "magento_get_store", "magento_search_orders", "magento_get_order",
         "magento_search_products", "magento_get_product", "magento_get_inventory",
         "magento_search_customers", "magento_get_customer", "magento_list_credit_memos",
+        "magento_get_customer_order_summary",
     },
 }  # fmt: skip
 REQUIRED_WRITES = {

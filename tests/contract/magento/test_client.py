@@ -195,6 +195,7 @@ async def test_oauth1_signs_every_request_with_hmac_sha256_and_a_fresh_nonce() -
         credentials=OAUTH,
     )
     await h.call("magento_get_customer", {"customer_id": 7})
+    await h.call("magento_get_customer_order_summary", {"customer_id": 7})
     await h.call("magento_search_orders", {"status": "processing", "created_from": "2026-03-01"})
     validator = _Validator()
     for request in h.requests:

@@ -68,7 +68,6 @@ async def test_404_is_a_clear_error_and_nothing_else_is_sent(
     with pytest.raises(UpstreamError) as caught:
         await h.call(tool, arguments)
     assert (caught.value.status, caught.value.upstream_message) == (404, message)
-    # get_order's credit memo read never happens after the order read failed.
     assert len(h.requests) == 1
 
 

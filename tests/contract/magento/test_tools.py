@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 
+import httpx
+
 from tests.contract.magento.helpers import (
     TOKEN,
     assert_get,
+    body,
     criteria,
     harness,
     query,
@@ -138,14 +141,11 @@ async def test_search_orders_by_customer_and_number() -> None:
     )
 
 
-async def test_get_order_with_items_fulfilment_and_credit_memo_count() -> None:
-    h = harness([response("order_get.200.json"), response("creditmemos_search.200.json")])
+async def test_get_order_with_items_and_fulfilment_in_one_request() -> None:
+    h = harness([response("order_get.200.json")])
     out = await h.call("magento_get_order", {"order_id": 42})
-    order_request, memo_request = h.requests
+    [order_request] = h.requests
     assert_get(order_request, "/rest/V1/orders/42", [])
-    assert_get(
-        memo_request, "/rest/V1/creditmemos", criteria([[("order_id", "42", "eq")]], page_size=1)
-    )
     s = out.structured
     assert s["order"] == ORDER_42
     assert (s["subtotal"], s["shipping_amount"], s["tax_amount"], s["total_paid"]) == (
@@ -178,10 +178,8 @@ async def test_get_order_with_items_fulfilment_and_credit_memo_count() -> None:
     }
     # Hoodies shipped, duffle bag not yet: the child line (102) does not count on its own.
     assert s["fulfilment_status"] == "partially_shipped"
-    assert s["credit_memo_count"] == 1
-    assert out.text == (
-        "Order #000000042 (processing), 153.00 USD, 2 line(s), partially shipped, 1 credit memo(s)."
-    )
+    assert "credit_memo_count" not in s
+    assert out.text == "Order #000000042 (processing), 153.00 USD, 2 line(s), partially shipped."
 
 
 async def test_search_products() -> None:
@@ -363,16 +361,11 @@ async def test_search_customers_by_email_and_date() -> None:
     )
 
 
-async def test_get_customer_with_order_history() -> None:
-    h = harness([response("customer_get.200.json"), response("orders_search.customer.200.json")])
+async def test_get_customer_in_one_request() -> None:
+    h = harness([response("customer_get.200.json")])
     out = await h.call("magento_get_customer", {"customer_id": 7})
-    customer_request, orders_request = h.requests
-    assert_get(customer_request, "/rest/V1/customers/7", [])
-    assert_get(
-        orders_request,
-        "/rest/V1/orders",
-        criteria([[("customer_id", "7", "eq")]], page_size=5, sort=[("created_at", "DESC")]),
-    )
+    [request] = h.requests
+    assert_get(request, "/rest/V1/customers/7", [])
     assert out.structured == {
         "customer": {
             "id": 7,
@@ -385,12 +378,69 @@ async def test_get_customer_with_order_history() -> None:
         },
         "dob": "1973-12-15",
         "addresses": [ADDRESS],
-        "order_history": {"order_count": 1, "recent_orders": [ORDER_42]},
+    }
+    assert out.text == "Customer 7 Veronica Costello <roni_cost@example.com>, 1 address(es)."
+
+
+RECENT_42 = {
+    "entity_id": 42,
+    "increment_id": "000000042",
+    "status": "processing",
+    "created_at": "2026-03-02 14:05:11",
+    "grand_total": 153.0,
+    "currency": "USD",
+}
+
+
+async def test_get_customer_order_summary_is_one_fixed_orders_search() -> None:
+    h = harness([response("orders_search.customer.200.json")])
+    out = await h.call("magento_get_customer_order_summary", {"customer_id": 7})
+    [request] = h.requests
+    assert_get(
+        request,
+        "/rest/V1/orders",
+        criteria([[("customer_id", "7", "eq")]], page_size=10, sort=[("created_at", "DESC")]),
+    )
+    assert out.structured == {
+        "customer_id": 7,
+        "order_count": 1,
+        "recent_orders": [RECENT_42],
+        "recent_by_status": [{"status": "processing", "count": 1}],
+        "history_complete": True,
     }
     assert out.text == (
-        "Customer 7 Veronica Costello <roni_cost@example.com>: 1 order(s); latest #000000042 "
-        "on 2026-03-02 14:05:11 (153.00 USD)."
+        "Customer 7 has 1 order(s); latest #000000042 on 2026-03-02 14:05:11 (153.00 USD); "
+        "by status: 1 processing."
     )
+
+
+async def test_order_summary_says_when_status_counts_cover_only_the_newest_page() -> None:
+    doc = body("orders_search.customer.200.json")
+    order = doc["items"][0]
+    items = [
+        {**order, "entity_id": 50 - n, "status": "complete" if n % 3 else "canceled"}
+        for n in range(12)  # an upstream that ignores pageSize is cut to the page
+    ]
+    h = harness([httpx.Response(200, json={**doc, "items": items, "total_count": 37})])
+    out = await h.call("magento_get_customer_order_summary", {"customer_id": 7})
+    s = out.structured
+    assert s["order_count"] == 37
+    assert [o["entity_id"] for o in s["recent_orders"]] == list(range(50, 40, -1))
+    assert s["recent_by_status"] == [
+        {"status": "canceled", "count": 4},
+        {"status": "complete", "count": 6},
+    ]
+    assert s["history_complete"] is False
+    assert "by status of the 10 newest: 4 canceled, 6 complete." in out.text
+
+
+async def test_order_summary_of_a_customer_without_orders() -> None:
+    doc = body("orders_search.customer.200.json")
+    h = harness([httpx.Response(200, json={**doc, "items": [], "total_count": 0})])
+    out = await h.call("magento_get_customer_order_summary", {"customer_id": 7})
+    assert out.structured["recent_orders"] == []
+    assert out.structured["history_complete"] is True
+    assert out.text == "Customer 7 has 0 order(s)."
 
 
 async def test_list_credit_memos() -> None:

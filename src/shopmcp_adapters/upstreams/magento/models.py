@@ -147,7 +147,7 @@ class SearchCustomersInput(_Input):
 
 
 class GetCustomerInput(_Input):
-    customer_id: EntityId
+    customer_id: EntityId = Field(description="The customer's id")
 
 
 class ListCreditMemosInput(_Input):
@@ -284,7 +284,6 @@ class OrderDetail(_Output):
     items: list[OrderItem]
     shipping: Shipping
     fulfilment_status: Fulfilment
-    credit_memo_count: int
 
 
 class ProductSummary(_Output):
@@ -361,16 +360,38 @@ class CustomerSearchOutput(_Output):
     paging: Paging
 
 
-class OrderHistory(_Output):
-    order_count: int
-    recent_orders: list[OrderSummary]
-
-
 class CustomerDetail(_Output):
     customer: CustomerSummary
     dob: str | None
     addresses: list[Address]
-    order_history: OrderHistory
+
+
+class RecentOrder(_Output):
+    entity_id: int
+    increment_id: str | None
+    status: str | None
+    created_at: str | None
+    grand_total: float
+    currency: str | None
+
+
+class StatusCount(_Output):
+    status: str | None
+    count: int
+
+
+class CustomerOrderSummary(_Output):
+    customer_id: int
+    order_count: int = Field(description="All orders placed under this customer id")
+    recent_orders: list[RecentOrder] = Field(description="The newest orders, newest first")
+    recent_by_status: list[StatusCount] = Field(
+        description="Counts per status over recent_orders only (not the whole history unless "
+        "history_complete)"
+    )
+    history_complete: bool = Field(
+        description="True when recent_orders holds every order, so recent_by_status covers "
+        "the customer's whole history"
+    )
 
 
 class CreditMemoItem(_Output):

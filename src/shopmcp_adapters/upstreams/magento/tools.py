@@ -1,9 +1,11 @@
 """Magento tools: one row per tool (name, access, input, output, operation, annotations), then
 small handlers from validated input to one upstream request and a parsed result.
 
-Two reads add one fixed, bounded secondary read, stated in their descriptions:
-``magento_get_order`` counts the order's credit memos (``GET /V1/creditmemos``, pageSize 1) and
-``magento_get_customer`` summarises order history (``GET /V1/orders``, this customer, 5 newest).
+Every handler sends exactly one request: its spec's operation. Related data is a companion
+tool, named in the description: an order's credit memos are ``magento_list_credit_memos``, a
+customer's order history is ``magento_get_customer_order_summary`` (``GET /V1/orders`` with a
+fixed ``customer_id`` filter, newest first, one bounded page; it shares the endpoint with
+``magento_search_orders``, which takes the caller's filters).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from shopmcp_adapters.upstreams.magento.models import (
     CreditMemoItem,
     CreditMemoListOutput,
     CustomerDetail,
+    CustomerOrderSummary,
     CustomerSearchOutput,
     CustomerSummary,
     Fulfilment,
@@ -43,7 +46,6 @@ from shopmcp_adapters.upstreams.magento.models import (
     InventoryOutput,
     ListCreditMemosInput,
     OrderDetail,
-    OrderHistory,
     OrderItem,
     OrderSearchOutput,
     OrderSummary,
@@ -54,12 +56,14 @@ from shopmcp_adapters.upstreams.magento.models import (
     ProductSearchOutput,
     ProductStatus,
     ProductSummary,
+    RecentOrder,
     SearchCustomersInput,
     SearchOrdersInput,
     SearchProductsInput,
     Shipping,
     SkuInput,
     SourceItem,
+    StatusCount,
     StoreConfig,
     StoreOutput,
     UpdateProductInput,
@@ -87,7 +91,8 @@ CUSTOMER_GET = UpstreamOperation(GET, "/V1/customers/{customer_id}")
 CREDITMEMOS_SEARCH = UpstreamOperation(GET, "/V1/creditmemos")
 PRODUCT_UPDATE = UpstreamOperation(PUT, "/V1/products/{sku}")
 
-RECENT_ORDERS = 5
+# magento_get_customer_order_summary reads one page of this many orders, newest first.
+SUMMARY_ORDERS = 10
 # Product attributes Magento keeps as custom attributes; the write tool sets only these.
 CUSTOM_ATTRIBUTE_FIELDS = ("description", "short_description", "special_price")
 
@@ -232,7 +237,7 @@ def _fulfilment(raw_items: Sequence[Any]) -> Fulfilment:
     return "partially_shipped" if any(shipped) else "unfulfilled"
 
 
-def _order_detail(raw: Any, credit_memo_count: int) -> OrderDetail:
+def _order_detail(raw: Any) -> OrderDetail:
     raw = _obj(raw)
     assignments = _list(_obj(raw.get("extension_attributes")).get("shipping_assignments"))
     shipping = _obj(_obj(assignments[0]).get("shipping")) if assignments else {}
@@ -251,7 +256,6 @@ def _order_detail(raw: Any, credit_memo_count: int) -> OrderDetail:
             address=_address(address) if address else None,
         ),
         fulfilment_status=_fulfilment(_list(raw.get("items"))),
-        credit_memo_count=credit_memo_count,
     )
 
 
@@ -417,21 +421,12 @@ async def search_orders(client: MagentoClient, args: SearchOrdersInput) -> ToolO
 
 async def get_order(client: MagentoClient, args: GetOrderInput) -> ToolOutput:
     raw = await client.get(ORDER_GET, {"order_id": args.order_id})
-    memos = _obj(
-        await client.get(
-            CREDITMEMOS_SEARCH,
-            criteria=SearchCriteria(
-                groups=[[Filter(SearchField.ORDER_ID, str(args.order_id))]], page_size=1
-            ),
-        )
-    )
-    result = _parse(lambda: _order_detail(raw, int(memos.get("total_count", 0))))
+    result = _parse(lambda: _order_detail(raw))
     order = result.order
     return _out(
         result,
         f"Order #{order.increment_id} ({order.status}), {_money(order.grand_total, order.currency)}"
-        f", {order.item_count} line(s), {result.fulfilment_status.replace('_', ' ')}, "
-        f"{result.credit_memo_count} credit memo(s).",
+        f", {order.item_count} line(s), {result.fulfilment_status.replace('_', ' ')}.",
     )
 
 
@@ -562,40 +557,66 @@ async def search_customers(client: MagentoClient, args: SearchCustomersInput) ->
 
 async def get_customer(client: MagentoClient, args: GetCustomerInput) -> ToolOutput:
     raw = _obj(await client.get(CUSTOMER_GET, {"customer_id": args.customer_id}))
-    orders = _obj(
-        await client.get(
-            ORDERS_SEARCH,
-            criteria=SearchCriteria(
-                groups=[[Filter(SearchField.CUSTOMER_ID, str(args.customer_id))]],
-                page_size=RECENT_ORDERS,
-                sort=[(SearchField.CREATED_AT, Direction.DESC)],
-            ),
-        )
-    )
     result = _parse(
         lambda: CustomerDetail(
             customer=_customer_summary(raw),
             dob=raw.get("dob"),
             addresses=[_address(a) for a in _list(raw.get("addresses"))],
-            order_history=OrderHistory(
-                order_count=int(orders.get("total_count", 0)),
-                recent_orders=[_order_summary(o) for o in _list(orders.get("items"))],
-            ),
         )
     )
-    c, history = result.customer, result.order_history
-    latest = history.recent_orders[0] if history.recent_orders else None
-    last = (
-        f"; latest #{latest.increment_id} on {latest.created_at} "
-        f"({_money(latest.grand_total, latest.currency)})"
-        if latest
-        else ""
-    )
+    c = result.customer
     return _out(
         result,
-        f"Customer {c.id} {_name(c.firstname, c.lastname)} <{c.email}>: "
-        f"{history.order_count} order(s){last}.",
+        f"Customer {c.id} {_name(c.firstname, c.lastname)} <{c.email}>, "
+        f"{len(result.addresses)} address(es).",
     )
+
+
+def _recent_order(raw: Any) -> RecentOrder:
+    raw = _obj(raw)
+    return RecentOrder(
+        entity_id=raw["entity_id"],
+        increment_id=raw.get("increment_id"),
+        status=raw.get("status"),
+        created_at=raw.get("created_at"),
+        grand_total=raw["grand_total"],
+        currency=raw.get("order_currency_code"),
+    )
+
+
+def _order_summary_of(customer_id: int, raw: Mapping[str, Any]) -> CustomerOrderSummary:
+    orders = [_recent_order(o) for o in _list(raw.get("items"))[:SUMMARY_ORDERS]]
+    total = int(raw.get("total_count", 0))
+    counts: dict[str | None, int] = {}
+    for order in orders:
+        counts[order.status] = counts.get(order.status, 0) + 1
+    return CustomerOrderSummary(
+        customer_id=customer_id,
+        order_count=total,
+        recent_orders=orders,
+        recent_by_status=[StatusCount(status=k, count=n) for k, n in counts.items()],
+        history_complete=len(orders) >= total,
+    )
+
+
+async def get_customer_order_summary(client: MagentoClient, args: GetCustomerInput) -> ToolOutput:
+    criteria = SearchCriteria(
+        groups=[[Filter(SearchField.CUSTOMER_ID, str(args.customer_id))]],
+        page_size=SUMMARY_ORDERS,
+        sort=[(SearchField.CREATED_AT, Direction.DESC)],
+    )
+    raw = _obj(await client.get(ORDERS_SEARCH, criteria=criteria))
+    result = _parse(lambda: _order_summary_of(args.customer_id, raw))
+    text = f"Customer {args.customer_id} has {result.order_count} order(s)"
+    if result.recent_orders:
+        latest = result.recent_orders[0]
+        scope = "" if result.history_complete else f" of the {len(result.recent_orders)} newest"
+        by_status = ", ".join(f"{s.count} {s.status}" for s in result.recent_by_status)
+        text += (
+            f"; latest #{latest.increment_id} on {latest.created_at} "
+            f"({_money(latest.grand_total, latest.currency)}); by status{scope}: {by_status}"
+        )
+    return _out(result, text + ".")
 
 
 async def list_credit_memos(client: MagentoClient, args: ListCreditMemosInput) -> ToolOutput:
@@ -743,9 +764,9 @@ TOOLS: tuple[Tool[MagentoClient], ...] = (
         _read(
             "magento_get_order",
             "Get a Magento order",
-            "One order by its entity_id: totals, line items, shipping method and address, a "
-            "fulfilment status computed from the items' shipped quantities, and the number of "
-            "credit memos (one extra read of the credit memos for this order).",
+            "One order by its entity_id: totals, line items, shipping method and address, and a "
+            "fulfilment status computed from the items' shipped quantities. For its refunds use "
+            "magento_list_credit_memos with the same order id.",
             GetOrderInput,
             OrderDetail,
             ORDER_GET,
@@ -817,15 +838,30 @@ TOOLS: tuple[Tool[MagentoClient], ...] = (
         _read(
             "magento_get_customer",
             "Get a Magento customer",
-            "One customer by id with addresses and an order history summary: the customer's "
-            "total number of orders and their 5 most recent orders, read with one orders search "
-            "filtered on this customer id (newest first). Guest orders placed with the same "
-            "e-mail are not counted; use magento_search_orders with customer_email for those.",
+            "One customer by id: name, e-mail, date of birth, store and addresses. For their "
+            "orders use magento_get_customer_order_summary (or magento_search_orders with "
+            "customer_id).",
             GetCustomerInput,
             CustomerDetail,
             CUSTOMER_GET,
         ),
         get_customer,
+    ),
+    _tool(
+        _read(
+            "magento_get_customer_order_summary",
+            "A Magento customer's order history summary",
+            f"How many orders one customer (by id) has placed in total, and their {SUMMARY_ORDERS} "
+            "newest orders (number, status, grand total, date). The count per status covers only "
+            f"those {SUMMARY_ORDERS} newest orders (history_complete says whether that is all of "
+            "them); for older orders use magento_search_orders with customer_id. Guest orders "
+            "placed with the customer's e-mail are not counted; use magento_search_orders with "
+            "customer_email for those.",
+            GetCustomerInput,
+            CustomerOrderSummary,
+            ORDERS_SEARCH,
+        ),
+        get_customer_order_summary,
     ),
     _tool(
         _read(
