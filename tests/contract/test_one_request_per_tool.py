@@ -1,0 +1,186 @@
+"""Every tool of every platform module sends exactly ONE upstream request per call, and it is
+the request its spec declares: the operation's method, its path template filled from the
+validated input, and for GraphQL the pinned endpoint and the named operation document.
+
+Each call goes through ``PlatformModule.call`` with a transport that records requests:
+Shopify and Magento against their sandbox apps (``httpx.ASGITransport``), BigCommerce against
+its recorded fixtures (the contract harness's ``MockTransport``). A tool missing from the tables
+below fails the test, so a new tool cannot skip this check.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+import httpx
+import pytest
+
+from shopmcp_adapters.upstreams.bigcommerce import SPECS as BIGCOMMERCE_SPECS
+from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.magento import MAGENTO_TOOL_SPECS, build_magento_module
+from shopmcp_adapters.upstreams.magento.sandbox import create_sandbox_app as magento_sandbox
+from shopmcp_adapters.upstreams.shopify import SPECS as SHOPIFY_SPECS
+from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
+from shopmcp_adapters.upstreams.shopify.sandbox import DEFAULT_TOKEN as SHOPIFY_TOKEN
+from shopmcp_adapters.upstreams.shopify.sandbox import create_sandbox_app as shopify_sandbox
+from shopmcp_domain.credentials import CredentialPayload
+from shopmcp_domain.ports import ToolOutput
+from shopmcp_domain.tools.spec import ToolSpec
+from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
+from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
+from tests.contract.magento import helpers as magento
+from tests.contract.shopify import helpers as shopify
+
+MAGENTO_TOKEN = "sandbox-token-0123456789abcdef"
+MAGENTO_HOST = "magento-sandbox.test"
+
+SHOPIFY_CALLS: dict[str, dict[str, Any]] = {
+    "shopify_get_shop": {},
+    "shopify_list_orders": {"first": 5},
+    "shopify_get_order": {"order_id": 5500000000002},
+    "shopify_list_order_refunds": {"order_id": 5500000000002},
+    "shopify_list_products": {"first": 5, "search": "tee"},
+    "shopify_get_product": {"product_id": 8000000000001},
+    "shopify_get_inventory": {"sku": "BLA-TEE-M"},
+    "shopify_list_customers": {"email": "jane@example.com"},
+    "shopify_get_customer": {"customer_id": 7100000000001},
+    "shopify_update_product": {"product_id": 8000000000001, "title": "Black Tee v2"},
+    "shopify_set_inventory": {},  # ids read from the sandbox first, see _set_inventory_args
+    "shopify_update_order": {"order_id": 5500000000001, "note": "Gift wrap"},
+}
+MAGENTO_CALLS: dict[str, dict[str, Any]] = {
+    "magento_get_store": {},
+    "magento_search_orders": {"status": "processing"},
+    "magento_get_order": {"order_id": 7},
+    "magento_search_products": {"name_contains": "duffle"},
+    "magento_get_product": {"sku": "MH01"},
+    "magento_list_product_children": {"sku": "MH01"},
+    "magento_get_inventory": {"sku": "MH01-L-Black"},
+    "magento_search_customers": {"email": "john.smith@example.com"},
+    "magento_get_customer": {"customer_id": 1},
+    "magento_get_customer_order_summary": {"customer_id": 1},
+    "magento_list_credit_memos": {"order_id": 3},
+    "magento_update_product": {"sku": "24-MB01", "price": 36.5},
+}
+ALL_SPECS: list[ToolSpec] = [*SHOPIFY_SPECS, *BIGCOMMERCE_SPECS, *MAGENTO_TOOL_SPECS]
+
+
+@attrs.define
+class Recording(httpx.AsyncBaseTransport):
+    """Passes every request to ``inner`` and keeps it (body read) for inspection."""
+
+    inner: httpx.AsyncBaseTransport
+    requests: list[httpx.Request] = attrs.Factory(list)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+def test_the_tables_cover_every_tool_of_every_module() -> None:
+    covered = {**SHOPIFY_CALLS, **MAGENTO_CALLS, **BIGCOMMERCE_CALLS}
+    assert set(covered) == {spec.name for spec in ALL_SPECS}
+
+
+def _filled_path(spec: ToolSpec, arguments: Mapping[str, Any]) -> str:
+    validated = spec.input_model.model_validate(dict(arguments))
+    fields = {f for _, f, _, _ in string.Formatter().parse(spec.operation.path) if f}
+    values = {f: quote(str(getattr(validated, f)), safe="") for f in fields}
+    return spec.operation.path.format(**values)
+
+
+def _assert_declared(spec: ToolSpec, request: httpx.Request, prefix: str, path: str) -> None:
+    assert request.method == spec.operation.method.value
+    raw_path = request.url.raw_path.split(b"?")[0].decode()
+    assert re.fullmatch(prefix + re.escape(path), raw_path), (raw_path, spec.operation.key)
+
+
+# --------------------------------------------------------------------------- Shopify
+
+
+async def _shopify(name: str, arguments: dict[str, Any]) -> tuple[ToolOutput, list[httpx.Request]]:
+    recording = Recording(httpx.ASGITransport(app=shopify_sandbox(SHOPIFY_TOKEN)))
+    module = shopify.make_module(transport=recording)
+    lease = shopify.StaticLease(CredentialPayload({"access_token": SHOPIFY_TOKEN}))
+    if name == "shopify_set_inventory":
+        arguments = await _set_inventory_args(module, lease)
+        recording.requests.clear()
+    out = await shopify.call(module, name, arguments, lease=lease)
+    return out, recording.requests
+
+
+async def _set_inventory_args(module: Any, lease: Any) -> dict[str, Any]:
+    levels = await shopify.call(module, "shopify_get_inventory", {"sku": "BLA-TEE-M"}, lease=lease)
+    variant = levels.structured["variants"][0]
+    location = variant["levels"][0]
+    return {
+        "inventory_item_id": variant["inventory_item_id"],
+        "location_id": location["location_id"],
+        "quantity": location["available"] + 1,
+    }
+
+
+@pytest.mark.parametrize("spec", SHOPIFY_SPECS, ids=lambda s: s.name)
+async def test_each_shopify_tool_posts_its_one_graphql_operation(spec: ToolSpec) -> None:
+    out, requests = await _shopify(spec.name, SHOPIFY_CALLS[spec.name])
+    assert len(requests) == 1, [f"{r.method} {r.url}" for r in requests]
+    [request] = requests
+    assert spec.operation.path == shopify_docs.GRAPHQL_PATH  # no placeholders to fill
+    _assert_declared(spec, request, "", spec.operation.path)
+    body = json.loads(request.content)
+    assert shopify_docs.operation_name(body["query"]) == spec.operation.document
+    assert body.get("operationName", spec.operation.document) == spec.operation.document
+    spec.output_model.model_validate(out.structured)
+
+
+# --------------------------------------------------------------------------- Magento
+
+
+@pytest.mark.parametrize("spec", MAGENTO_TOOL_SPECS, ids=lambda s: s.name)
+async def test_each_magento_tool_sends_its_one_rest_request(spec: ToolSpec) -> None:
+    recording = Recording(httpx.ASGITransport(app=magento_sandbox(MAGENTO_TOKEN)))
+    http = magento.make_http(recording, guard=HostGuard(allowed_hosts=frozenset({MAGENTO_HOST})))
+    harness = magento.Harness(
+        upstream=magento.Upstream([]),
+        module=build_magento_module(http),
+        credentials={"access_token": MAGENTO_TOKEN},
+        store_ref=f"https://{MAGENTO_HOST}",
+    )
+    arguments = MAGENTO_CALLS[spec.name]
+    out = await harness.call(spec.name, arguments)
+    assert len(recording.requests) == 1, [f"{r.method} {r.url}" for r in recording.requests]
+    # Reads go to the default store view's /rest; the global-scope write to /rest/all.
+    _assert_declared(spec, recording.requests[0], "/rest(/all)?", _filled_path(spec, arguments))
+    spec.output_model.model_validate(out.structured)
+
+
+# --------------------------------------------------------------------------- BigCommerce
+
+
+@pytest.fixture
+async def bigcommerce() -> AsyncIterator[Any]:
+    upstream = make_upstream()
+    yield upstream
+    await upstream.client.aclose()
+
+
+@pytest.mark.parametrize("spec", BIGCOMMERCE_SPECS, ids=lambda s: s.name)
+async def test_each_bigcommerce_tool_sends_its_one_rest_request(
+    bigcommerce: Any, spec: ToolSpec
+) -> None:
+    arguments, answer = BIGCOMMERCE_CALLS[spec.name]
+    bigcommerce.serve(answer)  # the harness repeats its last answer: a second request is seen
+    out = await bigcommerce.call(spec.name, arguments)
+    requests = bigcommerce.requests
+    assert len(requests) == 1, [f"{r.method} {r.url}" for r in requests]
+    _assert_declared(
+        spec, requests[0], re.escape(f"/stores/{STORE_HASH}"), _filled_path(spec, arguments)
+    )
+    spec.output_model.model_validate(out.structured)
