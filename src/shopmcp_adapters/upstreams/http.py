@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
+import functools
 import ipaddress
 import math
 import random
@@ -57,12 +58,23 @@ class HttpPolicy:
         return random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
+def _verifying_context() -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+# Loading the public roots costs ~25 ms; the context is never mutated once built, so every
+# client without an extra CA shares one.
+_public_roots_context = functools.cache(_verifying_context)
+
+
 def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     """A verifying context: the public roots, plus an extra CA bundle when configured."""
-    context = ssl.create_default_context(cafile=certifi.where())
-    if ca_bundle:
-        context.load_verify_locations(cafile=ca_bundle)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if not ca_bundle:
+        return _public_roots_context()
+    context = _verifying_context()
+    context.load_verify_locations(cafile=ca_bundle)
     return context
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import attrs
 import typer
 
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
-from shopmcp_entrypoints.container import Container, build_container, resolve
 from shopmcp_entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from shopmcp_entrypoints.container import Container
 
 
 @attrs.frozen
@@ -25,6 +28,10 @@ class Admin:
 
 @asynccontextmanager
 async def admin(settings: Settings, container: Container | None = None) -> AsyncIterator[Admin]:
+    # Imported here: the container pulls in the web stack, which `shopmcp --help` and the
+    # commands that never touch the database should not pay for.
+    from shopmcp_entrypoints.container import build_container, resolve
+
     container = container or build_container(settings)
     try:
         yield Admin(
