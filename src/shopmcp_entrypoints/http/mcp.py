@@ -294,7 +294,10 @@ class McpGateway:
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
         scope = current_scope()
-        playbooks = await list_playbooks(scope)
+        try:
+            playbooks = await list_playbooks(scope)
+        except Exception as error:
+            raise _internal_error("prompts/list", scope, error) from None
         return types.ListPromptsResult(
             prompts=[
                 types.Prompt(
@@ -321,6 +324,9 @@ class McpGateway:
             raise MCPError(code=INVALID_PARAMS, message=str(error)) from None
         except ShopMcpError:
             raise MCPError(code=INVALID_PARAMS, message="unknown prompt") from None
+        except Exception as error:
+            # The SDK would send an uncaught exception's message to the client.
+            raise _internal_error("prompts/get", scope, error) from None
         return types.GetPromptResult(
             description=playbook.description or None,
             messages=[
@@ -484,6 +490,17 @@ class McpGateway:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+def _internal_error(method: str, scope: RequestScope, error: Exception) -> MCPError:
+    """A handler failure as a JSON-RPC error without its text (only its class is logged)."""
+    logger.error(
+        "%s failed: %s",
+        method,
+        type(error).__name__,
+        extra={"workspace_id": str(scope.workspace.id)},
+    )
+    return MCPError(code=INTERNAL_ERROR, message="internal error")
 
 
 def _rate_limited_message(decision: RateLimitDecision) -> str:

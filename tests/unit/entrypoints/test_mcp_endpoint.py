@@ -246,6 +246,30 @@ async def test_prompts_come_from_the_workspaces_playbooks(gateway: Gateway) -> N
             await client.get_prompt("weekly-refunds", {"since": "x", "store": "y"})
 
 
+@pytest.mark.parametrize("method", ["prompts/list", "prompts/get"])
+async def test_prompt_handler_failures_never_reach_the_client(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    # The SDK answers an uncaught handler exception with its message: a database error (a DSN,
+    # a host, a password) would reach the client verbatim.
+    secret = "connection to postgres://admin:hunter2@db.internal failed"
+
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(mcp_layer, "list_playbooks", broken)
+    monkeypatch.setattr(mcp_layer, "render_playbook", broken)
+    _, issued = await gateway.world.tenant()
+    params = {"name": "weekly", "arguments": {}} if method == "prompts/get" else {}
+    response = await gateway.post(
+        f"/mcp/{issued.token}", {"jsonrpc": "2.0", "id": 3, "method": method, "params": params}
+    )
+    error = response.json()["error"]
+    assert error["code"] == mcp_layer.INTERNAL_ERROR
+    assert "hunter2" not in response.text
+    assert "postgres" not in response.text
+
+
 # --------------------------------------------------------------------------- authentication
 
 
