@@ -19,13 +19,16 @@ import datetime as dt
 import email.utils
 import functools
 import ipaddress
+import json as json_module
 import math
 import random
+import re
 import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 import attrs
 import certifi
@@ -232,6 +235,55 @@ def retry_after_header(response: httpx.Response) -> float | None:
     return max(seconds, 0.0)
 
 
+# --------------------------------------------------------------------------- echoed credentials
+
+# Request headers whose values are credentials (Magento/generic, Shopify, BigCommerce).
+_CREDENTIAL_HEADERS = (
+    "authorization",
+    "proxy-authorization",
+    "x-shopify-access-token",
+    "x-auth-token",
+)
+# JSON body fields holding credentials (the OAuth token-refresh exchange).
+_CREDENTIAL_FIELD_PARTS = ("secret", "token", "password")
+_AUTH_PARAM_RE = re.compile(r'([A-Za-z_]+)="([^"]*)"')
+_MIN_SECRET_CHARS = 6
+REDACTED = "[redacted]"
+
+
+def _sent_credentials(request: httpx.Request) -> set[str]:
+    found: set[str] = set()
+    for name in _CREDENTIAL_HEADERS:
+        for value in request.headers.get_list(name):
+            found.add(value)
+            rest = value.partition(" ")[2]
+            found.add(rest.strip())
+            for _param, quoted in _AUTH_PARAM_RE.findall(value):  # OAuth 1.0a parameters
+                found.update((quoted, unquote(quoted)))
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = json_module.loads(request.content or b"null")
+        except ValueError:
+            body = None
+        if isinstance(body, Mapping):
+            for key, value in body.items():
+                lowered = str(key).lower()
+                if isinstance(value, str) and any(p in lowered for p in _CREDENTIAL_FIELD_PARTS):
+                    found.add(value)
+    return {value for value in found if len(value) >= _MIN_SECRET_CHARS}
+
+
+def redact_sent_credentials(message: str, response: httpx.Response) -> str:
+    """``message`` with every credential the response's request carried replaced."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return message
+    for secret in sorted(_sent_credentials(request), key=len, reverse=True):
+        message = message.replace(secret, REDACTED)
+    return message
+
+
 # --------------------------------------------------------------------------- the request
 
 
@@ -333,8 +385,11 @@ class UpstreamHttp:
         )
 
     def client_error(self, response: httpx.Response) -> UpstreamError:
-        """4xx -> a tool error carrying the upstream status and message. Never retried."""
-        message = self.message(response)
+        """4xx -> a tool error carrying the upstream status and message. Never retried.
+        Any credential the request carried is cut out of the message first: an upstream (a
+        proxy, a debug page, a hostile store address) may echo the request back, and the
+        message goes to the merchant's chat client."""
+        message = redact_sent_credentials(self.message(response), response)
         if response.status_code == 429:
             return UpstreamRateLimited(self.platform, message, self.retry_after(response))
         return UpstreamError(self.platform, response.status_code, message)

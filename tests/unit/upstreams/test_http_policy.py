@@ -433,3 +433,78 @@ async def test_request_sends_what_it_was_given(make: Callable[..., Harness]) -> 
     assert json.loads(request.content) == {"b": 2}
     assert request.headers["X-Key"] == "k"
     assert request.headers["User-Agent"].startswith("ShopMCP/")
+
+
+# --------------------------------------------------------------------------- echoed credentials
+
+
+def echo_request(status: int = 401) -> Handler:
+    """An upstream (a proxy, a WAF, a debug page, a merchant's own store) whose error body
+    repeats the request it was sent: headers and JSON body."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent = {name: value for name, value in request.headers.items()}
+        body = request.content.decode() or "{}"
+        return httpx.Response(status, json={"message": f"rejected body {body} with {sent}"})
+
+    return handler
+
+
+class _Bearer(httpx.Auth):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        yield request
+
+
+@pytest.mark.parametrize("status", [401, 403, 429])
+async def test_credentials_echoed_in_an_error_body_never_reach_the_tool_error(
+    make: Callable[..., Harness], status: int
+) -> None:
+    harness = make(echo_request(status))
+    with pytest.raises(UpstreamError) as raised:
+        await harness.http.request(
+            "POST",
+            URL,
+            idempotent=False,
+            json={
+                "grant_type": "refresh_token",
+                "refresh_token": "rt-0123456789abcdef",
+                "client_secret": "cs-0123456789abcdef",
+                "client_id": "public-client",
+            },
+            headers={
+                "X-Shopify-Access-Token": "shpat-lookalike-0123456789",
+                "X-Auth-Token": "bc-0123456789abcdef",
+            },
+            auth=_Bearer("magento-bearer-0123456789"),
+        )
+    text = raised.value.message
+    for secret in (
+        "rt-0123456789abcdef",
+        "cs-0123456789abcdef",
+        "shpat-lookalike-0123456789",
+        "bc-0123456789abcdef",
+        "magento-bearer-0123456789",
+    ):
+        assert secret not in text
+    assert "public-client" in text  # what is not a credential is still the upstream's words
+    assert "[redacted]" in text
+
+
+async def test_oauth1_header_values_echoed_back_are_redacted(
+    make: Callable[..., Harness],
+) -> None:
+    harness = make(echo_request(401))
+    header = (
+        'OAuth oauth_consumer_key="ck0123456789abcdef", oauth_token="tk0123456789abcdef", '
+        'oauth_signature="sig%2B0123456789abcdef%3D", oauth_signature_method="HMAC-SHA256"'
+    )
+    with pytest.raises(UpstreamError) as raised:
+        await harness.http.request("GET", URL, idempotent=True, headers={"Authorization": header})
+    text = raised.value.message
+    for secret in ("ck0123456789abcdef", "tk0123456789abcdef", "sig%2B0123456789abcdef%3D"):
+        assert secret not in text
+    assert len(harness.requests) == 1
