@@ -13,6 +13,8 @@ command line where shell history and process listings would keep them.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -29,6 +31,15 @@ from shopmcp_entrypoints.commands._admin import Admin, admin, mcp_url, workspace
 from shopmcp_entrypoints.settings import Settings
 
 T = TypeVar("T")
+
+_FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_SECRET_FIELD_PARTS = ("secret", "token", "password")
+
+
+def is_secret_field(name: str) -> bool:
+    """Credential fields whose values must not be given on the command line."""
+    return any(part in name for part in _SECRET_FIELD_PARTS)
+
 
 workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces (tenants).")
 key_app = typer.Typer(no_args_is_help=True, help="MCP keys (the secret in the MCP URL).")
@@ -112,7 +123,12 @@ def connect(
         help="The store's API access token (prompted when not in SHOPMCP_CONNECT_ACCESS_TOKEN).",
     ),
     field: list[str] = typer.Option(  # noqa: B008
-        [], help="Extra credential fields as name=value (e.g. Magento OAuth 1.0a consumer_key)."
+        [],
+        help=(
+            "Extra credential fields: name=value for public ones (consumer_key), just the name "
+            "for secrets (consumer_secret, access_token_secret): read from "
+            "SHOPMCP_CONNECT_<NAME> or prompted, hidden."
+        ),
     ),
     display_name: str = typer.Option("", help="A label for the connection."),
 ) -> None:
@@ -120,8 +136,21 @@ def connect(
     values = {"access_token": access_token}
     for item in field:
         key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise typer.BadParameter(f"--field takes name=value, got {key!r}")
+        if not _FIELD_NAME_RE.fullmatch(key):
+            raise typer.BadParameter("--field takes name=value or a name", param_hint="--field")
+        if is_secret_field(key):
+            if sep:
+                # The value would stay in shell history and process listings.
+                raise typer.BadParameter(
+                    f"{key} is a secret: pass --field {key} alone and type it at the prompt "
+                    f"(or set SHOPMCP_CONNECT_{key.upper()})",
+                    param_hint="--field",
+                )
+            value = os.environ.get(f"SHOPMCP_CONNECT_{key.upper()}") or typer.prompt(
+                key, hide_input=True
+            )
+        elif not sep:
+            raise typer.BadParameter(f"--field {key} needs =value", param_hint="--field")
         values[key] = value
     try:
         store = validate_store_ref(platform, store)
