@@ -9,7 +9,6 @@ credential.
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -56,6 +55,20 @@ class _Partition:
     usage: list[UsageEvent] = attrs.Factory(list)
     outbox: dict[UsageEventId, _OutboxRow] = attrs.Factory(dict)
     playbooks: dict[PlaybookId, Playbook] = attrs.Factory(dict)
+
+    def snapshot(self) -> _Partition:
+        """A copy a unit of work may change freely. Shallow is enough: the domain objects are
+        frozen, and a unit of work only ever adds outbox rows (the drain mutates them, outside
+        any unit of work). A deep copy made every call O(history) and slowed long tests."""
+        return _Partition(
+            workspace=self.workspace,
+            connections=dict(self.connections),
+            credentials=dict(self.credentials),
+            keys=dict(self.keys),
+            usage=list(self.usage),
+            outbox=dict(self.outbox),
+            playbooks=dict(self.playbooks),
+        )
 
 
 class _Base:
@@ -199,7 +212,7 @@ class _UnitOfWork:
     def __init__(self, store: InMemoryTenantStore, workspace_id: WorkspaceId) -> None:
         self.workspace_id = workspace_id
         # Work on a copy; the store swaps it in only on a clean exit (rollback = discard).
-        self.partition = copy.deepcopy(store._partitions.get(workspace_id, _Partition()))
+        self.partition = store._partitions.get(workspace_id, _Partition()).snapshot()
         self.workspaces = _Workspaces(self)
         self.connections = _Connections(self)
         self.credentials = _Credentials(self)
