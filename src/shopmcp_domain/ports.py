@@ -101,6 +101,10 @@ class CredentialRepository(Protocol):
         """``for_update`` locks the row until the unit of work ends (serialises refreshes)."""
         ...
 
+    async def list(self) -> Sequence[SealedCredential]:
+        """Every sealed credential of the workspace (ciphertext only: nothing is opened)."""
+        ...
+
     async def replace(self, sealed: SealedCredential) -> None: ...
 
 

@@ -143,6 +143,9 @@ class _Credentials(_Base):
     ) -> SealedCredential | None:
         return self._p.credentials.get(credential_id)
 
+    async def list(self) -> Sequence[SealedCredential]:
+        return sorted(self._p.credentials.values(), key=lambda c: str(c.id))
+
     async def replace(self, sealed: SealedCredential) -> None:
         self._own(sealed.workspace_id)
         if sealed.id not in self._p.credentials:

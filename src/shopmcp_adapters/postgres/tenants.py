@@ -217,6 +217,14 @@ class PostgresCredentials(_Repo):
             )
         return None if row is None else _rows.sealed(row)
 
+    async def list(self) -> Sequence[SealedCredential]:
+        rows = await self._conn.fetch(
+            "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
+            "envelope_version from shopmcp.credentials where workspace_id = $1 order by id",
+            self._ws,
+        )
+        return [_rows.sealed(row) for row in rows]
+
     async def replace(self, sealed: SealedCredential) -> None:
         self._own(sealed.workspace_id)
         async with domain_errors(self._conn, "credential exists"):

@@ -7,7 +7,7 @@ import asyncio
 import weakref
 
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
+from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import CredentialUnavailable
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.ports import CredentialVault, Refresher, TenantRepository
@@ -32,11 +32,19 @@ class VaultCredentialLease:
     store. Holds plaintext only for the life of one request scope."""
 
     def __init__(
-        self, connection: Connection, vault: CredentialVault, tenants: TenantRepository
+        self,
+        connection: Connection,
+        vault: CredentialVault,
+        tenants: TenantRepository,
+        sealed: SealedCredential | None = None,
     ) -> None:
         self._connection = connection
         self._vault = vault
         self._tenants = tenants
+        # Fetched with the request's scope when available: saves a transaction per call.
+        self._sealed = (
+            sealed if sealed is not None and sealed.id == connection.credential_id else None
+        )
         self._context = EncryptionContext(
             workspace_id=connection.workspace_id, credential_id=connection.credential_id
         )
@@ -48,8 +56,10 @@ class VaultCredentialLease:
 
     async def current(self) -> CredentialPayload:
         if self._payload is None:
-            async with self._tenants.unit_of_work(self._connection.workspace_id) as uow:
-                sealed = await uow.credentials.get(self._connection.credential_id)
+            sealed = self._sealed
+            if sealed is None:
+                async with self._tenants.unit_of_work(self._connection.workspace_id) as uow:
+                    sealed = await uow.credentials.get(self._connection.credential_id)
             if sealed is None:
                 raise CredentialUnavailable()
             self._payload = await self._vault.open(self._context, sealed)
@@ -64,12 +74,17 @@ class VaultCredentialLease:
                 stored = await self._vault.open(self._context, sealed)
                 if stored != stale:
                     # Someone else refreshed while we waited: use theirs.
+                    self._sealed = sealed
                     self._payload = stored
                     return stored
                 fresh = await refresh(stored)
-                await uow.credentials.replace(await self._vault.seal(self._context, fresh))
+                resealed = await self._vault.seal(self._context, fresh)
+                await uow.credentials.replace(resealed)
+            self._sealed = resealed
             self._payload = fresh
             return fresh
 
     def forget(self) -> None:
+        """Drop the opened credential; the next use reads the stored one afresh."""
         self._payload = None
+        self._sealed = None

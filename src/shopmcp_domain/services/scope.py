@@ -9,13 +9,14 @@ import hmac
 import attrs
 
 from shopmcp_domain.connections import Connection
+from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import (
     AuthenticationFailed,
     ConnectionUnavailable,
     RateLimited,
     WorkspaceInactive,
 )
-from shopmcp_domain.ids import ConnectionId
+from shopmcp_domain.ids import ConnectionId, CredentialId
 from shopmcp_domain.keys import DUMMY_SECRET_HASH, McpKey, hash_secret, parse_token
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
@@ -41,6 +42,8 @@ class RequestScope:
     vault: CredentialVault = attrs.field(repr=False)
     tenants: TenantRepository = attrs.field(repr=False)
     admission: RateLimitDecision | None = None
+    # Sealed (never opened) credentials read with the scope, so a call needs no extra read.
+    sealed_credentials: dict[CredentialId, SealedCredential] = attrs.field(factory=dict, repr=False)
     _leases: dict[ConnectionId, CredentialLease] = attrs.field(factory=dict, repr=False)
 
     def connection_for(self, platform: Platform) -> Connection:
@@ -52,13 +55,19 @@ class RequestScope:
     def lease(self, connection: Connection) -> CredentialLease:
         lease = self._leases.get(connection.id)
         if lease is None:
-            lease = VaultCredentialLease(connection, self.vault, self.tenants)
+            lease = VaultCredentialLease(
+                connection,
+                self.vault,
+                self.tenants,
+                self.sealed_credentials.get(connection.credential_id),
+            )
             self._leases[connection.id] = lease
         return lease
 
     def close(self) -> None:
         """Drop every opened credential."""
         self._leases.clear()
+        self.sealed_credentials.clear()
 
 
 async def authenticate(
@@ -79,6 +88,7 @@ async def authenticate(
     async with tenants.unit_of_work(key.workspace_id) as uow:
         workspace = await uow.workspaces.get()
         connections = tuple(await uow.connections.list())
+        sealed = {credential.id: credential for credential in await uow.credentials.list()}
     if workspace is None:
         raise AuthenticationFailed()
     return RequestScope(
@@ -88,6 +98,7 @@ async def authenticate(
         policy=tool_policy(registry, workspace, connections, key.scopes),
         vault=vault,
         tenants=tenants,
+        sealed_credentials=sealed,
     )
 
 

@@ -91,6 +91,12 @@ async def test_connection_with_credential_round_trips(ports: Ports) -> None:
         assert await uow.connections.get(new_connection_id()) is None
         assert await uow.credentials.get(first.id) == first
         assert await uow.credentials.get(second.id, for_update=True) == second
+        assert sorted(await uow.credentials.list(), key=lambda c: str(c.id)) == sorted(
+            [first, second], key=lambda c: str(c.id)
+        )
+    other = await ports.new_workspace()
+    async with ports.tenants.unit_of_work(other.id) as uow:
+        assert list(await uow.credentials.list()) == []
 
 
 async def test_connections_are_scoped_to_their_workspace(ports: Ports) -> None:

@@ -228,3 +228,19 @@ async def test_concurrent_calls_each_leave_exactly_one_event() -> None:
 async def _token(world: World, scope: RequestScope) -> str:
     """Each request authenticates afresh: reuse the token issued for the workspace."""
     return world.tokens[scope.workspace.id]
+
+
+async def test_a_call_costs_one_transaction_after_authentication() -> None:
+    """The sealed credential arrives with the scope: the call itself only writes its audit."""
+    world, scope = await _setup()
+
+    async def use_credentials(call):
+        await call.credentials.current()
+        return ToolOutput({}, "")
+
+    world.upstream.answer("shopify_get_thing", use_credentials)
+    before = world.store.units_opened
+    await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+    assert world.store.units_opened - before == 1
+    scope.close()
+    assert scope.sealed_credentials == {}

@@ -98,3 +98,18 @@ def test_payloads_are_not_picklable_into_a_readable_form() -> None:
     payload = CredentialPayload({"access_token": SECRET})
     with pytest.raises(TypeError):
         pickle.dumps(payload)
+
+
+async def test_a_rotated_credential_is_what_the_lease_serves_next() -> None:
+    world = World()
+    _, issued = await world.tenant(secret="old")
+    scope = await world.scope(issued.token)
+    lease = scope.lease(scope.connection_for(Platform.SHOPIFY))
+    stale = await lease.current()
+
+    async def refresh(current: CredentialPayload) -> CredentialPayload:
+        return current.replace(access_token="rotated")
+
+    await lease.rotate(refresh, stale)
+    lease.forget()  # the next read must come from the store, not the scope's prefetched copy
+    assert (await lease.current())["access_token"] == "rotated"
