@@ -95,6 +95,7 @@ from shopmcp_domain.ports import (
     MeterOutbox,
     TenantRepository,
     ToolOutput,
+    UpstreamCall,
 )
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
@@ -274,7 +275,14 @@ async def gateway_variant(
     vault = FakeVault()
     limiter = InMemoryRateLimiter(clock)
     upstream = RecordingUpstream()
-    upstream.answer(TOOL, ToolOutput(structured=SHOP, text="Bench Shop (EUR)"))
+
+    async def answer(call: UpstreamCall) -> ToolOutput:
+        # Every real platform client opens the connection's credential before its request:
+        # so does the scripted one, or the benchmark would skip the vault and its read.
+        _check((await call.credentials.current()).get("access_token") is not None, "no credential")
+        return ToolOutput(structured=SHOP, text="Bench Shop (EUR)")
+
+    upstream.answer(TOOL, answer)
 
     container = build_container(bench_settings(data_dir))
     container.clock.override(providers.Object(clock))
