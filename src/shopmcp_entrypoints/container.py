@@ -131,10 +131,13 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         await limiter.aclose()
 
 
-async def _http_clients(settings: Settings) -> AsyncIterator[dict[Platform, httpx.AsyncClient]]:
-    """One pooled client per upstream family, verifying TLS (plus the configured CA bundle)."""
+async def _http_clients(
+    settings: Settings, guard: HostGuard
+) -> AsyncIterator[dict[Platform, httpx.AsyncClient]]:
+    """One pooled client per upstream family, verifying TLS (plus the configured CA bundle);
+    every new connection is vetted by the SSRF guard at connect time."""
     clients = {
-        platform: build_async_client(ca_bundle=settings.upstream_ca_bundle)
+        platform: build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
         for platform in PLATFORMS
     }
     try:
@@ -145,7 +148,9 @@ async def _http_clients(settings: Settings) -> AsyncIterator[dict[Platform, http
 
 
 def _host_guard(settings: Settings) -> HostGuard:
-    return HostGuard(allowed_hosts=frozenset(h.lower() for h in settings.upstream_allowed_hosts))
+    """One guard for every platform: the early check in ``UpstreamHttp`` and the connect-time
+    check in each client's network backend apply the same allow-list."""
+    return HostGuard(allowed_hosts=frozenset(settings.upstream_allowed_hosts))
 
 
 def _registry(modules: Mapping[Platform, Module]) -> ToolRegistry:
@@ -175,7 +180,7 @@ class Container(containers.DeclarativeContainer):
     outbox_drainer = providers.Resource(_outbox_drainer, settings=settings, outbox=meter_outbox)
 
     host_guard = providers.Singleton(_host_guard, settings=settings)
-    http_clients = providers.Resource(_http_clients, settings=settings)
+    http_clients = providers.Resource(_http_clients, settings=settings, guard=host_guard)
     platform_modules = providers.Singleton(
         _platform_modules, settings=settings, clients=http_clients, guard=host_guard, clock=clock
     )

@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     # Sandbox only (``shopmcp demo``): one origin that serves every Shopify shop name, in place
     # of ``https://{shop}``. Never set in production.
     shopify_base_url: str | None = None
-    # Hosts exempt from the SSRF guard's public-address rule (the sandbox on loopback).
+    # Exempt from the SSRF guard's public-address rule (the sandbox on loopback): ``host`` (any
+    # port) or ``host:port`` (``[v6]:port``). Checked again at connect time.
     upstream_allowed_hosts: list[str] = Field(default_factory=list)
 
     # Transport security for the MCP endpoint (DNS-rebinding protection).

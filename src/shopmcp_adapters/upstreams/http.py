@@ -9,7 +9,10 @@ Rules enforced here:
   connection errors, timeouts and 5xx.
 - Redirects are not followed (a redirect could point at an internal address).
 - Merchant-supplied hosts are resolved and refused when they point at private, loopback,
-  link-local or otherwise non-public addresses, unless explicitly allow-listed.
+  link-local or otherwise non-public addresses, unless explicitly allow-listed (``host`` or
+  ``host:port``). The check that cannot be bypassed runs at connect time, in the client's
+  network backend, on the very addresses the socket connects to (no DNS-rebinding window);
+  the earlier, cached check in ``UpstreamHttp`` only gives a clear error before any connection.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
 import attrs
 import certifi
+import httpcore
 import httpx
 
 from shopmcp_domain.errors import (
@@ -85,22 +90,62 @@ def build_async_client(
     policy: HttpPolicy = HttpPolicy(),
     ca_bundle: str | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    guard: HostGuard | None = None,
 ) -> httpx.AsyncClient:
-    """One client per upstream host family, reused across requests (connection pooling)."""
+    """One client per upstream host family, reused across requests (connection pooling).
+
+    With a ``guard``, every new connection goes through :class:`GuardedNetworkBackend`: the
+    host is resolved and vetted at connect time and the socket connects to a vetted address.
+    A guard cannot be combined with a custom ``transport`` (which would bypass it). A guarded
+    client ignores proxy environment variables: a proxy would resolve the name itself."""
     timeout = httpx.Timeout(
         connect=policy.connect_timeout,
         read=policy.read_timeout,
         write=policy.read_timeout,
         pool=policy.connect_timeout,
     )
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    verify = tls_context(ca_bundle)
+    if guard is not None:
+        if transport is not None:
+            raise ValueError("a guarded client builds its own transport")
+        transport = _transport_with_backend(verify, limits, GuardedNetworkBackend(guard))
     return httpx.AsyncClient(
-        verify=tls_context(ca_bundle),
+        verify=verify,
         timeout=timeout,
         follow_redirects=False,
         transport=transport,
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        limits=limits,
         headers={"User-Agent": "ShopMCP/0.1 (+https://github.com/shopmcp)"},
     )
+
+
+def _transport_with_backend(
+    ssl_context: ssl.SSLContext,
+    limits: httpx.Limits,
+    backend: httpcore.AsyncNetworkBackend,
+) -> httpx.AsyncHTTPTransport:
+    """An ``httpx.AsyncHTTPTransport`` whose connections are opened by ``backend``.
+
+    httpx 0.28 has no public parameter for httpcore's network backend: the transport builds an
+    ``httpcore.AsyncConnectionPool`` itself and keeps it in the private ``_pool``. This is the
+    one place that touches it: the transport is built as usual, then its pool is replaced by
+    one with the same settings plus our backend (httpcore's public ``network_backend``). If an
+    httpx upgrade moves or reshapes ``_pool`` this raises at client construction, and
+    ``test_guarded_backend.py`` fails, rather than the guard silently dropping out."""
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)
+    if type(getattr(transport, "_pool", None)) is not httpcore.AsyncConnectionPool:
+        raise RuntimeError("httpx.AsyncHTTPTransport changed: cannot install the network backend")
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        http1=True,
+        http2=False,
+        network_backend=backend,
+    )
+    return transport
 
 
 # --------------------------------------------------------------------------- SSRF
@@ -150,41 +195,222 @@ def require_https_url(url: str) -> httpx.URL:
     return parsed
 
 
+# A host name or an IP literal (after normalisation). No wildcards.
+_HOST_NAME_RE = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+# The early check's positive results are kept this long at most, for this many hosts.
+MAX_CACHE_SECONDS = 30.0
+DEFAULT_CACHE_SIZE = 4096
+
+Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """The event loop's ``getaddrinfo``: every address of ``host``, in the resolver's order."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _normal_host(host: str) -> str:
+    """Lower case, no trailing dot, no IPv6 brackets, IP literals in canonical form."""
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    ip = _ip(host)
+    return host if ip is None else str(ip)
+
+
+def _port(text: str, entry: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"bad port in allowed host {entry!r}")
+    return int(text)
+
+
+def parse_allowed_host(entry: str) -> tuple[str, int | None]:
+    """``host`` (any port), ``host:port``, ``[v6]``, ``[v6]:port`` or a bare IPv6 literal
+    (any port) -> (normalised host, port or None)."""
+    text = entry.strip().lower()
+    port: int | None = None
+    if text.startswith("["):
+        inside, closed, rest = text[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            raise ValueError(f"bad allowed host {entry!r}")
+        host = inside
+        if rest:
+            port = _port(rest[1:], entry)
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        port = _port(port_text, entry)
+    else:
+        host = text
+    host = _normal_host(host)
+    if _ip(host) is None and not _HOST_NAME_RE.fullmatch(host):
+        raise ValueError(f"bad allowed host {entry!r}")
+    return host, port
+
+
+def _is_public_answer(address: str) -> bool:
+    try:
+        return _is_public(address)
+    except ValueError:  # not an address at all: fail closed
+        return False
+
+
 @attrs.define
 class HostGuard:
     """Refuses hosts that resolve to non-public addresses. ``allowed_hosts`` is the explicit
-    allow-list used by the sandbox and tests (there is no global off switch)."""
+    allow-list used by the sandbox and tests (there is no global off switch): ``host`` admits
+    the host on any port, ``host:port`` on that port only. An IP entry also admits that
+    address when a name resolves to it (no more than the literal itself would reach).
+
+    Two uses: :meth:`check`, the early check before a request (its positive results are
+    cached briefly, in a bounded LRU), and :meth:`connect_addresses`, the connect-time check
+    used by :class:`GuardedNetworkBackend`, which resolves and vets every time."""
 
     allowed_hosts: frozenset[str] = frozenset()
-    cache_seconds: float = 60.0
-    _checked: dict[str, float] = attrs.field(factory=dict)
+    cache_seconds: float = attrs.field(
+        default=MAX_CACHE_SECONDS,
+        validator=[attrs.validators.ge(0.0), attrs.validators.le(MAX_CACHE_SECONDS)],
+    )
+    cache_size: int = attrs.field(default=DEFAULT_CACHE_SIZE, validator=attrs.validators.ge(1))
+    resolver: Resolver = system_resolver
+    _any_port: frozenset[str] = attrs.field(init=False)
+    _host_ports: frozenset[tuple[str, int]] = attrs.field(init=False)
+    _checked: OrderedDict[tuple[str, int], float] = attrs.field(init=False, factory=OrderedDict)
 
-    async def check(self, host: str) -> None:
-        host = host.lower().rstrip(".")
-        if host in self.allowed_hosts:
+    def __attrs_post_init__(self) -> None:
+        entries = [parse_allowed_host(entry) for entry in self.allowed_hosts]
+        self._any_port = frozenset(host for host, port in entries if port is None)
+        self._host_ports = frozenset((h, p) for h, p in entries if p is not None)
+
+    def allows(self, host: str, port: int) -> bool:
+        """Whether ``host:port`` is explicitly allow-listed (and exempt from the address rule)."""
+        host = _normal_host(host)
+        return host in self._any_port or (host, port) in self._host_ports
+
+    async def check(self, host: str, port: int = 443) -> None:
+        """The early check: raises :class:`UnsafeUpstreamAddress` for a refused host."""
+        host = _normal_host(host)
+        if self.allows(host, port):
             return
+        key = (host, port)
         now = time.monotonic()
-        if self._checked.get(host, 0.0) > now:
-            return
+        expiry = self._checked.get(key)
+        if expiry is not None:
+            if expiry > now:
+                self._checked.move_to_end(key)
+                return
+            del self._checked[key]
+        await self._vetted(host, port)
+        if self.cache_seconds > 0:
+            self._checked[key] = now + self.cache_seconds
+            while len(self._checked) > self.cache_size:
+                self._checked.popitem(last=False)
+
+    async def connect_addresses(self, host: str, port: int) -> list[str]:
+        """The addresses a new connection to ``host:port`` may use, resolved now (never
+        cached): for an allow-listed host whatever it resolves to, else every resolved address,
+        each of them public or allow-listed for this port."""
+        host = _normal_host(host)
+        if not self.allows(host, port):
+            return await self._vetted(host, port)
+        if _ip(host) is not None:
+            return [host]
+        addresses = await self._resolve(host, port)
+        if not addresses:
+            raise UnsafeUpstreamAddress(f"{host} does not resolve")
+        return addresses
+
+    async def _resolve(self, host: str, port: int) -> list[str]:
         try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            pass
-        else:
-            if not _is_public(host):
-                raise UnsafeUpstreamAddress(f"{host} is not a public address")
-            self._checked[host] = now + self.cache_seconds
-            return
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+            return list(dict.fromkeys(await self.resolver(host, port)))
         except OSError as error:
             raise UnsafeUpstreamAddress(f"{host} does not resolve") from error
-        addresses = {str(info[4][0]) for info in infos}
-        bad = [a for a in addresses if not _is_public(a)]
-        if not addresses or bad:
+
+    def _admits(self, address: str, port: int) -> bool:
+        return _is_public_answer(address) or (
+            _ip(address) is not None and self.allows(address, port)
+        )
+
+    async def _vetted(self, host: str, port: int) -> list[str]:
+        if _ip(host) is not None:
+            if not _is_public(host):
+                raise UnsafeUpstreamAddress(f"{host} is not a public address")
+            return [host]
+        addresses = await self._resolve(host, port)
+        if not addresses or not all(self._admits(a, port) for a in addresses):
             raise UnsafeUpstreamAddress(f"{host} resolves to a non-public address")
-        self._checked[host] = now + self.cache_seconds
+        return addresses
+
+
+class UnsafeUpstreamConnection(httpcore.ConnectError):
+    """A connection refused by the guard at connect time (httpx reports it as ConnectError
+    with this as its cause)."""
+
+
+@attrs.define
+class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
+    """httpcore network backend that vets the address of every new connection.
+
+    ``connect_tcp`` resolves the host itself, refuses if any address is non-public (unless
+    the host:port is allow-listed), then connects to the vetted addresses in order through
+    ``inner``. TLS is started afterwards by httpcore with ``server_hostname`` set to the
+    request's host, so SNI and certificate verification still apply to the name."""
+
+    guard: HostGuard
+    inner: httpcore.AsyncNetworkBackend = attrs.field(factory=httpcore.AnyIOBackend)
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await self.guard.connect_addresses(host, port)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host} timed out") from None
+        except UnsafeUpstreamAddress as error:
+            raise UnsafeUpstreamConnection(str(error)) from None
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                raise httpcore.ConnectTimeout(f"connecting to {host} timed out")
+            try:
+                return await self.inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=remaining,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except httpcore.ConnectError as error:
+                failure = error
+        if failure is None:  # connect_addresses never answers an empty list
+            raise UnsafeUpstreamConnection(f"{host} has no address")
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise UnsafeUpstreamConnection("upstreams are reached over TCP only")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
 
 
 # --------------------------------------------------------------------------- errors
@@ -287,13 +513,17 @@ def redact_sent_credentials(message: str, response: httpx.Response) -> str:
 # --------------------------------------------------------------------------- the request
 
 
-def _is_certificate_failure(error: BaseException) -> bool:
+def _cause_of(error: BaseException, kind: type[BaseException]) -> BaseException | None:
     cause: BaseException | None = error
     while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return True
+        if isinstance(cause, kind):
+            return cause
         cause = cause.__cause__ or cause.__context__
-    return False
+    return None
+
+
+def _is_certificate_failure(error: BaseException) -> bool:
+    return _cause_of(error, ssl.SSLCertVerificationError) is not None
 
 
 @attrs.define
@@ -322,7 +552,9 @@ class UpstreamHttp:
         try:
             target = require_https_url(url)
             if self.guard is not None:
-                await self.guard.check(target.host)
+                # Early and cached, for a clear error before any connection; the check that
+                # cannot be bypassed runs at connect time in the client's network backend.
+                await self.guard.check(target.raw_host.decode("ascii"), target.port or 443)
         except UnsafeUpstreamAddress as error:
             raise UpstreamUnavailable(self.platform, str(error)) from None
         retries = self.policy.max_read_retries if idempotent else 0
@@ -336,6 +568,10 @@ class UpstreamHttp:
             except httpx.TimeoutException:
                 detail = "timed out"
             except httpx.TransportError as error:
+                refusal = _cause_of(error, UnsafeUpstreamConnection)
+                if refusal is not None:
+                    # Refused at connect time (the name now resolves elsewhere): not retried.
+                    raise UpstreamUnavailable(self.platform, str(refusal)) from None
                 if _is_certificate_failure(error):
                     # Retrying cannot make a certificate valid.
                     raise UpstreamUnavailable(

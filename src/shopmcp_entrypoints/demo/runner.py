@@ -5,8 +5,9 @@ Shopify shop domains must look like ``*.myshopify.com``; the sandbox answers for
 on one loopback origin, so the gateway is pointed at it with ``SHOPMCP_SHOPIFY_BASE_URL`` (a
 setting of the Shopify module meant only for the sandbox). Magento stores are addressed by
 URL, so the Magento connection's store is simply the sandbox's ``https://127.0.0.1:<port>``.
-Both hosts are allow-listed for the SSRF guard by name (``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``);
-the guard stays on for everything else.
+Exactly the sandboxes' ``127.0.0.1:<port>`` origins are allow-listed for the SSRF guard
+(``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``); the guard stays on for everything else, other loopback
+ports included.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import attrs
+import httpx
 
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.keys import IssuedKey
@@ -28,7 +30,7 @@ from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.commands._admin import mcp_url
 from shopmcp_entrypoints.container import Container, build_container, resolve
-from shopmcp_entrypoints.demo.servers import LOOPBACK, LocalTls, issue_local_tls, serve_asgi
+from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
 
@@ -63,12 +65,16 @@ class SandboxStores:
     def gateway_settings(self, base: Settings, **changes: Any) -> Settings:
         update: dict[str, Any] = {
             "upstream_ca_bundle": str(self.tls.ca_bundle),
-            "upstream_allowed_hosts": sorted({*base.upstream_allowed_hosts, LOOPBACK}),
+            "upstream_allowed_hosts": sorted({*base.upstream_allowed_hosts, *self.allowed_hosts()}),
             **changes,
         }
         if Platform.SHOPIFY in self.origins:
             update["shopify_base_url"] = self.origins[Platform.SHOPIFY]
         return base.model_copy(update=update)
+
+    def allowed_hosts(self) -> list[str]:
+        """The sandboxes' ``host:port`` entries for the SSRF guard's allow-list."""
+        return sorted(f"{url.host}:{url.port}" for url in map(httpx.URL, self.origins.values()))
 
     def store_ref(self, platform: Platform) -> str:
         return DEMO_SHOP if platform is Platform.SHOPIFY else self.origins[platform]

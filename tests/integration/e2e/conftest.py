@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import sys
@@ -104,7 +105,8 @@ async def e2e(
             "SHOPMCP_DATABASE_URL": postgres_database_url,
             "SHOPMCP_REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
             "SHOPMCP_UPSTREAM_CA_BUNDLE": str(settings.upstream_ca_bundle),
-            "SHOPMCP_UPSTREAM_ALLOWED_HOSTS": '["127.0.0.1"]',
+            # Exactly the sandboxes' 127.0.0.1:<port> origins.
+            "SHOPMCP_UPSTREAM_ALLOWED_HOSTS": json.dumps(settings.upstream_allowed_hosts),
             "SHOPMCP_SHOPIFY_BASE_URL": settings.shopify_base_url or "",
             "SHOPMCP_PORT": str(port),
         }

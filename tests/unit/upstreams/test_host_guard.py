@@ -114,7 +114,7 @@ async def test_a_public_name_passes_and_is_cached(
     resolve: Callable[[dict[str, Sequence[str]]], list[str]],
 ) -> None:
     lookups = resolve({"shop.example.com": ["93.184.215.14", "2606:4700:4700::1111"]})
-    guard = HostGuard(cache_seconds=60)
+    guard = HostGuard(cache_seconds=30)
     await guard.check("shop.example.com")
     await guard.check("SHOP.example.com.")
     assert lookups == ["shop.example.com"]
