@@ -16,6 +16,7 @@ from typing import cast
 from urllib.parse import urlsplit
 
 from litestar import Litestar, asgi, get
+from litestar.logging.config import LoggingConfig
 from litestar.types import Middleware, Receive, Scope, Send
 from starlette.types import ASGIApp, Message
 from starlette.types import Receive as AnyReceive
@@ -107,6 +108,21 @@ def access_log(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def litestar_logging() -> LoggingConfig:
+    """Litestar's default logging config replaces the root handlers with its own, which would
+    drop the redacting handler ``configure_logging`` installed (tokens and emails would reach
+    the logs in clear). Leave the root alone; Litestar's own records, uncaught exceptions
+    included, propagate to it and are redacted there."""
+    return LoggingConfig(
+        configure_root_logger=False,
+        handlers={},
+        formatters={},
+        filters={},
+        loggers={"litestar": {"level": "INFO", "handlers": [], "propagate": True}},
+        log_exceptions="always",
+    )
+
+
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
     settings = settings or Settings()
     container = container or build_container(settings)
@@ -135,6 +151,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         route_handlers=[health, mcp_endpoint],
         lifespan=[lifespan],
         middleware=[cast("Middleware", access_log)],
+        logging_config=litestar_logging(),
         dependencies=litestar_dependencies(clock=container.clock),
     )
 
