@@ -15,8 +15,10 @@ def demo(
     port: int | None = typer.Option(None, help="Gateway port (default SHOPMCP_PORT)."),
 ) -> None:
     """Start a sandbox store and a gateway connected to it; print a ready MCP URL."""
+    from shopmcp_adapters.observability import configure_logging
     from shopmcp_entrypoints.demo.runner import run_demo
 
+    configure_logging()
     base = Settings()
     settings = base.model_copy(
         update={

@@ -76,6 +76,7 @@ async def serve_asgi(
     config = uvicorn.Config(
         app,
         log_level=log_level,
+        log_config=None,  # keep the redacting handler configure_logging installed
         access_log=False,
         lifespan="auto",
         ssl_certfile=str(tls.certfile) if tls else None,

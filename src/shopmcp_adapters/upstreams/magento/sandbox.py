@@ -750,5 +750,7 @@ def create_sandbox_app(token: str) -> Litestar:
         before_request=authenticate,
         exception_handlers={NotFoundException: no_route, MethodNotAllowedException: no_route},
         openapi_config=None,
+        # A sandbox served inside the demo's process must not reconfigure its logging.
+        logging_config=None,
         debug=False,
     )
