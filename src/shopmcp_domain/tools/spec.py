@@ -116,6 +116,30 @@ class ToolSpec:
                     out.append(f"whitelist names forbidden fields {sorted(clash)}")
         return out
 
+    @classmethod
+    def read(
+        cls,
+        name: str,
+        platform: Platform,
+        title: str,
+        description: str,
+        input_model: type[BaseModel],
+        output_model: type[BaseModel],
+        operation: UpstreamOperation,
+    ) -> ToolSpec:
+        """A read tool: read-only, non-destructive, idempotent, no whitelist."""
+        return cls(
+            name=name,
+            platform=platform,
+            access=Access.READ,
+            title=title,
+            description=description,
+            input_model=input_model,
+            output_model=output_model,
+            operation=operation,
+            annotations=ToolAnnotations.read(),
+        )
+
     @property
     def is_write(self) -> bool:
         return self.access is Access.WRITE

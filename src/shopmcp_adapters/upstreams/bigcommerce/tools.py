@@ -60,16 +60,14 @@ def _read(
     output_model: type[BaseModel],
     path: str,
 ) -> ToolSpec:
-    return ToolSpec(
-        name=f"bigcommerce_{name}",
-        platform=PLATFORM,
-        access=Access.READ,
-        title=title,
-        description=description,
-        input_model=input_model,
-        output_model=output_model,
-        operation=UpstreamOperation(HttpMethod.GET, path),
-        annotations=ToolAnnotations.read(),
+    return ToolSpec.read(
+        f"bigcommerce_{name}",
+        PLATFORM,
+        title,
+        description,
+        input_model,
+        output_model,
+        UpstreamOperation(HttpMethod.GET, path),
     )
 
 

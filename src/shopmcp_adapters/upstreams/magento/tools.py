@@ -700,16 +700,8 @@ def _read(
     output_model: type[BaseModel],
     operation: UpstreamOperation,
 ) -> ToolSpec:
-    return ToolSpec(
-        name=name,
-        platform=Platform.MAGENTO,
-        access=Access.READ,
-        title=title,
-        description=description,
-        input_model=input_model,
-        output_model=output_model,
-        operation=operation,
-        annotations=ToolAnnotations.read(),
+    return ToolSpec.read(
+        name, Platform.MAGENTO, title, description, input_model, output_model, operation
     )
 
 
