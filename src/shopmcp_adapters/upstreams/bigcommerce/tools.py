@@ -290,14 +290,28 @@ async def get_order(client: BigCommerceClient, args: m.OrderIdInput) -> ToolOutp
     return _output(m.GetOrderOutput(order=order), text + ".")
 
 
-async def list_order_products(client: BigCommerceClient, args: m.OrderPageInput) -> ToolOutput:
+async def _order_page(
+    client: BigCommerceClient, spec: ToolSpec, args: m.OrderPageInput
+) -> list[Any]:
+    """One page of an order's sub-collection (v2 answers 204 for an empty one)."""
     body = await client.call(
-        LIST_ORDER_PRODUCTS.operation,
+        spec.operation,
         path={"order_id": args.order_id},
         params={"page": args.page, "limit": args.limit},
         empty=[],
     )
-    products = [m.OrderProduct.model_validate(item) for item in _list(body)]
+    return _list(body)
+
+
+def _order_summary(order_id: int, count: int, noun: str, lines: list[str]) -> str:
+    return f"Order #{order_id}: {_plural(count, noun)}" + (
+        ": " + "; ".join(lines) if lines else "."
+    )
+
+
+async def list_order_products(client: BigCommerceClient, args: m.OrderPageInput) -> ToolOutput:
+    items = await _order_page(client, LIST_ORDER_PRODUCTS, args)
+    products = [m.OrderProduct.model_validate(item) for item in items]
     out = m.ListOrderProductsOutput(
         order_id=args.order_id,
         products=products,
@@ -306,20 +320,12 @@ async def list_order_products(client: BigCommerceClient, args: m.OrderPageInput)
         has_more=len(products) >= args.limit,
     )
     lines = [f"{p.quantity} x {p.name}" + (f" ({p.sku})" if p.sku else "") for p in products[:10]]
-    text = f"Order #{args.order_id}: {_plural(len(products), 'line item')}" + (
-        ": " + "; ".join(lines) if lines else "."
-    )
-    return _output(out, text)
+    return _output(out, _order_summary(args.order_id, len(products), "line item", lines))
 
 
 async def list_order_shipments(client: BigCommerceClient, args: m.OrderPageInput) -> ToolOutput:
-    body = await client.call(
-        LIST_ORDER_SHIPMENTS.operation,
-        path={"order_id": args.order_id},
-        params={"page": args.page, "limit": args.limit},
-        empty=[],
-    )
-    shipments = [m.Shipment.model_validate(item) for item in _list(body)]
+    items = await _order_page(client, LIST_ORDER_SHIPMENTS, args)
+    shipments = [m.Shipment.model_validate(item) for item in items]
     out = m.ListOrderShipmentsOutput(
         order_id=args.order_id,
         shipments=shipments,
@@ -334,10 +340,7 @@ async def list_order_shipments(client: BigCommerceClient, args: m.OrderPageInput
         or f"shipment {s.id}"
         for s in shipments[:10]
     ]
-    text = f"Order #{args.order_id}: {_plural(len(shipments), 'shipment')}" + (
-        ": " + "; ".join(lines) if lines else "."
-    )
-    return _output(out, text)
+    return _output(out, _order_summary(args.order_id, len(shipments), "shipment", lines))
 
 
 async def list_order_refunds(client: BigCommerceClient, args: m.OrderIdInput) -> ToolOutput:
