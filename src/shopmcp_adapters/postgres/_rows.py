@@ -22,7 +22,7 @@ from shopmcp_domain.keys import KeyScopes, McpKey
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.usage import UsageEvent
+from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
 
 Row = asyncpg.Record
@@ -118,4 +118,18 @@ def playbook_arguments(value: Playbook) -> str:
             {"name": a.name, "description": a.description, "required": a.required}
             for a in value.arguments
         ]
+    )
+
+
+def pending_meter_record(row: Row) -> PendingMeterRecord:
+    """A claimed outbox row joined with its workspace's billing customer."""
+    return PendingMeterRecord(
+        record=MeterRecord(
+            usage_event_id=UsageEventId(row["usage_event_id"]),
+            workspace_id=WorkspaceId(row["workspace_id"]),
+            quantity=row["quantity"],
+            created_at=row["created_at"],
+        ),
+        billing_customer_id=row["billing_customer_id"],
+        attempts=row["attempts"],
     )

@@ -17,7 +17,7 @@ from shopmcp_adapters.postgres import _rows
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.ids import CredentialId, UsageEventId, WorkspaceId
 from shopmcp_domain.keys import McpKey
-from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord, PendingMeterRecord
+from shopmcp_domain.usage import MAX_METER_ATTEMPTS, PendingMeterRecord
 
 # The token lookup, named so the benchmark EXPLAINs exactly what the adapter runs.
 FIND_KEY_SQL = (
@@ -72,19 +72,7 @@ class PostgresOwnerStore:
             self._claim_lease,
             MAX_METER_ATTEMPTS,
         )
-        return [
-            PendingMeterRecord(
-                record=MeterRecord(
-                    usage_event_id=UsageEventId(row["usage_event_id"]),
-                    workspace_id=WorkspaceId(row["workspace_id"]),
-                    quantity=row["quantity"],
-                    created_at=row["created_at"],
-                ),
-                billing_customer_id=row["billing_customer_id"],
-                attempts=row["attempts"],
-            )
-            for row in rows
-        ]
+        return [_rows.pending_meter_record(row) for row in rows]
 
     async def mark_sent(self, usage_event_ids: Sequence[UsageEventId]) -> None:
         await self._pool.execute(
