@@ -126,6 +126,18 @@ class WriteFieldRejected(ShopMcpError):
         super().__init__(f"{tool!r} refused the write ({'; '.join(parts)}); nothing was sent")
 
 
+class PlatformUnavailable(ShopMcpError):
+    """A platform name with no tool module (yet): one message wherever a platform is named."""
+
+    code = "platform_unavailable"
+    http_status = 422
+
+    def __init__(self, platform: str, available: Sequence[object]) -> None:
+        self.platform = platform
+        names = ", ".join(str(getattr(p, "value", p)) for p in available)
+        super().__init__(f"{platform} has no tool module yet (available: {names})")
+
+
 class ConnectionUnavailable(ShopMcpError):
     code = "connection_unavailable"
     usage_status = UsageStatus.CONNECTION_UNAVAILABLE

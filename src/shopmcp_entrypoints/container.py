@@ -23,6 +23,8 @@ from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.package import UpstreamEnv
+from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     Clock,
@@ -42,8 +44,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The platforms with a tool module; each gets one pooled HTTP client.
-PLATFORMS: tuple[Platform, ...] = (Platform.SHOPIFY, Platform.BIGCOMMERCE, Platform.MAGENTO)
 Module = PlatformModule[Any]
 
 
@@ -102,19 +102,17 @@ def _platform_modules(
     guard: HostGuard,
     clock: Clock,
 ) -> dict[Platform, Module]:
-    from shopmcp_adapters.upstreams.bigcommerce import build_bigcommerce_module
-    from shopmcp_adapters.upstreams.magento import build_magento_module
-    from shopmcp_adapters.upstreams.shopify import build_shopify_module
-
-    def http(platform: Platform) -> UpstreamHttp:
-        return UpstreamHttp(platform=platform.value, client=clients[platform], guard=guard)
-
     return {
-        Platform.SHOPIFY: build_shopify_module(
-            http(Platform.SHOPIFY), clock=clock, base_url=settings.shopify_base_url
-        ),
-        Platform.BIGCOMMERCE: build_bigcommerce_module(http(Platform.BIGCOMMERCE)),
-        Platform.MAGENTO: build_magento_module(http(Platform.MAGENTO)),
+        package.platform: package.build(
+            UpstreamEnv(
+                http=UpstreamHttp(
+                    platform=package.platform.value, client=clients[package.platform], guard=guard
+                ),
+                clock=clock,
+                base_url=settings.upstream_base_urls.get(package.platform),
+            )
+        )
+        for package in PACKAGES
     }
 
 
@@ -137,8 +135,8 @@ async def _http_clients(
     """One pooled client per upstream family, verifying TLS (plus the configured CA bundle);
     every new connection is vetted by the SSRF guard at connect time."""
     clients = {
-        platform: build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
-        for platform in PLATFORMS
+        package.platform: build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
+        for package in PACKAGES
     }
     try:
         yield clients

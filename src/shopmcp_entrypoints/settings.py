@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shopmcp_domain.platforms import Platform
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore")
@@ -38,9 +40,10 @@ class Settings(BaseSettings):
 
     # Extra CA bundle for upstream TLS (the sandbox's local CA). Verification stays on.
     upstream_ca_bundle: str | None = None
-    # Sandbox only (``shopmcp demo``): one origin that serves every Shopify shop name, in place
-    # of ``https://{shop}``. Never set in production.
-    shopify_base_url: str | None = None
+    # Sandbox only (``shopmcp demo``, tests): per platform, one origin that replaces the
+    # platform's own for every connection (``{"shopify": "https://127.0.0.1:8443"}`` serves
+    # every shop name). Never set in production.
+    upstream_base_urls: dict[Platform, str] = Field(default_factory=dict)
     # Exempt from the SSRF guard's public-address rule (the sandbox on loopback): ``host`` (any
     # port) or ``host:port`` (``[v6]:port``). Checked again at connect time.
     upstream_allowed_hosts: list[str] = Field(default_factory=list)

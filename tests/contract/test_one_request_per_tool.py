@@ -21,11 +21,11 @@ import attrs
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.bigcommerce import SPECS as BIGCOMMERCE_SPECS
+from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.http import HostGuard
-from shopmcp_adapters.upstreams.magento import MAGENTO_TOOL_SPECS, build_magento_module
+from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.magento.sandbox import create_sandbox_app as magento_sandbox
-from shopmcp_adapters.upstreams.shopify import SPECS as SHOPIFY_SPECS
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
 from shopmcp_adapters.upstreams.shopify.sandbox import DEFAULT_TOKEN as SHOPIFY_TOKEN
 from shopmcp_adapters.upstreams.shopify.sandbox import create_sandbox_app as shopify_sandbox
@@ -36,6 +36,7 @@ from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
 from tests.contract.magento import helpers as magento
 from tests.contract.shopify import helpers as shopify
+from tests.platforms import module_of
 
 MAGENTO_TOKEN = "sandbox-token-0123456789abcdef"
 MAGENTO_HOST = "magento-sandbox.test"
@@ -68,7 +69,7 @@ MAGENTO_CALLS: dict[str, dict[str, Any]] = {
     "magento_list_credit_memos": {"order_id": 3},
     "magento_update_product": {"sku": "24-MB01", "price": 36.5},
 }
-ALL_SPECS: list[ToolSpec] = [*SHOPIFY_SPECS, *BIGCOMMERCE_SPECS, *MAGENTO_TOOL_SPECS]
+ALL_SPECS: list[ToolSpec] = [*SHOPIFY.specs, *BIGCOMMERCE.specs, *MAGENTO.specs]
 
 
 @attrs.define
@@ -127,7 +128,7 @@ async def _set_inventory_args(module: Any, lease: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("spec", SHOPIFY_SPECS, ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", SHOPIFY.specs, ids=lambda s: s.name)
 async def test_each_shopify_tool_posts_its_one_graphql_operation(spec: ToolSpec) -> None:
     out, requests = await _shopify(spec.name, SHOPIFY_CALLS[spec.name])
     assert len(requests) == 1, [f"{r.method} {r.url}" for r in requests]
@@ -143,13 +144,13 @@ async def test_each_shopify_tool_posts_its_one_graphql_operation(spec: ToolSpec)
 # --------------------------------------------------------------------------- Magento
 
 
-@pytest.mark.parametrize("spec", MAGENTO_TOOL_SPECS, ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", MAGENTO.specs, ids=lambda s: s.name)
 async def test_each_magento_tool_sends_its_one_rest_request(spec: ToolSpec) -> None:
     recording = Recording(httpx.ASGITransport(app=magento_sandbox(MAGENTO_TOKEN)))
     http = magento.make_http(recording, guard=HostGuard(allowed_hosts=frozenset({MAGENTO_HOST})))
     harness = magento.Harness(
         upstream=magento.Upstream([]),
-        module=build_magento_module(http),
+        module=module_of(MAGENTO, http),
         credentials={"access_token": MAGENTO_TOKEN},
         store_ref=f"https://{MAGENTO_HOST}",
     )
@@ -171,7 +172,7 @@ async def bigcommerce() -> AsyncIterator[Any]:
     await upstream.client.aclose()
 
 
-@pytest.mark.parametrize("spec", BIGCOMMERCE_SPECS, ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", BIGCOMMERCE.specs, ids=lambda s: s.name)
 async def test_each_bigcommerce_tool_sends_its_one_rest_request(
     bigcommerce: Any, spec: ToolSpec
 ) -> None:

@@ -15,14 +15,15 @@ import httpx
 import pytest
 
 from shopmcp_adapters.memory import FakeClock
-from shopmcp_adapters.upstreams.bigcommerce import build_bigcommerce_module
+from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.http import UpstreamHttp
-from shopmcp_adapters.upstreams.magento import build_magento_module
+from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.module import PlatformModule
-from shopmcp_adapters.upstreams.shopify import build_shopify_module
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.keys import Access
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import HttpMethod, ToolSpec
+from tests.platforms import module_of
 
 ESCAPE_HATCH_FIELDS = {
     "url", "uri", "href", "path", "endpoint", "host", "base_url", "method", "verb",
@@ -67,9 +68,9 @@ REQUIRED_WRITES = {
 def _modules() -> list[PlatformModule[Any]]:
     client = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(599)))
     return [
-        build_shopify_module(UpstreamHttp("shopify", client), clock=FakeClock()),
-        build_bigcommerce_module(UpstreamHttp("bigcommerce", client)),
-        build_magento_module(UpstreamHttp("magento", client)),
+        module_of(SHOPIFY, UpstreamHttp("shopify", client), clock=FakeClock()),
+        module_of(BIGCOMMERCE, UpstreamHttp("bigcommerce", client)),
+        module_of(MAGENTO, UpstreamHttp("magento", client)),
     ]
 
 

@@ -140,6 +140,34 @@ class ToolSpec:
             annotations=ToolAnnotations.read(),
         )
 
+    @classmethod
+    def write(
+        cls,
+        name: str,
+        platform: Platform,
+        title: str,
+        description: str,
+        input_model: type[BaseModel],
+        output_model: type[BaseModel],
+        operation: UpstreamOperation,
+        whitelist: WriteWhitelist,
+        annotations: ToolAnnotations,
+    ) -> ToolSpec:
+        """A write tool: its whitelist names exactly the input model's fields, and its hints
+        (destructive, idempotent) are stated per tool, never defaulted."""
+        return cls(
+            name=name,
+            platform=platform,
+            access=Access.WRITE,
+            title=title,
+            description=description,
+            input_model=input_model,
+            output_model=output_model,
+            operation=operation,
+            annotations=annotations,
+            whitelist=whitelist,
+        )
+
     @property
     def is_write(self) -> bool:
         return self.access is Access.WRITE
@@ -148,4 +176,6 @@ class ToolSpec:
         return self.input_model.model_json_schema()
 
     def output_schema(self) -> dict[str, Any]:
-        return self.output_model.model_json_schema()
+        # What leaves the gateway is the model's serialised form (field names, not the
+        # upstream's validation aliases).
+        return self.output_model.model_json_schema(mode="serialization")

@@ -20,11 +20,15 @@ from typing import TypeVar
 
 import typer
 
-from shopmcp_adapters.upstreams.stores import InvalidStoreReference, validate_store_ref
+from shopmcp_adapters.upstreams.package import (
+    AnyPackage,
+    InvalidCredentialFields,
+    InvalidStoreReference,
+)
+from shopmcp_adapters.upstreams.platforms import AVAILABLE, PACKAGES, package_for
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import PlaybookArgument
 from shopmcp_domain.services import onboarding
 from shopmcp_entrypoints.commands._admin import Admin, admin, mcp_url, workspace_id
@@ -34,11 +38,22 @@ T = TypeVar("T")
 
 _FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SECRET_FIELD_PARTS = ("secret", "token", "password")
+PLATFORM_NAMES = ", ".join(p.value for p in AVAILABLE)
+STORE_HELP = "; ".join(f"{p.platform.value}: {p.store_ref_hint}" for p in PACKAGES)
 
 
-def is_secret_field(name: str) -> bool:
-    """Credential fields whose values must not be given on the command line."""
-    return any(part in name for part in _SECRET_FIELD_PARTS)
+def is_secret_field(name: str, package: AnyPackage | None = None) -> bool:
+    """Credential fields whose values must not be given on the command line: the package's
+    secret fields, and anything that looks like one."""
+    declared = {f.name: f.secret for f in package.credential_fields} if package else {}
+    return declared.get(name, False) or any(part in name for part in _SECRET_FIELD_PARTS)
+
+
+def platform_package(name: str, param_hint: str = "PLATFORM") -> AnyPackage:
+    try:
+        return package_for(name)
+    except ShopMcpError as error:
+        raise typer.BadParameter(error.message, param_hint=param_hint) from None
 
 
 workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces (tenants).")
@@ -83,7 +98,8 @@ def key_issue(
     typer.echo(mcp_url(Settings(), issued.token))
 
 
-def _set_writes(workspace: str, platform: Platform, enabled: bool) -> None:
+def _set_writes(workspace: str, platform_name: str, enabled: bool) -> None:
+    platform = platform_package(platform_name, "--platform").platform
     ws = workspace_id(workspace)
     changed = _run(lambda a: onboarding.set_writes(a.tenants, ws, platform, enabled))
     enabled_now = ", ".join(sorted(p.value for p in changed.write_enabled)) or "none"
@@ -93,7 +109,9 @@ def _set_writes(workspace: str, platform: Platform, enabled: bool) -> None:
 @writes_app.command("enable")
 def writes_enable(
     workspace: str = typer.Option(..., help="Workspace id."),
-    platform: Platform = typer.Option(..., help="Platform whose write tools to enable."),  # noqa: B008
+    platform: str = typer.Option(
+        ..., help=f"Platform whose write tools to enable: {PLATFORM_NAMES}."
+    ),
 ) -> None:
     """Enable a platform's write tools for the workspace (keys still need --write)."""
     _set_writes(workspace, platform, True)
@@ -102,19 +120,18 @@ def writes_enable(
 @writes_app.command("disable")
 def writes_disable(
     workspace: str = typer.Option(..., help="Workspace id."),
-    platform: Platform = typer.Option(..., help="Platform whose write tools to disable."),  # noqa: B008
+    platform: str = typer.Option(
+        ..., help=f"Platform whose write tools to disable: {PLATFORM_NAMES}."
+    ),
 ) -> None:
     """Disable a platform's write tools for the workspace."""
     _set_writes(workspace, platform, False)
 
 
 def connect(
-    platform: Platform = typer.Argument(..., help="shopify, bigcommerce or magento."),  # noqa: B008
+    platform: str = typer.Argument(..., help=f"One of {PLATFORM_NAMES}."),
     workspace: str = typer.Option(..., help="Workspace id."),
-    store: str = typer.Option(
-        ...,
-        help="The store: a *.myshopify.com domain, a BigCommerce store hash, a Magento base URL.",
-    ),
+    store: str = typer.Option(..., help=f"The store. {STORE_HELP}."),
     access_token: str = typer.Option(
         ...,
         prompt=True,
@@ -133,12 +150,13 @@ def connect(
     display_name: str = typer.Option("", help="A label for the connection."),
 ) -> None:
     """Connect a store: its credential is sealed by the vault and stored with the connection."""
+    package = platform_package(platform)
     values = {"access_token": access_token}
     for item in field:
         key, sep, value = item.partition("=")
         if not _FIELD_NAME_RE.fullmatch(key):
             raise typer.BadParameter("--field takes name=value or a name", param_hint="--field")
-        if is_secret_field(key):
+        if is_secret_field(key, package):
             if sep:
                 # The value would stay in shell history and process listings.
                 raise typer.BadParameter(
@@ -153,17 +171,21 @@ def connect(
             raise typer.BadParameter(f"--field {key} needs =value", param_hint="--field")
         values[key] = value
     try:
-        store = validate_store_ref(platform, store)
+        package.check_credential_fields(frozenset(values))
+    except InvalidCredentialFields as error:
+        raise typer.BadParameter(str(error), param_hint="--field") from None
+    try:
+        store = package.check_store_ref(store)
     except InvalidStoreReference as error:
         raise typer.BadParameter(str(error), param_hint="--store") from None
     ws = workspace_id(workspace)
     payload = CredentialPayload(values)
     connection = _run(
         lambda a: onboarding.connect_store(
-            a.tenants, a.vault, a.clock, ws, platform, store, payload, display_name
+            a.tenants, a.vault, a.clock, ws, package.platform, store, payload, display_name
         )
     )
-    typer.echo(f"connected {platform.value} store {connection.store_ref} ({connection.id})")
+    typer.echo(f"connected {package.platform.value} store {connection.store_ref} ({connection.id})")
 
 
 @playbook_app.command("add")

@@ -2,8 +2,8 @@
 workspace connected to them.
 
 Shopify shop domains must look like ``*.myshopify.com``; the sandbox answers for any shop name
-on one loopback origin, so the gateway is pointed at it with ``SHOPMCP_SHOPIFY_BASE_URL`` (a
-setting of the Shopify module meant only for the sandbox). Magento stores are addressed by
+on one loopback origin, so the gateway is pointed at it with ``SHOPMCP_UPSTREAM_BASE_URLS`` (a
+setting meant only for sandboxes). Magento stores are addressed by
 URL, so the Magento connection's store is simply the sandbox's ``https://127.0.0.1:<port>``.
 Exactly the sandboxes' ``127.0.0.1:<port>`` origins are allow-listed for the SSRF guard
 (``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``); the guard stays on for everything else, other loopback
@@ -69,7 +69,10 @@ class SandboxStores:
             **changes,
         }
         if Platform.SHOPIFY in self.origins:
-            update["shopify_base_url"] = self.origins[Platform.SHOPIFY]
+            update["upstream_base_urls"] = {
+                **base.upstream_base_urls,
+                Platform.SHOPIFY: self.origins[Platform.SHOPIFY],
+            }
         return base.model_copy(update=update)
 
     def allowed_hosts(self) -> list[str]:

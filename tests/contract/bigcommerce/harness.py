@@ -12,7 +12,8 @@ from typing import Any
 import attrs
 import httpx
 
-from shopmcp_adapters.upstreams.bigcommerce import BigCommerceClient, build_bigcommerce_module
+from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
+from shopmcp_adapters.upstreams.bigcommerce import BigCommerceClient
 from shopmcp_adapters.upstreams.bigcommerce.client import bigcommerce_http
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
@@ -23,6 +24,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import Refresher, ToolOutput, UpstreamCall
 from shopmcp_domain.services.call_tool import validate_arguments
 from shopmcp_domain.tools.spec import ToolSpec
+from tests.platforms import module_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bigcommerce"
 STORE_HASH = "k7p2x9q4mz"
@@ -111,7 +113,7 @@ def make_upstream(policy: HttpPolicy = HttpPolicy()) -> Upstream:
 
     http = bigcommerce_http(UpstreamHttp("bigcommerce", client, policy=policy, sleep=sleep))
     upstream = Upstream(
-        module=build_bigcommerce_module(http), client=client, http=http, sleeps=upstream_sleeps
+        module=module_of(BIGCOMMERCE, http), client=client, http=http, sleeps=upstream_sleeps
     )
     holder.append(upstream)
     return upstream

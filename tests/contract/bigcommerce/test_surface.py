@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from shopmcp_adapters.upstreams.bigcommerce import SPECS
+from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import ToolNotAllowed
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
@@ -24,6 +24,8 @@ from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import HttpMethod, ToolSpec
 from tests.contract.bigcommerce.harness import FIXTURES, STORE_HASH, Upstream
 from tests.factories import NOW, make_workspace
+
+SPECS = BIGCOMMERCE.specs
 
 # One valid call per tool, with the fixture that answers it.
 CALLS: dict[str, tuple[dict[str, Any], str]] = {

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shopmcp_adapters.upstreams.bigcommerce import SPECS
+from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
@@ -22,6 +22,8 @@ from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from shopmcp_domain.usage import UsageEvent
 from tests.contract.bigcommerce.harness import STORE_HASH, Upstream, make_upstream
 from tests.factories import World
+
+SPECS = BIGCOMMERCE.specs
 
 TOOL = "bigcommerce_update_product"
 ACCEPTED = {"product_id", "name", "price", "sale_price", "inventory_level", "is_visible"} | {

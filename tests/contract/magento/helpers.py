@@ -12,7 +12,7 @@ import attrs
 import httpx
 
 from shopmcp_adapters.upstreams.http import HostGuard, HttpPolicy, UpstreamHttp, build_async_client
-from shopmcp_adapters.upstreams.magento import MAGENTO_TOOL_SPECS, build_magento_module
+from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.magento.client import MagentoClient
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_domain.connections import Connection
@@ -23,6 +23,7 @@ from shopmcp_domain.ports import Refresher, ToolOutput, UpstreamCall
 from shopmcp_domain.services.call_tool import validate_arguments
 from shopmcp_domain.tools.spec import ToolSpec
 from tests.factories import NOW
+from tests.platforms import module_of
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "magento"
 STORE = "https://shop.example.com"
@@ -33,7 +34,7 @@ OAUTH = {
     "access_token": "at_5c1d0e",
     "access_token_secret": "ats_9b7a6f",
 }
-SPECS: dict[str, ToolSpec] = {spec.name: spec for spec in MAGENTO_TOOL_SPECS}
+SPECS: dict[str, ToolSpec] = {spec.name: spec for spec in MAGENTO.specs}
 
 
 def fixture(name: str) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def harness(
     http = make_http(httpx.MockTransport(upstream.handle), guard)
     return Harness(
         upstream=upstream,
-        module=build_magento_module(http),
+        module=module_of(MAGENTO, http),
         credentials=credentials if credentials is not None else {"access_token": TOKEN},
         store_ref=store_ref,
     )

@@ -10,19 +10,20 @@ from shopmcp_adapters.upstreams.http import HostGuard
 from shopmcp_adapters.upstreams.magento.sandbox import create_sandbox_app
 from shopmcp_domain.errors import UpstreamError
 from tests.contract.magento.helpers import Harness, Upstream, make_http
+from tests.platforms import module_of
 
 SANDBOX_TOKEN = "sandbox-token-0123456789abcdef"
 HOST = "magento-sandbox.test"
 
 
 def sandbox(token: str = SANDBOX_TOKEN, store_ref: str = f"https://{HOST}") -> Harness:
-    from shopmcp_adapters.upstreams.magento import build_magento_module
+    from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 
     app = create_sandbox_app(SANDBOX_TOKEN)
     http = make_http(httpx.ASGITransport(app=app), guard=HostGuard(allowed_hosts=frozenset({HOST})))
     return Harness(
         upstream=Upstream([]),
-        module=build_magento_module(http),
+        module=module_of(MAGENTO, http),
         credentials={"access_token": token},
         store_ref=store_ref,
     )

@@ -14,11 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shopmcp_adapters.upstreams.magento import (
-    MAGENTO_TOOL_SPECS,
-    UPDATE_PRODUCT_SPEC,
-    build_magento_module,
-)
+from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
@@ -30,7 +26,9 @@ from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.magento.helpers import STORE, TOKEN, Upstream, make_http, response
 from tests.factories import NOW, World, make_workspace
+from tests.platforms import module_of
 
+UPDATE_PRODUCT_SPEC = MAGENTO.tools.spec("magento_update_product")
 TOOL = UPDATE_PRODUCT_SPEC.name
 WRITABLE = sorted(UPDATE_PRODUCT_SPEC.whitelist.writable) if UPDATE_PRODUCT_SPEC.whitelist else []
 MAGENTO_FORBIDDEN = {
@@ -58,7 +56,7 @@ class Gateway:
 
 
 async def gateway() -> Gateway:
-    world = World(registry=ToolRegistry(MAGENTO_TOOL_SPECS))
+    world = World(registry=ToolRegistry(MAGENTO.specs))
     workspace = make_workspace(write_enabled=frozenset({Platform.MAGENTO}))
     issued = issue_key(workspace.id, NOW, ALL_ACCESS)
     async with world.store.unit_of_work(workspace.id) as uow:
@@ -79,7 +77,7 @@ async def gateway() -> Gateway:
         )
         await uow.connections.add(connection, sealed)
     upstream = Upstream([])
-    module = build_magento_module(make_http(httpx.MockTransport(upstream.handle)))
+    module = module_of(MAGENTO, make_http(httpx.MockTransport(upstream.handle)))
     deps = ToolCallDeps(
         clock=world.clock,
         limiter=world.limiter,
@@ -245,24 +243,24 @@ async def test_a_whitelisted_write_is_exactly_one_put() -> None:
 
 
 def test_every_tool_maps_to_exactly_one_operation() -> None:
-    registry = ToolRegistry(MAGENTO_TOOL_SPECS)  # refuses duplicate names
-    assert len(registry) == len(MAGENTO_TOOL_SPECS) == 12
+    registry = ToolRegistry(MAGENTO.specs)  # refuses duplicate names
+    assert len(registry) == len(MAGENTO.specs) == 12
     by_key: dict[str, set[str]] = {}
-    for spec in MAGENTO_TOOL_SPECS:
+    for spec in MAGENTO.specs:
         by_key.setdefault(spec.operation.key, set()).add(spec.name)
     # Only the order summary shares an endpoint: the orders search with a fixed customer filter.
     assert {k: v for k, v in by_key.items() if len(v) > 1} == {
         "GET /V1/orders": {"magento_search_orders", "magento_get_customer_order_summary"}
     }
-    assert all(spec.name.startswith("magento_") for spec in MAGENTO_TOOL_SPECS)
+    assert all(spec.name.startswith("magento_") for spec in MAGENTO.specs)
 
 
 def test_reads_are_read_only_and_only_the_update_writes() -> None:
-    writes = [s for s in MAGENTO_TOOL_SPECS if s.access is Access.WRITE]
+    writes = [s for s in MAGENTO.specs if s.access is Access.WRITE]
     assert writes == [UPDATE_PRODUCT_SPEC]
     a = UPDATE_PRODUCT_SPEC.annotations
     assert (a.read_only_hint, a.destructive_hint, a.idempotent_hint) == (False, False, True)
-    for spec in MAGENTO_TOOL_SPECS:
+    for spec in MAGENTO.specs:
         if spec is not UPDATE_PRODUCT_SPEC:
             assert spec.annotations.read_only_hint and spec.operation.method == "GET"
 
@@ -271,7 +269,7 @@ FREE_FORM = {"url", "uri", "path", "endpoint", "query", "method", "document", "b
 
 
 def test_no_tool_accepts_a_free_form_url_path_query_or_method() -> None:
-    for spec in MAGENTO_TOOL_SPECS:
+    for spec in MAGENTO.specs:
         schema = spec.input_schema()
         assert schema.get("additionalProperties") is False, spec.name
         assert not set(schema.get("properties", {})) & FREE_FORM, spec.name

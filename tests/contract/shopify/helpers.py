@@ -17,13 +17,17 @@ from pydantic import BaseModel
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
-from shopmcp_adapters.upstreams.shopify import SPECS, ShopifyClient, build_shopify_module
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
+from shopmcp_adapters.upstreams.shopify import ShopifyClient
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import Refresher, ToolOutput, UpstreamCall
 from shopmcp_domain.tools.spec import ToolSpec
+from tests.platforms import module_of
+
+SPECS = SHOPIFY.specs
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 SHOP = "acme-test.myshopify.com"
@@ -104,8 +108,8 @@ def make_module(
     transport: httpx.AsyncBaseTransport | None = None,
     base_url: str | None = None,
 ) -> PlatformModule[ShopifyClient]:
-    return build_shopify_module(
-        make_http(upstream, transport), clock=clock or FakeClock(NOW), base_url=base_url
+    return module_of(
+        SHOPIFY, make_http(upstream, transport), clock=clock or FakeClock(NOW), base_url=base_url
     )
 
 

@@ -15,9 +15,11 @@ import pytest
 from graphql import GraphQLSchema, build_schema, graphql_sync, parse, validate
 from graphql.validation import NoDeprecatedCustomRule
 
-from shopmcp_adapters.upstreams.shopify import SPECS
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from tests.contract.shopify.helpers import FIXTURES, fixture
+
+SPECS = SHOPIFY.specs
 
 _BY_OPERATION = {docs.operation_name(d): d for d in docs.ALL_DOCUMENTS}
 # Known 2025-01 drift: Customer.email is deprecated for defaultEmailAddress, which that version

@@ -495,9 +495,9 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
 
 
 def test_every_tool_has_a_contract_case() -> None:
-    from shopmcp_adapters.upstreams.shopify import SPECS
+    from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 
-    assert sorted(case[0] for case in CASES) == sorted(spec.name for spec in SPECS)
+    assert sorted(case[0] for case in CASES) == sorted(spec.name for spec in SHOPIFY.specs)
 
 
 @pytest.mark.parametrize(

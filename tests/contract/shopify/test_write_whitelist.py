@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shopmcp_adapters.memory import FakeClock
-from shopmcp_adapters.upstreams.shopify import SPECS
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
@@ -24,6 +24,8 @@ from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.shopify.helpers import NOW, SHOP, TOKEN, Upstream, make_module, respond
 from tests.factories import World, make_workspace
+
+SPECS = SHOPIFY.specs
 
 WRITES = {spec.name: spec for spec in SPECS if spec.access is Access.WRITE}
 VALID: dict[str, dict[str, Any]] = {

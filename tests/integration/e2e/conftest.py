@@ -107,7 +107,9 @@ async def e2e(
             "SHOPMCP_UPSTREAM_CA_BUNDLE": str(settings.upstream_ca_bundle),
             # Exactly the sandboxes' 127.0.0.1:<port> origins.
             "SHOPMCP_UPSTREAM_ALLOWED_HOSTS": json.dumps(settings.upstream_allowed_hosts),
-            "SHOPMCP_SHOPIFY_BASE_URL": settings.shopify_base_url or "",
+            "SHOPMCP_UPSTREAM_BASE_URLS": json.dumps(
+                {p.value: url for p, url in settings.upstream_base_urls.items()}
+            ),
             "SHOPMCP_PORT": str(port),
         }
         env.pop("SHOPMCP_STRIPE_API_KEY", None)

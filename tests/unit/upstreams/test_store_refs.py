@@ -2,7 +2,9 @@
 
 import pytest
 
-from shopmcp_adapters.upstreams.stores import InvalidStoreReference, validate_store_ref
+from shopmcp_adapters.upstreams.package import InvalidStoreReference
+from shopmcp_adapters.upstreams.platforms import package_for
+from shopmcp_domain.errors import PlatformUnavailable
 from shopmcp_domain.platforms import Platform
 
 
@@ -20,7 +22,7 @@ from shopmcp_domain.platforms import Platform
     ],
 )
 def test_valid_references_are_normalised(platform: Platform, ref: str, normalised: str) -> None:
-    assert validate_store_ref(platform, ref) == normalised
+    assert package_for(platform).check_store_ref(ref) == normalised
 
 
 @pytest.mark.parametrize(
@@ -35,12 +37,19 @@ def test_valid_references_are_normalised(platform: Platform, ref: str, normalise
         (Platform.MAGENTO, "https://user:pw@shop.example.com", "credentials"),
         (Platform.MAGENTO, "https://shop.example.com/?x=1", "query"),
         (Platform.MAGENTO, "https://shop.example.com/a/../b", "dot segment"),
-        (Platform.NETO, "https://shop.example.com", "no tool module yet"),
-        (Platform.XERO, "tenant", "no tool module yet"),
     ],
 )
 def test_invalid_references_are_refused_with_the_reason(
     platform: Platform, ref: str, reason: str
 ) -> None:
     with pytest.raises(InvalidStoreReference, match=reason):
-        validate_store_ref(platform, ref)
+        package_for(platform).check_store_ref(ref)
+
+
+@pytest.mark.parametrize("name", ["neto", "xero", "google", "woocommerce", "SHOPIFY "])
+def test_a_platform_without_a_package_is_refused_with_one_message(name: str) -> None:
+    with pytest.raises(PlatformUnavailable) as caught:
+        package_for(name)
+    assert caught.value.message.endswith(
+        "has no tool module yet (available: shopify, bigcommerce, magento)"
+    )

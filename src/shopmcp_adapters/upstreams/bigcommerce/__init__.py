@@ -1,28 +1,36 @@
-"""BigCommerce: v3 catalog, customers and inventory, v2 orders and store, behind
-``X-Auth-Token`` and the store hash (``connection.store_ref``).
+"""BigCommerce (v3 catalog, customers and inventory; v2 orders and store), one platform
+package."""
 
-Credentials payload: ``{"access_token": ...}`` (an API account or app token).
-"""
-
-from __future__ import annotations
-
-from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient, bigcommerce_http
-from shopmcp_adapters.upstreams.bigcommerce.tools import SPECS, TOOLS
-from shopmcp_adapters.upstreams.http import UpstreamHttp
-from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.bigcommerce.client import (
+    BigCommerceClient,
+    bigcommerce_http,
+    validate_store_hash,
+)
+from shopmcp_adapters.upstreams.bigcommerce.tools import TOOLS
+from shopmcp_adapters.upstreams.module import ToolTable
+from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease
 
-__all__ = ["SPECS", "BigCommerceClient", "build_bigcommerce_module"]
+__all__ = ["PACKAGE"]
 
 
-def build_bigcommerce_module(http: UpstreamHttp) -> PlatformModule[BigCommerceClient]:
-    """The module for every BigCommerce connection. ``http`` is the shared policy (one pooled
-    client for api.bigcommerce.com); BigCommerce's error and retry-after readers are set here."""
-    policy = bigcommerce_http(http)
+def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) -> BigCommerceClient:
+    return BigCommerceClient(env.http, connection.store_ref, lease)
 
-    def client_for(connection: Connection, credentials: CredentialLease) -> BigCommerceClient:
-        return BigCommerceClient(policy, connection.store_ref, credentials)
 
-    return PlatformModule(Platform.BIGCOMMERCE, TOOLS, client_for)
+_table = ToolTable[BigCommerceClient](Platform.BIGCOMMERCE)
+for _tool in TOOLS:
+    _table.add(_tool.spec, _tool.handler)
+
+PACKAGE = PlatformPackage(
+    platform=Platform.BIGCOMMERCE,
+    display_name="BigCommerce",
+    store_ref_hint="the store hash (from the API path /stores/<hash>/)",
+    normalise_store_ref=lambda ref: validate_store_hash(ref.strip()),
+    credential_fields=(CredentialField("access_token", "A store API account access token."),),
+    tools=_table,
+    make_client=_client,
+    http_policy=bigcommerce_http,
+)

@@ -522,5 +522,3 @@ TOOLS: tuple[Tool[BigCommerceClient], ...] = (
     _tool(GET_CUSTOMER_ORDER_SUMMARY, get_customer_order_summary),
     _tool(UPDATE_PRODUCT, update_product),
 )
-
-SPECS: tuple[ToolSpec, ...] = tuple(tool.spec for tool in TOOLS)

@@ -1,19 +1,52 @@
-"""Magento 2 / Adobe Commerce: the tool table, its thin REST client and a sandbox store
-(``shopmcp_adapters.upstreams.magento.sandbox``, imported separately)."""
+"""Magento 2 / Adobe Commerce REST, one platform package."""
 
-from shopmcp_adapters.upstreams.magento.client import MagentoClient, StoreAddress
-from shopmcp_adapters.upstreams.magento.tools import (
-    MAGENTO_TOOL_SPECS,
-    TOOLS,
-    UPDATE_PRODUCT_SPEC,
-    build_magento_module,
+from shopmcp_adapters.upstreams.magento.client import (
+    InvalidStoreAddress,
+    MagentoClient,
+    StoreAddress,
+    magento_http,
 )
+from shopmcp_adapters.upstreams.magento.tools import TOOLS
+from shopmcp_adapters.upstreams.module import ToolTable
+from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.errors import ConnectionUnavailable
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import CredentialLease
 
-__all__ = [
-    "MAGENTO_TOOL_SPECS",
-    "TOOLS",
-    "UPDATE_PRODUCT_SPEC",
-    "MagentoClient",
-    "StoreAddress",
-    "build_magento_module",
-]
+__all__ = ["PACKAGE"]
+
+
+def _normalise(ref: str) -> str:
+    ref = ref.strip().rstrip("/")
+    StoreAddress.parse(ref)
+    return ref
+
+
+def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) -> MagentoClient:
+    try:
+        address = StoreAddress.parse(connection.store_ref)
+    except InvalidStoreAddress as error:
+        raise ConnectionUnavailable(Platform.MAGENTO.value, str(error)) from None
+    return MagentoClient(http=env.http, address=address, credentials=lease)
+
+
+_table = ToolTable[MagentoClient](Platform.MAGENTO)
+for _tool in TOOLS:
+    _table.add(_tool.spec, _tool.handler)
+
+PACKAGE = PlatformPackage(
+    platform=Platform.MAGENTO,
+    display_name="Magento (Adobe Commerce)",
+    store_ref_hint="the store's base URL (https://host[/path][/rest/<store_code>])",
+    normalise_store_ref=_normalise,
+    credential_fields=(
+        CredentialField("access_token", "The integration's access token."),
+        CredentialField("consumer_key", "OAuth 1.0a consumer key.", secret=False, required=False),
+        CredentialField("consumer_secret", "OAuth 1.0a consumer secret.", required=False),
+        CredentialField("access_token_secret", "OAuth 1.0a access token secret.", required=False),
+    ),
+    tools=_table,
+    make_client=_client,
+    http_policy=magento_http,
+)

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.magento.client import (
     PLATFORM,
     Condition,
@@ -25,7 +24,6 @@ from shopmcp_adapters.upstreams.magento.client import (
     MagentoClient,
     SearchCriteria,
     SearchField,
-    client_factory,
     like_contains,
 )
 from shopmcp_adapters.upstreams.magento.models import (
@@ -69,7 +67,7 @@ from shopmcp_adapters.upstreams.magento.models import (
     UpdateProductInput,
     Visibility,
 )
-from shopmcp_adapters.upstreams.module import PlatformModule, Tool
+from shopmcp_adapters.upstreams.module import Tool
 from shopmcp_domain.errors import UpstreamResponseInvalid
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
@@ -869,9 +867,3 @@ TOOLS: tuple[Tool[MagentoClient], ...] = (
     ),
     _tool(UPDATE_PRODUCT_SPEC, update_product),
 )
-
-MAGENTO_TOOL_SPECS: tuple[ToolSpec, ...] = tuple(t.spec for t in TOOLS)
-
-
-def build_magento_module(http: UpstreamHttp) -> PlatformModule[MagentoClient]:
-    return PlatformModule(Platform.MAGENTO, TOOLS, client_factory(http))

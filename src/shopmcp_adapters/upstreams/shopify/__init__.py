@@ -1,7 +1,47 @@
-"""Shopify Admin GraphQL (pinned API version): the tool table, the thin client and a sandbox."""
+"""Shopify Admin GraphQL (pinned API version), one platform package."""
 
-from shopmcp_adapters.upstreams.shopify.client import ShopifyClient
-from shopmcp_adapters.upstreams.shopify.documents import API_VERSION
-from shopmcp_adapters.upstreams.shopify.tools import SPECS, TOOLS, build_shopify_module
+from shopmcp_adapters.upstreams.module import ToolTable
+from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
+from shopmcp_adapters.upstreams.shopify.client import (
+    ShopifyClient,
+    shopify_http,
+    validate_shop_domain,
+)
+from shopmcp_adapters.upstreams.shopify.tools import TOOLS
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import CredentialLease
 
-__all__ = ["API_VERSION", "SPECS", "TOOLS", "ShopifyClient", "build_shopify_module"]
+__all__ = ["PACKAGE"]
+
+
+def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) -> ShopifyClient:
+    return ShopifyClient(env.http, connection.store_ref, lease, env.clock, env.base_url)
+
+
+_table = ToolTable[ShopifyClient](Platform.SHOPIFY)
+for _tool in TOOLS:
+    _table.add(_tool.spec, _tool.handler)
+
+PACKAGE = PlatformPackage(
+    platform=Platform.SHOPIFY,
+    display_name="Shopify",
+    store_ref_hint="the shop's *.myshopify.com domain",
+    normalise_store_ref=lambda ref: validate_shop_domain(ref.strip().lower()),
+    credential_fields=(
+        CredentialField("access_token", "An Admin API access token (offline)."),
+        CredentialField(
+            "client_id", "The app's client id (expiring tokens).", secret=False, required=False
+        ),
+        CredentialField(
+            "client_secret", "The app's client secret (expiring tokens).", required=False
+        ),
+        CredentialField("refresh_token", "The refresh token (expiring tokens).", required=False),
+        CredentialField(
+            "expires_at", "When the access token expires (ISO 8601).", secret=False, required=False
+        ),
+    ),
+    tools=_table,
+    make_client=_client,
+    http_policy=shopify_http,
+)

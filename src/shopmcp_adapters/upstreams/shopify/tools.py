@@ -12,22 +12,18 @@ from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel
 
-from shopmcp_adapters.clock import SystemClock
-from shopmcp_adapters.upstreams.http import UpstreamHttp
-from shopmcp_adapters.upstreams.module import PlatformModule, Tool
+from shopmcp_adapters.upstreams.module import Tool
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify import models as m
 from shopmcp_adapters.upstreams.shopify import search
 from shopmcp_adapters.upstreams.shopify.client import (
     PLATFORM,
     ShopifyClient,
-    shopify_http,
 )
-from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialLease, ToolOutput
+from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, ToolSpec, UpstreamOperation
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
@@ -648,25 +644,3 @@ TOOLS: Final[tuple[Tool[ShopifyClient], ...]] = (
          _writes("note", "tags", locators=("order_id",))),
 )
 # fmt: on
-
-SPECS: Final[tuple[ToolSpec, ...]] = tuple(tool.spec for tool in TOOLS)
-
-
-def build_shopify_module(
-    http: UpstreamHttp,
-    *,
-    clock: Clock | None = None,
-    base_url: str | None = None,
-) -> PlatformModule[ShopifyClient]:
-    """The Shopify module over the shared HTTP policy.
-
-    ``base_url`` replaces ``https://{shop}`` for every connection: only for the local sandbox
-    (``shopmcp demo``), whose single origin serves any shop name.
-    """
-    policy = shopify_http(http)
-    wall = clock if clock is not None else SystemClock()
-
-    def client_for(connection: Connection, credentials: CredentialLease) -> ShopifyClient:
-        return ShopifyClient(policy, connection.store_ref, credentials, wall, base_url)
-
-    return PlatformModule(Platform.SHOPIFY, TOOLS, client_for)

@@ -1,0 +1,116 @@
+"""The one shape of a platform package.
+
+Every ``upstreams/<platform>/`` package exports exactly one :class:`PlatformPackage` named
+``PACKAGE``: its tool table, how to build its thin client for one connection, how to check a
+store reference when a merchant connects, and which credential fields it takes. The
+composition root builds every module from these objects and nothing else; the tuple in
+``upstreams.platforms`` is the only list of platforms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from shopmcp_adapters.upstreams.http import UpstreamHttp
+from shopmcp_adapters.upstreams.module import PlatformModule, ToolTable
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.errors import ConnectionUnavailable
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import Clock, CredentialLease
+from shopmcp_domain.tools.spec import ToolSpec
+
+ClientT = TypeVar("ClientT")
+
+
+class InvalidStoreReference(ValueError):
+    """A store reference a platform would never accept, refused at connect time."""
+
+
+class InvalidCredentialFields(ValueError):
+    """Credential fields a platform does not take, or a required one missing."""
+
+
+@attrs.frozen
+class UpstreamEnv:
+    """What a platform's client is built from: the shared HTTP policy (already carrying the
+    platform's error readers), the clock, and an origin that replaces the platform's own for
+    every connection (only the demo's sandboxes and tests set it)."""
+
+    http: UpstreamHttp
+    clock: Clock
+    base_url: str | None = None
+
+
+@attrs.frozen
+class CredentialField:
+    name: str
+    description: str
+    secret: bool = True
+    required: bool = True
+
+
+def _no_policy_changes(http: UpstreamHttp) -> UpstreamHttp:
+    return http
+
+
+@attrs.frozen
+class PlatformPackage(Generic[ClientT]):
+    platform: Platform
+    display_name: str
+    # How the merchant names a store on this platform, for help texts ("a *.myshopify.com
+    # domain"), and the check that normalises it (raises ValueError saying why not).
+    store_ref_hint: str
+    normalise_store_ref: Callable[[str], str]
+    credential_fields: tuple[CredentialField, ...]
+    tools: ToolTable[ClientT]
+    make_client: Callable[[UpstreamEnv, Connection, CredentialLease], ClientT]
+    # The platform's error-body and retry-after readers plugged into the shared policy.
+    http_policy: Callable[[UpstreamHttp], UpstreamHttp] = _no_policy_changes
+
+    def __attrs_post_init__(self) -> None:
+        if self.tools.platform is not self.platform:
+            raise ValueError(f"{self.platform.value}: the tool table is another platform's")
+
+    @property
+    def specs(self) -> tuple[ToolSpec, ...]:
+        return self.tools.specs
+
+    def build(self, env: UpstreamEnv) -> PlatformModule[ClientT]:
+        bound = attrs.evolve(env, http=self.http_policy(env.http))
+
+        def client_for(connection: Connection, credentials: CredentialLease) -> ClientT:
+            return self.make_client(bound, connection, credentials)
+
+        return PlatformModule(self.platform, self.tools.tools, client_for)
+
+    def check_store_ref(self, ref: str) -> str:
+        """The normalised store reference, or :class:`InvalidStoreReference` saying why not."""
+        try:
+            return self.normalise_store_ref(ref)
+        except ConnectionUnavailable as error:
+            raise InvalidStoreReference(error.message) from None
+        except ValueError as error:
+            raise InvalidStoreReference(f"{self.platform.value}: {error}") from None
+
+    def check_credential_fields(self, names: frozenset[str]) -> None:
+        known = {f.name for f in self.credential_fields}
+        unknown = sorted(names - known)
+        missing = sorted(
+            f.name for f in self.credential_fields if f.required and f.name not in names
+        )
+        problems = []
+        if unknown:
+            problems.append("unknown fields " + ", ".join(unknown))
+        if missing:
+            problems.append("missing " + ", ".join(missing))
+        if problems:
+            raise InvalidCredentialFields(
+                f"{self.platform.value} credentials: {'; '.join(problems)} "
+                f"(it takes {', '.join(sorted(known))})"
+            )
+
+
+AnyPackage = PlatformPackage[Any]

@@ -1,0 +1,35 @@
+"""The only list of platforms: one package per platform, in the order help texts show them.
+
+A :class:`~shopmcp_domain.platforms.Platform` value without a package here (neto, xero and
+google until their packages land) is refused everywhere with the one message of
+:class:`PlatformUnavailable`: connecting, opting in to writes, scoping a key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
+from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
+from shopmcp_adapters.upstreams.package import PlatformPackage
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
+from shopmcp_domain.errors import PlatformUnavailable
+from shopmcp_domain.platforms import Platform
+
+PACKAGES: tuple[PlatformPackage[Any], ...] = (SHOPIFY, BIGCOMMERCE, MAGENTO)
+
+_BY_PLATFORM: dict[Platform, PlatformPackage[Any]] = {p.platform: p for p in PACKAGES}
+AVAILABLE: tuple[Platform, ...] = tuple(_BY_PLATFORM)
+
+
+def package_for(platform: Platform | str) -> PlatformPackage[Any]:
+    """The package of a platform (given as the enum or its name), or
+    :class:`PlatformUnavailable` for one that has no package yet or does not exist."""
+    try:
+        key = Platform(platform)
+    except ValueError:
+        raise PlatformUnavailable(str(platform)[:40], AVAILABLE) from None
+    package = _BY_PLATFORM.get(key)
+    if package is None:
+        raise PlatformUnavailable(key.value, AVAILABLE)
+    return package
