@@ -21,6 +21,7 @@ import attrs
 import httpx
 import pytest
 
+from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.http import HostGuard
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
@@ -109,7 +110,7 @@ def _assert_declared(spec: ToolSpec, request: httpx.Request, prefix: str, path: 
 async def _shopify(name: str, arguments: dict[str, Any]) -> tuple[ToolOutput, list[httpx.Request]]:
     recording = Recording(httpx.ASGITransport(app=shopify_sandbox(SHOPIFY_TOKEN)))
     module = shopify.make_module(transport=recording)
-    lease = shopify.StaticLease(CredentialPayload({"access_token": SHOPIFY_TOKEN}))
+    lease = FakeLease(CredentialPayload({"access_token": SHOPIFY_TOKEN}), rotation_allowed=False)
     if name == "shopify_set_inventory":
         arguments = await _set_inventory_args(module, lease)
         recording.requests.clear()

@@ -3,6 +3,7 @@
 from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.memory.tenants import InMemoryTenantStore
 from shopmcp_adapters.memory.upstream import RecordingUpstream
@@ -10,6 +11,7 @@ from shopmcp_adapters.memory.vault import FakeVault
 
 __all__ = [
     "FakeClock",
+    "FakeLease",
     "FakeVault",
     "InMemoryCache",
     "InMemoryMeter",

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import httpx
 
+from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.bigcommerce import BigCommerceClient
 from shopmcp_adapters.upstreams.bigcommerce.client import bigcommerce_http
@@ -21,7 +22,7 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Refresher, ToolOutput, UpstreamCall
+from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.call_tool import validate_arguments
 from shopmcp_domain.tools.spec import ToolSpec
 from tests.platforms import module_of
@@ -45,17 +46,9 @@ def response(name: str) -> httpx.Response:
     return httpx.Response(data["status"], headers=headers, content=json.dumps(data["body"]))
 
 
-class StaticLease:
-    def __init__(self, payload: Mapping[str, str]) -> None:
-        self.payload = CredentialPayload(payload)
-        self.opened = 0
-
-    async def current(self) -> CredentialPayload:
-        self.opened += 1
-        return self.payload
-
-    async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
-        raise AssertionError("BigCommerce tokens do not rotate")
+def static_lease(payload: Mapping[str, str]) -> FakeLease:
+    """BigCommerce tokens do not rotate: a rotation request fails the test."""
+    return FakeLease(CredentialPayload(payload), rotation_allowed=False)
 
 
 @attrs.define
@@ -69,7 +62,7 @@ class Upstream:
     sleeps: list[float] = attrs.field(factory=list)
     queue: list[httpx.Response] = attrs.field(factory=list)
     store_hash: str = STORE_HASH
-    lease: StaticLease = attrs.field(factory=lambda: StaticLease({"access_token": TOKEN}))
+    lease: FakeLease = attrs.field(factory=lambda: static_lease({"access_token": TOKEN}))
 
     def serve(self, *names: str) -> None:
         self.queue = [response(name) for name in names]

@@ -23,11 +23,11 @@ from shopmcp_domain.errors import (
 from tests.contract.bigcommerce.harness import (
     STORE_HASH,
     TOKEN,
-    StaticLease,
     Upstream,
     assert_request,
     make_upstream,
     response,
+    static_lease,
 )
 
 
@@ -160,7 +160,7 @@ async def test_an_invalid_store_hash_sends_nothing(upstream: Upstream, store_has
 
 
 async def test_a_payload_without_access_token_sends_nothing(upstream: Upstream) -> None:
-    upstream.lease = StaticLease({"client_id": "abc"})
+    upstream.lease = static_lease({"client_id": "abc"})
     upstream.serve("get_store.200")
     with pytest.raises(CredentialUnavailable):
         await upstream.call("bigcommerce_get_store")

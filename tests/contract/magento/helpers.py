@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import httpx
 
+from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.http import HostGuard, HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.magento.client import MagentoClient
@@ -19,7 +20,7 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Refresher, ToolOutput, UpstreamCall
+from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.call_tool import validate_arguments
 from shopmcp_domain.tools.spec import ToolSpec
 from tests.factories import NOW
@@ -49,17 +50,6 @@ def response(name: str) -> httpx.Response:
 
 def body(name: str) -> Any:
     return fixture(name)["body"]
-
-
-@attrs.define
-class StaticLease:
-    payload: CredentialPayload
-
-    async def current(self) -> CredentialPayload:
-        return self.payload
-
-    async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
-        raise AssertionError("Magento credentials are never rotated")
 
 
 @attrs.define
@@ -114,7 +104,7 @@ class Harness:
                 tool=spec,
                 arguments=validate_arguments(spec, arguments),
                 connection=connection(self.store_ref),
-                credentials=StaticLease(CredentialPayload(self.credentials)),
+                credentials=FakeLease(CredentialPayload(self.credentials), rotation_allowed=False),
             )
         )
 

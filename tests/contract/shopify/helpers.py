@@ -14,7 +14,7 @@ import attrs
 import httpx
 from pydantic import BaseModel
 
-from shopmcp_adapters.memory import FakeClock
+from shopmcp_adapters.memory import FakeClock, FakeLease
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
@@ -23,7 +23,7 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Refresher, ToolOutput, UpstreamCall
+from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.tools.spec import ToolSpec
 from tests.platforms import module_of
 
@@ -68,19 +68,6 @@ class Upstream:
 
     def bodies(self) -> list[Any]:
         return [json.loads(r.content) for r in self.requests]
-
-
-class StaticLease:
-    """A non-expiring credential; refuses to rotate (nothing should ask it to)."""
-
-    def __init__(self, payload: CredentialPayload) -> None:
-        self.payload = payload
-
-    async def current(self) -> CredentialPayload:
-        return self.payload
-
-    async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
-        raise AssertionError("a non-expiring token is never rotated")
 
 
 async def _no_sleep(_: float) -> None:
@@ -138,7 +125,8 @@ async def call(
             tool=spec,
             arguments=validated,
             connection=conn or connection(),
-            credentials=lease or StaticLease(CredentialPayload({"access_token": TOKEN})),
+            credentials=lease
+            or FakeLease(CredentialPayload({"access_token": TOKEN}), rotation_allowed=False),
         )
     )
 

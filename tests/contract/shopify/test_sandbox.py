@@ -10,6 +10,7 @@ import httpx
 import pytest
 from graphql import graphql_sync
 
+from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify.sandbox import (
     DEFAULT_TOKEN,
@@ -18,7 +19,7 @@ from shopmcp_adapters.upstreams.shopify.sandbox import (
 )
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import UpstreamError
-from tests.contract.shopify.helpers import StaticLease, call, make_module
+from tests.contract.shopify.helpers import call, make_module
 from tests.contract.shopify.test_schema import schema
 
 
@@ -29,8 +30,8 @@ def sandbox(token: str = DEFAULT_TOKEN) -> tuple[Any, SandboxShop]:
     return module, shop
 
 
-def lease(token: str = DEFAULT_TOKEN) -> StaticLease:
-    return StaticLease(CredentialPayload({"access_token": token}))
+def lease(token: str = DEFAULT_TOKEN) -> FakeLease:
+    return FakeLease(CredentialPayload({"access_token": token}), rotation_allowed=False)
 
 
 async def run(module: Any, tool: str, arguments: dict[str, Any]) -> Any:
