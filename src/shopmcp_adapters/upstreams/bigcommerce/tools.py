@@ -41,6 +41,18 @@ from pydantic import BaseModel, ValidationError
 
 from shopmcp_adapters.upstreams.bigcommerce import models as m
 from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient
+from shopmcp_adapters.upstreams.bigcommerce.inputs import (
+    CustomerIdInput,
+    GetInventoryInput,
+    ListCustomersInput,
+    ListOrdersInput,
+    ListProductsInput,
+    NoInput,
+    OrderIdInput,
+    OrderPageInput,
+    ProductIdInput,
+    UpdateProductInput,
+)
 from shopmcp_adapters.upstreams.module import Tool
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.keys import Access
@@ -77,7 +89,7 @@ GET_STORE = _read(
     "get_store",
     "Store information",
     "The BigCommerce store's name, domain, currency, language, timezone and plan.",
-    m.NoInput,
+    NoInput,
     m.StoreOutput,
     "/v2/store",
 )
@@ -86,7 +98,7 @@ LIST_ORDERS = _read(
     "List orders",
     "List orders, newest first by default; filter by status id, customer id and creation "
     "date range. Paged (page, limit up to 50).",
-    m.ListOrdersInput,
+    ListOrdersInput,
     m.ListOrdersOutput,
     "/v2/orders",
 )
@@ -95,7 +107,7 @@ GET_ORDER = _read(
     "Get an order",
     "One order's status, totals, payment and billing details. Line items, shipments and "
     "refunds are bigcommerce_list_order_products, _shipments and _refunds.",
-    m.OrderIdInput,
+    OrderIdInput,
     m.GetOrderOutput,
     "/v2/orders/{order_id}",
 )
@@ -104,7 +116,7 @@ LIST_ORDER_PRODUCTS = _read(
     "An order's line items",
     "The products (line items) of one order, with SKU, quantity, prices, shipped and "
     "refunded quantities.",
-    m.OrderPageInput,
+    OrderPageInput,
     m.ListOrderProductsOutput,
     "/v2/orders/{order_id}/products",
 )
@@ -112,7 +124,7 @@ LIST_ORDER_SHIPMENTS = _read(
     "list_order_shipments",
     "An order's shipments",
     "The shipments (fulfilments) of one order, with carrier, tracking number and items.",
-    m.OrderPageInput,
+    OrderPageInput,
     m.ListOrderShipmentsOutput,
     "/v2/orders/{order_id}/shipments",
 )
@@ -120,7 +132,7 @@ LIST_ORDER_REFUNDS = _read(
     "list_order_refunds",
     "An order's refunds",
     "The refunds issued on one order, with amounts, refunded items and payment providers.",
-    m.OrderIdInput,
+    OrderIdInput,
     m.ListOrderRefundsOutput,
     "/v3/orders/{order_id}/payment_actions/refunds",
 )
@@ -128,7 +140,7 @@ LIST_PRODUCTS = _read(
     "list_products",
     "List products",
     "List or search catalog products by keyword, exact SKU or visibility. Paged.",
-    m.ListProductsInput,
+    ListProductsInput,
     m.ListProductsOutput,
     "/v3/catalog/products",
 )
@@ -136,7 +148,7 @@ GET_PRODUCT = _read(
     "get_product",
     "Get a product",
     "One catalog product with its variants (SKU, price, inventory level, options).",
-    m.ProductIdInput,
+    ProductIdInput,
     m.GetProductOutput,
     "/v3/catalog/products/{product_id}",
 )
@@ -145,7 +157,7 @@ GET_INVENTORY = _read(
     "Inventory levels",
     "Inventory per location (available to sell, on hand, in stock) for SKUs, variant ids or "
     "product ids (give exactly one kind).",
-    m.GetInventoryInput,
+    GetInventoryInput,
     m.GetInventoryOutput,
     "/v3/inventory/items",
 )
@@ -153,7 +165,7 @@ LIST_CUSTOMERS = _read(
     "list_customers",
     "List customers",
     "List or search customers by exact email or part of the name. Paged.",
-    m.ListCustomersInput,
+    ListCustomersInput,
     m.ListCustomersOutput,
     "/v3/customers",
 )
@@ -163,7 +175,7 @@ GET_CUSTOMER = _read(
     "One customer by id: contact details, group, notes, store credit (summed over currencies) "
     "and up to 10 addresses. For their order history use "
     "bigcommerce_get_customer_order_summary, or bigcommerce_list_orders with customer_id.",
-    m.CustomerIdInput,
+    CustomerIdInput,
     m.GetCustomerOutput,
     "/v3/customers",
 )
@@ -171,7 +183,7 @@ GET_CUSTOMER_ORDER_SUMMARY = _read(
     "get_customer_order_summary",
     "A customer's order history summary",
     "How many orders one customer has placed, in total and per order status.",
-    m.CustomerIdInput,
+    CustomerIdInput,
     m.CustomerOrderSummaryOutput,
     "/v2/orders/count",
 )
@@ -182,7 +194,7 @@ UPDATE_PRODUCT = ToolSpec(
     title="Update a product",
     description="Change a product's name, price, sale price, inventory level (when tracked by "
     "product), visibility or description. Other fields cannot be changed with this tool.",
-    input_model=m.UpdateProductInput,
+    input_model=UpdateProductInput,
     output_model=m.UpdateProductOutput,
     operation=UpstreamOperation(HttpMethod.PUT, "/v3/catalog/products/{product_id}"),
     # Setting the same values twice leaves the product as after the first time; nothing is
@@ -244,7 +256,7 @@ def _plural(n: int, word: str) -> str:
 # --------------------------------------------------------------------------- handlers
 
 
-async def get_store(client: BigCommerceClient, _: m.NoInput) -> ToolOutput:
+async def get_store(client: BigCommerceClient, _: NoInput) -> ToolOutput:
     store = m.StoreOutput.model_validate(_object(await client.call(GET_STORE.operation)))
     text = f"{store.name} ({store.domain or store.id}), currency {store.currency or '?'}"
     if store.plan_name:
@@ -252,7 +264,7 @@ async def get_store(client: BigCommerceClient, _: m.NoInput) -> ToolOutput:
     return _output(store, text + ".")
 
 
-async def list_orders(client: BigCommerceClient, args: m.ListOrdersInput) -> ToolOutput:
+async def list_orders(client: BigCommerceClient, args: ListOrdersInput) -> ToolOutput:
     params: dict[str, str | int] = {"page": args.page, "limit": args.limit, "sort": args.sort}
     if args.status_id is not None:
         params["status_id"] = args.status_id
@@ -278,7 +290,7 @@ async def list_orders(client: BigCommerceClient, args: m.ListOrdersInput) -> Too
     return _output(out, text)
 
 
-async def get_order(client: BigCommerceClient, args: m.OrderIdInput) -> ToolOutput:
+async def get_order(client: BigCommerceClient, args: OrderIdInput) -> ToolOutput:
     body = await client.call(GET_ORDER.operation, path={"order_id": args.order_id})
     order = m.OrderDetail.model_validate(_object(body))
     text = (
@@ -290,9 +302,7 @@ async def get_order(client: BigCommerceClient, args: m.OrderIdInput) -> ToolOutp
     return _output(m.GetOrderOutput(order=order), text + ".")
 
 
-async def _order_page(
-    client: BigCommerceClient, spec: ToolSpec, args: m.OrderPageInput
-) -> list[Any]:
+async def _order_page(client: BigCommerceClient, spec: ToolSpec, args: OrderPageInput) -> list[Any]:
     """One page of an order's sub-collection (v2 answers 204 for an empty one)."""
     body = await client.call(
         spec.operation,
@@ -309,7 +319,7 @@ def _order_summary(order_id: int, count: int, noun: str, lines: list[str]) -> st
     )
 
 
-async def list_order_products(client: BigCommerceClient, args: m.OrderPageInput) -> ToolOutput:
+async def list_order_products(client: BigCommerceClient, args: OrderPageInput) -> ToolOutput:
     items = await _order_page(client, LIST_ORDER_PRODUCTS, args)
     products = [m.OrderProduct.model_validate(item) for item in items]
     out = m.ListOrderProductsOutput(
@@ -323,7 +333,7 @@ async def list_order_products(client: BigCommerceClient, args: m.OrderPageInput)
     return _output(out, _order_summary(args.order_id, len(products), "line item", lines))
 
 
-async def list_order_shipments(client: BigCommerceClient, args: m.OrderPageInput) -> ToolOutput:
+async def list_order_shipments(client: BigCommerceClient, args: OrderPageInput) -> ToolOutput:
     items = await _order_page(client, LIST_ORDER_SHIPMENTS, args)
     shipments = [m.Shipment.model_validate(item) for item in items]
     out = m.ListOrderShipmentsOutput(
@@ -343,7 +353,7 @@ async def list_order_shipments(client: BigCommerceClient, args: m.OrderPageInput
     return _output(out, _order_summary(args.order_id, len(shipments), "shipment", lines))
 
 
-async def list_order_refunds(client: BigCommerceClient, args: m.OrderIdInput) -> ToolOutput:
+async def list_order_refunds(client: BigCommerceClient, args: OrderIdInput) -> ToolOutput:
     body = await client.call(LIST_ORDER_REFUNDS.operation, path={"order_id": args.order_id})
     refunds = [m.Refund.model_validate(item) for item in _data(body, list)]
     total = sum((r.total_amount or Decimal(0) for r in refunds), Decimal(0))
@@ -354,7 +364,7 @@ async def list_order_refunds(client: BigCommerceClient, args: m.OrderIdInput) ->
     return _output(out, text + ".")
 
 
-async def list_products(client: BigCommerceClient, args: m.ListProductsInput) -> ToolOutput:
+async def list_products(client: BigCommerceClient, args: ListProductsInput) -> ToolOutput:
     params: dict[str, str | int] = {"page": args.page, "limit": args.limit}
     if args.keyword is not None:
         params["keyword"] = args.keyword
@@ -374,7 +384,7 @@ async def list_products(client: BigCommerceClient, args: m.ListProductsInput) ->
     return _output(out, text)
 
 
-async def get_product(client: BigCommerceClient, args: m.ProductIdInput) -> ToolOutput:
+async def get_product(client: BigCommerceClient, args: ProductIdInput) -> ToolOutput:
     body = await client.call(
         GET_PRODUCT.operation, path={"product_id": args.product_id}, params={"include": "variants"}
     )
@@ -386,7 +396,7 @@ async def get_product(client: BigCommerceClient, args: m.ProductIdInput) -> Tool
     return _output(m.GetProductOutput(product=product), text + ".")
 
 
-async def get_inventory(client: BigCommerceClient, args: m.GetInventoryInput) -> ToolOutput:
+async def get_inventory(client: BigCommerceClient, args: GetInventoryInput) -> ToolOutput:
     params: dict[str, str | int] = {"page": args.page, "limit": args.limit}
     if args.skus is not None:
         params["sku:in"] = ",".join(args.skus)
@@ -409,7 +419,7 @@ async def get_inventory(client: BigCommerceClient, args: m.GetInventoryInput) ->
     return _output(out, text)
 
 
-async def list_customers(client: BigCommerceClient, args: m.ListCustomersInput) -> ToolOutput:
+async def list_customers(client: BigCommerceClient, args: ListCustomersInput) -> ToolOutput:
     params: dict[str, str | int] = {"page": args.page, "limit": args.limit}
     if args.email is not None:
         params["email:in"] = args.email
@@ -430,7 +440,7 @@ async def list_customers(client: BigCommerceClient, args: m.ListCustomersInput) 
 CUSTOMER_INCLUDE = "addresses,storecredit"
 
 
-async def get_customer(client: BigCommerceClient, args: m.CustomerIdInput) -> ToolOutput:
+async def get_customer(client: BigCommerceClient, args: CustomerIdInput) -> ToolOutput:
     body = await client.call(
         GET_CUSTOMER.operation,
         params={"id:in": args.customer_id, "include": CUSTOMER_INCLUDE},
@@ -451,7 +461,7 @@ async def get_customer(client: BigCommerceClient, args: m.CustomerIdInput) -> To
 
 
 async def get_customer_order_summary(
-    client: BigCommerceClient, args: m.CustomerIdInput
+    client: BigCommerceClient, args: CustomerIdInput
 ) -> ToolOutput:
     body = _object(
         await client.call(
@@ -473,7 +483,7 @@ async def get_customer_order_summary(
     return _output(out, text + ".")
 
 
-async def update_product(client: BigCommerceClient, args: m.UpdateProductInput) -> ToolOutput:
+async def update_product(client: BigCommerceClient, args: UpdateProductInput) -> ToolOutput:
     changes = args.changes()
     body = await client.call(
         UPDATE_PRODUCT.operation, path={"product_id": args.product_id}, json=changes
