@@ -14,8 +14,7 @@ import httpx
 
 from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
-from shopmcp_adapters.upstreams.bigcommerce import BigCommerceClient
-from shopmcp_adapters.upstreams.bigcommerce.client import bigcommerce_http
+from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient, bigcommerce_http
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_domain.connections import Connection

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient, RateLimitStatus
-from shopmcp_adapters.upstreams.bigcommerce.tools import GET_STORE
+from shopmcp_adapters.upstreams.bigcommerce.tools import STORE
 from shopmcp_adapters.upstreams.http import HttpPolicy
 from shopmcp_domain.errors import (
     ConnectionUnavailable,
@@ -129,7 +129,7 @@ async def test_5xx_on_the_write_is_not_retried(upstream: Upstream) -> None:
 async def test_rate_limit_headers_are_read_on_success(upstream: Upstream) -> None:
     client = BigCommerceClient(upstream.http, STORE_HASH, upstream.lease)
     upstream.serve("get_store.200")
-    body = await client.call(GET_STORE.operation)
+    body = await client.call(STORE)
     assert body["id"] == "k7p2x9q4mz"
     assert client.last_rate_limit == RateLimitStatus(
         requests_left=142, requests_quota=150, window_ms=30000, reset_ms=21500

@@ -6,8 +6,9 @@ from shopmcp_adapters.upstreams.bigcommerce.client import (
     bigcommerce_http,
     validate_store_hash,
 )
-from shopmcp_adapters.upstreams.bigcommerce.tools import TOOLS
-from shopmcp_adapters.upstreams.module import ToolTable
+
+# Under another name: bound as ``tools`` it would hide the tools submodule on the package.
+from shopmcp_adapters.upstreams.bigcommerce.tools import tools as tool_table
 from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.platforms import Platform
@@ -20,17 +21,13 @@ def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) ->
     return BigCommerceClient(env.http, connection.store_ref, lease)
 
 
-_table = ToolTable[BigCommerceClient](Platform.BIGCOMMERCE)
-for _tool in TOOLS:
-    _table.add(_tool.spec, _tool.handler)
-
 PACKAGE = PlatformPackage(
     platform=Platform.BIGCOMMERCE,
     display_name="BigCommerce",
     store_ref_hint="the store hash (from the API path /stores/<hash>/)",
     normalise_store_ref=lambda ref: validate_store_hash(ref.strip()),
     credential_fields=(CredentialField("access_token", "A store API account access token."),),
-    tools=_table,
+    tools=tool_table,
     make_client=_client,
     http_policy=bigcommerce_http,
 )

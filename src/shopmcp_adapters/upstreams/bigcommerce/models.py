@@ -1,10 +1,13 @@
-"""BigCommerce tool outputs (what a chat gets), parsed from upstream payloads.
+"""BigCommerce tool outputs (what a chat gets) and how each is parsed from the upstream body.
 
 Output models name the fields we return; parsing the upstream payload through them ignores
-everything else the API sends. The inputs are in ``inputs.py``.
+everything else the API sends. Where the upstream nests a value the model reads it with a
+``validation_alias`` (never ``alias``), so the serialised names, and the advertised output
+schema, stay the field names; ``validate_by_name`` lets a serialised output parse back.
 
 Upstream quirks handled here: v2 money is a string with four decimals (``"69.8400"``), v2 dates
-are RFC 2822 (``"Tue, 05 Mar 2019 21:40:11 +0000"``) and may be ``""``, v3 dates are ISO 8601.
+are RFC 2822 (``"Tue, 05 Mar 2019 21:40:11 +0000"``) and may be ``""``, v3 dates are ISO 8601;
+v2 collections are bare arrays, v3 answers are ``{data, meta}`` envelopes.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AliasPath,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
+    RootModel,
     model_validator,
 )
 
@@ -58,7 +64,31 @@ OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 class Parsed(BaseModel):
     """Tool output, parsed from an upstream payload: unknown upstream fields are dropped."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", validate_by_name=True)
+
+
+# --------------------------------------------------------------------------- envelopes
+
+DataT = TypeVar("DataT")
+ItemT = TypeVar("ItemT")
+
+
+class V3Data(BaseModel, Generic[DataT]):
+    """A v3 answer ``{data, meta}``, for the tools that read only its ``data``."""
+
+    data: DataT
+
+
+class V2List(RootModel[list[ItemT]], Generic[ItemT]):
+    """A v2 collection: a bare JSON array (the client reads a 204 past the end as ``[]``)."""
+
+
+class Listing(Parsed):
+    """A v3 collection page ``{data: [...], meta: {pagination}}``. A page whose ``meta`` has no
+    pagination still lists its data, its pagination all unknown; the field is serialised either
+    way, so the output schema keeps it required."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 # --------------------------------------------------------------------------- outputs: store
@@ -73,18 +103,11 @@ class StoreOutput(Parsed):
     country_code: str | None = None
     currency: str | None = None
     language: str | None = None
-    timezone: str | None = None
+    timezone: str | None = Field(default=None, validation_alias=AliasPath("timezone", "name"))
     plan_name: str | None = None
     plan_is_trial: bool | None = None
     weight_units: str | None = None
     dimension_units: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _timezone_name(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("timezone"), dict):
-            data = {**data, "timezone": data["timezone"].get("name")}
-        return data
 
 
 # --------------------------------------------------------------------------- outputs: orders
@@ -278,14 +301,7 @@ class Product(Parsed):
     is_visible: bool | None = None
     availability: str | None = None
     date_modified: UpstreamDate = None
-    url: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _url(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("custom_url"), dict):
-            data = {**data, "url": data["custom_url"].get("url")}
-        return data
+    url: str | None = Field(default=None, validation_alias=AliasPath("custom_url", "url"))
 
 
 DESCRIPTION_CAP = 4000
@@ -316,13 +332,15 @@ class Pagination(Parsed):
     total_pages: int | None = None
 
 
-class ListProductsOutput(Parsed):
-    products: list[Product]
-    pagination: Pagination
+class ListProductsOutput(Listing):
+    products: list[Product] = Field(validation_alias="data")
+    pagination: Pagination = Field(
+        default_factory=Pagination, validation_alias=AliasPath("meta", "pagination")
+    )
 
 
 class GetProductOutput(Parsed):
-    product: ProductDetail
+    product: ProductDetail = Field(validation_alias="data")
 
 
 class UpdateProductOutput(Parsed):
@@ -339,33 +357,27 @@ class InventoryLocation(Parsed):
     location_name: OptionalText = None
     available_to_sell: int | None = None
     total_inventory_onhand: int | None = None
-    is_in_stock: bool | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _settings(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("settings"), dict):
-            data = {**data, "is_in_stock": data["settings"].get("is_in_stock")}
-        return data
+    is_in_stock: bool | None = Field(
+        default=None, validation_alias=AliasPath("settings", "is_in_stock")
+    )
 
 
 class InventoryItem(Parsed):
-    sku: OptionalText = None
-    variant_id: int | None = None
-    product_id: int | None = None
+    sku: OptionalText = Field(default=None, validation_alias=AliasPath("identity", "sku"))
+    variant_id: int | None = Field(
+        default=None, validation_alias=AliasPath("identity", "variant_id")
+    )
+    product_id: int | None = Field(
+        default=None, validation_alias=AliasPath("identity", "product_id")
+    )
     locations: list[InventoryLocation] = []
 
-    @model_validator(mode="before")
-    @classmethod
-    def _identity(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("identity"), dict):
-            data = {**data, **data["identity"]}
-        return data
 
-
-class GetInventoryOutput(Parsed):
-    items: list[InventoryItem]
-    pagination: Pagination
+class GetInventoryOutput(Listing):
+    items: list[InventoryItem] = Field(validation_alias="data")
+    pagination: Pagination = Field(
+        default_factory=Pagination, validation_alias=AliasPath("meta", "pagination")
+    )
 
 
 # --------------------------------------------------------------------------- outputs: customers
@@ -383,9 +395,11 @@ class Customer(Parsed):
     date_modified: UpstreamDate = None
 
 
-class ListCustomersOutput(Parsed):
-    customers: list[Customer]
-    pagination: Pagination
+class ListCustomersOutput(Listing):
+    customers: list[Customer] = Field(validation_alias="data")
+    pagination: Pagination = Field(
+        default_factory=Pagination, validation_alias=AliasPath("meta", "pagination")
+    )
 
 
 class CustomerAddress(Parsed):
@@ -453,3 +467,19 @@ class CustomerOrderSummaryOutput(Parsed):
     customer_id: int
     total_orders: int
     by_status: list[StatusCount]
+
+
+class OrderCounts(Parsed):
+    """``GET /v2/orders/count``: the order total and one count per order status."""
+
+    statuses: list[StatusCount] = []
+    count: int | None = None
+
+    @property
+    def total(self) -> int:
+        # An answer without the total still has every status's count.
+        return self.count if self.count is not None else sum(s.count for s in self.statuses)
+
+    @property
+    def nonzero(self) -> list[StatusCount]:
+        return [s for s in self.statuses if s.count > 0]
