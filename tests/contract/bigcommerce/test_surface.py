@@ -130,6 +130,18 @@ async def test_each_tool_sends_exactly_its_operation(upstream: Upstream, spec: T
     assert out.text and len(out.text) < 1000
 
 
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+async def test_each_output_parses_back_to_itself(upstream: Upstream, spec: ToolSpec) -> None:
+    # Outputs read nested upstream values through validation aliases; what they serialise
+    # must still be their own input, so a stored or relayed output means the same thing.
+    arguments, answer = CALLS[spec.name]
+    upstream.serve(answer)
+    out = await upstream.call(spec.name, arguments)
+    assert spec.output_model.model_validate(out.structured).model_dump(mode="json") == (
+        out.structured
+    )
+
+
 def test_every_fixture_names_its_operation_and_spec() -> None:
     files = sorted(FIXTURES.glob("*.json"))
     assert len(files) >= 20

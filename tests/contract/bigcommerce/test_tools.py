@@ -260,6 +260,40 @@ async def test_list_products_filters(upstream: Upstream) -> None:
     )
 
 
+async def test_list_products_without_pagination_lists_the_page(upstream: Upstream) -> None:
+    product = {"id": 5, "name": "Tin", "price": 3, "custom_url": {"url": "/tin/"}}
+    upstream.queue = [httpx.Response(200, json={"data": [product], "meta": {}})]
+    out = await upstream.call("bigcommerce_list_products")
+    assert out.structured["pagination"] == {
+        "total": None,
+        "current_page": None,
+        "total_pages": None,
+    }
+    assert [(p["id"], p["url"], p["price"]) for p in out.structured["products"]] == [
+        (5, "/tin/", "3")
+    ]
+    assert out.text == "1 product: #5 Tin 3.00"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"data": {"id": 5, "name": "Tin"}}],  # an array where v3 answers an object
+        {"data": {"id": 5, "name": "Tin"}, "meta": {}},  # one product where a page is due
+        {"meta": {"pagination": {"total": 0}}},  # no data at all
+    ],
+)
+async def test_list_products_refuses_a_body_that_is_not_a_page(
+    upstream: Upstream, body: Any
+) -> None:
+    upstream.queue = [httpx.Response(200, json=body)]
+    with pytest.raises(UpstreamResponseInvalid) as caught:
+        await upstream.call("bigcommerce_list_products")
+    assert caught.value.message == (
+        "bigcommerce is unavailable: the response did not have the documented shape"
+    )
+
+
 async def test_get_product_with_variants(upstream: Upstream) -> None:
     upstream.serve("get_product.200")
     out = await upstream.call("bigcommerce_get_product", {"product_id": 112})
@@ -460,6 +494,27 @@ async def test_get_customer_order_summary(upstream: Upstream) -> None:
     assert out.text == (
         "Customer #57 has 6 orders: 1 Awaiting Fulfillment, 4 Completed, 1 Partially Refunded."
     )
+
+
+async def test_customer_order_summary_without_a_total_adds_up_the_statuses(
+    upstream: Upstream,
+) -> None:
+    statuses = [
+        {"id": 10, "name": "Completed", "custom_label": "Done", "count": 2},
+        {"id": 11, "name": "Awaiting Fulfillment", "custom_label": "", "count": 1},
+        {"id": 5, "name": "Cancelled", "custom_label": "Cancelled", "count": 0},
+    ]
+    upstream.queue = [httpx.Response(200, json={"statuses": statuses})]
+    out = await upstream.call("bigcommerce_get_customer_order_summary", {"customer_id": 57})
+    assert out.structured == {
+        "customer_id": 57,
+        "total_orders": 3,
+        "by_status": [
+            {"status_id": 10, "name": "Done", "count": 2},
+            {"status_id": 11, "name": "Awaiting Fulfillment", "count": 1},
+        ],
+    }
+    assert out.text == "Customer #57 has 3 orders: 2 Done, 1 Awaiting Fulfillment."
 
 
 async def test_update_product_sends_only_the_given_fields(upstream: Upstream) -> None:
