@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from shopmcp_adapters.upstreams.http import HostGuard
-from shopmcp_adapters.upstreams.magento.sandbox import create_sandbox_app
 from shopmcp_domain.errors import UpstreamError
+from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app
 from tests.contract.magento.helpers import Harness, Upstream, make_http
 from tests.platforms import module_of
 

@@ -12,13 +12,10 @@ from graphql import graphql_sync
 
 from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_adapters.upstreams.shopify.sandbox import (
-    DEFAULT_TOKEN,
-    SandboxShop,
-    create_sandbox_app,
-)
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import UpstreamError
+from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN, create_sandbox_app
+from shopmcp_entrypoints.demo.sandboxes.shopify_store import SandboxShop
 from tests.contract.shopify.helpers import call, make_module
 from tests.contract.shopify.test_schema import schema
 
