@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar, Request, Response, get, put
-from litestar.exceptions import MethodNotAllowedException, NotFoundException
+from litestar.exceptions import MethodNotAllowedException, NotFoundException, SerializationException
 from litestar.params import FromPath
 
 from shopmcp_entrypoints.demo.sandboxes.litestar_app import json_response, sandbox_app, token_check
@@ -79,7 +79,7 @@ def create_sandbox_app(token: str) -> Litestar:
     async def update_product(sku: FromPath[str], request: Request[Any, Any, Any]) -> Response[Any]:
         try:
             body = await request.json()
-        except ValueError:
+        except SerializationException:
             raise MagentoRefusal(
                 400, "Decoding error: %1", ["the request body is not JSON"]
             ) from None
