@@ -25,14 +25,14 @@ from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.http import HostGuard
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
-from shopmcp_adapters.upstreams.magento.sandbox import create_sandbox_app as magento_sandbox
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
-from shopmcp_adapters.upstreams.shopify.sandbox import DEFAULT_TOKEN as SHOPIFY_TOKEN
-from shopmcp_adapters.upstreams.shopify.sandbox import create_sandbox_app as shopify_sandbox
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app as magento_sandbox
+from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN as SHOPIFY_TOKEN
+from shopmcp_entrypoints.demo.sandboxes.shopify import create_sandbox_app as shopify_sandbox
 from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
 from tests.contract.magento import helpers as magento

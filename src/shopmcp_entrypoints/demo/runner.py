@@ -12,7 +12,6 @@ ports included.
 
 from __future__ import annotations
 
-import importlib
 import json
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +20,7 @@ from typing import Any
 
 import attrs
 import httpx
+from litestar import Litestar
 
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.keys import IssuedKey
@@ -30,6 +30,7 @@ from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.commands._admin import mcp_url
 from shopmcp_entrypoints.container import Container, build_container, resolve
+from shopmcp_entrypoints.demo.sandboxes import magento, shopify
 from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
@@ -37,21 +38,12 @@ from shopmcp_entrypoints.settings import Settings
 DEMO_SHOP = "demo-store.myshopify.com"
 
 
-@attrs.frozen
-class Sandbox:
-    platform: Platform
-    module: str  # provides create_sandbox_app(access_token) -> ASGI app
+SandboxFactory = Callable[[str], Litestar]
 
-
-SANDBOXES: tuple[Sandbox, ...] = (
-    Sandbox(Platform.SHOPIFY, "shopmcp_adapters.upstreams.shopify.sandbox"),
-    Sandbox(Platform.MAGENTO, "shopmcp_adapters.upstreams.magento.sandbox"),
+SANDBOXES: tuple[tuple[Platform, SandboxFactory], ...] = (
+    (Platform.SHOPIFY, shopify.create_sandbox_app),
+    (Platform.MAGENTO, magento.create_sandbox_app),
 )
-
-
-def sandbox_app(sandbox: Sandbox, access_token: str) -> Any:
-    factory: Callable[[str], Any] = importlib.import_module(sandbox.module).create_sandbox_app
-    return factory(access_token)
 
 
 @attrs.frozen
@@ -93,13 +85,13 @@ async def sandbox_stores(settings: Settings) -> AsyncIterator[SandboxStores]:
     async with AsyncExitStack() as stack:
         origins: dict[Platform, str] = {}
         tokens: dict[Platform, str] = {}
-        for sandbox in SANDBOXES:
+        for platform, create_sandbox_app in SANDBOXES:
             token = f"sandbox_{secrets.token_urlsafe(24)}"
             running = await stack.enter_async_context(
-                serve_asgi(sandbox_app(sandbox, token), tls=tls)
+                serve_asgi(create_sandbox_app(token), tls=tls)
             )
-            origins[sandbox.platform] = f"https://{running.origin}"
-            tokens[sandbox.platform] = token
+            origins[platform] = f"https://{running.origin}"
+            tokens[platform] = token
         yield SandboxStores(tls=tls, origins=origins, tokens=tokens)
 
 

@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from shopmcp_adapters.upstreams.http import HostGuard
-from shopmcp_adapters.upstreams.magento.sandbox import create_sandbox_app
 from shopmcp_domain.errors import UpstreamError
+from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app
 from tests.contract.magento.helpers import Harness, Upstream, make_http
 from tests.platforms import module_of
 
@@ -175,3 +175,32 @@ async def test_unknown_entities_are_magento_404s() -> None:
 def test_each_app_has_its_own_data_and_needs_a_real_token() -> None:
     with pytest.raises(ValueError, match="16 characters"):
         create_sandbox_app("short")
+
+
+async def raw(method: str, path: str, content: bytes = b"") -> httpx.Response:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_sandbox_app(SANDBOX_TOKEN)),
+        base_url=f"https://{HOST}",
+    ) as client:
+        return await client.request(
+            method, path, content=content, headers={"Authorization": f"Bearer {SANDBOX_TOKEN}"}
+        )
+
+
+async def test_a_write_whose_body_is_not_json_is_magentos_400() -> None:
+    response = await raw("PUT", "/rest/all/V1/products/24-MB01", b"{not json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Decoding error: %1",
+        "parameters": ["the request body is not JSON"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/rest/V1/nothing"), ("POST", "/rest/V1/orders"), ("DELETE", "/rest/V1/products/X")],
+)
+async def test_an_unknown_route_or_method_is_magentos_no_route_404(method: str, path: str) -> None:
+    response = await raw(method, path)
+    assert response.status_code == 404
+    assert response.json() == {"message": "Request does not match any route."}

@@ -4,6 +4,7 @@ the pinned schema."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -12,13 +13,10 @@ from graphql import graphql_sync
 
 from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_adapters.upstreams.shopify.sandbox import (
-    DEFAULT_TOKEN,
-    SandboxShop,
-    create_sandbox_app,
-)
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import UpstreamError
+from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN, create_sandbox_app
+from shopmcp_entrypoints.demo.sandboxes.shopify_store import SandboxShop
 from tests.contract.shopify.helpers import call, make_module
 from tests.contract.shopify.test_schema import schema
 
@@ -198,6 +196,64 @@ async def test_other_documents_are_refused() -> None:
             headers={"X-Shopify-Access-Token": DEFAULT_TOKEN},
         )
     assert response.status_code == 400
+
+
+async def raw(method: str, path: str, content: str = "", token: str | None = DEFAULT_TOKEN) -> Any:
+    headers = {"X-Shopify-Access-Token": token} if token is not None else {}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_sandbox_app()),
+        base_url="https://x.myshopify.com",
+    ) as client:
+        return await client.request(method, path, content=content, headers=headers)
+
+
+@pytest.mark.parametrize("token", [None, "", "shpat_wrong"])
+async def test_a_missing_or_wrong_token_gets_shopifys_401_before_the_body_is_read(
+    token: str | None,
+) -> None:
+    response = await raw("POST", docs.GRAPHQL_PATH, "not even JSON", token=token)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"
+    }
+
+
+async def test_a_body_that_is_not_json_is_a_bad_request() -> None:
+    response = await raw("POST", docs.GRAPHQL_PATH, "{not json")
+    assert (response.status_code, response.json()) == (400, {"errors": "Bad Request"})
+
+
+@pytest.mark.parametrize("body", ['{"query": "query GetShop {"}', "[1, 2]", '{"variables": {}}'])
+async def test_a_request_without_one_of_our_documents_and_variables_is_refused(body: str) -> None:
+    response = await raw("POST", docs.GRAPHQL_PATH, body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [{"message": "this sandbox answers only ShopMCP's fixed documents"}]
+    }
+
+
+async def test_an_answer_carries_data_and_the_query_cost() -> None:
+    body = json.dumps({"query": docs.GET_SHOP, "variables": {}})
+    response = await raw("POST", docs.GRAPHQL_PATH, body)
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["data"]["shop"]["myshopifyDomain"] == "acme-sandbox.myshopify.com"
+    assert answer["extensions"]["cost"]["throttleStatus"]["maximumAvailable"] == 2000.0
+
+
+async def test_only_post_to_the_graphql_path_is_routed() -> None:
+    wrong_method = await raw("GET", docs.GRAPHQL_PATH)
+    assert wrong_method.status_code == 405
+    assert "POST" in wrong_method.headers["allow"]
+    other_version = docs.GRAPHQL_PATH.replace(docs.API_VERSION, "2024-01")
+    assert (await raw("POST", other_version, "{}")).status_code == 404
+
+
+def test_each_app_has_its_own_store_unless_given_one() -> None:
+    shop = SandboxShop()
+    assert create_sandbox_app(shop=shop).state.shop is shop
+    assert create_sandbox_app().state.shop is not create_sandbox_app().state.shop
 
 
 READ_VARIABLES = {

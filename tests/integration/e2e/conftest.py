@@ -32,7 +32,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialVault
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
-from shopmcp_entrypoints.demo.runner import SANDBOXES, SandboxStores, sandbox_stores
+from shopmcp_entrypoints.demo.runner import SandboxStores, sandbox_stores
 from shopmcp_entrypoints.settings import Settings
 from tests.integration.services import REDIS_HOST, REDIS_PORT, require
 
@@ -88,10 +88,6 @@ async def e2e(
     database: Database, postgres_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[E2E]:
     require("Redis", REDIS_HOST, REDIS_PORT)
-    for sandbox in SANDBOXES:
-        # The platform packages ship the sandbox stores; until one lands these tests cannot
-        # call anything real, so they say so instead of passing vacuously.
-        pytest.importorskip(sandbox.module, reason=f"{sandbox.module} is not in the tree yet")
     data_dir: Path = tmp_path_factory.mktemp("gateway")
     # The local vault's master key is created here, before the gateway starts, so both
     # processes use the same key file.

@@ -1,55 +1,15 @@
-"""A Magento sandbox store: a small Litestar app answering every request the Magento module
-makes, from realistic in-memory sample data, in the admin REST API's shapes (2.4.9).
-
-- ``/rest/V1/...`` and ``/rest/<store_code>/V1/...`` (``all``, ``default``, ...) both route.
-- ``searchCriteria`` filters (groups AND'ed, filters in a group OR'ed; eq, neq, like, gt, gteq,
-  lt, lteq, in), sort orders, ``pageSize`` and ``currentPage`` are honoured; snake_case and
-  camelCase keys are both read, as Magento does.
-- ``PUT /V1/products/{sku}`` applies name, price, status, visibility, weight, custom attributes
-  and ``extension_attributes.stock_item`` (qty, is_in_stock; mirrored to the default source).
-  A body SKU different from the path is refused (the sandbox does not rename).
-- Every request needs ``Authorization: Bearer <token>`` (OAuth 1.0a signing is not emulated).
-- Errors use Magento's ``{message, parameters}`` body.
-
-Each app has its own copy of the data; nothing is shared between apps or persisted.
+"""The Magento sandbox's sample store in the admin REST API's shapes (2.4.9): two store views,
+simple, configurable and virtual products with stock at two sources, customers, guest and
+customer orders in every state, and two credit memos. Built afresh, identically, for each store.
 """
 
 from __future__ import annotations
 
 import copy
-import hmac
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
-
-from litestar import Litestar, Request, Response, get, put
-from litestar.exceptions import MethodNotAllowedException, NotFoundException
-from litestar.params import FromPath
 
 JSON = dict[str, Any]
-_CRITERIA_RE = re.compile(
-    r"^searchCriteria\[(filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]"
-    r"\[(field|value|condition_type|conditionType)\]$"
-)
-_SORT_RE = re.compile(r"^searchCriteria\[(sortOrders|sort_orders)\]\[(\d+)\]\[(field|direction)\]$")
-_NO_ROUTE = "Request does not match any route."
-_NO_ENTITY = "The entity that was requested doesn't exist. Verify the entity and try again."
-_NO_PRODUCT = "The product that was requested doesn't exist. Verify the product and try again."
-
-
-def _error(status: int, message: str, parameters: Any = None) -> Response[JSON]:
-    content: JSON = {"message": message}
-    if parameters is not None:
-        content["parameters"] = parameters
-    return Response(content, status_code=status, media_type="application/json")
-
-
-def _ok(content: Any) -> Response[Any]:
-    return Response(content, status_code=200, media_type="application/json")
-
-
-# --------------------------------------------------------------------------- sample data
 
 
 def _store_configs() -> list[JSON]:
@@ -499,258 +459,17 @@ def _credit_memos(orders: list[JSON]) -> list[JSON]:
     return memos
 
 
-# --------------------------------------------------------------------------- searchCriteria
-
-
-def _like(pattern: str) -> re.Pattern[str]:
-    parts = [".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern]
-    return re.compile("^" + "".join(parts) + "$", re.IGNORECASE | re.DOTALL)
-
-
-def _compare(actual: Any, value: str) -> int:
-    try:
-        a, b = float(actual), float(value)
-    except (TypeError, ValueError):
-        a_text, b_text = str(actual), value
-        return (a_text > b_text) - (a_text < b_text)
-    return (a > b) - (a < b)
-
-
-def _matches(item: Mapping[str, Any], field: str, value: str, condition: str) -> bool:
-    actual = item.get(field)
-    if condition == "like":
-        return actual is not None and bool(_like(value).match(str(actual)))
-    if condition == "in":
-        return str(actual) in value.split(",")
-    if actual is None:
-        return condition == "neq"
-    if condition == "eq":
-        return _compare(actual, value) == 0
-    if condition == "neq":
-        return _compare(actual, value) != 0
-    order = _compare(actual, value)
-    return {"gt": order > 0, "gteq": order >= 0, "lt": order < 0, "lteq": order <= 0}.get(
-        condition, False
-    )
-
-
-def _sort_key(field: str) -> Callable[[JSON], tuple[bool, Any]]:
-    def key(item: JSON) -> tuple[bool, Any]:
-        value = item.get(field)
-        return (value is None, value if value is not None else 0)
-
-    return key
-
-
-def search(items: list[JSON], query_string: bytes) -> JSON:
-    groups: dict[int, dict[int, dict[str, str]]] = {}
-    sorts: dict[int, dict[str, str]] = {}
-    page_size: int | None = None
-    current_page = 1
-    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
-        if match := _CRITERIA_RE.match(key):
-            part = "condition_type" if match[4] == "conditionType" else match[4]
-            groups.setdefault(int(match[2]), {}).setdefault(int(match[3]), {})[part] = value
-        elif match := _SORT_RE.match(key):
-            sorts.setdefault(int(match[2]), {})[match[3]] = value
-        elif key in ("searchCriteria[pageSize]", "searchCriteria[page_size]"):
-            page_size = int(value)
-        elif key in ("searchCriteria[currentPage]", "searchCriteria[current_page]"):
-            current_page = max(int(value), 1)
-    found = [
-        item
-        for item in items
-        if all(
-            any(
-                _matches(
-                    item, f.get("field", ""), f.get("value", ""), f.get("condition_type", "eq")
-                )
-                for f in group.values()
-            )
-            for group in groups.values()
-        )
-    ]
-    for s in reversed([sorts[k] for k in sorted(sorts)]):
-        field = s.get("field", "")
-        found.sort(key=_sort_key(field), reverse=s.get("direction", "ASC").upper() == "DESC")
-    total = len(found)
-    if page_size:
-        found = found[(current_page - 1) * page_size : current_page * page_size]
-    criteria: JSON = {
-        "filter_groups": [
-            {"filters": [groups[g][f] for f in sorted(groups[g])]} for g in sorted(groups)
-        ],
-        "current_page": current_page,
+def sample_data() -> dict[str, list[JSON]]:
+    """Fresh, deterministic sample state (each store gets its own copy)."""
+    products = _products()
+    customers = _customers()
+    orders = _orders(products, customers)
+    return {
+        "store_configs": _store_configs(),
+        "products": products,
+        "source_items": _source_items(products),
+        "customers": customers,
+        "orders": orders,
+        # Credit memos mark their orders' lines as refunded, so they come after the orders.
+        "credit_memos": _credit_memos(orders),
     }
-    if page_size:
-        criteria["page_size"] = page_size
-    if sorts:
-        criteria["sort_orders"] = [sorts[k] for k in sorted(sorts)]
-    return {"items": found, "search_criteria": criteria, "total_count": total}
-
-
-# --------------------------------------------------------------------------- the store
-
-
-class SandboxStore:
-    def __init__(self) -> None:
-        self.store_configs = _store_configs()
-        self.products = _products()
-        self.source_items = _source_items(self.products)
-        self.customers = _customers()
-        self.orders = _orders(self.products, self.customers)
-        self.credit_memos = _credit_memos(self.orders)
-
-    def product(self, sku: str) -> JSON | None:
-        return next((p for p in self.products if p["sku"] == sku), None)
-
-    def update_product(self, sku: str, body: Any) -> Response[Any]:
-        product = self.product(sku)
-        if product is None:
-            return _error(404, _NO_PRODUCT)
-        data = body.get("product") if isinstance(body, Mapping) else None
-        if not isinstance(data, Mapping):
-            return _error(
-                400, '"%fieldName" is required. Enter and try again.', {"fieldName": "product"}
-            )
-        if "sku" in data and data["sku"] != sku:
-            return _error(400, "The sandbox does not rename products (SKU %1).", [sku])
-        for field in ("name", "price", "status", "visibility", "weight"):
-            if field in data:
-                product[field] = data[field]
-        custom = {c["attribute_code"]: c for c in product["custom_attributes"]}
-        for entry in data.get("custom_attributes") or []:
-            code = entry["attribute_code"]
-            if code in custom:
-                custom[code]["value"] = entry["value"]
-            else:
-                product["custom_attributes"].append(dict(entry))
-        stock_in = (data.get("extension_attributes") or {}).get("stock_item") or {}
-        stock = product["extension_attributes"].get("stock_item")
-        if stock_in and stock is not None:
-            if "qty" in stock_in:
-                stock["qty"] = stock_in["qty"]
-            stock["is_in_stock"] = stock_in.get("is_in_stock", stock["qty"] > 0)
-            for item in self.source_items:
-                if item["sku"] == sku and item["source_code"] == "default":
-                    item["quantity"] = stock["qty"]
-                    item["status"] = 1 if stock["is_in_stock"] else 0
-        product["updated_at"] = "2026-03-10 12:00:00"
-        return _ok(product)
-
-
-# --------------------------------------------------------------------------- the app
-
-
-def _paths(suffix: str) -> list[str]:
-    return [f"/rest/V1{suffix}", f"/rest/{{store_code:str}}/V1{suffix}"]
-
-
-def create_sandbox_app(token: str) -> Litestar:
-    """An ASGI app serving one fresh sandbox store, answering only ``Bearer <token>``."""
-    if len(token) < 16:
-        raise ValueError("use a sandbox token of at least 16 characters")
-    store = SandboxStore()
-    expected = f"Bearer {token}".encode()
-
-    async def authenticate(request: Request[Any, Any, Any]) -> Response[JSON] | None:
-        presented = request.headers.get("Authorization", "").encode()
-        if not hmac.compare_digest(presented, expected):
-            return _error(
-                401,
-                "The consumer isn't authorized to access %resources.",
-                {"resources": "Magento_Backend::admin"},
-            )
-        return None
-
-    @get(_paths("/store/storeConfigs"), sync_to_thread=False)
-    def store_configs() -> Response[Any]:
-        return _ok(store.store_configs)
-
-    @get(_paths("/orders"), sync_to_thread=False)
-    def orders(request: Request[Any, Any, Any]) -> Response[Any]:
-        return _ok(search(store.orders, request.scope["query_string"]))
-
-    @get(_paths("/orders/{order_id:int}"), sync_to_thread=False)
-    def order(order_id: FromPath[int]) -> Response[Any]:
-        found = next((o for o in store.orders if o["entity_id"] == order_id), None)
-        return _ok(found) if found else _error(404, _NO_ENTITY)
-
-    @get(_paths("/products"), sync_to_thread=False)
-    def products(request: Request[Any, Any, Any]) -> Response[Any]:
-        return _ok(search(store.products, request.scope["query_string"]))
-
-    @get(_paths("/products/{sku:str}"), sync_to_thread=False)
-    def product(sku: FromPath[str]) -> Response[Any]:
-        found = store.product(sku)
-        return _ok(found) if found else _error(404, _NO_PRODUCT)
-
-    @put(_paths("/products/{sku:str}"), status_code=200)
-    async def update_product(sku: FromPath[str], request: Request[Any, Any, Any]) -> Response[Any]:
-        try:
-            body = await request.json()
-        except ValueError:
-            return _error(400, "Decoding error: %1", ["the request body is not JSON"])
-        return store.update_product(sku, body)
-
-    @get(_paths("/configurable-products/{sku:str}/children"), sync_to_thread=False)
-    def children(sku: FromPath[str]) -> Response[Any]:
-        parent = store.product(sku)
-        if parent is None:
-            return _error(404, _NO_PRODUCT)
-        links = parent["extension_attributes"].get("configurable_product_links") or []
-        return _ok([p for p in store.products if p["id"] in links])
-
-    @get(_paths("/inventory/source-items"), sync_to_thread=False)
-    def source_items(request: Request[Any, Any, Any]) -> Response[Any]:
-        return _ok(search(store.source_items, request.scope["query_string"]))
-
-    @get(_paths("/customers/search"), sync_to_thread=False)
-    def customers(request: Request[Any, Any, Any]) -> Response[Any]:
-        # Magento filters customers on entity_id as well as id.
-        rows = [{**c, "entity_id": c["id"]} for c in store.customers]
-        result = search(rows, request.scope["query_string"])
-        result["items"] = [
-            {k: v for k, v in c.items() if k != "entity_id"} for c in result["items"]
-        ]
-        return _ok(result)
-
-    @get(_paths("/customers/{customer_id:int}"), sync_to_thread=False)
-    def customer(customer_id: FromPath[int]) -> Response[Any]:
-        found = next((c for c in store.customers if c["id"] == customer_id), None)
-        if found is None:
-            return _error(
-                404,
-                "No such entity with %fieldName = %fieldValue",
-                {"fieldName": "customerId", "fieldValue": customer_id},
-            )
-        return _ok(found)
-
-    @get(_paths("/creditmemos"), sync_to_thread=False)
-    def credit_memos(request: Request[Any, Any, Any]) -> Response[Any]:
-        return _ok(search(store.credit_memos, request.scope["query_string"]))
-
-    def no_route(_: Request[Any, Any, Any], __: Exception) -> Response[JSON]:
-        return _error(404, _NO_ROUTE)
-
-    return Litestar(
-        route_handlers=[
-            store_configs,
-            orders,
-            order,
-            products,
-            product,
-            update_product,
-            children,
-            source_items,
-            customers,
-            customer,
-            credit_memos,
-        ],
-        before_request=authenticate,
-        exception_handlers={NotFoundException: no_route, MethodNotAllowedException: no_route},
-        openapi_config=None,
-        # A sandbox served inside the demo's process must not reconfigure its logging.
-        logging_config=None,
-        debug=False,
-    )
