@@ -17,7 +17,14 @@ from shopmcp_domain.errors import (
     WorkspaceInactive,
 )
 from shopmcp_domain.ids import ConnectionId, CredentialId
-from shopmcp_domain.keys import DUMMY_SECRET_HASH, McpKey, hash_secret, parse_token
+from shopmcp_domain.keys import (
+    DUMMY_SECRET_HASH,
+    NO_SUCH_PREFIX,
+    McpKey,
+    ParsedToken,
+    hash_secret,
+    parse_token,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     CredentialLease,
@@ -70,6 +77,13 @@ class RequestScope:
         self.sealed_credentials.clear()
 
 
+def _parsed_or_none(token: str) -> ParsedToken | None:
+    try:
+        return parse_token(token)
+    except AuthenticationFailed:
+        return None
+
+
 async def authenticate(
     token: str,
     directory: KeyDirectory,
@@ -77,13 +91,18 @@ async def authenticate(
     vault: CredentialVault,
     registry: ToolRegistry,
 ) -> RequestScope:
-    """Token -> workspace scope. Unknown, revoked and malformed tokens all raise the same
-    :class:`AuthenticationFailed`, after the same hash comparison work."""
-    parsed = parse_token(token)
-    key = await directory.find_by_prefix(parsed.prefix)
+    """The presented token (as sent: possibly empty or malformed) -> the workspace's scope.
+
+    Unknown, revoked, malformed and missing tokens all raise the same
+    :class:`AuthenticationFailed` after the same work: one directory lookup (a malformed token
+    looks up a prefix no key can have) and one constant-time hash comparison, so timing tells
+    nothing the caller did not already know."""
+    parsed = _parsed_or_none(token)
+    prefix, secret = (parsed.prefix, parsed.secret) if parsed else (NO_SUCH_PREFIX, "")
+    key = await directory.find_by_prefix(prefix)
     expected = key.secret_hash if key is not None else DUMMY_SECRET_HASH
-    secret_ok = hmac.compare_digest(expected, hash_secret(parsed.secret))
-    if key is None or not secret_ok or key.is_revoked:
+    secret_ok = hmac.compare_digest(expected, hash_secret(secret))
+    if parsed is None or key is None or not secret_ok or key.is_revoked:
         raise AuthenticationFailed()
     async with tenants.unit_of_work(key.workspace_id) as uow:
         workspace = await uow.workspaces.get()

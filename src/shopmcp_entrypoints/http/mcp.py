@@ -8,9 +8,10 @@ serve any request.
 In front of the SDK, this module checks, in order (cheapest and least revealing first):
 the raw path, the query string (tokens never travel there), the HTTP method (POST only: a GET
 would open an SSE stream that never ends in stateless mode), Host/Origin (DNS-rebinding
-protection) and Content-Type, the declared body size, then the token; then it reads the body
-(bounded), counts the request against the workspace's rate limit once, and hands it to the SDK
-with the rate-limit headers added to whatever the SDK answers.
+protection) and Content-Type, the declared body size, then the token (checked once, by the
+domain's ``authenticate``); then it reads the body (bounded), counts the request against the
+workspace's rate limit once, and hands it to the SDK with the rate-limit headers added to
+whatever the SDK answers.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from shopmcp_domain.errors import (
     ShopMcpError,
     WorkspaceInactive,
 )
-from shopmcp_domain.keys import PREFIX_LENGTH, parse_token
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import PlaybookRenderError
 from shopmcp_domain.ports import (
@@ -74,8 +74,6 @@ INTERNAL_ERROR = -32603
 
 # ``/mcp`` or ``/mcp/`` (token in the Authorization header) or ``/mcp/<one segment>``.
 _PATH_RE = re.compile(rb"^/mcp(?:/(?P<token>[^/]*))?$")
-# A prefix that cannot exist (outside the token alphabet): malformed tokens cost one lookup too.
-_NO_SUCH_PREFIX = "0" * PREFIX_LENGTH
 
 _REQUEST_SCOPE: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar(
     "shopmcp_request_scope", default=None
@@ -376,8 +374,11 @@ class McpGateway:
             return
 
         token = self._token(match.group("token"), http_request)
+        ports = self.ports
         try:
-            request_scope = await self._authenticate(token)
+            request_scope = await authenticate(
+                token, ports.directory, ports.tenants, ports.vault, ports.registry
+            )
         except AuthenticationFailed as error:
             await send_jsonrpc_error(
                 send,
@@ -415,20 +416,6 @@ class McpGateway:
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         return value.strip() if scheme.lower() == "bearer" else ""
-
-    async def _authenticate(self, token: str) -> RequestScope:
-        """Unknown, revoked, malformed and missing tokens are one refusal; a malformed token
-        still costs the one directory lookup a well-formed one does, so timing tells nothing
-        the caller did not already know."""
-        ports = self.ports
-        try:
-            parse_token(token)
-        except AuthenticationFailed:
-            await ports.directory.find_by_prefix(_NO_SUCH_PREFIX)
-            raise
-        return await authenticate(
-            token, ports.directory, ports.tenants, ports.vault, ports.registry
-        )
 
     async def _admit(
         self, scope: RequestScope, method: str | None, request_id: Any, send: Send
