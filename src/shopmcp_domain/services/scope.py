@@ -10,12 +10,7 @@ import attrs
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import (
-    AuthenticationFailed,
-    ConnectionUnavailable,
-    RateLimited,
-    WorkspaceInactive,
-)
+from shopmcp_domain.errors import AuthenticationFailed, ConnectionUnavailable
 from shopmcp_domain.ids import ConnectionId, CredentialId
 from shopmcp_domain.keys import (
     DUMMY_SECRET_HASH,
@@ -26,29 +21,25 @@ from shopmcp_domain.keys import (
     parse_token,
 )
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import (
-    CredentialLease,
-    CredentialVault,
-    KeyDirectory,
-    RateLimitDecision,
-    RateLimiter,
-    TenantRepository,
-)
+from shopmcp_domain.ports import CredentialLease, CredentialVault, KeyDirectory, TenantRepository
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
 
 
-@attrs.define
+@attrs.frozen(eq=False)
 class RequestScope:
+    """Immutable once authenticated. The two dicts are the request's credential cache, not
+    state of the scope: sealed credentials read with it, and leases opened on first use; both
+    are emptied by :meth:`close` when the request ends."""
+
     workspace: Workspace
     key: McpKey
     connections: tuple[Connection, ...]
     policy: ToolPolicy
     vault: CredentialVault = attrs.field(repr=False)
     tenants: TenantRepository = attrs.field(repr=False)
-    admission: RateLimitDecision | None = None
     # Sealed (never opened) credentials read with the scope, so a call needs no extra read.
     sealed_credentials: dict[CredentialId, SealedCredential] = attrs.field(factory=dict, repr=False)
     _leases: dict[ConnectionId, CredentialLease] = attrs.field(factory=dict, repr=False)
@@ -119,19 +110,3 @@ async def authenticate(
         tenants=tenants,
         sealed_credentials=sealed,
     )
-
-
-async def admit(scope: RequestScope, limiter: RateLimiter) -> RateLimitDecision:
-    """Count this request against the workspace's sliding window once, however many layers
-    ask; raise :class:`RateLimited` when refused."""
-    if not scope.workspace.is_active:
-        raise WorkspaceInactive()
-    if scope.admission is None:
-        limit = scope.workspace.plan.rate_limit
-        scope.admission = await limiter.hit(f"ws:{scope.workspace.id}", limit)
-    decision = scope.admission
-    if not decision.allowed:
-        raise RateLimited(
-            decision.limit, scope.workspace.plan.rate_limit.window_seconds, decision.retry_after
-        )
-    return decision
