@@ -35,17 +35,8 @@ from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
 from shopmcp_domain.errors import AuthenticationFailed, InternalError, ShopMcpError
-from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import PlaybookRenderError
-from shopmcp_domain.ports import (
-    Clock,
-    CredentialVault,
-    KeyDirectory,
-    RateLimitDecision,
-    RateLimiter,
-    TenantRepository,
-    UpstreamClient,
-)
+from shopmcp_domain.ports import RateLimitDecision
 from shopmcp_domain.services.admission import (
     Admission,
     Admitted,
@@ -54,12 +45,12 @@ from shopmcp_domain.services.admission import (
     RefusedRateLimited,
     admit,
 )
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.list_tools import list_tools
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
-from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_entrypoints.gateway import GatewayPorts
 
 logger = logging.getLogger("shopmcp.mcp")
 
@@ -107,23 +98,6 @@ def current_scope() -> RequestScope:
 def active_scope() -> RequestScope | None:
     request = _REQUEST.get()
     return request.scope if request is not None else None
-
-
-@attrs.frozen
-class GatewayPorts:
-    """What the MCP endpoint needs, resolved once in the app's lifespan."""
-
-    clock: Clock
-    directory: KeyDirectory
-    tenants: TenantRepository
-    vault: CredentialVault
-    limiter: RateLimiter
-    registry: ToolRegistry
-    upstreams: Mapping[Platform, UpstreamClient]
-
-    @property
-    def tool_call(self) -> ToolCallDeps:
-        return ToolCallDeps(clock=self.clock, tenants=self.tenants, upstreams=self.upstreams)
 
 
 @attrs.frozen

@@ -3,6 +3,8 @@ limiter once, and a refused tools/call is still answered as a tool error and aud
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -196,3 +198,15 @@ async def test_other_refused_requests_are_answered_in_the_http_layer_unaudited(
     assert error["message"].startswith(message)
     assert counted.limiter.hits == (0 if refusal == "workspace_inactive" else 1)
     assert await _audit(counted.gateway, workspace.id) == ([], [])
+
+
+def test_the_container_does_not_import_the_http_layer() -> None:
+    # In a fresh interpreter: the app imports the container, so the reverse would be a loop.
+    probe = (
+        "import sys, shopmcp_entrypoints.container; "
+        "print(sorted(m for m in sys.modules if m.startswith('shopmcp_entrypoints.http')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
