@@ -22,6 +22,8 @@ from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_credential_id
 from shopmcp_domain.keys import Access, IssuedKey, KeyScopes, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import RateLimitDecision
+from shopmcp_domain.services.admission import Admission, Admitted, admit
 from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -30,6 +32,12 @@ from shopmcp_domain.tools.whitelist import WriteWhitelist
 from shopmcp_domain.workspaces import Workspace
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+# A request admitted within its limit, as the entry point hands it to the use case: for tests
+# about what happens after admission (the limiter itself is not their subject).
+ADMITTED = Admitted(
+    RateLimitDecision(allowed=True, limit=60, remaining=59, reset_after=60.0, retry_after=0.0)
+)
 
 
 class GetThingInput(BaseModel):
@@ -128,7 +136,6 @@ class World:
     def deps(self) -> ToolCallDeps:
         return ToolCallDeps(
             clock=self.clock,
-            limiter=self.limiter,
             tenants=self.store,
             upstreams={p: self.upstream for p in Platform},
         )
@@ -166,3 +173,7 @@ class World:
 
     async def scope(self, token: str) -> RequestScope:
         return await authenticate(token, self.store, self.store, self.vault, self.registry)
+
+    async def admit(self, scope: RequestScope) -> Admission:
+        """Count one request for the scope's workspace, as the entry point does once."""
+        return await admit(scope.workspace, self.limiter)

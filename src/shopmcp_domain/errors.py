@@ -40,6 +40,21 @@ class ShopMcpError(Exception):
         self.message = message
 
 
+class InternalError(ShopMcpError):
+    """An unexpected failure, reported to the client without its details."""
+
+
+class RateLimiterUnavailable(InternalError):
+    """The rate limiter could not decide (its store unreachable): the request is refused, so
+    an outage never lifts the limit. A refused tools/call reads as any internal error."""
+
+    code = "rate_limiter_unavailable"
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__("rate limiter unavailable, try again shortly")
+
+
 class AuthenticationFailed(ShopMcpError):
     """Unknown, revoked or malformed token: one message for all, so nothing is learnt."""
 

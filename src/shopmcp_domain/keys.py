@@ -143,3 +143,6 @@ def issue_key(
 
 # A hash to compare against when no key matches, so unknown prefixes cost the same work.
 DUMMY_SECRET_HASH = hash_secret("shopmcp-no-such-key")
+# A prefix outside the prefix alphabet: no key has it, and looking it up costs a malformed
+# token the same one lookup a well-formed one costs.
+NO_SUCH_PREFIX = "0" * PREFIX_LENGTH

@@ -36,7 +36,7 @@ from shopmcp_domain.ports import (
     UpstreamClient,
 )
 from shopmcp_domain.tools.registry import ToolRegistry
-from shopmcp_entrypoints.http.mcp import GatewayPorts
+from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:

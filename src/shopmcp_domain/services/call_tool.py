@@ -3,8 +3,10 @@
 authorise (the scope exists) -> rate limit -> policy -> write whitelist -> validate ->
 connection & credentials -> upstream -> usage event + meter record -> result.
 
-Every call, whatever its outcome, leaves exactly one usage event and one meter record. A
-refusal at any step before "upstream" means no upstream request was ever built.
+The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
+this use case never asks the limiter. Every call, whatever its outcome (a refused admission
+included), leaves exactly one usage event and one meter record. A refusal at any step before
+"upstream" means no upstream request was ever built.
 """
 
 from __future__ import annotations
@@ -15,31 +17,20 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ValidationError
 
-from shopmcp_domain.errors import InvalidArguments, ShopMcpError, UsageStatus
+from shopmcp_domain.errors import InternalError, InvalidArguments, ShopMcpError, UsageStatus
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import (
-    Clock,
-    RateLimiter,
-    TenantRepository,
-    ToolOutput,
-    UpstreamCall,
-    UpstreamClient,
-)
-from shopmcp_domain.services.scope import RequestScope, admit
+from shopmcp_domain.ports import Clock, TenantRepository, ToolOutput, UpstreamCall, UpstreamClient
+from shopmcp_domain.services.admission import Admission, raise_if_refused
+from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.tools.whitelist import check_write
 from shopmcp_domain.usage import MeterRecord, UsageEvent
 
 
-class InternalError(ShopMcpError):
-    """An unexpected failure, reported to the client without its details."""
-
-
 @attrs.frozen
 class ToolCallDeps:
     clock: Clock
-    limiter: RateLimiter
     tenants: TenantRepository
     upstreams: Mapping[Platform, UpstreamClient]
 
@@ -65,6 +56,7 @@ def validate_arguments(spec: ToolSpec, arguments: Mapping[str, Any]) -> BaseMode
 async def call_tool(
     deps: ToolCallDeps,
     scope: RequestScope,
+    admission: Admission,
     name: str,
     arguments: Mapping[str, Any] | None,
 ) -> ToolOutput:
@@ -73,7 +65,7 @@ async def call_tool(
     status = UsageStatus.OK
     error_class: str | None = None
     try:
-        await admit(scope, deps.limiter)
+        raise_if_refused(admission)
         spec = scope.policy.authorise(name)
         validated = validate_arguments(spec, arguments or {})
         connection = scope.connection_for(spec.platform)

@@ -10,38 +10,36 @@ import attrs
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import (
-    AuthenticationFailed,
-    ConnectionUnavailable,
-    RateLimited,
-    WorkspaceInactive,
-)
+from shopmcp_domain.errors import AuthenticationFailed, ConnectionUnavailable
 from shopmcp_domain.ids import ConnectionId, CredentialId
-from shopmcp_domain.keys import DUMMY_SECRET_HASH, McpKey, hash_secret, parse_token
-from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import (
-    CredentialLease,
-    CredentialVault,
-    KeyDirectory,
-    RateLimitDecision,
-    RateLimiter,
-    TenantRepository,
+from shopmcp_domain.keys import (
+    DUMMY_SECRET_HASH,
+    NO_SUCH_PREFIX,
+    McpKey,
+    ParsedToken,
+    hash_secret,
+    parse_token,
 )
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import CredentialLease, CredentialVault, KeyDirectory, TenantRepository
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
 
 
-@attrs.define
+@attrs.frozen(eq=False)
 class RequestScope:
+    """Immutable once authenticated. The two dicts are the request's credential cache, not
+    state of the scope: sealed credentials read with it, and leases opened on first use; both
+    are emptied by :meth:`close` when the request ends."""
+
     workspace: Workspace
     key: McpKey
     connections: tuple[Connection, ...]
     policy: ToolPolicy
     vault: CredentialVault = attrs.field(repr=False)
     tenants: TenantRepository = attrs.field(repr=False)
-    admission: RateLimitDecision | None = None
     # Sealed (never opened) credentials read with the scope, so a call needs no extra read.
     sealed_credentials: dict[CredentialId, SealedCredential] = attrs.field(factory=dict, repr=False)
     _leases: dict[ConnectionId, CredentialLease] = attrs.field(factory=dict, repr=False)
@@ -70,6 +68,13 @@ class RequestScope:
         self.sealed_credentials.clear()
 
 
+def _parsed_or_none(token: str) -> ParsedToken | None:
+    try:
+        return parse_token(token)
+    except AuthenticationFailed:
+        return None
+
+
 async def authenticate(
     token: str,
     directory: KeyDirectory,
@@ -77,13 +82,18 @@ async def authenticate(
     vault: CredentialVault,
     registry: ToolRegistry,
 ) -> RequestScope:
-    """Token -> workspace scope. Unknown, revoked and malformed tokens all raise the same
-    :class:`AuthenticationFailed`, after the same hash comparison work."""
-    parsed = parse_token(token)
-    key = await directory.find_by_prefix(parsed.prefix)
+    """The presented token (as sent: possibly empty or malformed) -> the workspace's scope.
+
+    Unknown, revoked, malformed and missing tokens all raise the same
+    :class:`AuthenticationFailed` after the same work: one directory lookup (a malformed token
+    looks up a prefix no key can have) and one constant-time hash comparison, so timing tells
+    nothing the caller did not already know."""
+    parsed = _parsed_or_none(token)
+    prefix, secret = (parsed.prefix, parsed.secret) if parsed else (NO_SUCH_PREFIX, "")
+    key = await directory.find_by_prefix(prefix)
     expected = key.secret_hash if key is not None else DUMMY_SECRET_HASH
-    secret_ok = hmac.compare_digest(expected, hash_secret(parsed.secret))
-    if key is None or not secret_ok or key.is_revoked:
+    secret_ok = hmac.compare_digest(expected, hash_secret(secret))
+    if parsed is None or key is None or not secret_ok or key.is_revoked:
         raise AuthenticationFailed()
     async with tenants.unit_of_work(key.workspace_id) as uow:
         workspace = await uow.workspaces.get()
@@ -100,19 +110,3 @@ async def authenticate(
         tenants=tenants,
         sealed_credentials=sealed,
     )
-
-
-async def admit(scope: RequestScope, limiter: RateLimiter) -> RateLimitDecision:
-    """Count this request against the workspace's sliding window once, however many layers
-    ask; raise :class:`RateLimited` when refused."""
-    if not scope.workspace.is_active:
-        raise WorkspaceInactive()
-    if scope.admission is None:
-        limit = scope.workspace.plan.rate_limit
-        scope.admission = await limiter.hit(f"ws:{scope.workspace.id}", limit)
-    decision = scope.admission
-    if not decision.allowed:
-        raise RateLimited(
-            decision.limit, scope.workspace.plan.rate_limit.window_seconds, decision.retry_after
-        )
-    return decision

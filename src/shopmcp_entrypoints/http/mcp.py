@@ -1,16 +1,17 @@
 """The MCP endpoint: ``/mcp/{token}`` (or ``/mcp`` with ``Authorization: Bearer``).
 
 One low-level :class:`mcp.server.Server` serves every workspace; what a request may see is
-decided per request from the :class:`RequestScope` held in a ``ContextVar`` for exactly that
-request. The Streamable HTTP transport runs stateless with JSON responses, so any replica can
-serve any request.
+decided per request from the :class:`RequestScope` and the request's :class:`Admission`, held
+in a ``ContextVar`` for exactly that request. The Streamable HTTP transport runs stateless
+with JSON responses, so any replica can serve any request.
 
 In front of the SDK, this module checks, in order (cheapest and least revealing first):
 the raw path, the query string (tokens never travel there), the HTTP method (POST only: a GET
 would open an SSE stream that never ends in stateless mode), Host/Origin (DNS-rebinding
-protection) and Content-Type, the declared body size, then the token; then it reads the body
-(bounded), counts the request against the workspace's rate limit once, and hands it to the SDK
-with the rate-limit headers added to whatever the SDK answers.
+protection) and Content-Type, the declared body size, then the token (checked once, by the
+domain's ``authenticate``); then it reads the body (bounded), admits the request against the
+workspace's rate limit once, and hands it to the SDK with the rate-limit headers added to
+whatever the SDK answers.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import logging
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 import mcp_types as types
@@ -33,30 +34,23 @@ from mcp.shared.exceptions import MCPError
 from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
-from shopmcp_domain.errors import (
-    AuthenticationFailed,
-    RateLimited,
-    ShopMcpError,
-    WorkspaceInactive,
-)
-from shopmcp_domain.keys import PREFIX_LENGTH, parse_token
-from shopmcp_domain.platforms import Platform
+from shopmcp_domain.errors import AuthenticationFailed, InternalError, ShopMcpError
 from shopmcp_domain.playbooks import PlaybookRenderError
-from shopmcp_domain.ports import (
-    Clock,
-    CredentialVault,
-    KeyDirectory,
-    RateLimitDecision,
-    RateLimiter,
-    TenantRepository,
-    UpstreamClient,
+from shopmcp_domain.ports import RateLimitDecision
+from shopmcp_domain.services.admission import (
+    Admission,
+    Admitted,
+    RefusedInactive,
+    RefusedLimiterUnavailable,
+    RefusedRateLimited,
+    admit,
 )
-from shopmcp_domain.services.call_tool import InternalError, ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.list_tools import list_tools
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
-from shopmcp_domain.services.scope import RequestScope, admit, authenticate
-from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_entrypoints.gateway import GatewayPorts
 
 logger = logging.getLogger("shopmcp.mcp")
 
@@ -74,43 +68,36 @@ INTERNAL_ERROR = -32603
 
 # ``/mcp`` or ``/mcp/`` (token in the Authorization header) or ``/mcp/<one segment>``.
 _PATH_RE = re.compile(rb"^/mcp(?:/(?P<token>[^/]*))?$")
-# A prefix that cannot exist (outside the token alphabet): malformed tokens cost one lookup too.
-_NO_SUCH_PREFIX = "0" * PREFIX_LENGTH
-
-_REQUEST_SCOPE: contextvars.ContextVar[RequestScope | None] = contextvars.ContextVar(
-    "shopmcp_request_scope", default=None
-)
-
-
-def current_scope() -> RequestScope:
-    """The scope of the request being served. Outside a request there is none."""
-    scope = _REQUEST_SCOPE.get()
-    if scope is None:
-        raise MCPError(code=INTERNAL_ERROR, message="no request scope")
-    return scope
-
-
-def active_scope() -> RequestScope | None:
-    return _REQUEST_SCOPE.get()
 
 
 @attrs.frozen
-class GatewayPorts:
-    """What the MCP endpoint needs, resolved once in the app's lifespan."""
+class McpRequest:
+    """One authenticated request as its handlers see it: who, and how it was admitted."""
 
-    clock: Clock
-    directory: KeyDirectory
-    tenants: TenantRepository
-    vault: CredentialVault
-    limiter: RateLimiter
-    registry: ToolRegistry
-    upstreams: Mapping[Platform, UpstreamClient]
+    scope: RequestScope
+    admission: Admission
 
-    @property
-    def tool_call(self) -> ToolCallDeps:
-        return ToolCallDeps(
-            clock=self.clock, limiter=self.limiter, tenants=self.tenants, upstreams=self.upstreams
-        )
+
+_REQUEST: contextvars.ContextVar[McpRequest | None] = contextvars.ContextVar(
+    "shopmcp_request", default=None
+)
+
+
+def current_request() -> McpRequest:
+    """The request being served. Outside a request there is none."""
+    request = _REQUEST.get()
+    if request is None:
+        raise MCPError(code=INTERNAL_ERROR, message="no request scope")
+    return request
+
+
+def current_scope() -> RequestScope:
+    return current_request().scope
+
+
+def active_scope() -> RequestScope | None:
+    request = _REQUEST.get()
+    return request.scope if request is not None else None
 
 
 @attrs.frozen
@@ -148,8 +135,13 @@ def tool_error(message: str) -> types.CallToolResult:
 
 def error_message(error: Exception) -> str:
     """The text a client sees for a failed call. Domain refusals carry merchant-safe messages;
-    anything else (including the domain's own InternalError) is reported without detail."""
-    if isinstance(error, ShopMcpError) and type(error) not in (ShopMcpError, InternalError):
+    anything else (including the domain's own InternalError and its kinds) is reported
+    without detail."""
+    if (
+        isinstance(error, ShopMcpError)
+        and type(error) is not ShopMcpError
+        and not isinstance(error, InternalError)
+    ):
         return error.message
     return "internal error: the call failed inside the gateway and was recorded"
 
@@ -273,9 +265,12 @@ class McpGateway:
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        scope = current_scope()
+        request = current_request()
+        scope = request.scope
         try:
-            output = await call_tool(self.ports.tool_call, scope, params.name, params.arguments)
+            output = await call_tool(
+                self.ports.tool_call, scope, request.admission, params.name, params.arguments
+            )
         except Exception as error:
             if not isinstance(error, ShopMcpError) or isinstance(error, InternalError):
                 logger.error(
@@ -376,8 +371,11 @@ class McpGateway:
             return
 
         token = self._token(match.group("token"), http_request)
+        ports = self.ports
         try:
-            request_scope = await self._authenticate(token)
+            request_scope = await authenticate(
+                token, ports.directory, ports.tenants, ports.vault, ports.registry
+            )
         except AuthenticationFailed as error:
             await send_jsonrpc_error(
                 send,
@@ -389,23 +387,24 @@ class McpGateway:
             return
 
         try:
-            body = await self._read_body(receive)
-        except _BodyTooLarge:
-            request_scope.close()
-            await self._too_large(send)
-            return
-        method, request_id = _peek(body)
-
-        reset = _REQUEST_SCOPE.set(request_scope)
-        try:
-            extra_headers = await self._admit(request_scope, method, request_id, send)
+            try:
+                body = await self._read_body(receive)
+            except _BodyTooLarge:
+                await self._too_large(send)
+                return
+            method, request_id = _peek(body)
+            admission = await admit(request_scope.workspace, ports.limiter)
+            extra_headers = await self._admission_headers(admission, method, request_id, send)
             if extra_headers is None:
                 return
-            await self.manager.handle_request(
-                scope, _replay(body, receive), _with_headers(send, extra_headers)
-            )
+            reset = _REQUEST.set(McpRequest(request_scope, admission))
+            try:
+                await self.manager.handle_request(
+                    scope, _replay(body, receive), _with_headers(send, extra_headers)
+                )
+            finally:
+                _REQUEST.reset(reset)
         finally:
-            _REQUEST_SCOPE.reset(reset)
             request_scope.close()
 
     @staticmethod
@@ -416,55 +415,40 @@ class McpGateway:
         scheme, _, value = header.partition(" ")
         return value.strip() if scheme.lower() == "bearer" else ""
 
-    async def _authenticate(self, token: str) -> RequestScope:
-        """Unknown, revoked, malformed and missing tokens are one refusal; a malformed token
-        still costs the one directory lookup a well-formed one does, so timing tells nothing
-        the caller did not already know."""
-        ports = self.ports
-        try:
-            parse_token(token)
-        except AuthenticationFailed:
-            await ports.directory.find_by_prefix(_NO_SUCH_PREFIX)
-            raise
-        return await authenticate(
-            token, ports.directory, ports.tenants, ports.vault, ports.registry
-        )
-
-    async def _admit(
-        self, scope: RequestScope, method: str | None, request_id: Any, send: Send
+    @staticmethod
+    async def _admission_headers(
+        admission: Admission, method: str | None, request_id: Any, send: Send
     ) -> list[tuple[bytes, bytes]] | None:
-        """Count the request once. Returns the headers to add, or None when answered here.
-        A refused tools/call is still handed to the SDK: the use case re-raises the refusal,
-        audits it, and the client gets a tool error saying when to retry."""
+        """The rate-limit headers to add to the SDK's answer, or None when the request was
+        refused and answered here. A refused tools/call still goes to the SDK: the use case
+        raises the refusal inside its audit block, and the client gets a tool error (saying
+        when to retry, if rate limited)."""
         is_call = method == "tools/call"
-        try:
-            decision = await admit(scope, self.ports.limiter)
-        except RateLimited:
-            refused = scope.admission
-            assert refused is not None
-            headers = rate_limit_headers(refused)
-            if is_call:
+        match admission:
+            case Admitted(decision):
+                return rate_limit_headers(decision)
+            case RefusedRateLimited(decision):
+                headers = rate_limit_headers(decision)
+                if not is_call:
+                    message = _rate_limited_message(decision)
+                    await send_jsonrpc_error(send, 429, RATE_LIMITED, message, request_id, headers)
+                    return None
                 return headers
-            await send_jsonrpc_error(
-                send, 429, RATE_LIMITED, _rate_limited_message(refused), request_id, headers
-            )
-            return None
-        except WorkspaceInactive as error:
-            if is_call:
+            case RefusedInactive():
+                if not is_call:
+                    message = admission.error().message
+                    await send_jsonrpc_error(send, 403, FORBIDDEN, message, request_id)
+                    return None
                 return []
-            await send_jsonrpc_error(send, 403, FORBIDDEN, error.message, request_id)
-            return None
-        except Exception as error:
-            # The limiter could not decide (Redis unreachable): fail closed. A tools/call goes
-            # on to the use case, which asks again and audits the failure as a tool error.
-            logger.error("rate limiter unavailable: %s", type(error).__name__)
-            if is_call:
+            case RefusedLimiterUnavailable(cause):
+                logger.error("rate limiter unavailable: %s", cause)
+                if not is_call:
+                    message = admission.error().message
+                    await send_jsonrpc_error(send, 503, UNAVAILABLE, message, request_id)
+                    return None
                 return []
-            await send_jsonrpc_error(
-                send, 503, UNAVAILABLE, "rate limiter unavailable, try again shortly", request_id
-            )
-            return None
-        return rate_limit_headers(decision)
+            case _:
+                assert_never(admission)
 
     async def _read_body(self, receive: Receive) -> bytes:
         chunks = bytearray()

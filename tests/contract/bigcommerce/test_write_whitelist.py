@@ -21,7 +21,7 @@ from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from shopmcp_domain.usage import UsageEvent
 from tests.contract.bigcommerce.harness import STORE_HASH, Upstream, make_upstream
-from tests.factories import World
+from tests.factories import ADMITTED, World
 
 SPECS = BIGCOMMERCE.specs
 
@@ -41,7 +41,6 @@ async def _wired(upstream: Upstream) -> tuple[World, ToolCallDeps, RequestScope]
         await uow.connections.update(attrs.evolve(connection, store_ref=STORE_HASH))
     deps = ToolCallDeps(
         clock=world.clock,
-        limiter=world.limiter,
         tenants=world.store,
         upstreams={Platform.BIGCOMMERCE: upstream.module},
     )
@@ -100,7 +99,7 @@ async def test_a_clean_write_does_reach_bigcommerce() -> None:
     try:
         _, deps, scope = await _wired(upstream)
         upstream.serve("update_product.200")
-        out = await call_tool(deps, scope, TOOL, {"product_id": 112, "is_visible": False})
+        out = await call_tool(deps, scope, ADMITTED, TOOL, {"product_id": 112, "is_visible": False})
         assert out.structured["updated_fields"] == ["is_visible"]
         request = upstream.only_request
         assert request.headers["X-Auth-Token"] == "shpat_test_secret-bigcommerce"
@@ -135,7 +134,7 @@ async def test_hostile_writes_send_no_request(wired: Wired, payload: dict[str, o
     wired.upstream.serve("update_product.200")
     before = await _events(wired)
     with pytest.raises((WriteFieldRejected, InvalidArguments)):
-        await call_tool(wired.deps, wired.scope, TOOL, payload)
+        await call_tool(wired.deps, wired.scope, ADMITTED, TOOL, payload)
     assert wired.upstream.requests == []
     after = await _events(wired)
     assert len(after) == len(before) + 1  # the refusal is audited, once
@@ -154,7 +153,7 @@ async def test_every_forbidden_field_is_refused_by_name(field: str) -> None:
         _, deps, scope = await _wired(upstream)
         upstream.serve("update_product.200")
         with pytest.raises(WriteFieldRejected) as caught:
-            await call_tool(deps, scope, TOOL, {"product_id": 1, "name": "x", field: "y"})
+            await call_tool(deps, scope, ADMITTED, TOOL, {"product_id": 1, "name": "x", field: "y"})
         assert caught.value.forbidden == (field,)
         assert upstream.requests == []
     finally:
@@ -171,7 +170,7 @@ async def test_product_fields_outside_the_whitelist_are_refused(field: str) -> N
         _, deps, scope = await _wired(upstream)
         upstream.serve("update_product.200")
         with pytest.raises(WriteFieldRejected) as caught:
-            await call_tool(deps, scope, TOOL, {"product_id": 1, field: [1]})
+            await call_tool(deps, scope, ADMITTED, TOOL, {"product_id": 1, field: [1]})
         assert caught.value.not_allowed == (field,)
         assert upstream.requests == []
     finally:

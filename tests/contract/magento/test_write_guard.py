@@ -25,7 +25,7 @@ from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.magento.helpers import STORE, TOKEN, Upstream, make_http, response
-from tests.factories import NOW, World, make_workspace
+from tests.factories import ADMITTED, NOW, World, make_workspace
 from tests.platforms import module_of
 
 UPDATE_PRODUCT_SPEC = MAGENTO.tools.spec("magento_update_product")
@@ -50,9 +50,8 @@ class Gateway:
     deps: ToolCallDeps
 
     async def call(self, arguments: dict[str, Any]) -> Any:
-        self.world.clock.advance(120)  # keep the workspace rate limit out of the picture
         scope = await self.world.scope(self.token)
-        return await call_tool(self.deps, scope, TOOL, arguments)
+        return await call_tool(self.deps, scope, ADMITTED, TOOL, arguments)
 
 
 async def gateway() -> Gateway:
@@ -80,7 +79,6 @@ async def gateway() -> Gateway:
     module = module_of(MAGENTO, make_http(httpx.MockTransport(upstream.handle)))
     deps = ToolCallDeps(
         clock=world.clock,
-        limiter=world.limiter,
         tenants=world.store,
         upstreams={Platform.MAGENTO: module},
     )

@@ -23,7 +23,7 @@ from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.shopify.helpers import NOW, SHOP, TOKEN, Upstream, make_module, respond
-from tests.factories import World, make_workspace
+from tests.factories import ADMITTED, World, make_workspace
 
 SPECS = SHOPIFY.specs
 
@@ -97,14 +97,13 @@ class Wired:
     def deps(self) -> ToolCallDeps:
         return ToolCallDeps(
             clock=self.world.clock,
-            limiter=self.world.limiter,
             tenants=self.world.store,
             upstreams={Platform.SHOPIFY: make_module(self.upstream)},
         )
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> Any:
         assert self.scope is not None
-        return await call_tool(self.deps, self.scope, tool, arguments)
+        return await call_tool(self.deps, self.scope, ADMITTED, tool, arguments)
 
 
 @pytest.mark.parametrize("tool", sorted(VALID))

@@ -1,14 +1,19 @@
 """The tools/call use case: order of checks, typed refusals, exactly one usage event per call."""
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
+import attrs
 import pytest
 
 from shopmcp_domain.errors import (
     ConnectionUnavailable,
     CredentialUnavailable,
+    InternalError,
     InvalidArguments,
     RateLimited,
+    RateLimiterUnavailable,
     ToolNotAllowed,
     UnknownTool,
     UpstreamError,
@@ -19,7 +24,8 @@ from shopmcp_domain.errors import (
 )
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput
-from shopmcp_domain.services.call_tool import InternalError, call_tool
+from shopmcp_domain.services.admission import Admitted, RefusedRateLimited
+from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.usage import UsageEvent
 from tests.factories import World
@@ -36,12 +42,19 @@ async def _setup(**kwargs) -> tuple[World, RequestScope]:
     return world, await world.scope(issued.token)
 
 
+async def _call(
+    world: World, scope: RequestScope, name: str, arguments: Mapping[str, Any] | None
+) -> ToolOutput:
+    """One request the way the entry point makes it: admitted once, then the use case."""
+    return await call_tool(world.deps, scope, await world.admit(scope), name, arguments)
+
+
 async def test_success_calls_the_upstream_once_with_validated_arguments_and_audits() -> None:
     world, scope = await _setup()
     world.upstream.answer("shopify_get_thing", ToolOutput({"thing_id": 7, "title": "T"}, "T"))
     world.clock.advance(0)
 
-    output = await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 7})
+    output = await _call(world, scope, "shopify_get_thing", {"thing_id": 7})
 
     assert output.structured == {"thing_id": 7, "title": "T"}
     [call] = world.upstream.calls
@@ -65,7 +78,7 @@ async def test_the_credential_is_opened_with_the_requesting_workspace_context() 
         return ToolOutput({"token_seen": token == "shpat_abc-shopify"}, "ok")
 
     world.upstream.answer("shopify_get_thing", read_token)
-    output = await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+    output = await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     assert output.structured == {"token_seen": True}
 
 
@@ -90,7 +103,7 @@ async def test_refusals_are_typed_audited_and_never_reach_the_upstream(
 ) -> None:
     world, scope = await _setup()
     with pytest.raises(error):
-        await call_tool(world.deps, scope, name, arguments)
+        await _call(world, scope, name, arguments)
     assert world.upstream.calls == []
     [event] = await _events(world, scope)
     assert event.status is status
@@ -100,7 +113,7 @@ async def test_refusals_are_typed_audited_and_never_reach_the_upstream(
 async def test_invalid_arguments_explain_the_problem_without_echoing_values() -> None:
     world, scope = await _setup()
     with pytest.raises(InvalidArguments) as info:
-        await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": "secret-value"})
+        await _call(world, scope, "shopify_get_thing", {"thing_id": "secret-value"})
     assert "thing_id" in info.value.message
     assert "secret-value" not in info.value.message
 
@@ -112,7 +125,7 @@ async def test_rate_limit_refuses_with_retry_after_and_still_audits() -> None:
     for _ in range(65):
         request_scope = await world.scope(await _token(world, scope))
         try:
-            await call_tool(world.deps, request_scope, "shopify_get_thing", {"thing_id": 1})
+            await _call(world, request_scope, "shopify_get_thing", {"thing_id": 1})
             admitted += 1
         except RateLimited as error:
             limited.append(error)
@@ -126,17 +139,100 @@ async def test_rate_limit_refuses_with_retry_after_and_still_audits() -> None:
 
     world.clock.advance(60.01)
     request_scope = await world.scope(await _token(world, scope))
-    await call_tool(world.deps, request_scope, "shopify_get_thing", {"thing_id": 1})
+    await _call(world, request_scope, "shopify_get_thing", {"thing_id": 1})
     assert len(world.upstream.calls) == 61
 
 
-async def test_one_request_is_counted_once_however_many_layers_admit_it() -> None:
-    from shopmcp_domain.services.scope import admit
-
+async def test_one_request_is_counted_once_by_its_admission_and_never_by_the_use_case() -> None:
     world, scope = await _setup()
-    await admit(scope, world.limiter)
-    await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
-    assert scope.admission is not None and scope.admission.remaining == 59
+    hits = _count_hits(world)
+    admission = await world.admit(scope)
+    assert isinstance(admission, Admitted) and admission.decision.remaining == 59
+    await call_tool(world.deps, scope, admission, "shopify_get_thing", {"thing_id": 1})
+    assert len(hits) == 1
+    following = await world.admit(scope)
+    assert isinstance(following, Admitted) and following.decision.remaining == 58
+
+
+def _count_hits(world: World) -> list[str]:
+    """Record every key the world's limiter is asked to count."""
+    hits: list[str] = []
+    real_hit = world.limiter.hit
+
+    async def counting_hit(key: str, limit: Any) -> Any:
+        hits.append(key)
+        return await real_hit(key, limit)
+
+    world.limiter.hit = counting_hit  # type: ignore[method-assign]
+    return hits
+
+
+@attrs.define
+class _BrokenLimiter:
+    async def hit(self, key: str, limit: Any) -> Any:
+        raise ConnectionError("redis://:hunter2@cache unreachable")
+
+
+async def _refuse_by_rate_limit(world: World, scope: RequestScope) -> None:
+    for _ in range(scope.workspace.plan.rate_limit.limit):
+        assert isinstance(await world.admit(scope), Admitted)
+
+
+async def _refuse_by_inactive_workspace(world: World, scope: RequestScope) -> RequestScope:
+    async with world.store.unit_of_work(scope.workspace.id) as uow:
+        await uow.workspaces.update(scope.workspace.mark_pending_deletion())
+    return await world.scope(world.tokens[scope.workspace.id])
+
+
+@pytest.mark.parametrize(
+    ("refusal", "error", "status"),
+    [
+        ("rate_limited", RateLimited, UsageStatus.RATE_LIMITED),
+        ("workspace_inactive", WorkspaceInactive, UsageStatus.WORKSPACE_INACTIVE),
+        ("limiter_unavailable", RateLimiterUnavailable, UsageStatus.INTERNAL_ERROR),
+    ],
+)
+async def test_a_refused_admission_is_raised_and_leaves_one_usage_row_and_one_meter_row(
+    refusal: str, error: type[Exception], status: UsageStatus
+) -> None:
+    world, scope = await _setup()
+    if refusal == "rate_limited":
+        await _refuse_by_rate_limit(world, scope)
+    elif refusal == "workspace_inactive":
+        scope = await _refuse_by_inactive_workspace(world, scope)
+    else:
+        world.limiter = _BrokenLimiter()  # type: ignore[assignment]
+    admission = await world.admit(scope)
+    assert not isinstance(admission, Admitted)
+
+    with pytest.raises(error) as info:
+        await call_tool(world.deps, scope, admission, "shopify_get_thing", {"thing_id": 1})
+    assert "hunter2" not in str(info.value)
+    assert world.upstream.calls == []
+    [event] = await _events(world, scope)
+    assert (event.status, event.error_class) == (status, error.__name__)
+    [meter] = await world.store.claim(10)
+    assert meter.record.usage_event_id == event.id
+
+
+async def test_a_rate_limited_admission_says_when_to_retry() -> None:
+    world, scope = await _setup()
+    await _refuse_by_rate_limit(world, scope)
+    admission = await world.admit(scope)
+    assert isinstance(admission, RefusedRateLimited)
+    with pytest.raises(RateLimited) as info:
+        await call_tool(world.deps, scope, admission, "shopify_get_thing", {"thing_id": 1})
+    assert info.value.limit == 60
+    assert info.value.retry_after == admission.decision.retry_after > 0
+
+
+async def test_an_inactive_workspace_is_refused_without_asking_the_limiter() -> None:
+    world, scope = await _setup()
+    scope = await _refuse_by_inactive_workspace(world, scope)
+    hits = _count_hits(world)
+    with pytest.raises(WorkspaceInactive):
+        await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
+    assert hits == []
 
 
 @pytest.mark.parametrize(
@@ -153,7 +249,7 @@ async def test_upstream_failures_surface_as_is_are_not_retried_and_are_audited(
     world, scope = await _setup()
     world.upstream.answer("shopify_get_thing", failure)
     with pytest.raises(type(failure)) as info:
-        await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+        await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     assert info.value is failure
     assert len(world.upstream.calls) == 1
     [event] = await _events(world, scope)
@@ -164,7 +260,7 @@ async def test_unexpected_errors_become_a_generic_internal_error() -> None:
     world, scope = await _setup()
     world.upstream.answer("shopify_get_thing", KeyError("db password is hunter2"))
     with pytest.raises(InternalError) as info:
-        await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+        await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     assert "hunter2" not in str(info.value)
     [event] = await _events(world, scope)
     assert (event.status, event.error_class) == (UsageStatus.INTERNAL_ERROR, "KeyError")
@@ -173,7 +269,7 @@ async def test_unexpected_errors_become_a_generic_internal_error() -> None:
 async def test_a_credential_that_cannot_be_opened_is_a_clean_refusal() -> None:
     world, scope = await _setup()
     world.vault = type(world.vault)()  # a vault with another master key
-    scope.vault = world.vault
+    scope = attrs.evolve(scope, vault=world.vault)
 
     async def use_credentials(call):
         await call.credentials.current()
@@ -181,24 +277,24 @@ async def test_a_credential_that_cannot_be_opened_is_a_clean_refusal() -> None:
 
     world.upstream.answer("shopify_get_thing", use_credentials)
     with pytest.raises(CredentialUnavailable):
-        await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+        await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     [event] = await _events(world, scope)
     assert event.status is UsageStatus.CREDENTIAL_UNAVAILABLE
 
 
 async def test_pending_deletion_workspaces_serve_nothing() -> None:
     world, scope = await _setup()
-    scope.workspace = scope.workspace.mark_pending_deletion()
+    scope = attrs.evolve(scope, workspace=scope.workspace.mark_pending_deletion())
     with pytest.raises(WorkspaceInactive):
-        await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+        await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     assert world.upstream.calls == []
 
 
 async def test_a_missing_connection_is_refused_before_the_upstream() -> None:
     world, scope = await _setup()
-    scope.connections = ()
+    scope = attrs.evolve(scope, connections=())
     with pytest.raises(ConnectionUnavailable):
-        await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+        await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     assert world.upstream.calls == []
 
 
@@ -207,7 +303,7 @@ async def test_usage_events_hold_no_argument_values_or_response_bodies() -> None
     world.upstream.answer(
         "shopify_get_thing", ToolOutput({"email": "jane@example.com"}, "jane@example.com")
     )
-    await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 424242})
+    await _call(world, scope, "shopify_get_thing", {"thing_id": 424242})
     [event] = await _events(world, scope)
     dumped = repr(event) + repr(event.__dict__ if hasattr(event, "__dict__") else "")
     assert "jane@example.com" not in dumped
@@ -218,7 +314,7 @@ async def test_concurrent_calls_each_leave_exactly_one_event() -> None:
     world, scope = await _setup()
     scopes = [await world.scope(await _token(world, scope)) for _ in range(20)]
     results = await asyncio.gather(
-        *(call_tool(world.deps, s, "shopify_get_thing", {"thing_id": 1}) for s in scopes),
+        *(_call(world, s, "shopify_get_thing", {"thing_id": 1}) for s in scopes),
         return_exceptions=True,
     )
     assert all(isinstance(r, ToolOutput) for r in results)
@@ -240,7 +336,7 @@ async def test_a_call_costs_one_transaction_after_authentication() -> None:
 
     world.upstream.answer("shopify_get_thing", use_credentials)
     before = world.store.units_opened
-    await call_tool(world.deps, scope, "shopify_get_thing", {"thing_id": 1})
+    await _call(world, scope, "shopify_get_thing", {"thing_id": 1})
     assert world.store.units_opened - before == 1
     scope.close()
     assert scope.sealed_credentials == {}

@@ -3,7 +3,14 @@
 import pytest
 
 from shopmcp_domain.errors import AuthenticationFailed
-from shopmcp_domain.keys import Access, KeyScopes, hash_secret, issue_key, parse_token
+from shopmcp_domain.keys import (
+    NO_SUCH_PREFIX,
+    Access,
+    KeyScopes,
+    hash_secret,
+    issue_key,
+    parse_token,
+)
 from shopmcp_domain.platforms import Platform
 from tests.factories import NOW, World, make_workspace
 
@@ -57,6 +64,47 @@ async def test_authentication_refusals_are_indistinguishable() -> None:
             await world.scope(token)
         messages.add(str(info.value))
     assert len(messages) == 1
+
+
+def test_the_prefix_looked_up_for_a_malformed_token_cannot_belong_to_a_key() -> None:
+    with pytest.raises(AuthenticationFailed):
+        parse_token(f"smcp_{NO_SUCH_PREFIX}_" + "a" * 43)
+    prefixes = {issue_key(make_workspace().id, NOW).key.prefix for _ in range(50)}
+    assert all(len(p) == len(NO_SUCH_PREFIX) for p in prefixes)
+
+
+async def test_every_presented_token_costs_exactly_one_directory_lookup() -> None:
+    world = World()
+    _, issued = await world.tenant()
+    _, revoked = await world.tenant()
+    async with world.store.unit_of_work(revoked.key.workspace_id) as uow:
+        await uow.keys.revoke(revoked.key.id, NOW)
+    lookups: list[str] = []
+    real_find = world.store.find_by_prefix
+
+    async def counting_find(prefix: str):
+        lookups.append(prefix)
+        return await real_find(prefix)
+
+    world.store.find_by_prefix = counting_find  # type: ignore[method-assign]
+    refused = {
+        "unknown": "smcp_" + "a" * 12 + "_" + "A" * 43,
+        "wrong secret": f"smcp_{issued.key.prefix}_" + "A" * 43,
+        "revoked": revoked.token,
+        "malformed": "garbage",
+        "missing": "",
+    }
+    for token in refused.values():
+        lookups.clear()
+        with pytest.raises(AuthenticationFailed) as info:
+            await world.scope(token)
+        assert str(info.value) == "invalid or revoked MCP key"
+        assert len(lookups) == 1
+    assert lookups == [NO_SUCH_PREFIX]  # the last one, missing, looked up the impossible prefix
+    lookups.clear()
+    scope = await world.scope(issued.token)
+    assert lookups == [issued.key.prefix]
+    assert scope.key.id == issued.key.id
 
 
 async def test_authentication_binds_the_scope_to_the_keys_workspace() -> None:

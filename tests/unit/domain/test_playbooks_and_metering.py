@@ -8,7 +8,7 @@ from shopmcp_domain.ids import new_playbook_id
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookRenderError
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.metering import drain_meter_outbox
-from tests.factories import NOW, World, make_workspace
+from tests.factories import ADMITTED, NOW, World, make_workspace
 
 
 def _playbook(template: str, *args: PlaybookArgument) -> Playbook:
@@ -56,13 +56,21 @@ async def _world_with_calls(ok: int, failed: int, customer: str | None) -> World
         await uow.workspaces.update(workspace.set_billing_customer(customer))
     for _ in range(ok):
         await call_tool(
-            world.deps, await world.scope(issued.token), "shopify_get_thing", {"thing_id": 1}
+            world.deps,
+            await world.scope(issued.token),
+            ADMITTED,
+            "shopify_get_thing",
+            {"thing_id": 1},
         )
     world.upstream.answer("shopify_get_thing", UpstreamError("shopify", 404, "nope"))
     for _ in range(failed):
         with pytest.raises(UpstreamError):
             await call_tool(
-                world.deps, await world.scope(issued.token), "shopify_get_thing", {"thing_id": 1}
+                world.deps,
+                await world.scope(issued.token),
+                ADMITTED,
+                "shopify_get_thing",
+                {"thing_id": 1},
             )
     return world
 

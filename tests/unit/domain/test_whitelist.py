@@ -8,7 +8,7 @@ from shopmcp_domain.errors import WriteFieldRejected
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS, WriteWhitelist, check_write
-from tests.factories import World
+from tests.factories import ADMITTED, World
 
 WL = WriteWhitelist(writable=frozenset({"title", "status"}), locators=frozenset({"thing_id"}))
 
@@ -95,7 +95,7 @@ async def test_hostile_writes_never_reach_the_upstream(payload: dict) -> None:
     _, issued = await world.tenant(write_enabled=frozenset({Platform.SHOPIFY}))
     scope = await world.scope(issued.token)
     with pytest.raises(WriteFieldRejected):
-        await call_tool(world.deps, scope, "shopify_update_thing", payload)
+        await call_tool(world.deps, scope, ADMITTED, "shopify_update_thing", payload)
     assert world.upstream.calls == []
     async with world.store.unit_of_work(scope.workspace.id) as uow:
         [event] = await uow.usage.recent()

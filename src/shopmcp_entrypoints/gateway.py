@@ -1,0 +1,37 @@
+"""What the MCP endpoint needs from the composition root. Here rather than in ``http/`` so the
+container builds it without importing the HTTP layer (the app imports the container)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    KeyDirectory,
+    RateLimiter,
+    TenantRepository,
+    UpstreamClient,
+)
+from shopmcp_domain.services.call_tool import ToolCallDeps
+from shopmcp_domain.tools.registry import ToolRegistry
+
+
+@attrs.frozen
+class GatewayPorts:
+    """Resolved once in the app's lifespan."""
+
+    clock: Clock
+    directory: KeyDirectory
+    tenants: TenantRepository
+    vault: CredentialVault
+    limiter: RateLimiter
+    registry: ToolRegistry
+    upstreams: Mapping[Platform, UpstreamClient]
+
+    @property
+    def tool_call(self) -> ToolCallDeps:
+        return ToolCallDeps(clock=self.clock, tenants=self.tenants, upstreams=self.upstreams)
