@@ -16,16 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from shopmcp_adapters.upstreams.magento.client import (
-    PLATFORM,
-    Condition,
-    Direction,
-    Filter,
-    MagentoClient,
-    SearchCriteria,
-    SearchField,
-    like_contains,
-)
+from shopmcp_adapters.upstreams.magento.client import PLATFORM, MagentoClient
 from shopmcp_adapters.upstreams.magento.models import (
     WRITABLE_FIELDS,
     Address,
@@ -66,6 +57,14 @@ from shopmcp_adapters.upstreams.magento.models import (
     StoreOutput,
     UpdateProductInput,
     Visibility,
+)
+from shopmcp_adapters.upstreams.magento.search import (
+    Condition,
+    Direction,
+    Filter,
+    SearchCriteria,
+    SearchField,
+    like_contains,
 )
 from shopmcp_adapters.upstreams.module import Tool
 from shopmcp_domain.errors import UpstreamResponseInvalid
