@@ -1,16 +1,24 @@
-"""Magento's ``searchCriteria``: the query a search endpoint takes.
+"""Magento's ``searchCriteria``: the query a search endpoint takes and the envelope it answers.
 
 A search is built from :class:`Filter` rows whose ``field`` is a :class:`SearchField` constant
-chosen by the tool, never taken from input; only values come from validated input.
+chosen by the tool, never taken from input; only values come from validated input. Every
+search endpoint (``/V1/orders``, ``/V1/products``, ``/V1/customers/search``, ...) answers
+``{items, search_criteria, total_count}``, parsed by :class:`SearchResults`. The echoed
+``search_criteria`` is not read: a tool reports the page it asked for.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Sequence
+from typing import Generic, TypeVar
 
 import attrs
 import httpx
+from pydantic import Field
+
+from shopmcp_adapters.upstreams.magento.parsing import NullableList, Upstream
 
 
 class SearchField(enum.StrEnum):
@@ -84,6 +92,32 @@ class SearchCriteria:
         return httpx.QueryParams(pairs)
 
 
-def like_contains(text: str) -> str:
-    """``%text%`` for a ``like`` filter (inputs are validated to hold no ``%`` or ``\\``)."""
-    return f"%{text}%"
+def equals(field: SearchField, value: str | int) -> FilterGroup:
+    return [Filter(field, str(value))]
+
+
+def contains(text: str, *fields: SearchField) -> FilterGroup:
+    """Any of ``fields`` contains ``text``: ``like %text%`` (inputs are validated to hold no
+    ``%`` or ``\\`` of their own)."""
+    return [Filter(field, f"%{text}%", Condition.LIKE) for field in fields]
+
+
+def created_between(start: dt.date | None, end: dt.date | None) -> list[FilterGroup]:
+    """``created_at`` bounds covering whole days, both inclusive."""
+    groups: list[FilterGroup] = []
+    if start is not None:
+        groups.append([Filter(SearchField.CREATED_AT, f"{start} 00:00:00", Condition.GTEQ)])
+    if end is not None:
+        groups.append([Filter(SearchField.CREATED_AT, f"{end} 23:59:59", Condition.LTEQ)])
+    return groups
+
+
+ItemT = TypeVar("ItemT")
+
+
+class SearchResults(Upstream, Generic[ItemT]):
+    """A search endpoint's answer: one page of ``items`` and the ``total_count`` of matches
+    (``items`` may be left out or null when nothing matches)."""
+
+    items: NullableList[ItemT] = Field(default_factory=list)
+    total_count: int = 0
