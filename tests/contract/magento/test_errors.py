@@ -13,7 +13,7 @@ from shopmcp_domain.errors import (
     UpstreamResponseInvalid,
     UpstreamUnavailable,
 )
-from tests.contract.magento.helpers import harness, response
+from tests.contract.magento.helpers import SPECS, harness, response
 
 READ_ATTEMPTS = HttpPolicy().max_read_retries + 1
 
@@ -127,3 +127,40 @@ async def test_a_2xx_of_the_wrong_shape_is_an_invalid_response_without_the_body(
     with pytest.raises(UpstreamResponseInvalid) as caught:
         await h.call("magento_search_products", {})
     assert "s3cr3t" not in str(caught.value)
+
+
+CALLS: dict[str, dict[str, object]] = {
+    "magento_get_store": {},
+    "magento_search_orders": {},
+    "magento_get_order": {"order_id": 42},
+    "magento_search_products": {},
+    "magento_get_product": {"sku": "MH01"},
+    "magento_list_product_children": {"sku": "MH01"},
+    "magento_get_inventory": {"sku": "24-MB01"},
+    "magento_search_customers": {},
+    "magento_get_customer": {"customer_id": 7},
+    "magento_get_customer_order_summary": {"customer_id": 7},
+    "magento_list_credit_memos": {"order_id": 42},
+    "magento_update_product": {"sku": "24-MB01", "price": 10},
+}
+# Two tools answer a bare array; every other one an object.
+ARRAY_ANSWERS = {"magento_get_store", "magento_list_product_children"}
+
+
+def test_the_calls_cover_every_tool() -> None:
+    assert set(CALLS) == set(SPECS)
+
+
+@pytest.mark.parametrize("tool", sorted(CALLS))
+@pytest.mark.parametrize("kind", ["other container", "string", "number"])
+async def test_a_2xx_body_of_another_json_type_is_an_invalid_response(tool: str, kind: str) -> None:
+    wrong = {
+        "other container": {"items": []} if tool in ARRAY_ANSWERS else [{"sku": "s3cr3t"}],
+        "string": "s3cr3t maintenance",
+        "number": 42,
+    }[kind]
+    h = harness([httpx.Response(200, json=wrong)])
+    with pytest.raises(UpstreamResponseInvalid) as caught:
+        await h.call(tool, CALLS[tool])
+    assert "s3cr3t" not in str(caught.value)
+    assert len(h.requests) == 1

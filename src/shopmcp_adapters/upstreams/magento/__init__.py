@@ -6,8 +6,7 @@ from shopmcp_adapters.upstreams.magento.client import (
     StoreAddress,
     magento_http,
 )
-from shopmcp_adapters.upstreams.magento.tools import TOOLS
-from shopmcp_adapters.upstreams.module import ToolTable
+from shopmcp_adapters.upstreams.magento.tools import tools
 from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import ConnectionUnavailable
@@ -31,10 +30,6 @@ def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) ->
     return MagentoClient(http=env.http, address=address, credentials=lease)
 
 
-_table = ToolTable[MagentoClient](Platform.MAGENTO)
-for _tool in TOOLS:
-    _table.add(_tool.spec, _tool.handler)
-
 PACKAGE = PlatformPackage(
     platform=Platform.MAGENTO,
     display_name="Magento (Adobe Commerce)",
@@ -46,7 +41,7 @@ PACKAGE = PlatformPackage(
         CredentialField("consumer_secret", "OAuth 1.0a consumer secret.", required=False),
         CredentialField("access_token_secret", "OAuth 1.0a access token secret.", required=False),
     ),
-    tools=_table,
+    tools=tools,
     make_client=_client,
     http_policy=magento_http,
 )

@@ -11,8 +11,7 @@ the JSON back. TLS, timeouts, retries, the SSRF host guard and 4xx/5xx mapping l
 - Requests go to ``{base}/rest[/<store_code>]/V1/...``. Writes always go to the ``all`` scope
   (``/rest/all/V1``): saving a product through a store-view code stores store-view-level
   overrides of the values (magento/magento2#9186), which is not what "update the product" means.
-- ``searchCriteria`` is built from :class:`Filter` rows whose ``field`` is a :class:`SearchField`
-  constant chosen by the tool, never from input.
+- A search's ``searchCriteria`` query comes from :class:`~.search.SearchCriteria`.
 - Auth is chosen by the credential's fields: the integration's four OAuth 1.0a values sign every
   request (HMAC-SHA256, oauthlib); a lone ``access_token`` is sent as a bearer token, which a
   store accepts only when ``oauth/consumer/enable_integration_as_bearer`` is on.
@@ -20,9 +19,8 @@ the JSON back. TLS, timeouts, retries, the SSRF host guard and 4xx/5xx mapping l
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -31,8 +29,7 @@ import httpx
 from oauthlib import oauth1
 
 from shopmcp_adapters.upstreams.http import UpstreamHttp, default_message
-from shopmcp_adapters.upstreams.module import ClientFactory
-from shopmcp_domain.connections import Connection
+from shopmcp_adapters.upstreams.magento.search import SearchCriteria
 from shopmcp_domain.errors import ConnectionUnavailable
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease
@@ -108,82 +105,6 @@ def expand_path(operation: UpstreamOperation, values: Mapping[str, str | int]) -
     if set(names) != set(values):
         raise ValueError(f"{operation.key} needs exactly {sorted(names)}")
     return _PLACEHOLDER_RE.sub(lambda m: quote(str(values[m.group(1)]), safe=""), operation.path)
-
-
-# --------------------------------------------------------------------------- searchCriteria
-
-
-class SearchField(enum.StrEnum):
-    """Every field a tool may filter or sort on. Constants: never taken from input."""
-
-    STATUS = "status"
-    ORDER_INCREMENT_ID = "increment_id"
-    CREATED_AT = "created_at"
-    CUSTOMER_EMAIL = "customer_email"
-    CUSTOMER_ID = "customer_id"
-    ORDER_ID = "order_id"
-    SKU = "sku"
-    NAME = "name"
-    TYPE_ID = "type_id"
-    EMAIL = "email"
-    FIRSTNAME = "firstname"
-    LASTNAME = "lastname"
-    ENTITY_ID = "entity_id"
-
-
-class Condition(enum.StrEnum):
-    EQ = "eq"
-    LIKE = "like"
-    GTEQ = "gteq"
-    LTEQ = "lteq"
-
-
-class Direction(enum.StrEnum):
-    ASC = "ASC"
-    DESC = "DESC"
-
-
-@attrs.frozen
-class Filter:
-    field: SearchField
-    value: str
-    condition: Condition = Condition.EQ
-
-
-@attrs.frozen
-class SearchCriteria:
-    """Filter groups are AND'ed; the filters inside one group are OR'ed."""
-
-    groups: Sequence[Sequence[Filter]] = ()
-    page_size: int = 20
-    current_page: int = 1
-    sort: Sequence[tuple[SearchField, Direction]] = ()
-
-    def params(self) -> httpx.QueryParams:
-        pairs: list[tuple[str, str | int | float | bool | None]] = []
-        for g, group in enumerate(self.groups):
-            for f, item in enumerate(group):
-                base = f"searchCriteria[filter_groups][{g}][filters][{f}]"
-                pairs += [
-                    (f"{base}[field]", item.field.value),
-                    (f"{base}[value]", item.value),
-                    (f"{base}[condition_type]", item.condition.value),
-                ]
-        for s, (field, direction) in enumerate(self.sort):
-            pairs += [
-                (f"searchCriteria[sortOrders][{s}][field]", field.value),
-                (f"searchCriteria[sortOrders][{s}][direction]", direction.value),
-            ]
-        pairs += [
-            ("searchCriteria[pageSize]", str(self.page_size)),
-            ("searchCriteria[currentPage]", str(self.current_page)),
-        ]
-        return httpx.QueryParams(pairs)
-
-
-def like_contains(text: str) -> str:
-    """``%text%`` for a ``like`` filter (inputs are validated to hold no ``%`` or ``\\``)."""
-    return f"%{text}%"
 
 
 # --------------------------------------------------------------------------- auth
@@ -350,16 +271,3 @@ class MagentoClient:
 def magento_http(http: UpstreamHttp) -> UpstreamHttp:
     """The shared policy with Magento's platform name and error-body parser."""
     return attrs.evolve(http, platform=PLATFORM, message=error_message)
-
-
-def client_factory(http: UpstreamHttp) -> ClientFactory[MagentoClient]:
-    magento = magento_http(http)
-
-    def make(connection: Connection, credentials: CredentialLease) -> MagentoClient:
-        try:
-            address = StoreAddress.parse(connection.store_ref)
-        except InvalidStoreAddress as error:
-            raise ConnectionUnavailable(PLATFORM, str(error)) from None
-        return MagentoClient(http=magento, address=address, credentials=credentials)
-
-    return make
