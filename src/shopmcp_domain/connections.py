@@ -9,6 +9,7 @@ import attrs
 
 from shopmcp_domain.ids import ConnectionId, CredentialId, WorkspaceId
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.text import check_plain_text
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -20,6 +21,11 @@ class ConnectionStatus(enum.StrEnum):
 def _store_ref(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not value or len(value) > 255 or any(ch.isspace() for ch in value):
         raise ValueError("store reference must be 1-255 characters without whitespace")
+    check_plain_text(value, what="store reference", max_chars=255)
+
+
+def _display_name(_: object, __: attrs.Attribute[str], value: str) -> None:
+    check_plain_text(value, what="connection name", max_chars=200)
 
 
 @attrs.frozen
@@ -35,7 +41,7 @@ class Connection:
     created_at: dt.datetime
     scopes: frozenset[str] = frozenset()
     status: ConnectionStatus = ConnectionStatus.ACTIVE
-    display_name: str = ""
+    display_name: str = attrs.field(default="", validator=_display_name)
 
     @property
     def is_usable(self) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from shopmcp_domain.text import escaped_label
+
 
 class UsageStatus(enum.StrEnum):
     """How a tools/call ended, as recorded in the audit trail."""
@@ -96,8 +98,9 @@ class UnknownTool(ShopMcpError):
     http_status = 404
 
     def __init__(self, name: str) -> None:
-        self.tool = name[:100]
-        super().__init__(f"unknown tool {self.tool!r}")
+        # The name is the client's: shown escaped and bounded, never raw.
+        self.tool = escaped_label(name, max_chars=100)
+        super().__init__(f"unknown tool '{self.tool}'")
 
 
 class ToolNotAllowed(ShopMcpError):

@@ -19,6 +19,7 @@ import attrs
 from shopmcp_domain.errors import AuthenticationFailed
 from shopmcp_domain.ids import KeyId, WorkspaceId, new_key_id
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.text import check_plain_text
 
 TOKEN_SCHEME = "smcp"  # noqa: S105 - a public marker, not a secret
 PREFIX_LENGTH = 12
@@ -64,6 +65,10 @@ class KeyScopes:
 ALL_ACCESS = KeyScopes(access=frozenset({Access.READ, Access.WRITE}))
 
 
+def _key_name(_: object, __: attrs.Attribute[str], value: str) -> None:
+    check_plain_text(value, what="key name", max_chars=100)
+
+
 def hash_secret(secret: str) -> bytes:
     return hashlib.sha256(secret.encode()).digest()
 
@@ -76,7 +81,7 @@ class McpKey:
     secret_hash: bytes
     scopes: KeyScopes
     created_at: dt.datetime
-    name: str = ""
+    name: str = attrs.field(default="", validator=_key_name)
     revoked_at: dt.datetime | None = None
 
     @property

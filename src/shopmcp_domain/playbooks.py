@@ -9,6 +9,7 @@ import string
 import attrs
 
 from shopmcp_domain.ids import PlaybookId, WorkspaceId
+from shopmcp_domain.text import check_plain_text
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -20,8 +21,9 @@ class PlaybookArgument:
     required: bool = True
 
     def __attrs_post_init__(self) -> None:
-        if not self.name.isidentifier():
-            raise ValueError(f"playbook argument {self.name!r} must be an identifier")
+        if not (self.name.isidentifier() and self.name.isascii() and len(self.name) <= 64):
+            raise ValueError("playbook argument names are ASCII identifiers of 1-64 characters")
+        check_plain_text(self.description, what="argument description", max_chars=500)
 
 
 class PlaybookRenderError(ValueError):
@@ -39,6 +41,8 @@ class Playbook:
     arguments: tuple[PlaybookArgument, ...] = ()
 
     def __attrs_post_init__(self) -> None:
+        check_plain_text(self.description, what="playbook description", max_chars=2_000)
+        check_plain_text(self.template, what="playbook template", max_chars=20_000, multiline=True)
         if not _NAME_RE.fullmatch(self.name):
             raise ValueError("playbook names are lowercase, 1-64 of [a-z0-9_-]")
         declared = {a.name for a in self.arguments}

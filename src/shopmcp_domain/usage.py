@@ -7,23 +7,44 @@ called which tool, through which connection, how long it took and how it ended.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.ids import ConnectionId, UsageEventId, WorkspaceId
+from shopmcp_domain.text import escaped_label, plain_text_problem
+from shopmcp_domain.tools.spec import is_tool_name
+
+
+def _storable(max_chars: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        problem = plain_text_problem(value, max_chars=max_chars)
+        if problem is not None:
+            raise ValueError(f"usage event {attribute.name} {problem}")
+
+    return check
+
+
+def tool_label(name: str) -> str:
+    """What the audit row records for the tool a client named: the name itself when it has a
+    tool name's form, else an escaped, bounded rendering (never NUL, never unbounded)."""
+    return name if is_tool_name(name) else escaped_label(name, max_chars=100)
 
 
 @attrs.frozen
 class UsageEvent:
     id: UsageEventId
     workspace_id: WorkspaceId
-    key_prefix: str
-    tool: str
+    key_prefix: str = attrs.field(validator=_storable(64))
+    tool: str = attrs.field(validator=_storable(100))
     connection_id: ConnectionId | None
     latency_ms: float
     status: UsageStatus
-    error_class: str | None
+    error_class: str | None = attrs.field(validator=_storable(100))
     created_at: dt.datetime
 
     @property

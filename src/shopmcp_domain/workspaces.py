@@ -10,6 +10,7 @@ import attrs
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.text import check_plain_text
 
 
 class WorkspaceStatus(enum.StrEnum):
@@ -20,6 +21,7 @@ class WorkspaceStatus(enum.StrEnum):
 def _name(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not value.strip() or len(value) > 200:
         raise ValueError("workspace name must be 1-200 characters")
+    check_plain_text(value, what="workspace name", max_chars=200)
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.tools.whitelist import check_write
-from shopmcp_domain.usage import MeterRecord, UsageEvent
+from shopmcp_domain.usage import MeterRecord, UsageEvent, tool_label
 
 
 @attrs.frozen
@@ -94,7 +94,7 @@ async def call_tool(
             id=new_usage_event_id(),
             workspace_id=scope.workspace.id,
             key_prefix=scope.key.prefix,
-            tool=name[:100],
+            tool=tool_label(name),
             connection_id=connection_id,
             latency_ms=round((deps.clock.monotonic() - started) * 1000, 3),
             status=status,

@@ -17,7 +17,7 @@ from shopmcp_domain.errors import ToolNotAllowed, UnknownTool
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.registry import ToolRegistry
-from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.tools.spec import ToolSpec, is_tool_name
 from shopmcp_domain.workspaces import Workspace
 
 
@@ -36,6 +36,9 @@ class ToolPolicy:
         return frozenset(self._by_name)
 
     def authorise(self, name: str) -> ToolSpec:
+        if not is_tool_name(name):
+            # A NUL byte, a control character or an unbounded string names no tool.
+            raise UnknownTool(name)
         spec = self._by_name.get(name)
         if spec is not None:
             return spec

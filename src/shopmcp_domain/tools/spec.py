@@ -17,6 +17,12 @@ from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS, WriteWhitelis
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 
 
+def is_tool_name(name: str) -> bool:
+    """Whether ``name`` has the form every tool name has (lowercase snake_case, 3-64 ASCII
+    characters). Anything else cannot name a tool, whatever is registered."""
+    return _NAME_RE.fullmatch(name) is not None
+
+
 class HttpMethod(enum.StrEnum):
     GET = "GET"
     POST = "POST"

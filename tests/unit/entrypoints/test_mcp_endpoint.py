@@ -132,6 +132,21 @@ async def test_unknown_tool_and_invalid_arguments_are_tool_errors(gateway: Gatew
     assert statuses == {UsageStatus.UNKNOWN_TOOL, UsageStatus.INVALID_ARGUMENTS}
 
 
+async def test_a_tool_name_with_a_nul_byte_is_an_unknown_tool_and_audited(
+    gateway: Gateway,
+) -> None:
+    workspace, issued = await gateway.world.tenant()
+    async with gateway.client(issued.token) as client:
+        refused = await client.call_tool("shopify_get_thing\u0000", {"thing_id": 1})
+    text = refused.content[0].text  # type: ignore[union-attr]
+    assert refused.is_error and "unknown tool" in text and "internal" not in text
+    assert "\x00" not in text
+    [event] = await usage(gateway, workspace.id)
+    assert event.status is UsageStatus.UNKNOWN_TOOL
+    assert event.tool == "shopify_get_thing\\x00"
+    assert gateway.world.upstream.calls == []
+
+
 async def test_upstream_errors_are_surfaced_but_internal_details_never_leak(
     gateway: Gateway,
 ) -> None:
