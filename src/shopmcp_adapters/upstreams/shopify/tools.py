@@ -14,8 +14,7 @@ from pydantic import BaseModel
 
 from shopmcp_adapters.upstreams.module import Tool
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_adapters.upstreams.shopify import models as m
-from shopmcp_adapters.upstreams.shopify import search
+from shopmcp_adapters.upstreams.shopify import inputs, outputs, search
 from shopmcp_adapters.upstreams.shopify.client import (
     PLATFORM,
     ShopifyClient,
@@ -85,7 +84,7 @@ def _money_text(money: Mapping[str, Any] | None) -> str:
 # --------------------------------------------------------------------------- read handlers
 
 
-async def get_shop(client: ShopifyClient, _: m.GetShopInput) -> ToolOutput:
+async def get_shop(client: ShopifyClient, _: inputs.GetShopInput) -> ToolOutput:
     data = await client.query(docs.GET_SHOP, {})
     shop = _found(data, "shop", "shop", client.shop)
     out: dict[str, Any] = {
@@ -120,7 +119,7 @@ def _order_summary(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def orders_query(args: m.ListOrdersInput) -> str | None:
+def orders_query(args: inputs.ListOrdersInput) -> str | None:
     return search.join(
         [
             search.enum("status", args.status) if args.status else None,
@@ -132,14 +131,14 @@ def orders_query(args: m.ListOrdersInput) -> str | None:
             else None,
             search.date_from("created_at", args.created_from) if args.created_from else None,
             search.date_to("created_at", args.created_to) if args.created_to else None,
-            search.number("customer_id", m.numeric_id(args.customer_id))
+            search.number("customer_id", inputs.numeric_id(args.customer_id))
             if args.customer_id
             else None,
         ]
     )
 
 
-async def list_orders(client: ShopifyClient, args: m.ListOrdersInput) -> ToolOutput:
+async def list_orders(client: ShopifyClient, args: inputs.ListOrdersInput) -> ToolOutput:
     variables = {"first": args.first, "after": args.after, "query": orders_query(args)}
     data = await client.query(docs.LIST_ORDERS, variables)
     connection = data.get("orders")
@@ -164,7 +163,7 @@ def _refund_summary(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-async def get_order(client: ShopifyClient, args: m.GetOrderInput) -> ToolOutput:
+async def get_order(client: ShopifyClient, args: inputs.GetOrderInput) -> ToolOutput:
     data = await client.query(docs.GET_ORDER, {"id": args.order_id})
     node = _found(data, "order", "order", args.order_id)
     out: dict[str, Any] = {
@@ -212,7 +211,9 @@ async def get_order(client: ShopifyClient, args: m.GetOrderInput) -> ToolOutput:
     return ToolOutput(structured=out, text=text)
 
 
-async def list_order_refunds(client: ShopifyClient, args: m.ListOrderRefundsInput) -> ToolOutput:
+async def list_order_refunds(
+    client: ShopifyClient, args: inputs.ListOrderRefundsInput
+) -> ToolOutput:
     data = await client.query(docs.LIST_ORDER_REFUNDS, {"id": args.order_id})
     node = _found(data, "order", "order", args.order_id)
     refunds = [
@@ -245,7 +246,7 @@ async def list_order_refunds(client: ShopifyClient, args: m.ListOrderRefundsInpu
     return ToolOutput(structured=out, text=text)
 
 
-def products_query(args: m.ListProductsInput) -> str | None:
+def products_query(args: inputs.ListProductsInput) -> str | None:
     return search.join(
         [
             search.phrase(None, args.search) if args.search else None,
@@ -258,7 +259,7 @@ def products_query(args: m.ListProductsInput) -> str | None:
     )
 
 
-async def list_products(client: ShopifyClient, args: m.ListProductsInput) -> ToolOutput:
+async def list_products(client: ShopifyClient, args: inputs.ListProductsInput) -> ToolOutput:
     variables = {"first": args.first, "after": args.after, "query": products_query(args)}
     data = await client.query(docs.LIST_PRODUCTS, variables)
     connection = data.get("products")
@@ -299,7 +300,7 @@ def _product(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-async def get_product(client: ShopifyClient, args: m.GetProductInput) -> ToolOutput:
+async def get_product(client: ShopifyClient, args: inputs.GetProductInput) -> ToolOutput:
     data = await client.query(docs.GET_PRODUCT, {"id": args.product_id})
     node = _found(data, "product", "product", args.product_id)
     out: dict[str, Any] = {
@@ -327,19 +328,19 @@ async def get_product(client: ShopifyClient, args: m.GetProductInput) -> ToolOut
     return ToolOutput(structured=out, text=text)
 
 
-def inventory_query(args: m.GetInventoryInput) -> str:
+def inventory_query(args: inputs.GetInventoryInput) -> str:
     if args.sku is not None:
         return search.phrase("sku", args.sku)
     if args.product_id is not None:
-        return search.number("product_id", m.numeric_id(args.product_id))
+        return search.number("product_id", inputs.numeric_id(args.product_id))
     assert args.variant_id is not None  # the input model requires exactly one
-    return search.number("id", m.numeric_id(args.variant_id))
+    return search.number("id", inputs.numeric_id(args.variant_id))
 
 
 _QUANTITY_NAMES: Final = ("available", "on_hand", "committed", "incoming")
 
 
-async def get_inventory(client: ShopifyClient, args: m.GetInventoryInput) -> ToolOutput:
+async def get_inventory(client: ShopifyClient, args: inputs.GetInventoryInput) -> ToolOutput:
     variables = {"first": args.first, "query": inventory_query(args)}
     data = await client.query(docs.GET_INVENTORY, variables)
     variants = []
@@ -380,7 +381,7 @@ async def get_inventory(client: ShopifyClient, args: m.GetInventoryInput) -> Too
     return ToolOutput(structured={"variants": variants}, text=text)
 
 
-def customers_query(args: m.ListCustomersInput) -> str | None:
+def customers_query(args: inputs.ListCustomersInput) -> str | None:
     return search.join(
         [
             search.phrase(None, args.search) if args.search else None,
@@ -403,7 +404,7 @@ def _customer(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-async def list_customers(client: ShopifyClient, args: m.ListCustomersInput) -> ToolOutput:
+async def list_customers(client: ShopifyClient, args: inputs.ListCustomersInput) -> ToolOutput:
     variables = {"first": args.first, "after": args.after, "query": customers_query(args)}
     data = await client.query(docs.LIST_CUSTOMERS, variables)
     connection = data.get("customers")
@@ -420,7 +421,7 @@ async def list_customers(client: ShopifyClient, args: m.ListCustomersInput) -> T
     )
 
 
-async def get_customer(client: ShopifyClient, args: m.GetCustomerInput) -> ToolOutput:
+async def get_customer(client: ShopifyClient, args: inputs.GetCustomerInput) -> ToolOutput:
     data = await client.query(docs.GET_CUSTOMER, {"id": args.customer_id})
     node = _found(data, "customer", "customer", args.customer_id)
     base = _customer(node)
@@ -454,7 +455,7 @@ async def get_customer(client: ShopifyClient, args: m.GetCustomerInput) -> ToolO
 # --------------------------------------------------------------------------- write handlers
 
 
-def update_product_variables(args: m.UpdateProductInput) -> dict[str, Any]:
+def update_product_variables(args: inputs.UpdateProductInput) -> dict[str, Any]:
     product: dict[str, Any] = {"id": args.product_id}
     for field, key in (
         ("title", "title"),
@@ -471,7 +472,7 @@ def update_product_variables(args: m.UpdateProductInput) -> dict[str, Any]:
     return {"product": product}
 
 
-async def update_product(client: ShopifyClient, args: m.UpdateProductInput) -> ToolOutput:
+async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput) -> ToolOutput:
     payload = await client.mutate(
         docs.UPDATE_PRODUCT, update_product_variables(args), "productUpdate"
     )
@@ -480,7 +481,7 @@ async def update_product(client: ShopifyClient, args: m.UpdateProductInput) -> T
     return ToolOutput(structured=out, text=f"Updated product {out['title']} [{out['status']}]")
 
 
-def set_inventory_variables(args: m.SetInventoryInput) -> dict[str, Any]:
+def set_inventory_variables(args: inputs.SetInventoryInput) -> dict[str, Any]:
     return {
         "input": {
             "name": "available",
@@ -498,7 +499,7 @@ def set_inventory_variables(args: m.SetInventoryInput) -> dict[str, Any]:
     }
 
 
-async def set_inventory(client: ShopifyClient, args: m.SetInventoryInput) -> ToolOutput:
+async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -> ToolOutput:
     payload = await client.mutate(
         docs.SET_INVENTORY, set_inventory_variables(args), "inventorySetQuantities"
     )
@@ -528,7 +529,7 @@ async def set_inventory(client: ShopifyClient, args: m.SetInventoryInput) -> Too
     return ToolOutput(structured=out, text=text)
 
 
-def update_order_variables(args: m.UpdateOrderInput) -> dict[str, Any]:
+def update_order_variables(args: inputs.UpdateOrderInput) -> dict[str, Any]:
     order: dict[str, Any] = {"id": args.order_id}
     if args.note is not None:
         order["note"] = args.note
@@ -537,7 +538,7 @@ def update_order_variables(args: m.UpdateOrderInput) -> dict[str, Any]:
     return {"input": order}
 
 
-async def update_order(client: ShopifyClient, args: m.UpdateOrderInput) -> ToolOutput:
+async def update_order(client: ShopifyClient, args: inputs.UpdateOrderInput) -> ToolOutput:
     payload = await client.mutate(docs.UPDATE_ORDER, update_order_variables(args), "orderUpdate")
     node = _found(payload, "order", "order", args.order_id)
     out: dict[str, Any] = {
@@ -599,48 +600,50 @@ R, W = Access.READ, Access.WRITE
 TOOLS: Final[tuple[Tool[ShopifyClient], ...]] = (
     _row("shopify_get_shop", R, "Shop details",
          "The connected Shopify store: name, domain, currency, timezone and plan.",
-         m.GetShopInput, m.ShopOutput, docs.GET_SHOP, get_shop),
+         inputs.GetShopInput, outputs.ShopOutput, docs.GET_SHOP, get_shop),
     _row("shopify_list_orders", R, "List orders",
          "Recent orders, newest first, filtered by status, financial or fulfilment status, "
          "created date range or customer; paged with a cursor.",
-         m.ListOrdersInput, m.ListOrdersOutput, docs.LIST_ORDERS, list_orders),
+         inputs.ListOrdersInput, outputs.ListOrdersOutput, docs.LIST_ORDERS, list_orders),
     _row("shopify_get_order", R, "Get an order",
          "One order with its line items, fulfilments (with tracking) and refunds.",
-         m.GetOrderInput, m.OrderOutput, docs.GET_ORDER, get_order),
+         inputs.GetOrderInput, outputs.OrderOutput, docs.GET_ORDER, get_order),
     _row("shopify_list_order_refunds", R, "List an order's refunds",
          "The refunds of one order, with the refunded line items and amounts.",
-         m.ListOrderRefundsInput, m.ListOrderRefundsOutput, docs.LIST_ORDER_REFUNDS,
+         inputs.ListOrderRefundsInput, outputs.ListOrderRefundsOutput, docs.LIST_ORDER_REFUNDS,
          list_order_refunds),
     _row("shopify_list_products", R, "List products",
          "Products by title, filtered by search words, status, vendor, type, tag or SKU.",
-         m.ListProductsInput, m.ListProductsOutput, docs.LIST_PRODUCTS, list_products),
+         inputs.ListProductsInput, outputs.ListProductsOutput, docs.LIST_PRODUCTS, list_products),
     _row("shopify_get_product", R, "Get a product",
          "One product with its description and variants (SKU, price, stock).",
-         m.GetProductInput, m.ProductOutput, docs.GET_PRODUCT, get_product),
+         inputs.GetProductInput, outputs.ProductOutput, docs.GET_PRODUCT, get_product),
     _row("shopify_get_inventory", R, "Inventory levels",
          "Stock per location (available, on hand, committed, incoming) for a SKU, a product "
          "or one variant. Give exactly one of sku, product_id or variant_id.",
-         m.GetInventoryInput, m.InventoryOutput, docs.GET_INVENTORY, get_inventory),
+         inputs.GetInventoryInput, outputs.InventoryOutput, docs.GET_INVENTORY, get_inventory),
     _row("shopify_list_customers", R, "List customers",
          "Customers, most recently updated first, by search words or email.",
-         m.ListCustomersInput, m.ListCustomersOutput, docs.LIST_CUSTOMERS, list_customers),
+         inputs.ListCustomersInput, outputs.ListCustomersOutput, docs.LIST_CUSTOMERS,
+         list_customers),
     _row("shopify_get_customer", R, "Get a customer",
          "One customer with order count, total spent and their ten most recent orders.",
-         m.GetCustomerInput, m.CustomerOutput, docs.GET_CUSTOMER, get_customer),
+         inputs.GetCustomerInput, outputs.CustomerOutput, docs.GET_CUSTOMER, get_customer),
     _row("shopify_update_product", W, "Update a product",
          "Change a product's title, description (HTML), status, tags (replaces all), vendor "
          "or product type. Only the fields given are changed.",
-         m.UpdateProductInput, m.UpdateProductOutput, docs.UPDATE_PRODUCT, update_product,
+         inputs.UpdateProductInput, outputs.UpdateProductOutput, docs.UPDATE_PRODUCT,
+         update_product,
          _writes("title", "description", "status", "tags", "vendor", "product_type",
                  locators=("product_id",))),
     _row("shopify_set_inventory", W, "Set available stock",
          "Set the available quantity of one inventory item at one location to an absolute "
          "number.",
-         m.SetInventoryInput, m.SetInventoryOutput, docs.SET_INVENTORY, set_inventory,
+         inputs.SetInventoryInput, outputs.SetInventoryOutput, docs.SET_INVENTORY, set_inventory,
          _writes("quantity", "reason", locators=("inventory_item_id", "location_id"))),
     _row("shopify_update_order", W, "Update an order's note or tags",
          "Replace an order's note and/or its tags. Nothing else about the order changes.",
-         m.UpdateOrderInput, m.UpdateOrderOutput, docs.UPDATE_ORDER, update_order,
+         inputs.UpdateOrderInput, outputs.UpdateOrderOutput, docs.UPDATE_ORDER, update_order,
          _writes("note", "tags", locators=("order_id",))),
 )
 # fmt: on
