@@ -1,18 +1,17 @@
 """The Shopify tool table: one row per tool, each bound to one fixed GraphQL document.
 
 A reviewer can audit the module's whole attack surface here: name, access, input model,
-output model, annotations and the one upstream operation. Handlers turn validated input into
-that operation's variables and parse the response into the output model.
+output model, annotations and the one upstream operation, each row directly above its
+handler. Handlers turn validated input into that operation's variables and parse the
+response into the output model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, TypeVar
+from collections.abc import Mapping
+from typing import Any, Final
 
-from pydantic import BaseModel
-
-from shopmcp_adapters.upstreams.module import Tool
+from shopmcp_adapters.upstreams.module import ToolTable
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify import inputs, outputs, search
 from shopmcp_adapters.upstreams.shopify.client import (
@@ -20,11 +19,17 @@ from shopmcp_adapters.upstreams.shopify.client import (
     ShopifyClient,
 )
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
-from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput
-from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, ToolSpec, UpstreamOperation
+from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, UpstreamOperation
 from shopmcp_domain.tools.whitelist import WriteWhitelist
+
+tools = ToolTable[ShopifyClient](Platform.SHOPIFY)
+
+
+def op(document: str) -> UpstreamOperation:
+    return UpstreamOperation(HttpMethod.POST, docs.GRAPHQL_PATH, docs.operation_name(document))
+
 
 # --------------------------------------------------------------------------- parsing helpers
 
@@ -84,6 +89,14 @@ def _money_text(money: Mapping[str, Any] | None) -> str:
 # --------------------------------------------------------------------------- read handlers
 
 
+@tools.read(
+    "shopify_get_shop",
+    "Shop details",
+    "The connected Shopify store: name, domain, currency, timezone and plan.",
+    inputs.GetShopInput,
+    outputs.ShopOutput,
+    op(docs.GET_SHOP),
+)
 async def get_shop(client: ShopifyClient, _: inputs.GetShopInput) -> ToolOutput:
     data = await client.query(docs.GET_SHOP, {})
     shop = _found(data, "shop", "shop", client.shop)
@@ -138,6 +151,15 @@ def orders_query(args: inputs.ListOrdersInput) -> str | None:
     )
 
 
+@tools.read(
+    "shopify_list_orders",
+    "List orders",
+    "Recent orders, newest first, filtered by status, financial or fulfilment status, "
+    "created date range or customer; paged with a cursor.",
+    inputs.ListOrdersInput,
+    outputs.ListOrdersOutput,
+    op(docs.LIST_ORDERS),
+)
 async def list_orders(client: ShopifyClient, args: inputs.ListOrdersInput) -> ToolOutput:
     variables = {"first": args.first, "after": args.after, "query": orders_query(args)}
     data = await client.query(docs.LIST_ORDERS, variables)
@@ -163,6 +185,14 @@ def _refund_summary(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@tools.read(
+    "shopify_get_order",
+    "Get an order",
+    "One order with its line items, fulfilments (with tracking) and refunds.",
+    inputs.GetOrderInput,
+    outputs.OrderOutput,
+    op(docs.GET_ORDER),
+)
 async def get_order(client: ShopifyClient, args: inputs.GetOrderInput) -> ToolOutput:
     data = await client.query(docs.GET_ORDER, {"id": args.order_id})
     node = _found(data, "order", "order", args.order_id)
@@ -211,6 +241,14 @@ async def get_order(client: ShopifyClient, args: inputs.GetOrderInput) -> ToolOu
     return ToolOutput(structured=out, text=text)
 
 
+@tools.read(
+    "shopify_list_order_refunds",
+    "List an order's refunds",
+    "The refunds of one order, with the refunded line items and amounts.",
+    inputs.ListOrderRefundsInput,
+    outputs.ListOrderRefundsOutput,
+    op(docs.LIST_ORDER_REFUNDS),
+)
 async def list_order_refunds(
     client: ShopifyClient, args: inputs.ListOrderRefundsInput
 ) -> ToolOutput:
@@ -259,6 +297,14 @@ def products_query(args: inputs.ListProductsInput) -> str | None:
     )
 
 
+@tools.read(
+    "shopify_list_products",
+    "List products",
+    "Products by title, filtered by search words, status, vendor, type, tag or SKU.",
+    inputs.ListProductsInput,
+    outputs.ListProductsOutput,
+    op(docs.LIST_PRODUCTS),
+)
 async def list_products(client: ShopifyClient, args: inputs.ListProductsInput) -> ToolOutput:
     variables = {"first": args.first, "after": args.after, "query": products_query(args)}
     data = await client.query(docs.LIST_PRODUCTS, variables)
@@ -300,6 +346,14 @@ def _product(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@tools.read(
+    "shopify_get_product",
+    "Get a product",
+    "One product with its description and variants (SKU, price, stock).",
+    inputs.GetProductInput,
+    outputs.ProductOutput,
+    op(docs.GET_PRODUCT),
+)
 async def get_product(client: ShopifyClient, args: inputs.GetProductInput) -> ToolOutput:
     data = await client.query(docs.GET_PRODUCT, {"id": args.product_id})
     node = _found(data, "product", "product", args.product_id)
@@ -340,6 +394,15 @@ def inventory_query(args: inputs.GetInventoryInput) -> str:
 _QUANTITY_NAMES: Final = ("available", "on_hand", "committed", "incoming")
 
 
+@tools.read(
+    "shopify_get_inventory",
+    "Inventory levels",
+    "Stock per location (available, on hand, committed, incoming) for a SKU, a product "
+    "or one variant. Give exactly one of sku, product_id or variant_id.",
+    inputs.GetInventoryInput,
+    outputs.InventoryOutput,
+    op(docs.GET_INVENTORY),
+)
 async def get_inventory(client: ShopifyClient, args: inputs.GetInventoryInput) -> ToolOutput:
     variables = {"first": args.first, "query": inventory_query(args)}
     data = await client.query(docs.GET_INVENTORY, variables)
@@ -404,6 +467,14 @@ def _customer(node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+@tools.read(
+    "shopify_list_customers",
+    "List customers",
+    "Customers, most recently updated first, by search words or email.",
+    inputs.ListCustomersInput,
+    outputs.ListCustomersOutput,
+    op(docs.LIST_CUSTOMERS),
+)
 async def list_customers(client: ShopifyClient, args: inputs.ListCustomersInput) -> ToolOutput:
     variables = {"first": args.first, "after": args.after, "query": customers_query(args)}
     data = await client.query(docs.LIST_CUSTOMERS, variables)
@@ -421,6 +492,14 @@ async def list_customers(client: ShopifyClient, args: inputs.ListCustomersInput)
     )
 
 
+@tools.read(
+    "shopify_get_customer",
+    "Get a customer",
+    "One customer with order count, total spent and their ten most recent orders.",
+    inputs.GetCustomerInput,
+    outputs.CustomerOutput,
+    op(docs.GET_CUSTOMER),
+)
 async def get_customer(client: ShopifyClient, args: inputs.GetCustomerInput) -> ToolOutput:
     data = await client.query(docs.GET_CUSTOMER, {"id": args.customer_id})
     node = _found(data, "customer", "customer", args.customer_id)
@@ -453,6 +532,8 @@ async def get_customer(client: ShopifyClient, args: inputs.GetCustomerInput) -> 
 
 
 # --------------------------------------------------------------------------- write handlers
+# Each write sets absolute values: repeating the call leaves the same state; nothing is
+# deleted.
 
 
 def update_product_variables(args: inputs.UpdateProductInput) -> dict[str, Any]:
@@ -472,6 +553,20 @@ def update_product_variables(args: inputs.UpdateProductInput) -> dict[str, Any]:
     return {"product": product}
 
 
+@tools.write(
+    "shopify_update_product",
+    "Update a product",
+    "Change a product's title, description (HTML), status, tags (replaces all), vendor "
+    "or product type. Only the fields given are changed.",
+    inputs.UpdateProductInput,
+    outputs.UpdateProductOutput,
+    op(docs.UPDATE_PRODUCT),
+    whitelist=WriteWhitelist(
+        writable=frozenset({"title", "description", "status", "tags", "vendor", "product_type"}),
+        locators=frozenset({"product_id"}),
+    ),
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+)
 async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput) -> ToolOutput:
     payload = await client.mutate(
         docs.UPDATE_PRODUCT, update_product_variables(args), "productUpdate"
@@ -499,6 +594,19 @@ def set_inventory_variables(args: inputs.SetInventoryInput) -> dict[str, Any]:
     }
 
 
+@tools.write(
+    "shopify_set_inventory",
+    "Set available stock",
+    "Set the available quantity of one inventory item at one location to an absolute number.",
+    inputs.SetInventoryInput,
+    outputs.SetInventoryOutput,
+    op(docs.SET_INVENTORY),
+    whitelist=WriteWhitelist(
+        writable=frozenset({"quantity", "reason"}),
+        locators=frozenset({"inventory_item_id", "location_id"}),
+    ),
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+)
 async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -> ToolOutput:
     payload = await client.mutate(
         docs.SET_INVENTORY, set_inventory_variables(args), "inventorySetQuantities"
@@ -538,6 +646,18 @@ def update_order_variables(args: inputs.UpdateOrderInput) -> dict[str, Any]:
     return {"input": order}
 
 
+@tools.write(
+    "shopify_update_order",
+    "Update an order's note or tags",
+    "Replace an order's note and/or its tags. Nothing else about the order changes.",
+    inputs.UpdateOrderInput,
+    outputs.UpdateOrderOutput,
+    op(docs.UPDATE_ORDER),
+    whitelist=WriteWhitelist(
+        writable=frozenset({"note", "tags"}), locators=frozenset({"order_id"})
+    ),
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+)
 async def update_order(client: ShopifyClient, args: inputs.UpdateOrderInput) -> ToolOutput:
     payload = await client.mutate(docs.UPDATE_ORDER, update_order_variables(args), "orderUpdate")
     node = _found(payload, "order", "order", args.order_id)
@@ -549,101 +669,3 @@ async def update_order(client: ShopifyClient, args: inputs.UpdateOrderInput) -> 
         "updated_at": node.get("updatedAt"),
     }
     return ToolOutput(structured=out, text=f"Updated order {out['name']}")
-
-
-# --------------------------------------------------------------------------- the table
-
-_READ = ToolAnnotations.read()
-# Setting absolute values: repeating the call leaves the same state; nothing is deleted.
-_SET = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True)
-
-InputT = TypeVar("InputT", bound=BaseModel)
-
-
-def _op(document: str) -> UpstreamOperation:
-    return UpstreamOperation(HttpMethod.POST, docs.GRAPHQL_PATH, docs.operation_name(document))
-
-
-def _row(
-    name: str,
-    access: Access,
-    title: str,
-    description: str,
-    input_model: type[InputT],
-    output_model: type[BaseModel],
-    document: str,
-    handler: Callable[[ShopifyClient, InputT], Awaitable[ToolOutput]],
-    whitelist: WriteWhitelist | None = None,
-) -> Tool[ShopifyClient]:
-    spec = ToolSpec(
-        name=name,
-        platform=Platform.SHOPIFY,
-        access=access,
-        title=title,
-        description=description,
-        input_model=input_model,
-        output_model=output_model,
-        operation=_op(document),
-        annotations=_READ if access is Access.READ else _SET,
-        whitelist=whitelist,
-    )
-    return Tool(spec=spec, handler=handler)
-
-
-def _writes(*fields: str, locators: tuple[str, ...]) -> WriteWhitelist:
-    return WriteWhitelist(writable=frozenset(fields), locators=frozenset(locators))
-
-
-R, W = Access.READ, Access.WRITE
-
-# fmt: off
-TOOLS: Final[tuple[Tool[ShopifyClient], ...]] = (
-    _row("shopify_get_shop", R, "Shop details",
-         "The connected Shopify store: name, domain, currency, timezone and plan.",
-         inputs.GetShopInput, outputs.ShopOutput, docs.GET_SHOP, get_shop),
-    _row("shopify_list_orders", R, "List orders",
-         "Recent orders, newest first, filtered by status, financial or fulfilment status, "
-         "created date range or customer; paged with a cursor.",
-         inputs.ListOrdersInput, outputs.ListOrdersOutput, docs.LIST_ORDERS, list_orders),
-    _row("shopify_get_order", R, "Get an order",
-         "One order with its line items, fulfilments (with tracking) and refunds.",
-         inputs.GetOrderInput, outputs.OrderOutput, docs.GET_ORDER, get_order),
-    _row("shopify_list_order_refunds", R, "List an order's refunds",
-         "The refunds of one order, with the refunded line items and amounts.",
-         inputs.ListOrderRefundsInput, outputs.ListOrderRefundsOutput, docs.LIST_ORDER_REFUNDS,
-         list_order_refunds),
-    _row("shopify_list_products", R, "List products",
-         "Products by title, filtered by search words, status, vendor, type, tag or SKU.",
-         inputs.ListProductsInput, outputs.ListProductsOutput, docs.LIST_PRODUCTS, list_products),
-    _row("shopify_get_product", R, "Get a product",
-         "One product with its description and variants (SKU, price, stock).",
-         inputs.GetProductInput, outputs.ProductOutput, docs.GET_PRODUCT, get_product),
-    _row("shopify_get_inventory", R, "Inventory levels",
-         "Stock per location (available, on hand, committed, incoming) for a SKU, a product "
-         "or one variant. Give exactly one of sku, product_id or variant_id.",
-         inputs.GetInventoryInput, outputs.InventoryOutput, docs.GET_INVENTORY, get_inventory),
-    _row("shopify_list_customers", R, "List customers",
-         "Customers, most recently updated first, by search words or email.",
-         inputs.ListCustomersInput, outputs.ListCustomersOutput, docs.LIST_CUSTOMERS,
-         list_customers),
-    _row("shopify_get_customer", R, "Get a customer",
-         "One customer with order count, total spent and their ten most recent orders.",
-         inputs.GetCustomerInput, outputs.CustomerOutput, docs.GET_CUSTOMER, get_customer),
-    _row("shopify_update_product", W, "Update a product",
-         "Change a product's title, description (HTML), status, tags (replaces all), vendor "
-         "or product type. Only the fields given are changed.",
-         inputs.UpdateProductInput, outputs.UpdateProductOutput, docs.UPDATE_PRODUCT,
-         update_product,
-         _writes("title", "description", "status", "tags", "vendor", "product_type",
-                 locators=("product_id",))),
-    _row("shopify_set_inventory", W, "Set available stock",
-         "Set the available quantity of one inventory item at one location to an absolute "
-         "number.",
-         inputs.SetInventoryInput, outputs.SetInventoryOutput, docs.SET_INVENTORY, set_inventory,
-         _writes("quantity", "reason", locators=("inventory_item_id", "location_id"))),
-    _row("shopify_update_order", W, "Update an order's note or tags",
-         "Replace an order's note and/or its tags. Nothing else about the order changes.",
-         inputs.UpdateOrderInput, outputs.UpdateOrderOutput, docs.UPDATE_ORDER, update_order,
-         _writes("note", "tags", locators=("order_id",))),
-)
-# fmt: on
