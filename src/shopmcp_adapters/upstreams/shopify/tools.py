@@ -28,11 +28,11 @@ def op(document: str) -> UpstreamOperation:
     return UpstreamOperation(HttpMethod.POST, docs.GRAPHQL_PATH, docs.operation_name(document))
 
 
-def _found(data: Mapping[str, Any], field: str, what: str, ident: str) -> Any:
+def _found(data: Mapping[str, Any], field: str, ident: str) -> Any:
     node = data.get(field)
     if node is None:
         # Shopify answers a missing node with null rather than an HTTP 404.
-        raise UpstreamError(PLATFORM, 404, f"no {what} with id {ident}")
+        raise UpstreamError(PLATFORM, 404, f"no {field} with id {ident}")
     return node
 
 
@@ -49,7 +49,7 @@ def _found(data: Mapping[str, Any], field: str, what: str, ident: str) -> Any:
 )
 async def get_shop(client: ShopifyClient, _: inputs.GetShopInput) -> Reply:
     data = await client.query(docs.GET_SHOP, {})
-    shop = outputs.ShopOutput.model_validate(_found(data, "shop", "shop", client.shop))
+    shop = outputs.ShopOutput.model_validate(_found(data, "shop", client.shop))
     return Reply(shop, shop_text(shop))
 
 
@@ -78,7 +78,7 @@ async def list_orders(client: ShopifyClient, args: inputs.ListOrdersInput) -> Re
 )
 async def get_order(client: ShopifyClient, args: inputs.GetOrderInput) -> Reply:
     data = await client.query(docs.GET_ORDER, {"id": args.order_id})
-    order = outputs.OrderOutput.model_validate(_found(data, "order", "order", args.order_id))
+    order = outputs.OrderOutput.model_validate(_found(data, "order", args.order_id))
     return Reply(order, order_text(order))
 
 
@@ -92,9 +92,7 @@ async def get_order(client: ShopifyClient, args: inputs.GetOrderInput) -> Reply:
 )
 async def list_order_refunds(client: ShopifyClient, args: inputs.ListOrderRefundsInput) -> Reply:
     data = await client.query(docs.LIST_ORDER_REFUNDS, {"id": args.order_id})
-    refunds = outputs.ListOrderRefundsOutput.model_validate(
-        _found(data, "order", "order", args.order_id)
-    )
+    refunds = outputs.ListOrderRefundsOutput.model_validate(_found(data, "order", args.order_id))
     return Reply(refunds, refunds_text(refunds))
 
 
@@ -124,9 +122,7 @@ async def list_products(client: ShopifyClient, args: inputs.ListProductsInput) -
 )
 async def get_product(client: ShopifyClient, args: inputs.GetProductInput) -> Reply:
     data = await client.query(docs.GET_PRODUCT, {"id": args.product_id})
-    product = outputs.ProductOutput.model_validate(
-        _found(data, "product", "product", args.product_id)
-    )
+    product = outputs.ProductOutput.model_validate(_found(data, "product", args.product_id))
     return Reply(product, product_text(product))
 
 
@@ -173,9 +169,7 @@ async def list_customers(client: ShopifyClient, args: inputs.ListCustomersInput)
 )
 async def get_customer(client: ShopifyClient, args: inputs.GetCustomerInput) -> Reply:
     data = await client.query(docs.GET_CUSTOMER, {"id": args.customer_id})
-    customer = outputs.CustomerOutput.model_validate(
-        _found(data, "customer", "customer", args.customer_id)
-    )
+    customer = outputs.CustomerOutput.model_validate(_found(data, "customer", args.customer_id))
     return Reply(customer, customer_text(customer))
 
 
@@ -203,7 +197,7 @@ async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput)
         docs.UPDATE_PRODUCT, update_product_variables(args), "productUpdate"
     )
     product = outputs.UpdateProductOutput.model_validate(
-        _found(payload, "product", "product", args.product_id)
+        _found(payload, "product", args.product_id)
     )
     return Reply(product, updated_product_text(product))
 
@@ -243,9 +237,7 @@ async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -
 )
 async def update_order(client: ShopifyClient, args: inputs.UpdateOrderInput) -> Reply:
     payload = await client.mutate(docs.UPDATE_ORDER, update_order_variables(args), "orderUpdate")
-    order = outputs.UpdateOrderOutput.model_validate(
-        _found(payload, "order", "order", args.order_id)
-    )
+    order = outputs.UpdateOrderOutput.model_validate(_found(payload, "order", args.order_id))
     return Reply(order, updated_order_text(order))
 
 
