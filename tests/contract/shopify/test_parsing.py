@@ -13,7 +13,8 @@ import pytest
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.tools.spec import ToolSpec
-from tests.contract.shopify.helpers import Upstream, call, fixture, make_module
+from tests.contract.shopify.helpers import Upstream, call, fixture, make_module, respond
+from tests.contract.shopify.test_tools import CASES
 
 SET_INVENTORY = {
     "inventory_item_id": "gid://shopify/InventoryItem/47000000000001",
@@ -210,3 +211,16 @@ def test_output_schemas_promise_every_field_and_nothing_else(spec: ToolSpec) -> 
         assert model["additionalProperties"] is False, model["title"]
         assert sorted(model["required"]) == sorted(model["properties"]), model["title"]
         assert all("default" not in field for field in model["properties"].values())
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "fixture_name"),
+    [case[:3] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+async def test_a_structured_output_parses_back_to_itself(
+    tool: str, arguments: dict[str, Any], fixture_name: str
+) -> None:
+    output = await call(make_module(Upstream([respond(fixture_name)])), tool, arguments)
+    spec = next(s for s in SHOPIFY.specs if s.name == tool)
+    assert spec.output_model.model_validate(output.structured).model_dump() == output.structured
