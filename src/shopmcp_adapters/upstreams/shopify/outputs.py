@@ -21,7 +21,6 @@ class OutputModel(BaseModel):
         # Upstream nodes carry fields a tool does not return: they are dropped.
         extra="ignore",
         # A serialised output (field names, not Shopify's) parses back to itself.
-        validate_by_name=True,
         frozen=True,
         # What is serialised is exactly the fields, always all of them (a default only fills
         # in while parsing): the advertised schema closes the object and requires every field.
