@@ -125,9 +125,26 @@ class _Connections(_Base):
 
     async def update(self, connection: Connection) -> None:
         self._own(connection.workspace_id)
-        if connection.id not in self._p.connections:
+        stored = self._p.connections.get(connection.id)
+        if stored is None:
             raise NotFound("connection")
-        self._p.connections[connection.id] = connection
+        # The generation is advance_credential_generation's alone: a connection read before a
+        # rotation and written back after it must not lower it.
+        self._p.connections[connection.id] = attrs.evolve(
+            connection, credential_generation=stored.credential_generation
+        )
+
+    async def advance_credential_generation(
+        self, connection_id: ConnectionId, generation: int
+    ) -> None:
+        connection = self._p.connections.get(connection_id)
+        if connection is None:
+            raise NotFound("connection")
+        if generation <= connection.credential_generation:
+            raise Conflict("a credential generation only goes up")
+        self._p.connections[connection_id] = attrs.evolve(
+            connection, credential_generation=generation
+        )
 
     async def delete(self, connection_id: ConnectionId) -> bool:
         connection = self._p.connections.pop(connection_id, None)

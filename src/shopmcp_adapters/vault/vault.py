@@ -69,6 +69,8 @@ class EnvelopeVault:
             nonce=nonce,
             wrapped_dek=wrapped,
             kms_key_id=key_id,
+            version=envelope.VERSION,
+            generation=context.generation,
         )
 
     async def open(self, context: EncryptionContext, sealed: SealedCredential) -> CredentialPayload:
@@ -87,8 +89,11 @@ class EnvelopeVault:
         envelope.check_shape(sealed)
         if sealed.workspace_id != context.workspace_id or sealed.id != context.credential_id:
             raise EnvelopeError("context_mismatch")
+        if sealed.generation < context.generation:
+            # A genuine but older sealing put back into the row: a rolled-back token.
+            raise EnvelopeError("generation_rolled_back")
         dek = await self._data_key(context, sealed)
-        plaintext = envelope.decrypt(dek, context, sealed.nonce, sealed.ciphertext)
+        plaintext = envelope.decrypt(dek, context, sealed)
         payload = CredentialPayload.from_bytes(plaintext)
         # Cached only once it has opened this credential under this context.
         self.cache.put(sealed.kms_key_id, sealed.wrapped_dek, context, dek)
@@ -110,14 +115,15 @@ class EnvelopeVault:
 
     async def rewrap(self, sealed: SealedCredential, to_key_id: str) -> SealedCredential:
         """Unwrap under the current master key, prove the data key opens this very ciphertext
-        (key commitment and tag), wrap it under ``to_key_id``. Ciphertext and nonce are
-        untouched. Uses the row's own context: this is the owner-side rotation path."""
+        (key commitment and tag), wrap it under ``to_key_id``. Ciphertext, nonce, version and
+        generation are untouched. Uses the row's own context: this is the owner-side rotation
+        path (whether the generation is current is a request's question, not this job's)."""
         context = sealed.context
         reason: str | None = None
         try:
             envelope.check_shape(sealed)
             dek = await self._keyring.unwrap(sealed.kms_key_id, sealed.wrapped_dek, context)
-            envelope.decrypt(dek, context, sealed.nonce, sealed.ciphertext)
+            envelope.decrypt(dek, context, sealed)
             wrapped, key_id = await self._keyring.wrap(to_key_id, dek, context)
             return attrs.evolve(sealed, wrapped_dek=wrapped, kms_key_id=key_id)
         except _REFUSALS as exc:
