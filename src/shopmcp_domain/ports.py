@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import attrs
 from pydantic import BaseModel
 
+from shopmcp_domain.changes import ChangeListener, Unsubscribe
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.ids import (
@@ -66,6 +67,30 @@ class CredentialVault(Protocol):
     async def rewrap(self, sealed: SealedCredential, to_key_id: str) -> SealedCredential:
         """Re-wrap the data key under another master key; ciphertext, nonce and generation are
         untouched."""
+        ...
+
+    def forget_credential(self, workspace_id: WorkspaceId, credential_id: CredentialId) -> None:
+        """Drop every cached data key of this credential now (it was deleted or re-sealed)."""
+        ...
+
+    def forget_workspace(self, workspace_id: WorkspaceId) -> None:
+        """Drop every cached data key of this workspace now (erasure)."""
+        ...
+
+
+# --------------------------------------------------------------------------- change feed
+
+
+class ChangeFeed(Protocol):
+    """Cross-replica notices that cached state about a workspace changed (see
+    :mod:`shopmcp_domain.changes`). Every committed write of a credential, connection, key or
+    workspace, by any writer, reaches every subscriber of every replica within about a second;
+    a rolled-back write sends nothing. When notices may have been lost, subscribers get a
+    ``FeedReset``."""
+
+    def subscribe(self, listener: ChangeListener) -> Unsubscribe:
+        """Call ``listener`` with every notice from now on, on the event loop; it must be quick
+        and must not block (drop cached entries, nothing more). Returns the unsubscriber."""
         ...
 
 

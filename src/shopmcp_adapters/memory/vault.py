@@ -1,7 +1,7 @@
 """A fake vault with the real vault's contract: sealing binds the context (ids and generation),
 opening with any other context, an older generation than the requester's, or tampered bytes
 fails with the one generic error. It uses real AES-GCM so the binding is genuine, with a fixed
-in-memory master key instead of KMS."""
+in-memory master key instead of KMS, and no data-key cache (``forget_*`` only count calls)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import CredentialUnavailable
+from shopmcp_domain.ids import CredentialId, WorkspaceId
 
 
 def _aad(context: EncryptionContext, generation: int) -> bytes:
@@ -23,6 +24,8 @@ class FakeVault:
         self._masters = {key_id: AESGCM.generate_key(bit_length=256)}
         self.key_id = key_id
         self.opens = 0
+        self.forgotten_credentials: list[tuple[WorkspaceId, CredentialId]] = []
+        self.forgotten_workspaces: list[WorkspaceId] = []
 
     def add_master(self, key_id: str) -> None:
         self._masters[key_id] = AESGCM.generate_key(bit_length=256)
@@ -76,6 +79,12 @@ class FakeVault:
             version=sealed.version,
             generation=sealed.generation,
         )
+
+    def forget_credential(self, workspace_id: WorkspaceId, credential_id: CredentialId) -> None:
+        self.forgotten_credentials.append((workspace_id, credential_id))
+
+    def forget_workspace(self, workspace_id: WorkspaceId) -> None:
+        self.forgotten_workspaces.append(workspace_id)
 
     def _wrap(self, key_id: str, dek: bytes, context: EncryptionContext) -> bytes:
         nonce = os.urandom(12)
