@@ -178,4 +178,3 @@ def structured_output(spec: ToolSpec, reply: Reply) -> ToolOutput:
             f"not its output model {spec.output_model.__name__}"
         )
     return ToolOutput(structured=reply.output.model_dump(mode="json"), text=reply.text)
-
