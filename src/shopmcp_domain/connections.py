@@ -7,6 +7,7 @@ import enum
 
 import attrs
 
+from shopmcp_domain.credentials import FIRST_GENERATION, EncryptionContext, valid_generation
 from shopmcp_domain.ids import ConnectionId, CredentialId, WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.text import check_plain_text
@@ -31,7 +32,11 @@ def _display_name(_: object, __: attrs.Attribute[str], value: str) -> None:
 @attrs.frozen
 class Connection:
     """``store_ref`` names the store as its platform does: a myshopify domain, a BigCommerce
-    store hash, a Magento base URL."""
+    store hash, a Magento base URL.
+
+    ``credential_generation`` is the generation of the credential's current sealing (see
+    :mod:`shopmcp_domain.credentials`); opening refuses any older sealing found in the
+    credential row, so a rotated token cannot be rolled back by rewriting that row alone."""
 
     id: ConnectionId
     workspace_id: WorkspaceId
@@ -42,10 +47,21 @@ class Connection:
     scopes: frozenset[str] = frozenset()
     status: ConnectionStatus = ConnectionStatus.ACTIVE
     display_name: str = attrs.field(default="", validator=_display_name)
+    credential_generation: int = attrs.field(default=FIRST_GENERATION, validator=valid_generation)
 
     @property
     def is_usable(self) -> bool:
         return self.status is ConnectionStatus.ACTIVE
+
+    @property
+    def credential_context(self) -> EncryptionContext:
+        """The context its credential is opened with: the ids and the generation this row
+        records (never the credential row's own claim)."""
+        return EncryptionContext(
+            workspace_id=self.workspace_id,
+            credential_id=self.credential_id,
+            generation=self.credential_generation,
+        )
 
     def with_status(self, status: ConnectionStatus) -> Connection:
         return attrs.evolve(self, status=status)

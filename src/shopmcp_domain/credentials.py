@@ -2,6 +2,11 @@
 
 The sealed form is what the tenant store holds: ciphertext, nonce, the KMS-wrapped data key and
 the id of the master key that wrapped it. Without the master key a row is useless.
+
+Each sealing carries a *generation*: 1 when the credential is first stored, one more on every
+re-seal (a provider rotation). The envelope binds it, and the connection row records the
+current one, so an older sealing put back into the credential row (a rolled-back token) is
+refused even though it is a genuine envelope.
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ import attrs
 
 from shopmcp_domain.ids import CredentialId, WorkspaceId
 
-ENVELOPE_VERSION = 1
+# Version 2 binds the generation into the envelope; version 1 (generation 1, unbound) still opens.
+ENVELOPE_VERSION = 2
+FIRST_GENERATION = 1
+
+
+def valid_generation(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    """attrs validator: a generation is an int >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < FIRST_GENERATION:
+        raise ValueError(f"{attribute.name} must be an integer >= {FIRST_GENERATION}")
 
 
 @attrs.frozen
@@ -23,10 +36,18 @@ class EncryptionContext:
 
     It is passed to KMS as ``EncryptionContext`` and folded into the AES-GCM associated data, so
     a row copied into another workspace (or onto another credential id) cannot be opened there.
+
+    ``generation`` is the credential's generation as the *connection row* records it: sealing
+    binds it into the envelope, and opening refuses a sealing of a lower generation (one put
+    back after a rotation). It is not part of the KMS context: the data key does not depend on
+    it, so rewrapping never needs it.
     """
 
     workspace_id: WorkspaceId
     credential_id: CredentialId
+    generation: int = attrs.field(
+        default=FIRST_GENERATION, kw_only=True, validator=valid_generation
+    )
 
     def as_kms_context(self) -> dict[str, str]:
         return {"workspace_id": str(self.workspace_id), "credential_id": str(self.credential_id)}
@@ -46,15 +67,21 @@ class SealedCredential:
     wrapped_dek: bytes
     kms_key_id: str
     version: int = ENVELOPE_VERSION
+    generation: int = FIRST_GENERATION
 
     @property
     def context(self) -> EncryptionContext:
-        return EncryptionContext(workspace_id=self.workspace_id, credential_id=self.id)
+        """The row's own context (owner-side jobs such as rewrap). A request opens with the
+        context its connection row gives, never this one."""
+        return EncryptionContext(
+            workspace_id=self.workspace_id, credential_id=self.id, generation=self.generation
+        )
 
     def __repr__(self) -> str:
         return (
             f"SealedCredential(id={self.id}, workspace_id={self.workspace_id}, "
-            f"kms_key_id={self.kms_key_id!r}, ciphertext=<{len(self.ciphertext)} bytes>)"
+            f"generation={self.generation}, kms_key_id={self.kms_key_id!r}, "
+            f"ciphertext=<{len(self.ciphertext)} bytes>)"
         )
 
 

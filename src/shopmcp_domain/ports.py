@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import attrs
 from pydantic import BaseModel
 
+from shopmcp_domain.changes import ChangeListener, Unsubscribe
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.ids import (
@@ -53,14 +54,43 @@ class CredentialVault(Protocol):
 
     async def seal(
         self, context: EncryptionContext, payload: CredentialPayload
-    ) -> SealedCredential: ...
+    ) -> SealedCredential:
+        """A sealing bound to ``context``: its ids and its generation."""
+        ...
 
     async def open(self, context: EncryptionContext, sealed: SealedCredential) -> CredentialPayload:
-        """``context`` is the *requesting* workspace's, never read from the row itself."""
+        """``context`` is the *requesting* workspace's, never read from the row itself; its
+        ``generation`` is the one the connection row records, and a sealing of a lower
+        generation (an older token put back) is refused."""
         ...
 
     async def rewrap(self, sealed: SealedCredential, to_key_id: str) -> SealedCredential:
-        """Re-wrap the data key under another master key; the ciphertext is untouched."""
+        """Re-wrap the data key under another master key; ciphertext, nonce and generation are
+        untouched."""
+        ...
+
+    def forget_credential(self, workspace_id: WorkspaceId, credential_id: CredentialId) -> None:
+        """Drop every cached data key of this credential now (it was deleted or re-sealed)."""
+        ...
+
+    def forget_workspace(self, workspace_id: WorkspaceId) -> None:
+        """Drop every cached data key of this workspace now (erasure)."""
+        ...
+
+
+# --------------------------------------------------------------------------- change feed
+
+
+class ChangeFeed(Protocol):
+    """Cross-replica notices that cached state about a workspace changed (see
+    :mod:`shopmcp_domain.changes`). Every committed write of a credential, connection, key or
+    workspace, by any writer, reaches every subscriber of every replica within about a second;
+    a rolled-back write sends nothing. When notices may have been lost, subscribers get a
+    ``FeedReset``."""
+
+    def subscribe(self, listener: ChangeListener) -> Unsubscribe:
+        """Call ``listener`` with every notice from now on, on the event loop; it must be quick
+        and must not block (drop cached entries, nothing more). Returns the unsubscriber."""
         ...
 
 
@@ -86,7 +116,19 @@ class ConnectionRepository(Protocol):
         """Store a connection with its sealed credential, atomically."""
         ...
 
-    async def update(self, connection: Connection) -> None: ...
+    async def update(self, connection: Connection) -> None:
+        """Store every field but ``credential_generation``, which only
+        :meth:`advance_credential_generation` changes (so a connection read before a rotation
+        and written back after it cannot lower it)."""
+        ...
+
+    async def advance_credential_generation(
+        self, connection_id: ConnectionId, generation: int
+    ) -> None:
+        """Record that the connection's credential was re-sealed at ``generation`` (only this
+        column changes). ``NotFound`` if there is no such connection, ``Conflict`` unless
+        ``generation`` is above the recorded one: a recorded generation never goes down."""
+        ...
 
     async def delete(self, connection_id: ConnectionId) -> bool:
         """Delete the connection and its sealed credential in the same transaction

@@ -27,6 +27,7 @@ from shopmcp_adapters.upstreams.package import UpstreamEnv
 from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    ChangeFeed,
     Clock,
     CredentialVault,
     KeyDirectory,
@@ -74,13 +75,34 @@ def _meter_outbox_of(database: Database) -> MeterOutbox:
     return database.outbox
 
 
-async def _open_vault(settings: Settings, clock: Clock) -> AsyncIterator[CredentialVault]:
-    """KMS with SHOPMCP_KMS_KEY_ID, else the local vault under the data dir."""
+async def _open_change_feed(database: Database) -> AsyncIterator[ChangeFeed]:
+    """The cross-replica change notices: one LISTEN connection to the tenant database, which
+    the row triggers notify on every write of a credential, connection, key or workspace."""
+    from shopmcp_adapters.postgres.changes import PostgresChangeFeed
+
+    feed = PostgresChangeFeed(database.connect_tenant)
+    await feed.start()
+    try:
+        yield feed
+    finally:
+        await feed.stop()
+
+
+async def _open_vault(
+    settings: Settings, clock: Clock, changes: ChangeFeed
+) -> AsyncIterator[CredentialVault]:
+    """KMS with SHOPMCP_KMS_KEY_ID, else the local vault under the data dir. Running, it evicts
+    data keys as they expire and as soon as any replica deletes or re-seals their credential."""
     from shopmcp_adapters.vault import build_vault
 
-    yield build_vault(
+    vault = build_vault(
         settings.kms_key_id, settings.data_dir, clock, cache_seconds=settings.dek_cache_seconds
     )
+    await vault.start(changes)
+    try:
+        yield vault
+    finally:
+        await vault.aclose()
 
 
 async def _outbox_drainer(settings: Settings, outbox: MeterOutbox) -> AsyncIterator[Any]:
@@ -170,7 +192,8 @@ class Container(containers.DeclarativeContainer):
     key_directory = providers.Callable(_key_directory_of, database)
     meter_outbox = providers.Callable(_meter_outbox_of, database)
 
-    vault = providers.Resource(_open_vault, settings=settings, clock=clock)
+    change_feed = providers.Resource(_open_change_feed, database=database)
+    vault = providers.Resource(_open_vault, settings=settings, clock=clock, changes=change_feed)
     rate_limiter = providers.Resource(_rate_limiter, settings=settings, clock=clock)
     # None without SHOPMCP_STRIPE_API_KEY: the outbox accumulates.
 

@@ -2,6 +2,7 @@
 
 from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.cache import InMemoryCache
+from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
@@ -14,6 +15,7 @@ __all__ = [
     "FakeLease",
     "FakeVault",
     "InMemoryCache",
+    "InMemoryChangeFeed",
     "InMemoryMeter",
     "InMemoryRateLimiter",
     "InMemoryTenantStore",

@@ -3,18 +3,22 @@
 Semantics the PostgreSQL adapter is held to: a unit of work sees and writes only its own
 workspace; writing a row of another workspace raises ``CrossTenantWrite``; a unit of work
 that raises leaves nothing behind; unique key prefixes; deleting a connection deletes its
-credential.
+credential; with a ``feed``, every committed write of a credential, connection, key or
+workspace row publishes a change notice (as PostgreSQL's row triggers do).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import attrs
 
+from shopmcp_adapters.memory.changes import InMemoryChangeFeed
+from shopmcp_domain.changes import Change, ChangeKind
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
@@ -83,6 +87,9 @@ class _Base:
         if workspace_id != self._uow.workspace_id:
             raise CrossTenantWrite()
 
+    def _changed(self, kind: ChangeKind, object_id: uuid.UUID) -> None:
+        self._uow.changes.append(Change(kind, self._uow.workspace_id, object_id))
+
 
 class _Workspaces(_Base):
     async def get(self) -> Workspace | None:
@@ -93,12 +100,14 @@ class _Workspaces(_Base):
         if self._p.workspace is not None:
             raise Conflict("workspace exists")
         self._p.workspace = workspace
+        self._changed(ChangeKind.WORKSPACE, workspace.id)
 
     async def update(self, workspace: Workspace) -> None:
         self._own(workspace.id)
         if self._p.workspace is None:
             raise NotFound("workspace")
         self._p.workspace = workspace
+        self._changed(ChangeKind.WORKSPACE, workspace.id)
 
 
 class _Connections(_Base):
@@ -122,18 +131,41 @@ class _Connections(_Base):
             raise Conflict(f"{connection.platform.value} store already connected")
         self._p.credentials[credential.id] = credential
         self._p.connections[connection.id] = connection
+        self._changed(ChangeKind.CREDENTIAL, credential.id)
+        self._changed(ChangeKind.CONNECTION, connection.id)
 
     async def update(self, connection: Connection) -> None:
         self._own(connection.workspace_id)
-        if connection.id not in self._p.connections:
+        stored = self._p.connections.get(connection.id)
+        if stored is None:
             raise NotFound("connection")
-        self._p.connections[connection.id] = connection
+        # The generation is advance_credential_generation's alone: a connection read before a
+        # rotation and written back after it must not lower it.
+        self._p.connections[connection.id] = attrs.evolve(
+            connection, credential_generation=stored.credential_generation
+        )
+        self._changed(ChangeKind.CONNECTION, connection.id)
+
+    async def advance_credential_generation(
+        self, connection_id: ConnectionId, generation: int
+    ) -> None:
+        connection = self._p.connections.get(connection_id)
+        if connection is None:
+            raise NotFound("connection")
+        if generation <= connection.credential_generation:
+            raise Conflict("a credential generation only goes up")
+        self._p.connections[connection_id] = attrs.evolve(
+            connection, credential_generation=generation
+        )
+        self._changed(ChangeKind.CONNECTION, connection_id)
 
     async def delete(self, connection_id: ConnectionId) -> bool:
         connection = self._p.connections.pop(connection_id, None)
         if connection is None:
             return False
         self._p.credentials.pop(connection.credential_id, None)
+        self._changed(ChangeKind.CONNECTION, connection_id)
+        self._changed(ChangeKind.CREDENTIAL, connection.credential_id)
         return True
 
 
@@ -151,6 +183,7 @@ class _Credentials(_Base):
         if sealed.id not in self._p.credentials:
             raise NotFound("credential")
         self._p.credentials[sealed.id] = sealed
+        self._changed(ChangeKind.CREDENTIAL, sealed.id)
 
 
 class _Keys(_Base):
@@ -167,6 +200,7 @@ class _Keys(_Base):
         ):
             raise Conflict("key prefix taken")
         self._p.keys[key.id] = key
+        self._changed(ChangeKind.KEY, key.id)
 
     async def list(self) -> Sequence[McpKey]:
         return sorted(self._p.keys.values(), key=lambda k: (k.created_at, str(k.id)))
@@ -176,6 +210,7 @@ class _Keys(_Base):
         if key is None or key.is_revoked:
             return False
         self._p.keys[key_id] = key.revoke(at)
+        self._changed(ChangeKind.KEY, key_id)
         return True
 
 
@@ -216,6 +251,8 @@ class _UnitOfWork:
         self.workspace_id = workspace_id
         # Work on a copy; the store swaps it in only on a clean exit (rollback = discard).
         self.partition = store._partitions.get(workspace_id, _Partition()).snapshot()
+        # Published only when the unit of work commits, as PostgreSQL delivers NOTIFY.
+        self.changes: list[Change] = []
         self.workspaces = _Workspaces(self)
         self.connections = _Connections(self)
         self.credentials = _Credentials(self)
@@ -225,10 +262,11 @@ class _UnitOfWork:
 
 
 class InMemoryTenantStore:
-    def __init__(self) -> None:
+    def __init__(self, feed: InMemoryChangeFeed | None = None) -> None:
         self._partitions: dict[WorkspaceId, _Partition] = {}
         self._locks: dict[WorkspaceId, asyncio.Lock] = {}
         self.units_opened = 0
+        self.feed = feed
 
     @asynccontextmanager
     async def unit_of_work(self, workspace_id: WorkspaceId) -> AsyncIterator[_UnitOfWork]:
@@ -239,6 +277,9 @@ class InMemoryTenantStore:
             uow = _UnitOfWork(self, workspace_id)
             yield uow
             self._partitions[workspace_id] = uow.partition
+        if self.feed is not None:
+            for change in dict.fromkeys(uow.changes):  # once each, like NOTIFY in a transaction
+                self.feed.publish(change)
 
     def _prefix_taken(self, prefix: str) -> bool:
         return any(k.prefix == prefix for p in self._partitions.values() for k in p.keys.values())

@@ -8,6 +8,8 @@ Entry point for the composition root::
                  #   MeterOutbox, and the vault's RewrapSource (count, iter_credentials,
                  #   replace_wrapped_key); db.keys and db.outbox are the same object
     db.tenant_pool, db.owner_pool   # the asyncpg pools, for other adapters of this store
+    db.connect_tenant()             # a new connection as shopmcp_tenant, outside the pools
+    PostgresChangeFeed(db.connect_tenant)   # ChangeFeed: LISTEN for the row triggers' notices
     db.migration                    # MigrationReport, or None with run_migrations=False
     await db.close()                # closes both pools; stops the embedded server if it
                                     # started it and no other process still uses it
@@ -35,6 +37,7 @@ unset workspace reads nothing and writes nothing. Migrations are ``migrations/NN
 checksummed (:mod:`shopmcp_adapters.postgres.migrate`).
 """
 
+from shopmcp_adapters.postgres.changes import PostgresChangeFeed
 from shopmcp_adapters.postgres.database import (
     Database,
     UnsafeTenantRole,
@@ -64,6 +67,7 @@ __all__ = [
     "MigrationChecksumMismatch",
     "MigrationError",
     "MigrationReport",
+    "PostgresChangeFeed",
     "PostgresOwnerStore",
     "PostgresTenantStore",
     "PostgresUnitOfWork",

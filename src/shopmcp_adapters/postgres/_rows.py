@@ -53,6 +53,7 @@ def connection(row: Row) -> Connection:
         scopes=frozenset(row["scopes"]),
         status=ConnectionStatus(row["status"]),
         display_name=row["display_name"],
+        credential_generation=row["credential_generation"],
     )
 
 
@@ -65,6 +66,7 @@ def sealed(row: Row) -> SealedCredential:
         wrapped_dek=bytes(row["wrapped_dek"]),
         kms_key_id=row["kms_key_id"],
         version=row["envelope_version"],
+        generation=row["generation"],
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +18,15 @@ from shopmcp_adapters.postgres.tenants import PostgresTenantStore
 from shopmcp_domain.ports import KeyDirectory, MeterOutbox, TenantRepository
 
 if TYPE_CHECKING:
+    from shopmcp_adapters.postgres.changes import PostgresChangeFeed
     from shopmcp_adapters.vault.rotation import RewrapSource
+    from shopmcp_domain.ports import ChangeFeed
 
     # mypy --strict proves the adapters satisfy the domain's ports.
-    def _conforms(tenants: PostgresTenantStore, owner: PostgresOwnerStore) -> None:
+    def _conforms(
+        tenants: PostgresTenantStore, owner: PostgresOwnerStore, feed: PostgresChangeFeed
+    ) -> None:
+        _feed: ChangeFeed = feed
         _tenants: TenantRepository = tenants
         _directory: KeyDirectory = owner
         _outbox: MeterOutbox = owner
@@ -38,6 +45,9 @@ class Database:
     owner: PostgresOwnerStore
     tenant_pool: asyncpg.Pool = attrs.field(repr=False)
     owner_pool: asyncpg.Pool = attrs.field(repr=False)
+    # A new connection outside the pools, as the tenant role (which needs no privilege to
+    # LISTEN): the change feed holds one for as long as it runs.
+    connect_tenant: Callable[[], Awaitable[asyncpg.Connection]] = attrs.field(repr=False)
     migration: MigrationReport | None = None
     embedded: EmbeddedPostgres | None = None
 
@@ -116,17 +126,12 @@ async def open_database(
             database_url, max_size=owner_pool_size, init=_set_owner_role, **common
         )
         try:
-            if tenant_database_url is None:
-                tenant_pool = await asyncpg.create_pool(
-                    tenant_url_from(database_url),
-                    user=TENANT_ROLE,
-                    max_size=tenant_pool_size,
-                    **common,
-                )
-            else:
-                tenant_pool = await asyncpg.create_pool(
-                    tenant_database_url, max_size=tenant_pool_size, **common
-                )
+            # Without its own URL: the admin's server and database, as shopmcp_tenant.
+            tenant_dsn = tenant_database_url or tenant_url_from(database_url)
+            tenant_user = None if tenant_database_url else TENANT_ROLE
+            tenant_pool = await asyncpg.create_pool(
+                tenant_dsn, user=tenant_user, max_size=tenant_pool_size, **common
+            )
             try:
                 await check_tenant_role(tenant_pool)
             except BaseException:
@@ -146,4 +151,7 @@ async def open_database(
         owner_pool=owner_pool,
         migration=report,
         embedded=embedded,
+        connect_tenant=functools.partial(
+            asyncpg.connect, tenant_dsn, user=tenant_user, command_timeout=30
+        ),
     )

@@ -106,13 +106,15 @@ class PostgresOwnerStore:
         if after is None:
             rows = await self._pool.fetch(
                 "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
-                "envelope_version from shopmcp.credentials order by id limit $1",
+                "envelope_version, generation from shopmcp.credentials "
+                "order by id limit $1",
                 limit,
             )
         else:
             rows = await self._pool.fetch(
                 "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
-                "envelope_version from shopmcp.credentials where id > $1 order by id limit $2",
+                "envelope_version, generation from shopmcp.credentials "
+                "where id > $1 order by id limit $2",
                 after,
                 limit,
             )
@@ -129,7 +131,8 @@ class PostgresOwnerStore:
     ) -> bool:
         """Compare-and-swap: store the new wrapped data key and master key id only if the row
         still holds ``expected_wrapped_dek`` (a credential re-sealed meanwhile is left alone).
-        Ciphertext and nonce are never written. Returns whether the row was updated."""
+        Ciphertext, nonce and generation are never written. Returns whether the row was
+        updated."""
         status = await self._pool.execute(
             "update shopmcp.credentials set wrapped_dek = $3, kms_key_id = $4, "
             "updated_at = now() where workspace_id = $1 and id = $2 and wrapped_dek = $5",

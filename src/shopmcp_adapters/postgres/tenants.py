@@ -26,7 +26,7 @@ from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import CrossTenantWrite, NotFound
+from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
 from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, PlaybookId, WorkspaceId
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.playbooks import Playbook
@@ -105,8 +105,8 @@ class PostgresConnections(_Repo):
     async def list(self) -> Sequence[Connection]:
         rows = await self._conn.fetch(
             "select id, workspace_id, platform, store_ref, credential_id, scopes, status, "
-            "display_name, created_at from shopmcp.connections where workspace_id = $1 "
-            "order by created_at, id",
+            "display_name, created_at, credential_generation from shopmcp.connections "
+            "where workspace_id = $1 order by created_at, id",
             self._ws,
         )
         return [_rows.connection(row) for row in rows]
@@ -114,7 +114,7 @@ class PostgresConnections(_Repo):
     async def get(self, connection_id: ConnectionId) -> Connection | None:
         row = await self._conn.fetchrow(
             "select id, workspace_id, platform, store_ref, credential_id, scopes, status, "
-            "display_name, created_at from shopmcp.connections "
+            "display_name, created_at, credential_generation from shopmcp.connections "
             "where workspace_id = $1 and id = $2",
             self._ws,
             connection_id,
@@ -129,8 +129,8 @@ class PostgresConnections(_Repo):
             await _insert_credential(self._conn, credential)
             await self._conn.execute(
                 "insert into shopmcp.connections (id, workspace_id, platform, store_ref, "
-                "credential_id, scopes, status, display_name, created_at) "
-                "values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "credential_id, scopes, status, display_name, created_at, "
+                "credential_generation) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 connection.id,
                 connection.workspace_id,
                 connection.platform.value,
@@ -140,6 +140,7 @@ class PostgresConnections(_Repo):
                 connection.status.value,
                 connection.display_name,
                 connection.created_at,
+                connection.credential_generation,
             )
 
     async def update(self, connection: Connection) -> None:
@@ -163,6 +164,28 @@ class PostgresConnections(_Repo):
         if _affected(status) == 0:
             raise NotFound("connection")
 
+    async def advance_credential_generation(
+        self, connection_id: ConnectionId, generation: int
+    ) -> None:
+        recorded = await self._conn.fetchval(
+            "update shopmcp.connections set credential_generation = $3 "
+            "where workspace_id = $1 and id = $2 and credential_generation < $3 "
+            "returning credential_generation",
+            self._ws,
+            connection_id,
+            generation,
+        )
+        if recorded is not None:
+            return
+        exists = await self._conn.fetchval(
+            "select true from shopmcp.connections where workspace_id = $1 and id = $2",
+            self._ws,
+            connection_id,
+        )
+        if exists is None:
+            raise NotFound("connection")
+        raise Conflict("a credential generation only goes up")
+
     async def delete(self, connection_id: ConnectionId) -> bool:
         credential_id = await self._conn.fetchval(
             "delete from shopmcp.connections where workspace_id = $1 and id = $2 "
@@ -184,7 +207,7 @@ class PostgresConnections(_Repo):
 async def _insert_credential(conn: Conn, credential: SealedCredential) -> None:
     await conn.execute(
         "insert into shopmcp.credentials (id, workspace_id, ciphertext, nonce, wrapped_dek, "
-        "kms_key_id, envelope_version) values ($1, $2, $3, $4, $5, $6, $7)",
+        "kms_key_id, envelope_version, generation) values ($1, $2, $3, $4, $5, $6, $7, $8)",
         credential.id,
         credential.workspace_id,
         credential.ciphertext,
@@ -192,6 +215,7 @@ async def _insert_credential(conn: Conn, credential: SealedCredential) -> None:
         credential.wrapped_dek,
         credential.kms_key_id,
         credential.version,
+        credential.generation,
     )
 
 
@@ -202,7 +226,7 @@ class PostgresCredentials(_Repo):
         if for_update:
             row = await self._conn.fetchrow(
                 "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
-                "envelope_version from shopmcp.credentials "
+                "envelope_version, generation from shopmcp.credentials "
                 "where workspace_id = $1 and id = $2 for update",
                 self._ws,
                 credential_id,
@@ -210,7 +234,7 @@ class PostgresCredentials(_Repo):
         else:
             row = await self._conn.fetchrow(
                 "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
-                "envelope_version from shopmcp.credentials "
+                "envelope_version, generation from shopmcp.credentials "
                 "where workspace_id = $1 and id = $2",
                 self._ws,
                 credential_id,
@@ -220,7 +244,8 @@ class PostgresCredentials(_Repo):
     async def list(self) -> Sequence[SealedCredential]:
         rows = await self._conn.fetch(
             "select id, workspace_id, ciphertext, nonce, wrapped_dek, kms_key_id, "
-            "envelope_version from shopmcp.credentials where workspace_id = $1 order by id",
+            "envelope_version, generation from shopmcp.credentials "
+            "where workspace_id = $1 order by id",
             self._ws,
         )
         return [_rows.sealed(row) for row in rows]
@@ -230,7 +255,7 @@ class PostgresCredentials(_Repo):
         async with domain_errors(self._conn, "credential exists"):
             status = await self._conn.execute(
                 "update shopmcp.credentials set ciphertext = $3, nonce = $4, wrapped_dek = $5, "
-                "kms_key_id = $6, envelope_version = $7, updated_at = now() "
+                "kms_key_id = $6, envelope_version = $7, generation = $8, updated_at = now() "
                 "where workspace_id = $1 and id = $2",
                 sealed.workspace_id,
                 sealed.id,
@@ -239,6 +264,7 @@ class PostgresCredentials(_Repo):
                 sealed.wrapped_dek,
                 sealed.kms_key_id,
                 sealed.version,
+                sealed.generation,
             )
         if _affected(status) == 0:
             raise NotFound("credential")

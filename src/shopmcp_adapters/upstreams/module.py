@@ -34,7 +34,7 @@ from shopmcp_domain.tools.spec import ToolAnnotations, ToolSpec, UpstreamOperati
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 ClientT = TypeVar("ClientT")
-HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable["Reply | ToolOutput"]])
+HandlerT = TypeVar("HandlerT", bound=Callable[..., Awaitable["Reply"]])
 
 
 @attrs.frozen
@@ -48,7 +48,7 @@ class Reply:
 
 # A handler takes the platform client and the validated input, sends one upstream request
 # (the spec's operation) and returns the parsed result.
-Handler = Callable[[ClientT, Any], Awaitable[Reply | ToolOutput]]  # TRANSITIONAL: Reply only
+Handler = Callable[[ClientT, Any], Awaitable[Reply]]
 ClientFactory = Callable[[Connection, CredentialLease], ClientT]
 
 
@@ -161,8 +161,6 @@ class PlatformModule(Generic[ClientT]):
         client = self._client_factory(call.connection, call.credentials)
         try:
             reply = await tool.handler(client, call.arguments)
-            if isinstance(reply, ToolOutput):  # TRANSITIONAL: until every platform replies
-                return _revalidated(tool.spec, reply)
         except ValidationError:
             # The upstream answered 2xx with a body that does not have the documented shape.
             raise UpstreamResponseInvalid(
@@ -180,8 +178,3 @@ def structured_output(spec: ToolSpec, reply: Reply) -> ToolOutput:
             f"not its output model {spec.output_model.__name__}"
         )
     return ToolOutput(structured=reply.output.model_dump(mode="json"), text=reply.text)
-
-
-def _revalidated(spec: ToolSpec, output: ToolOutput) -> ToolOutput:
-    parsed = spec.output_model.model_validate(output.structured)
-    return ToolOutput(structured=parsed.model_dump(mode="json"), text=output.text)

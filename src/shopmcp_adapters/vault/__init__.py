@@ -7,7 +7,10 @@ a row copied into another workspace cannot be opened there. Every refusal is the
 ``CredentialUnavailable`` plus an audit line (``shopmcp.audit.vault``: ids and a reason code).
 
 - ``KmsVault``: master key in KMS (``GenerateDataKey`` per seal, ``Decrypt`` per open, calls in
-  worker threads). Plaintext data keys stay in a bounded in-memory cache for at most 60 s.
+  worker threads). Plaintext data keys stay in a bounded in-memory cache for at most 60 s, and
+  go sooner: ``await vault.start(changes)`` sweeps them out as they expire and drops a
+  credential's keys as soon as a change feed reports its row deleted or re-sealed
+  (``forget_credential`` / ``forget_workspace`` do it directly); ``await vault.aclose()``.
 - ``LocalVault``: master key files under ``<data dir>/vault`` (mode 0600, generated on first
   run), key id ``local:<fingerprint>``; for the embedded default.
 - ``rotation``: ``rewrap_all`` (with ``build_rewrap_vault``) re-wraps every data key under a
@@ -36,7 +39,7 @@ from shopmcp_adapters.vault.keyring import KeyRing, KeyRingError, RoutingKeyRing
 from shopmcp_adapters.vault.kms import KmsKeyRing
 from shopmcp_adapters.vault.local import LocalKeyFileError, LocalKeyRing
 from shopmcp_adapters.vault.vault import EnvelopeVault, KmsVault, LocalVault
-from shopmcp_domain.ports import Clock, CredentialVault
+from shopmcp_domain.ports import Clock
 
 
 def kms_client_from_environment() -> Any:
@@ -56,7 +59,7 @@ def build_vault(
     clock: Clock,
     cache_seconds: float = MAX_TTL_SECONDS,
     kms_client: Any = None,
-) -> CredentialVault:
+) -> EnvelopeVault:
     if cache_seconds > MAX_TTL_SECONDS:
         raise ValueError(f"data keys may be cached for at most {MAX_TTL_SECONDS:g}s")
     if kms_key_id:

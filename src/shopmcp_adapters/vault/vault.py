@@ -1,4 +1,10 @@
-"""The credential vault: the envelope format, a master key ring and the data-key cache."""
+"""The credential vault: the envelope format, a master key ring and the data-key cache.
+
+Its lifetime (the composition root's resource): ``await vault.start(changes)`` starts the
+cache's expiry sweeper and follows a change feed (a credential's notice drops its cached data
+keys, a reset drops all of them); ``await vault.aclose()`` undoes both. A vault never started
+still works, and drops expired keys on access only.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,11 @@ from shopmcp_adapters.vault.envelope import EnvelopeError
 from shopmcp_adapters.vault.keyring import KeyRing, KeyRingError, RoutingKeyRing
 from shopmcp_adapters.vault.kms import KmsKeyRing
 from shopmcp_adapters.vault.local import LocalKeyRing
+from shopmcp_domain.changes import Change, ChangeKind, ChangeNotice, FeedReset, Unsubscribe
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import CredentialUnavailable
-from shopmcp_domain.ports import Clock
+from shopmcp_domain.ids import CredentialId, WorkspaceId
+from shopmcp_domain.ports import ChangeFeed, Clock
 
 # Structured audit lines for refused opens and rewraps: ids and a reason code only.
 audit_log = logging.getLogger("shopmcp.audit.vault")
@@ -48,10 +56,42 @@ class EnvelopeVault:
         self._keyring = keyring
         self.key_id = key_id
         self.cache = DataKeyCache(clock, ttl_seconds=cache_seconds, max_entries=cache_entries)
+        self._unsubscribe: Unsubscribe | None = None
 
     @property
     def keyring(self) -> KeyRing:
         return self._keyring
+
+    # ---- lifetime and eviction
+
+    async def start(self, changes: ChangeFeed | None = None) -> None:
+        """Evict data keys as they expire, and (with ``changes``) as soon as any replica
+        deletes or re-seals their credential."""
+        self.cache.start()
+        if changes is not None and self._unsubscribe is None:
+            self._unsubscribe = changes.subscribe(self._on_change)
+
+    async def aclose(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        await self.cache.stop()
+        self.cache.clear()
+
+    def forget_credential(self, workspace_id: WorkspaceId, credential_id: CredentialId) -> None:
+        self.cache.forget_credential(workspace_id, credential_id)
+
+    def forget_workspace(self, workspace_id: WorkspaceId) -> None:
+        self.cache.forget_workspace(workspace_id)
+
+    def _on_change(self, notice: ChangeNotice) -> None:
+        # Only a credential's own notice matters here: deleting a connection or a workspace
+        # deletes its credentials, and each credential row sends its own notice.
+        match notice:
+            case FeedReset():
+                self.cache.clear()
+            case Change(kind=ChangeKind.CREDENTIAL, workspace_id=workspace_id, object_id=oid):
+                self.cache.forget_credential(workspace_id, CredentialId(oid))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key_id={self.key_id!r}, cache={self.cache!r})"
@@ -69,6 +109,8 @@ class EnvelopeVault:
             nonce=nonce,
             wrapped_dek=wrapped,
             kms_key_id=key_id,
+            version=envelope.VERSION,
+            generation=context.generation,
         )
 
     async def open(self, context: EncryptionContext, sealed: SealedCredential) -> CredentialPayload:
@@ -87,8 +129,11 @@ class EnvelopeVault:
         envelope.check_shape(sealed)
         if sealed.workspace_id != context.workspace_id or sealed.id != context.credential_id:
             raise EnvelopeError("context_mismatch")
+        if sealed.generation < context.generation:
+            # A genuine but older sealing put back into the row: a rolled-back token.
+            raise EnvelopeError("generation_rolled_back")
         dek = await self._data_key(context, sealed)
-        plaintext = envelope.decrypt(dek, context, sealed.nonce, sealed.ciphertext)
+        plaintext = envelope.decrypt(dek, context, sealed)
         payload = CredentialPayload.from_bytes(plaintext)
         # Cached only once it has opened this credential under this context.
         self.cache.put(sealed.kms_key_id, sealed.wrapped_dek, context, dek)
@@ -110,14 +155,15 @@ class EnvelopeVault:
 
     async def rewrap(self, sealed: SealedCredential, to_key_id: str) -> SealedCredential:
         """Unwrap under the current master key, prove the data key opens this very ciphertext
-        (key commitment and tag), wrap it under ``to_key_id``. Ciphertext and nonce are
-        untouched. Uses the row's own context: this is the owner-side rotation path."""
+        (key commitment and tag), wrap it under ``to_key_id``. Ciphertext, nonce, version and
+        generation are untouched. Uses the row's own context: this is the owner-side rotation
+        path (whether the generation is current is a request's question, not this job's)."""
         context = sealed.context
         reason: str | None = None
         try:
             envelope.check_shape(sealed)
             dek = await self._keyring.unwrap(sealed.kms_key_id, sealed.wrapped_dek, context)
-            envelope.decrypt(dek, context, sealed.nonce, sealed.ciphertext)
+            envelope.decrypt(dek, context, sealed)
             wrapped, key_id = await self._keyring.wrap(to_key_id, dek, context)
             return attrs.evolve(sealed, wrapped_dek=wrapped, kms_key_id=key_id)
         except _REFUSALS as exc:

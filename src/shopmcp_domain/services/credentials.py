@@ -1,13 +1,21 @@
 """Credential leases: a connection's credential, opened on first use within one request and
-rotated (for providers whose tokens rotate on refresh) with per-connection serialisation."""
+rotated (for providers whose tokens rotate on refresh) with per-connection serialisation.
+
+Every re-seal is one generation higher, and the connection row records it in the same unit of
+work: the credential is always opened against the generation its connection row records, so an
+older sealing written back into the credential row is refused (see
+:mod:`shopmcp_domain.credentials`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
 
+import attrs
+
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
+from shopmcp_domain.credentials import CredentialPayload, SealedCredential
 from shopmcp_domain.errors import CredentialUnavailable
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.ports import CredentialVault, Refresher, TenantRepository
@@ -45,9 +53,6 @@ class VaultCredentialLease:
         self._sealed = (
             sealed if sealed is not None and sealed.id == connection.credential_id else None
         )
-        self._context = EncryptionContext(
-            workspace_id=connection.workspace_id, credential_id=connection.credential_id
-        )
         self._payload: CredentialPayload | None = None
 
     def __repr__(self) -> str:
@@ -62,24 +67,35 @@ class VaultCredentialLease:
                     sealed = await uow.credentials.get(self._connection.credential_id)
             if sealed is None:
                 raise CredentialUnavailable()
-            self._payload = await self._vault.open(self._context, sealed)
+            self._payload = await self._vault.open(self._connection.credential_context, sealed)
         return self._payload
 
     async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
         async with _lock_for(self._connection.id):
             async with self._tenants.unit_of_work(self._connection.workspace_id) as uow:
                 sealed = await uow.credentials.get(self._connection.credential_id, for_update=True)
-                if sealed is None:
+                # Read after the lock: the generation recorded by the last rotation to commit.
+                connection = await uow.connections.get(self._connection.id)
+                if (
+                    sealed is None
+                    or connection is None
+                    or connection.credential_id != self._connection.credential_id
+                ):
                     raise CredentialUnavailable()
-                stored = await self._vault.open(self._context, sealed)
+                stored = await self._vault.open(connection.credential_context, sealed)
                 if stored != stale:
                     # Someone else refreshed while we waited: use theirs.
+                    self._connection = connection
                     self._sealed = sealed
                     self._payload = stored
                     return stored
                 fresh = await refresh(stored)
-                resealed = await self._vault.seal(self._context, fresh)
+                generation = sealed.generation + 1
+                context = attrs.evolve(connection.credential_context, generation=generation)
+                resealed = await self._vault.seal(context, fresh)
                 await uow.credentials.replace(resealed)
+                await uow.connections.advance_credential_generation(connection.id, generation)
+            self._connection = attrs.evolve(connection, credential_generation=generation)
             self._sealed = resealed
             self._payload = fresh
             return fresh

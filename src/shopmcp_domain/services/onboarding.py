@@ -1,5 +1,5 @@
-"""Setting a workspace up: create it, issue keys, connect stores, opt in to writes, save
-playbooks. Used by the CLI and the demo today, and by the dashboard API later."""
+"""Setting a workspace up: create it, issue keys, connect and disconnect stores, opt in to
+writes, save playbooks. Used by the CLI and the demo today, and by the dashboard API later."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import (
+    ConnectionId,
     WorkspaceId,
     new_connection_id,
     new_credential_id,
@@ -91,6 +92,28 @@ async def connect_store(
     async with tenants.unit_of_work(workspace_id) as uow:
         await uow.connections.add(connection, sealed)
     return connection
+
+
+async def disconnect_store(
+    tenants: TenantRepository,
+    vault: CredentialVault,
+    workspace_id: WorkspaceId,
+    connection_id: ConnectionId,
+) -> bool:
+    """Delete a connection and its sealed credential (crypto-shredding: the wrapped data key
+    goes with the row), then drop the data key this process may still cache, before returning.
+    Other replicas drop theirs when the change feed tells them. False if there was no such
+    connection."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        connection = await uow.connections.get(connection_id)
+        if connection is None:
+            return False
+        deleted = await uow.connections.delete(connection_id)
+    # After the commit, so a request that read the row before it went and opened it meanwhile
+    # loses its key too; one still opening it after this is covered by the change feed, whose
+    # notice of this deletion reaches this process as well.
+    vault.forget_credential(workspace_id, connection.credential_id)
+    return deleted
 
 
 async def add_playbook(

@@ -18,7 +18,7 @@ from shopmcp_adapters.memory import FakeClock, FakeLease
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
-from shopmcp_adapters.upstreams.shopify import ShopifyClient
+from shopmcp_adapters.upstreams.shopify.client import ShopifyClient
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id

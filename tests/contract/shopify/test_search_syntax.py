@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from shopmcp_adapters.upstreams.shopify import models as m
+from shopmcp_adapters.upstreams.shopify import inputs as m
 from shopmcp_adapters.upstreams.shopify import search
 from shopmcp_adapters.upstreams.shopify.tools import customers_query, products_query
 

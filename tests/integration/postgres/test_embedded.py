@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shopmcp_adapters.postgres import open_database
+from shopmcp_adapters.postgres import load_migrations, open_database
 from tests.factories import make_workspace
 
 
@@ -30,7 +30,9 @@ async def test_embedded_server_migrates_and_isolates(short_data_dir: Path) -> No
     try:
         assert db.embedded is not None
         assert (short_data_dir / "postgres" / "PG_VERSION").exists()
-        assert db.migration is not None and db.migration.applied == (1,)
+        shipped = tuple(m.version for m in load_migrations())
+        assert shipped[0] == 1
+        assert db.migration is not None and db.migration.applied == shipped
         version = await db.owner_pool.fetchval("show server_version_num")
         assert int(version) >= 180000
         workspace = make_workspace()

@@ -210,6 +210,51 @@ async def test_credential_replace(ports: Ports) -> None:
         assert await uow.credentials.get(sealed.id) == fresh
 
 
+async def test_credential_generations_round_trip_and_only_go_up(ports: Ports) -> None:
+    workspace = await ports.new_workspace()
+    sealed = sealed_for(workspace.id)
+    connection = connection_for(workspace.id, sealed)
+    async with ports.tenants.unit_of_work(workspace.id) as uow:
+        await uow.connections.add(connection, sealed)
+    async with ports.tenants.unit_of_work(workspace.id) as uow:
+        first = await uow.credentials.get(sealed.id)
+        assert first is not None and first.generation == 1
+        assert [c.credential_generation for c in await uow.connections.list()] == [1]
+        await uow.credentials.replace(attrs.evolve(sealed, ciphertext=b"ct-2", generation=2))
+        await uow.connections.advance_credential_generation(connection.id, 2)
+        for not_higher in (2, 1):
+            with pytest.raises(Conflict):
+                await uow.connections.advance_credential_generation(connection.id, not_higher)
+        with pytest.raises(NotFound):
+            await uow.connections.advance_credential_generation(new_connection_id(), 3)
+    async with ports.tenants.unit_of_work(workspace.id) as uow:
+        # A connection read before the rotation and written back after it: the generation
+        # the rotation recorded stays.
+        await uow.connections.update(connection.with_status(ConnectionStatus.DISABLED))
+    async with ports.tenants.unit_of_work(workspace.id) as uow:
+        stored = await uow.connections.get(connection.id)
+        credential = await uow.credentials.get(sealed.id)
+        listed = await uow.credentials.list()
+    assert stored is not None and credential is not None
+    assert (stored.status, stored.credential_generation) == (ConnectionStatus.DISABLED, 2)
+    assert credential.generation == 2
+    assert [c.generation for c in listed] == [2]
+
+
+async def test_another_workspace_cannot_advance_a_generation(ports: Ports) -> None:
+    a, b = await ports.new_workspace(), await ports.new_workspace()
+    sealed = sealed_for(a.id)
+    connection = connection_for(a.id, sealed)
+    async with ports.tenants.unit_of_work(a.id) as uow:
+        await uow.connections.add(connection, sealed)
+    async with ports.tenants.unit_of_work(b.id) as uow:
+        with pytest.raises(NotFound):
+            await uow.connections.advance_credential_generation(connection.id, 2)
+    async with ports.tenants.unit_of_work(a.id) as uow:
+        stored = await uow.connections.get(connection.id)
+    assert stored is not None and stored.credential_generation == 1
+
+
 # --------------------------------------------------------------------------- keys
 
 

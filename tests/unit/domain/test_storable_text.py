@@ -33,7 +33,7 @@ def test_domain_objects_refuse_unstorable_text(value: str) -> None:
     with pytest.raises(ValueError, match="workspace name"):
         attrs.evolve(workspace, name=value)
     connection = make_connection(workspace.id, Platform.SHOPIFY)
-    with pytest.raises(ValueError, match="store reference|whitespace"):
+    with pytest.raises(ValueError, match=r"store reference|whitespace"):
         attrs.evolve(connection, store_ref=value)
     with pytest.raises(ValueError, match="connection name"):
         attrs.evolve(connection, display_name=value)

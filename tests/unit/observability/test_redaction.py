@@ -104,19 +104,29 @@ def test_redact_path_for_access_logs(path: str, expected: str) -> None:
 def test_scrub_walks_nested_data_and_redacts_secret_named_keys_in_any_case() -> None:
     data = {
         "Authorization": f"Bearer {BEARER}",
-        "headers": [["AUTHORIZATION", "whatever"], ("x-api-key", "k1"), ["Accept", "json"]],
-        "nested": {"deeper": [{"note": f"for {EMAIL}", "Refresh-Token": "r1"}]},
+        "headers": [
+            ["AUTHORIZATION", "hdr-auth-value-q7"],
+            ("x-api-key", "api-key-value-q7"),
+            ["Accept", "json"],
+        ],
+        "nested": {"deeper": [{"note": f"for {EMAIL}", "Refresh-Token": "refresh-value-q7"}]},
         "set": {f"{TOKEN}"},
-        "tuple": ("Cookie", "session=abc"),
+        "tuple": ("Cookie", "session=cookie-value-q7"),
         EMAIL: "key is an email",
-        "client_secret": "cs",
+        "client_secret": "client-secret-value-q7",
         "blob": b"raw bytes " + TOKEN.encode(),
         "count": 3,
     }
     out = scrub(data)
     text = repr(out)
     assert leaks(text) == [], text
-    for secret in ("whatever", "k1", "r1", "session=abc", "cs"):
+    for secret in (
+        "hdr-auth-value-q7",
+        "api-key-value-q7",
+        "refresh-value-q7",
+        "session=cookie-value-q7",
+        "client-secret-value-q7",
+    ):
         assert secret not in text
     assert out["count"] == 3
     assert out["headers"][2] == ["Accept", "json"]

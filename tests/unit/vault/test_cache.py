@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 import pytest
 
+from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.vault import DataKeyCache, KmsVault, build_vault
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
@@ -168,3 +171,104 @@ async def test_kms_runs_in_bounded_worker_threads(clock: FakeClock) -> None:
     assert threading.get_ident() not in kms.threads
     assert 1 < kms.max_in_flight <= 3
     assert kms.calls["Decrypt"] == 12
+
+
+# ------------------------------------------------------------------ eviction without access
+
+
+async def eventually(condition: Callable[[], bool], within: float) -> float:
+    """Real seconds until ``condition`` held; fails after ``within``. Polls without touching
+    the cache through any method that would evict on access."""
+    started = time.monotonic()
+    while not condition():
+        elapsed = time.monotonic() - started
+        assert elapsed < within, f"not within {within}s"
+        await asyncio.sleep(0.01)
+    return time.monotonic() - started
+
+
+def put(cache: DataKeyCache, context: EncryptionContext, marker: bytes = b"w") -> None:
+    cache.put("k", marker * 60, context, b"d" * 32)
+
+
+async def test_an_expired_entry_leaves_memory_within_a_second_untouched(clock: FakeClock) -> None:
+    cache = DataKeyCache(clock, ttl_seconds=30)
+    cache.start()
+    try:
+        put(cache, ctx())
+        clock.advance(29.9)
+        await asyncio.sleep(0.6)  # more than a sweep interval: the sweeper ran, kept it
+        assert len(cache._entries) == 1
+        clock.advance(0.1)
+        await eventually(lambda: not cache._entries, within=1.0)
+        assert not cache._expiry
+        # Asleep while empty, it still wakes for a key put later.
+        await asyncio.sleep(0.05)
+        put(cache, ctx(), b"x")
+        clock.advance(30)
+        await eventually(lambda: not cache._entries, within=1.0)
+    finally:
+        await cache.stop()
+
+
+async def test_with_real_time_an_entry_goes_at_its_expiry() -> None:
+    cache = DataKeyCache(SystemClock(), ttl_seconds=0.2)
+    cache.start()
+    try:
+        put(cache, ctx())
+        waited = await eventually(lambda: not cache._entries, within=1.2)
+        assert waited >= 0.15
+    finally:
+        await cache.stop()
+
+
+async def test_the_sweeper_stops_and_leaves_nothing_running(clock: FakeClock) -> None:
+    threads = threading.active_count()
+    cache = DataKeyCache(clock)
+    cache.start()
+    cache.start()  # idempotent: one sweeper
+    sweepers = [t for t in asyncio.all_tasks() if t.get_name() == "shopmcp-data-key-sweeper"]
+    assert len(sweepers) == 1 and cache.sweeping
+    put(cache, ctx())
+    await cache.stop()
+    assert not cache.sweeping and sweepers[0].done()
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "shopmcp-data-key-sweeper"]
+    assert threading.active_count() == threads
+    await cache.stop()  # twice is harmless
+    # Stopped, it still evicts on access as before.
+    clock.advance(60)
+    assert cache.get("k", b"w" * 60, ctx()) is None and len(cache) == 0
+
+
+async def test_a_disabled_cache_starts_no_sweeper(clock: FakeClock) -> None:
+    cache = DataKeyCache(clock, ttl_seconds=0)
+    cache.start()
+    assert not cache.sweeping
+    await cache.stop()
+
+
+def test_the_sweep_interval_is_at_most_a_second(clock: FakeClock) -> None:
+    for interval in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="sweep_interval"):
+            DataKeyCache(clock, sweep_interval=interval)
+
+
+def test_forgetting_a_credential_or_a_workspace(clock: FakeClock) -> None:
+    cache = DataKeyCache(clock)
+    workspace, other_workspace = new_workspace_id(), new_workspace_id()
+    first = EncryptionContext(workspace, new_credential_id())
+    second = EncryptionContext(workspace, new_credential_id())
+    elsewhere = EncryptionContext(other_workspace, first.credential_id)
+    put(cache, first, b"a")
+    put(cache, first, b"b")  # a second data key of the same credential (a rotation)
+    put(cache, second, b"c")
+    put(cache, elsewhere, b"d")
+    assert cache.forget_credential(workspace, first.credential_id) == 2
+    assert cache.get("k", b"a" * 60, first) is None
+    assert cache.get("k", b"b" * 60, first) is None
+    assert cache.get("k", b"c" * 60, second) is not None
+    assert cache.get("k", b"d" * 60, elsewhere) is not None  # same id, another workspace
+    assert cache.forget_workspace(workspace) == 1
+    assert cache.get("k", b"c" * 60, second) is None
+    assert cache.get("k", b"d" * 60, elsewhere) is not None
+    assert cache.forget_credential(workspace, first.credential_id) == 0

@@ -73,3 +73,15 @@ def test_any_other_context_is_refused(
     )
     moved = attrs.evolve(sealed, workspace_id=other.workspace_id, id=other.credential_id)
     assert refused(case, other, moved)
+
+
+@settings(max_examples=20, deadline=None)
+@given(generation=st.integers(min_value=-(2**31), max_value=2**31).filter(lambda g: g != 1))
+def test_any_other_generation_number_is_refused(
+    sealed_case: tuple[VaultCase, EncryptionContext, SealedCredential], generation: int
+) -> None:
+    case, context, sealed = sealed_case
+    relabelled = attrs.evolve(sealed, generation=generation)
+    assert refused(case, context, relabelled)
+    if generation > 1:  # and by a requester whose connection row records that generation
+        assert refused(case, attrs.evolve(context, generation=generation), relabelled)

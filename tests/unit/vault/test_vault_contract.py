@@ -54,7 +54,8 @@ async def test_round_trip(case: VaultCase) -> None:
     sealed = await case.vault.seal(context, payload())
     assert sealed.id == context.credential_id
     assert sealed.workspace_id == context.workspace_id
-    assert sealed.version == 1
+    assert sealed.version == envelope.VERSION == 2
+    assert sealed.generation == context.generation == 1
     assert await case.vault.open(context, sealed) == payload()
     case.vault.cache.clear()
     assert await case.vault.open(context, sealed) == payload()
@@ -147,7 +148,10 @@ async def test_wrapped_key_of_absurd_length_is_refused_before_unwrapping(case: V
 async def test_other_malformed_envelopes_are_refused(case: VaultCase) -> None:
     context = ctx()
     sealed = await case.vault.seal(context, payload())
-    await refused(case, context, attrs.evolve(sealed, version=2))
+    # An unknown version, and this version 2 envelope relabelled as version 1 (whose
+    # associated data lacks the generation): both refused.
+    for version in (0, 1, 3):
+        await refused(case, context, attrs.evolve(sealed, version=version))
     await refused(case, context, attrs.evolve(sealed, ciphertext=b""))
     await refused(case, context, attrs.evolve(sealed, ciphertext=b"\x00" * 100_000))
     await refused(case, context, attrs.evolve(sealed, kms_key_id=""))

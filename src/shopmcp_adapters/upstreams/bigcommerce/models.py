@@ -3,7 +3,7 @@
 Output models name the fields we return; parsing the upstream payload through them ignores
 everything else the API sends. Where the upstream nests a value the model reads it with a
 ``validation_alias`` (never ``alias``), so the serialised names, and the advertised output
-schema, stay the field names; ``validate_by_name`` lets a serialised output parse back.
+schema, stay the field names (tests check every output against that schema).
 
 Upstream quirks handled here: v2 money is a string with four decimals (``"69.8400"``), v2 dates
 are RFC 2822 (``"Tue, 05 Mar 2019 21:40:11 +0000"``) and may be ``""``, v3 dates are ISO 8601;
@@ -64,7 +64,7 @@ OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
 class Parsed(BaseModel):
     """Tool output, parsed from an upstream payload: unknown upstream fields are dropped."""
 
-    model_config = ConfigDict(extra="ignore", validate_by_name=True)
+    model_config = ConfigDict(extra="ignore")
 
 
 # --------------------------------------------------------------------------- envelopes

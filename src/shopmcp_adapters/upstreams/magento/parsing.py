@@ -44,7 +44,6 @@ class Output(BaseModel):
 
     model_config = ConfigDict(
         extra="ignore",  # Magento's objects carry far more than a tool reports
-        validate_by_name=True,
         json_schema_serialization_defaults_required=True,
         json_schema_extra=_advertised,
     )

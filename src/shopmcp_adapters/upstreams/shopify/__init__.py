@@ -1,13 +1,12 @@
 """Shopify Admin GraphQL (pinned API version), one platform package."""
 
-from shopmcp_adapters.upstreams.module import ToolTable
 from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
 from shopmcp_adapters.upstreams.shopify.client import (
     ShopifyClient,
     shopify_http,
     validate_shop_domain,
 )
-from shopmcp_adapters.upstreams.shopify.tools import TOOLS
+from shopmcp_adapters.upstreams.shopify.tools import tools as shopify_tools
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease
@@ -18,10 +17,6 @@ __all__ = ["PACKAGE"]
 def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) -> ShopifyClient:
     return ShopifyClient(env.http, connection.store_ref, lease, env.clock, env.base_url)
 
-
-_table = ToolTable[ShopifyClient](Platform.SHOPIFY)
-for _tool in TOOLS:
-    _table.add(_tool.spec, _tool.handler)
 
 PACKAGE = PlatformPackage(
     platform=Platform.SHOPIFY,
@@ -41,7 +36,7 @@ PACKAGE = PlatformPackage(
             "expires_at", "When the access token expires (ISO 8601).", secret=False, required=False
         ),
     ),
-    tools=_table,
+    tools=shopify_tools,
     make_client=_client,
     http_policy=shopify_http,
 )
