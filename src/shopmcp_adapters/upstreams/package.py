@@ -69,6 +69,10 @@ class PlatformPackage(Generic[ClientT]):
     make_client: Callable[[UpstreamEnv, Connection, CredentialLease], ClientT]
     # The platform's error-body and retry-after readers plugged into the shared policy.
     http_policy: Callable[[UpstreamHttp], UpstreamHttp] = _no_policy_changes
+    # Write tools compiled in but locked by the operator until a setting unlocks the platform
+    # (the security page's v1 rule for Magento and Neto); only then does a workspace's own
+    # opt-in apply.
+    writes_operator_locked: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.tools.platform is not self.platform:

@@ -44,4 +44,5 @@ PACKAGE = PlatformPackage(
     tools=tools,
     make_client=_client,
     http_policy=magento_http,
+    writes_operator_locked=True,
 )
