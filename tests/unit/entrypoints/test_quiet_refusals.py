@@ -46,7 +46,7 @@ async def test_a_request_with_an_unusable_id_is_an_invalid_request(
     gateway: Gateway, bad_id: str
 ) -> None:
     _, issued = await gateway.world.tenant()
-    body = '{"jsonrpc": "2.0", "id": %s, "method": "tools/list", "params": {}}' % bad_id
+    body = '{"jsonrpc": "2.0", "id": ' + bad_id + ', "method": "tools/list", "params": {}}'
     response = await gateway.post(f"/mcp/{issued.token}", content=body.encode())
     assert response.status_code == 400
     assert response.json()["error"]["code"] == -32600
@@ -56,7 +56,7 @@ async def test_a_request_with_an_unusable_id_is_an_invalid_request(
 @pytest.mark.parametrize("good_id", ['"abc"', "7", "0", "-3"])
 async def test_string_and_integer_ids_are_served(gateway: Gateway, good_id: str) -> None:
     _, issued = await gateway.world.tenant()
-    body = '{"jsonrpc": "2.0", "id": %s, "method": "tools/list", "params": {}}' % good_id
+    body = '{"jsonrpc": "2.0", "id": ' + good_id + ', "method": "tools/list", "params": {}}'
     response = await gateway.post(f"/mcp/{issued.token}", content=body.encode())
     assert response.status_code == 200, response.text
     assert "result" in response.json()
