@@ -14,7 +14,11 @@ from shopmcp_domain.plans import RateLimit
 
 
 async def main(url: str, namespace: str, hits: int, limit: int) -> None:
-    limiter = RedisRateLimiter.from_url(url, FakeClock(), namespace=namespace)
+    # This test is about atomicity across processes, not timeouts: on a loaded CI machine 100
+    # concurrent hits can wait longer than the production 0.25 s for a pooled connection.
+    limiter = RedisRateLimiter.from_url(
+        url, FakeClock(), namespace=namespace, connect_timeout=5.0, command_timeout=5.0
+    )
     rate = RateLimit(limit=limit, window_seconds=60)
     await limiter.hit("warm-up", rate)  # connect and load the script before the race
     print("ready", flush=True)
