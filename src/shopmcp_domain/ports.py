@@ -229,7 +229,7 @@ class MeterOutbox(Protocol):
     async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None: ...
 
 
-# --------------------------------------------------------------------------- limits, billing, cache
+# --------------------------------------------------------------------------- limits, billing
 
 
 @attrs.frozen
@@ -251,14 +251,6 @@ class Meter(Protocol):
     """The billing sink. Idempotent per usage event id."""
 
     async def send(self, record: MeterRecord, customer_id: str) -> None: ...
-
-
-class Cache(Protocol):
-    async def get(self, key: str) -> bytes | None: ...
-
-    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
-
-    async def delete_prefix(self, prefix: str) -> None: ...
 
 
 # --------------------------------------------------------------------------- upstreams

@@ -1,7 +1,6 @@
 """In-memory fakes of every port: the reference semantics the real adapters are held to."""
 
 from shopmcp_adapters.memory.billing import InMemoryMeter
-from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.lease import FakeLease
@@ -14,7 +13,6 @@ __all__ = [
     "FakeClock",
     "FakeLease",
     "FakeVault",
-    "InMemoryCache",
     "InMemoryChangeFeed",
     "InMemoryMeter",
     "InMemoryRateLimiter",
