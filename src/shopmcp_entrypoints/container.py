@@ -21,7 +21,8 @@ from litestar.di import Provide
 
 from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
-from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.package import UpstreamEnv
 from shopmcp_adapters.upstreams.platforms import PACKAGES
