@@ -145,7 +145,10 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         return
     from shopmcp_adapters.ratelimit import RedisRateLimiter
 
-    limiter = RedisRateLimiter.from_url(settings.redis_url.get_secret_value(), clock)
+    # While Redis is unreachable, each process keeps limiting on its own.
+    limiter = RedisRateLimiter.from_url(
+        settings.redis_url.get_secret_value(), clock, fallback=InMemoryRateLimiter(clock)
+    )
     try:
         yield limiter
     finally:

@@ -57,9 +57,13 @@ async def world(request: pytest.FixtureRequest) -> AsyncIterator[LimiterWorld]:
     client = Redis(host=REDIS_HOST, port=REDIS_PORT)
 
     def sibling(other: Redis | None) -> RateLimiter:
-        return RedisRateLimiter(other or client, clock, namespace=namespace)
+        return RedisRateLimiter(
+            other or client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
+        )
 
-    redis_limiter = RedisRateLimiter(client, clock, namespace=namespace)
+    redis_limiter = RedisRateLimiter(
+        client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
+    )
     yield LimiterWorld("redis", clock, redis_limiter, sibling)
     # A port suite run on Redis must really have used Redis, not the fallback.
     assert redis_limiter.fallback_decisions == 0
