@@ -1,7 +1,8 @@
 """Ports: what the domain needs from the outside world, as structural protocols.
 
 Every port has an in-memory fake in ``shopmcp_adapters.memory`` with the reference semantics;
-the real adapters are held to the same behaviour by shared port test suites.
+the fake and the real adapters pass the same port suite (``tests/ports``), so a drift on
+either side fails it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,21 @@
-"""In-memory fakes of every port: the reference semantics the real adapters are held to."""
+"""In-memory fakes of every port: the reference semantics the real adapters are held to.
+
+One fake per port of :mod:`shopmcp_domain.ports`, each run through the same port suite as its
+real adapters (``tests/ports``):
+
+- ``Clock``: ``FakeClock`` (moved by hand); real: ``shopmcp_adapters.clock.SystemClock``
+- ``CredentialVault``: ``FakeVault``; real: the local and KMS vaults
+- ``TenantRepository``, ``KeyDirectory``, ``MeterOutbox``: ``InMemoryTenantStore``; real:
+  PostgreSQL
+- ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
+  limiter's per-process fallback); real: Redis
+- ``Meter``: ``InMemoryMeter``; real: the Stripe meter
+- ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
+- ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
+  recorded upstream contracts in ``tests/contract`` instead)
+"""
+
+from typing import TYPE_CHECKING
 
 from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
@@ -8,6 +25,30 @@ from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.memory.tenants import InMemoryTenantStore
 from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
+
+if TYPE_CHECKING:
+    from shopmcp_domain import ports
+
+    # mypy --strict proves each fake satisfies its port.
+    def _conforms(
+        clock: FakeClock,
+        vault: FakeVault,
+        store: InMemoryTenantStore,
+        limiter: InMemoryRateLimiter,
+        meter: InMemoryMeter,
+        lease: FakeLease,
+        upstream: RecordingUpstream,
+    ) -> None:
+        _clock: ports.Clock = clock
+        _vault: ports.CredentialVault = vault
+        _tenants: ports.TenantRepository = store
+        _directory: ports.KeyDirectory = store
+        _outbox: ports.MeterOutbox = store
+        _limiter: ports.RateLimiter = limiter
+        _meter: ports.Meter = meter
+        _lease: ports.CredentialLease = lease
+        _upstream: ports.UpstreamClient = upstream
+
 
 __all__ = [
     "FakeClock",
