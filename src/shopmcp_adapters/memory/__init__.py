@@ -5,6 +5,8 @@ real adapters (``tests/ports``):
 
 - ``Clock``: ``FakeClock`` (moved by hand); real: ``shopmcp_adapters.clock.SystemClock``
 - ``CredentialVault``: ``FakeVault``; real: the local and KMS vaults
+- ``ChangeFeed``: ``InMemoryChangeFeed`` (fed by ``InMemoryTenantStore(feed)``); real:
+  ``PostgresChangeFeed`` (row triggers and LISTEN)
 - ``TenantRepository``, ``KeyDirectory``, ``MeterOutbox``: ``InMemoryTenantStore``; real:
   PostgreSQL
 - ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     def _conforms(
         clock: FakeClock,
         vault: FakeVault,
+        feed: InMemoryChangeFeed,
         store: InMemoryTenantStore,
         limiter: InMemoryRateLimiter,
         meter: InMemoryMeter,
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
+        _feed: ports.ChangeFeed = feed
         _tenants: ports.TenantRepository = store
         _directory: ports.KeyDirectory = store
         _outbox: ports.MeterOutbox = store
