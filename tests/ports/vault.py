@@ -49,8 +49,16 @@ class VaultPort:
     cold: Callable[[], None] = _nothing  # forget cached data keys, as a fresh process would
 
 
-def ctx() -> EncryptionContext:
-    return EncryptionContext(new_workspace_id(), new_credential_id())
+OLD = CredentialPayload({"refresh_token": "rt-generation-1"})
+NEW = CredentialPayload({"refresh_token": "rt-generation-2"})
+
+
+def ctx(generation: int = 1) -> EncryptionContext:
+    return EncryptionContext(new_workspace_id(), new_credential_id(), generation=generation)
+
+
+def at(context: EncryptionContext, generation: int) -> EncryptionContext:
+    return attrs.evolve(context, generation=generation)
 
 
 def payload() -> CredentialPayload:
@@ -258,3 +266,63 @@ class CredentialVaultSuite:
                     await refused(
                         case, c, attrs.evolve(s, id=c.credential_id, workspace_id=c.workspace_id)
                     )
+
+    # ----------------------------------------------------------------------- generations
+
+    async def test_a_sealing_carries_the_generation_of_its_context(self, case: VaultPort) -> None:
+        first = await case.vault.seal(ctx(), OLD)
+        assert first.generation == 1
+        context = ctx(generation=7)
+        seventh = await case.vault.seal(context, NEW)
+        assert seventh.generation == 7
+        assert await case.vault.open(context, seventh) == NEW
+
+    async def test_an_older_sealing_put_back_is_refused(self, case: VaultPort) -> None:
+        context = ctx()
+        old = await case.vault.seal(context, OLD)
+        new = await case.vault.seal(at(context, 2), NEW)
+        # The connection row records generation 2 after the rotation.
+        assert await case.vault.open(at(context, 2), new) == NEW
+        await refused(case, at(context, 2), old)
+        await refused(case, at(context, 3), new)
+        # A requester that read its connection row before the rotation still opens the new one.
+        assert await case.vault.open(context, new) == NEW
+
+    async def test_an_edited_generation_number_is_refused(self, case: VaultPort) -> None:
+        context = ctx()
+        old = await case.vault.seal(context, OLD)
+        await case.vault.seal(at(context, 2), NEW)
+        # The old sealing relabelled to pass the comparison: the envelope does not agree.
+        for generation in (2, 3, 1_000_000):
+            await refused(case, at(context, 2), attrs.evolve(old, generation=generation))
+        # And a current one relabelled downwards.
+        current = await case.vault.seal(at(context, 5), NEW)
+        await refused(case, at(context, 4), attrs.evolve(current, generation=4))
+
+    async def test_rewrap_keeps_the_generation(self, case: VaultPort) -> None:
+        context = ctx(generation=3)
+        sealed = await case.vault.seal(context, NEW)
+        rewrapped = await case.vault.rewrap(sealed, case.new_key())
+        assert (rewrapped.generation, rewrapped.version) == (3, sealed.version)
+        assert (rewrapped.ciphertext, rewrapped.nonce) == (sealed.ciphertext, sealed.nonce)
+        case.cold()
+        assert await case.vault.open(context, rewrapped) == NEW
+        await refused(case, at(context, 4), rewrapped)
+        await refused(case, context, attrs.evolve(rewrapped, generation=4))
+
+    # ----------------------------------------------------------------------- forgetting
+
+    async def test_after_forgetting_the_next_open_asks_a_master_key_again(
+        self, case: VaultPort
+    ) -> None:
+        context = ctx()
+        sealed = await case.vault.seal(context, payload())
+        for forget in (
+            lambda: case.vault.forget_credential(context.workspace_id, context.credential_id),
+            lambda: case.vault.forget_workspace(context.workspace_id),
+        ):
+            assert await case.vault.open(context, sealed) == payload()
+            before = case.master_key_uses()
+            forget()
+            assert await case.vault.open(context, sealed) == payload()
+            assert case.master_key_uses() == before + 1
