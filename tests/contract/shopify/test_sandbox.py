@@ -159,6 +159,7 @@ async def test_writes_change_the_sandbox_state() -> None:
         {
             "inventory_item_id": variant["inventory_item_id"],
             "location_id": location["location_id"],
+            "expected_quantity": before,
             "quantity": before + 5,
         },
     )
