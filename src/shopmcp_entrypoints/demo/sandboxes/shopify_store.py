@@ -476,9 +476,17 @@ class SandboxShop:
         return {"orderUpdate": {"order": selected, "userErrors": []}}
 
 
+# What each mutation returns besides its userErrors: null when it refuses.
+_RESULT = {
+    "productUpdate": "product",
+    "inventorySetQuantities": "inventoryAdjustmentGroup",
+    "orderUpdate": "order",
+}
+
+
 def _user_error(
     field: str, path: list[str], message: str, code: str | None = None
 ) -> dict[str, Any]:
     # Only SetInventory selects a code; the other mutations' errors carry field and message.
     error = {"field": path, "message": message} | ({"code": code} if code else {})
-    return {field: {"userErrors": [error]}}
+    return {field: {_RESULT[field]: None, "userErrors": [error]}}
