@@ -33,6 +33,7 @@ from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app as magento_sandbox
 from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN as SHOPIFY_TOKEN
 from shopmcp_entrypoints.demo.sandboxes.shopify import create_sandbox_app as shopify_sandbox
+from tests.asgi import asgi_app
 from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
 from tests.contract.magento import helpers as magento
@@ -109,7 +110,7 @@ def _assert_declared(spec: ToolSpec, request: httpx.Request, prefix: str, path: 
 
 
 async def _shopify(name: str, arguments: dict[str, Any]) -> tuple[ToolOutput, list[httpx.Request]]:
-    recording = Recording(httpx.ASGITransport(app=shopify_sandbox(SHOPIFY_TOKEN)))
+    recording = Recording(httpx.ASGITransport(app=asgi_app(shopify_sandbox(SHOPIFY_TOKEN))))
     module = shopify.make_module(transport=recording)
     lease = FakeLease(CredentialPayload({"access_token": SHOPIFY_TOKEN}), rotation_allowed=False)
     if name == "shopify_set_inventory":
@@ -149,7 +150,7 @@ async def test_each_shopify_tool_posts_its_one_graphql_operation(spec: ToolSpec)
 
 @pytest.mark.parametrize("spec", MAGENTO.specs, ids=lambda s: s.name)
 async def test_each_magento_tool_sends_its_one_rest_request(spec: ToolSpec) -> None:
-    recording = Recording(httpx.ASGITransport(app=magento_sandbox(MAGENTO_TOKEN)))
+    recording = Recording(httpx.ASGITransport(app=asgi_app(magento_sandbox(MAGENTO_TOKEN))))
     http = magento.make_http(recording, guard=HostGuard(allowed_hosts=frozenset({MAGENTO_HOST})))
     harness = magento.Harness(
         upstream=magento.Upstream([]),
