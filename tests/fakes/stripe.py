@@ -18,7 +18,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import AsyncIterable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl
@@ -99,7 +99,8 @@ class StripeOverTransport(stripe.HTTPClient):
         try:
             response = await self._client.request(method, url, headers=headers, content=post_data)
         except httpx.TransportError as error:
-            raise stripe.APIConnectionError(
+            # stripe's error constructors carry no annotations (the library's typing gap).
+            raise stripe.APIConnectionError(  # type: ignore[no-untyped-call]
                 f"network error ({type(error).__name__})", should_retry=True
             ) from error
         return response.content, response.status_code, response.headers
@@ -110,13 +111,25 @@ class StripeOverTransport(stripe.HTTPClient):
         raise NotImplementedError("the meter never streams")
 
     def request(
-        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
     ) -> NoReturn:
         raise NotImplementedError("the meter is async only")
 
     def request_stream(
-        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
-    ) -> tuple[Iterable[bytes], int, Mapping[str, str]]:
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> NoReturn:
         raise NotImplementedError("the meter is async only")
 
     async def sleep_async(self, secs: float) -> None:
