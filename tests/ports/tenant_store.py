@@ -41,8 +41,16 @@ class Ports:
     directory: KeyDirectory
     outbox: MeterOutbox
 
-    async def new_workspace(self, **changes: object) -> Workspace:
-        workspace = attrs.evolve(make_workspace(), **changes)
+    async def new_workspace(
+        self,
+        *,
+        plan: PlanTier = PlanTier.FREE,
+        write_enabled: frozenset[Platform] = frozenset(),
+        billing_customer_id: str | None = None,
+    ) -> Workspace:
+        workspace = attrs.evolve(
+            make_workspace(plan, write_enabled), billing_customer_id=billing_customer_id
+        )
         async with self.tenants.unit_of_work(workspace.id) as uow:
             await uow.workspaces.add(workspace)
         return workspace

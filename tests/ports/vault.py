@@ -317,10 +317,11 @@ class CredentialVaultSuite:
     ) -> None:
         context = ctx()
         sealed = await case.vault.seal(context, payload())
-        for forget in (
+        forgetters: tuple[Callable[[], None], ...] = (
             lambda: case.vault.forget_credential(context.workspace_id, context.credential_id),
             lambda: case.vault.forget_workspace(context.workspace_id),
-        ):
+        )
+        for forget in forgetters:
             assert await case.vault.open(context, sealed) == payload()
             before = case.master_key_uses()
             forget()

@@ -83,7 +83,7 @@ async def new_workspace(database: Database) -> WorkspaceId:
     return workspace.id
 
 
-async def connect(database: Database, vault: LocalVault, ws: WorkspaceId) -> Connection:
+async def connect(database: Database, vault: EnvelopeVault, ws: WorkspaceId) -> Connection:
     return await onboarding.connect_store(
         database.tenants,
         vault,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import attrs
 
 from shopmcp_adapters.postgres import Database
+from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.ids import CredentialId
 from tests.ports.tenant_store import Ports, connection_for, sealed_for
 
 
@@ -22,7 +24,8 @@ async def test_rewrap_source_pages_across_workspaces_and_swaps_only_unchanged_ke
         mine.append(sealed)
 
     total = await database.owner.count()
-    seen, cursor = [], None
+    seen: list[SealedCredential] = []
+    cursor: CredentialId | None = None
     while page := await database.owner.iter_credentials(cursor, 2):
         assert len(page) <= 2
         seen += page

@@ -19,7 +19,7 @@ def test_without_a_key_id_it_is_the_local_vault(tmp_path: Path, clock: FakeClock
     assert isinstance(vault, LocalVault)
     assert vault.key_id.startswith("local:")
     assert vault.cache.ttl_seconds == 30
-    assert build_vault("", tmp_path, clock).key_id == vault.key_id  # type: ignore[attr-defined]
+    assert build_vault("", tmp_path, clock).key_id == vault.key_id
 
 
 def test_with_a_key_id_it_is_the_kms_vault(tmp_path: Path, clock: FakeClock) -> None:

@@ -86,9 +86,9 @@ async def test_no_data_key_or_master_key_in_any_repr_str_exception_or_log(
     leaked: list[bytes] = []
     original_put = case.vault.cache.put
 
-    def spy_put(key_id: str, wrapped: bytes, context: EncryptionContext, dek: bytes) -> None:
+    def spy_put(key_id: str, wrapped_dek: bytes, context: EncryptionContext, dek: bytes) -> None:
         leaked.append(dek)
-        original_put(key_id, wrapped, context, dek)
+        original_put(key_id, wrapped_dek, context, dek)
 
     case.vault.cache.put = spy_put  # type: ignore[method-assign]
     context = ctx()
