@@ -187,12 +187,23 @@ class UpstreamError(ShopMcpError):
     usage_status = UsageStatus.UPSTREAM_ERROR
     http_status = 502
 
-    def __init__(self, platform: str, status: int, upstream_message: str, note: str = "") -> None:
+    def __init__(
+        self,
+        platform: str,
+        status: int,
+        upstream_message: str,
+        note: str = "",
+        *,
+        summary: str | None = None,
+    ) -> None:
+        """``note`` follows and ``summary`` precedes the upstream's words: both are the
+        gateway's own (what it means, what to do), so they stay outside the marking."""
         self.platform = platform
         self.status = status
         self.upstream_message = clean_upstream_text(upstream_message)
         marked = mark_untrusted(self.upstream_message, platform)
-        super().__init__(f"{platform} answered {status}: {marked}{note}")
+        message = f"{platform} answered {status}: {marked}{note}"
+        super().__init__(f"{summary} ({message})" if summary else message)
 
 
 class UpstreamRateLimited(UpstreamError):

@@ -26,7 +26,7 @@ _SOURCE_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
 
 
 def defuse(text: str) -> str:
-    return _DELIMITER_LOOKALIKE.sub(lambda m: m.group(0).replace("<", "‹"), text)
+    return _DELIMITER_LOOKALIKE.sub(lambda m: m.group(0).replace("<", "\u2039"), text)
 
 
 def mark_untrusted(text: str, source: str) -> str:
