@@ -43,10 +43,12 @@ async def test_a_stale_write_is_refused_with_the_way_to_fix_it() -> None:
     assert len(upstream.requests) == 1  # a refused write is never retried
     assert caught.value.status == 200
     assert caught.value.upstream_message == (
-        f"stock not changed: the available quantity of {ITEM} at {LOCATION} is no longer 37 "
-        "(Shopify: The changeFromQuantity value does not match persisted value.). Read it "
-        "again with shopify_get_inventory and pass the number it shows now as "
-        "expected_quantity."
+        "The changeFromQuantity value does not match persisted value."
+    )
+    assert caught.value.message.startswith(
+        f"stock not changed: the available quantity of {ITEM} at {LOCATION} is no longer 37. "
+        "Read it again with shopify_get_inventory and pass the number it shows now as "
+        "expected_quantity (shopify answered 200: <untrusted-text"
     )
 
 
@@ -57,7 +59,7 @@ async def test_shopifys_words_reach_the_merchant_so_a_current_quantity_it_names_
     upstream = Upstream([httpx.Response(200, json=answer)])
     with pytest.raises(UpstreamError) as caught:
         await call(make_module(upstream), "shopify_set_inventory", {**ARGUMENTS, "quantity": 30})
-    assert "(Shopify: The quantity is 12, not 37.)" in caught.value.message
+    assert ">The quantity is 12, not 37.</untrusted-text>" in caught.value.message
 
 
 async def test_other_user_errors_keep_shopifys_own_report() -> None:

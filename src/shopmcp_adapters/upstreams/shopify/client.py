@@ -359,7 +359,7 @@ def _graphql_error(status: int, errors: Any, throttle: Throttle | None) -> Excep
     if "MAX_COST_EXCEEDED" in codes and throttle:
         return UpstreamError(PLATFORM, status, f"GraphQL {message} ({throttle.describe()})")
     if "INTERNAL_SERVER_ERROR" in codes:
-        return UpstreamUnavailable(PLATFORM, f"GraphQL {message}")
+        return UpstreamUnavailable(PLATFORM, "GraphQL internal error", upstream_message=message)
     return UpstreamError(PLATFORM, status, f"GraphQL {message}")
 
 

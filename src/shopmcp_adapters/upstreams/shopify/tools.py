@@ -232,7 +232,7 @@ async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -
     except MutationRefused as refused:
         if STALE_QUANTITY in refused.codes:
             raise UpstreamError(
-                PLATFORM, 200, stale_stock_text(args, refused.codes[STALE_QUANTITY])
+                PLATFORM, 200, refused.codes[STALE_QUANTITY], summary=stale_stock_text(args)
             ) from None
         raise
     adjustment = outputs.SetInventoryOutput.model_validate(payload)
@@ -448,14 +448,13 @@ def updated_order_text(order: outputs.UpdateOrderOutput) -> str:
     return f"Updated order {order.name}"
 
 
-def stale_stock_text(args: inputs.SetInventoryInput, shopify_says: str) -> str:
-    # Shopify's user error has no quantity field: its own words are passed on, in case they
-    # carry the current number, and the merchant is told how to get it.
+def stale_stock_text(args: inputs.SetInventoryInput) -> str:
+    # Shopify's user error has no quantity field: its own words follow (marked as its text), in
+    # case they carry the current number, and the merchant is told how to get it.
     return (
         f"stock not changed: the available quantity of {args.inventory_item_id} at "
-        f"{args.location_id} is no longer {args.expected_quantity} (Shopify: {shopify_says}). "
-        "Read it again with shopify_get_inventory and pass the number it shows now as "
-        "expected_quantity."
+        f"{args.location_id} is no longer {args.expected_quantity}. Read it again with "
+        "shopify_get_inventory and pass the number it shows now as expected_quantity"
     )
 
 
