@@ -16,6 +16,7 @@ from shopmcp_adapters.memory import (
     InMemoryTenantStore,
     RecordingUpstream,
 )
+from shopmcp_adapters.upstreams.platforms import writes_locked
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_credential_id, new_workspace_id
@@ -32,6 +33,9 @@ from shopmcp_domain.tools.whitelist import WriteWhitelist
 from shopmcp_domain.workspaces import Workspace
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+# The operator write lock a gateway starts with when nothing is unlocked (Magento's writes).
+OPERATOR_LOCKED = writes_locked()
 
 # A request admitted within its limit, as the entry point hands it to the use case: for tests
 # about what happens after admission (the limiter itself is not their subject).
@@ -126,6 +130,8 @@ class World:
     vault: FakeVault = attrs.Factory(FakeVault)
     upstream: RecordingUpstream = attrs.Factory(RecordingUpstream)
     registry: ToolRegistry = attrs.Factory(sample_registry)
+    # As a gateway starts with nothing unlocked; a test using Magento writes unlocks them.
+    writes_locked: frozenset[Platform] = OPERATOR_LOCKED
     limiter: InMemoryRateLimiter = attrs.field(init=False)
     tokens: dict[WorkspaceId, str] = attrs.Factory(dict)
 
@@ -172,7 +178,14 @@ class World:
         return workspace, issued
 
     async def scope(self, token: str) -> RequestScope:
-        return await authenticate(token, self.store, self.store, self.vault, self.registry)
+        return await authenticate(
+            token,
+            self.store,
+            self.store,
+            self.vault,
+            self.registry,
+            writes_locked=self.writes_locked,
+        )
 
     async def admit(self, scope: RequestScope) -> Admission:
         """Count one request for the scope's workspace, as the entry point does once."""

@@ -31,6 +31,8 @@ class GatewayPorts:
     limiter: RateLimiter
     registry: ToolRegistry
     upstreams: Mapping[Platform, UpstreamClient]
+    # Platforms whose write tools the operator has locked (the tool policy hides them).
+    writes_locked: frozenset[Platform]
 
     @property
     def tool_call(self) -> ToolCallDeps:

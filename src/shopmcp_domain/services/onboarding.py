@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import NotFound
+from shopmcp_domain.errors import NotFound, WritesLocked
 from shopmcp_domain.ids import (
     ConnectionId,
     WorkspaceId,
@@ -53,8 +53,19 @@ async def issue_workspace_key(
 
 
 async def set_writes(
-    tenants: TenantRepository, workspace_id: WorkspaceId, platform: Platform, enabled: bool
+    tenants: TenantRepository,
+    workspace_id: WorkspaceId,
+    platform: Platform,
+    enabled: bool,
+    *,
+    writes_locked: frozenset[Platform] = frozenset(),
 ) -> Workspace:
+    """Record the workspace's write opt-in for ``platform``. Enabling a platform whose writes
+    the operator has locked (``writes_locked``) raises :class:`WritesLocked` and records
+    nothing: the opt-in could not take effect. The tool policy enforces the lock whatever is
+    recorded; this refusal only keeps the merchant from believing writes are on."""
+    if enabled and platform in writes_locked:
+        raise WritesLocked(platform.value)
     async with tenants.unit_of_work(workspace_id) as uow:
         workspace = await uow.workspaces.get()
         if workspace is None:

@@ -81,8 +81,11 @@ async def authenticate(
     tenants: TenantRepository,
     vault: CredentialVault,
     registry: ToolRegistry,
+    *,
+    writes_locked: frozenset[Platform],
 ) -> RequestScope:
     """The presented token (as sent: possibly empty or malformed) -> the workspace's scope.
+    ``writes_locked``: the platforms whose writes the operator has locked (see the policy).
 
     Unknown, revoked, malformed and missing tokens all raise the same
     :class:`AuthenticationFailed` after the same work: one directory lookup (a malformed token
@@ -105,7 +108,9 @@ async def authenticate(
         workspace=workspace,
         key=key,
         connections=connections,
-        policy=tool_policy(registry, workspace, connections, key.scopes),
+        policy=tool_policy(
+            registry, workspace, connections, key.scopes, writes_locked=writes_locked
+        ),
         vault=vault,
         tenants=tenants,
         sealed_credentials=sealed,

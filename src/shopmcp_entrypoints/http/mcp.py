@@ -374,7 +374,12 @@ class McpGateway:
         ports = self.ports
         try:
             request_scope = await authenticate(
-                token, ports.directory, ports.tenants, ports.vault, ports.registry
+                token,
+                ports.directory,
+                ports.tenants,
+                ports.vault,
+                ports.registry,
+                writes_locked=ports.writes_locked,
             )
         except AuthenticationFailed as error:
             await send_jsonrpc_error(
