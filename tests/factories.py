@@ -110,14 +110,21 @@ def make_workspace(
     )
 
 
-def make_connection(workspace_id: WorkspaceId, platform: Platform) -> Connection:
+def make_connection(
+    workspace_id: WorkspaceId,
+    platform: Platform,
+    store_ref: str | None = None,
+    display_name: str = "",
+    created_at: dt.datetime = NOW,
+) -> Connection:
     return Connection(
         id=new_connection_id(),
         workspace_id=workspace_id,
         platform=platform,
-        store_ref=f"{platform.value}.example",
+        store_ref=store_ref or f"{platform.value}.example",
         credential_id=new_credential_id(),
-        created_at=NOW,
+        created_at=created_at,
+        display_name=display_name,
     )
 
 
@@ -159,23 +166,45 @@ class World:
         async with self.store.unit_of_work(workspace.id) as uow:
             await uow.workspaces.add(workspace)
             await uow.keys.add(issued.key)
-            for platform in platforms:
-                credential_id = new_credential_id()
-                sealed = await self.vault.seal(
-                    EncryptionContext(workspace.id, credential_id),
-                    CredentialPayload({"access_token": f"{secret}-{platform.value}"}),
-                )
-                connection = Connection(
-                    id=new_connection_id(),
-                    workspace_id=workspace.id,
-                    platform=platform,
-                    store_ref=f"{platform.value}-{str(workspace.id)[:8]}.example",
-                    credential_id=credential_id,
-                    created_at=NOW,
-                )
-                await uow.connections.add(connection, sealed)
+        for platform in platforms:
+            await self.connect(
+                workspace.id,
+                platform,
+                f"{platform.value}-{str(workspace.id)[:8]}.example",
+                token=f"{secret}-{platform.value}",
+            )
         self.tokens[workspace.id] = issued.token
         return workspace, issued
+
+    async def connect(
+        self,
+        workspace_id: WorkspaceId,
+        platform: Platform,
+        store_ref: str,
+        *,
+        display_name: str = "",
+        token: str = "shpat_test_secret",
+        created_at: dt.datetime = NOW,
+    ) -> Connection:
+        """One more connection of the workspace, its credential sealed by the fake vault
+        (directly, as a fixture: the connect use case's own checks are tested on their own)."""
+        credential_id = new_credential_id()
+        sealed = await self.vault.seal(
+            EncryptionContext(workspace_id, credential_id),
+            CredentialPayload({"access_token": token}),
+        )
+        connection = Connection(
+            id=new_connection_id(),
+            workspace_id=workspace_id,
+            platform=platform,
+            store_ref=store_ref,
+            credential_id=credential_id,
+            created_at=created_at,
+            display_name=display_name,
+        )
+        async with self.store.unit_of_work(workspace_id) as uow:
+            await uow.connections.add(connection, sealed)
+        return connection
 
     async def scope(self, token: str) -> RequestScope:
         return await authenticate(

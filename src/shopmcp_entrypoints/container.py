@@ -24,7 +24,7 @@ from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.package import UpstreamEnv
-from shopmcp_adapters.upstreams.platforms import PACKAGES, writes_locked
+from shopmcp_adapters.upstreams.platforms import PACKAGES, platform_names, writes_locked
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     ChangeFeed,
@@ -215,6 +215,7 @@ class Container(containers.DeclarativeContainer):
     # The operator's write lock, as data for the tool policy: computed once, from the packages
     # and SHOPMCP_WRITES_UNLOCKED_PLATFORMS.
     writes_locked = providers.Singleton(_writes_locked, settings=settings)
+    platform_names = providers.Singleton(platform_names)
 
 
 def build_container(settings: Settings) -> Container:
@@ -240,6 +241,7 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         registry=await resolve(container.tool_registry),
         upstreams=await resolve(container.upstreams),
         writes_locked=await resolve(container.writes_locked),
+        platform_names=await resolve(container.platform_names),
     )
 
 

@@ -40,3 +40,8 @@ def writes_locked(unlocked: Iterable[Platform] = ()) -> frozenset[Platform]:
     """The platforms whose write tools stay hidden whatever a workspace opts in to: those whose
     package declares its writes operator-locked, less the ones the operator ``unlocked``."""
     return frozenset(p.platform for p in PACKAGES if p.writes_operator_locked) - set(unlocked)
+
+
+def platform_names() -> dict[Platform, str]:
+    """Each platform's name as merchants read it (the package's display name)."""
+    return {p.platform: p.display_name for p in PACKAGES}

@@ -166,7 +166,13 @@ def connect(
             "SHOPMCP_CONNECT_<NAME> or prompted, hidden."
         ),
     ),
-    display_name: str = typer.Option("", help="A label for the connection."),
+    display_name: str = typer.Option(
+        "",
+        help=(
+            "The store's name in tools' `store` argument (default: the store reference); "
+            "unique among the workspace's stores of this platform."
+        ),
+    ),
 ) -> None:
     """Connect a store: its credential is sealed by the vault and stored with the connection."""
     package = platform_package(platform)
