@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app
 from tests.contract.magento.helpers import Harness, Upstream, make_http

@@ -6,8 +6,7 @@ from __future__ import annotations
 import attrs
 
 from shopmcp_adapters.postgres import Database
-from tests.integration.postgres.conftest import connection_for, sealed_for
-from tests.integration.postgres.test_port_suite import Ports
+from tests.ports.tenant_store import Ports, connection_for, sealed_for
 
 
 async def test_rewrap_source_pages_across_workspaces_and_swaps_only_unchanged_keys(

@@ -14,16 +14,14 @@ import httpcore
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.http import (
+from shopmcp_adapters.upstreams.host_guard import (
     GuardedNetworkBackend,
     HostGuard,
-    HttpPolicy,
     UnsafeUpstreamAddress,
     UnsafeUpstreamConnection,
-    UpstreamHttp,
-    build_async_client,
     parse_allowed_host,
 )
+from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_domain.errors import UpstreamUnavailable
 from tests.unit.upstreams.test_host_guard import NON_PUBLIC
 

@@ -9,7 +9,7 @@ from shopmcp_adapters.vault import KmsVault, LocalVault, build_vault
 from shopmcp_adapters.vault.rotation import InMemoryRewrapSource, rewrap_all
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.ids import new_credential_id, new_workspace_id
-from tests.unit.vault.fake_kms import FakeKms
+from tests.fakes.kms import FakeKms
 
 PAYLOAD = CredentialPayload({"api_key": "neto-key"})
 
