@@ -17,12 +17,11 @@ whatever the SDK answers.
 from __future__ import annotations
 
 import contextvars
-import functools
 import json
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, assert_never
 
 import attrs
@@ -50,10 +49,9 @@ from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.list_tools import list_tools
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
-from shopmcp_domain.tools.spec import ToolSpec
-from shopmcp_domain.tools.stores import with_store_argument
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.http.transport_guard import TransportGuard
+from shopmcp_entrypoints.http.wire import WireTools
 
 logger = logging.getLogger("shopmcp.mcp")
 
@@ -69,10 +67,6 @@ INVALID_REQUEST = -32600
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 
-# Wire forms per (tool, the scope's store labels). Each entry shares the tool's schemas and
-# annotations with its base form and adds one small dict, so this many stay cheap; a bound keeps
-# a gateway serving many workspaces (each with its own store names) from growing without end.
-SCOPED_WIRE_TOOLS = 8192
 
 # ``/mcp`` or ``/mcp/`` (token in the Authorization header) or ``/mcp/<one segment>``.
 _PATH_RE = re.compile(rb"^/mcp(?:/(?P<token>[^/]*))?$")
@@ -116,25 +110,6 @@ class McpSettings:
 
 
 # --------------------------------------------------------------------------- wire shapes
-
-
-def wire_tool(spec: ToolSpec) -> types.Tool:
-    """A registry spec as an MCP tool (snake_case here, camelCase on the wire)."""
-    hints = spec.annotations
-    return types.Tool(
-        name=spec.name,
-        title=spec.title,
-        description=spec.description,
-        input_schema=spec.input_schema(),
-        output_schema=spec.output_schema(),
-        annotations=types.ToolAnnotations(
-            title=spec.title,
-            read_only_hint=hints.read_only_hint,
-            destructive_hint=hints.destructive_hint,
-            idempotent_hint=hints.idempotent_hint,
-            open_world_hint=hints.open_world_hint,
-        ),
-    )
 
 
 def tool_error(message: str) -> types.CallToolResult:
@@ -212,7 +187,7 @@ class McpGateway:
     def __init__(self, settings: McpSettings) -> None:
         self.settings = settings
         self._ports: GatewayPorts | None = None
-        self._scoped_wire_tool: Callable[[str, tuple[str, ...]], types.Tool] = _unbound_wire_tool
+        self._wire_tools: WireTools | None = None
         self.security = TransportSecuritySettings(
             enable_dns_rebinding_protection=True,
             allowed_hosts=list(settings.allowed_hosts),
@@ -247,22 +222,8 @@ class McpGateway:
     # ---- lifecycle
 
     def bind(self, ports: GatewayPorts) -> None:
-        # Built once per process: the wire form of every registered tool, without ``store``.
-        wire_tools = {name: wire_tool(spec) for name, spec in ports.registry.items()}
-        names = {
-            spec.name: ports.platform_names.get(spec.platform, spec.platform.value)
-            for spec in ports.registry.values()
-        }
-
-        @functools.lru_cache(maxsize=SCOPED_WIRE_TOOLS)
-        def scoped(name: str, labels: tuple[str, ...]) -> types.Tool:
-            base = wire_tools[name]
-            if not labels:
-                return base
-            schema = with_store_argument(base.input_schema, names[name], labels)
-            return base.model_copy(update={"input_schema": schema})
-
-        self._scoped_wire_tool = scoped
+        # Built once per process: the wire form of every registered tool.
+        self._wire_tools = WireTools(ports.registry, ports.platform_names)
         self._ports = ports
 
     def unbind(self) -> None:
@@ -274,10 +235,11 @@ class McpGateway:
             raise RuntimeError("the MCP gateway is not running")
         return self._ports
 
-    def wire_tool_for(self, scope: RequestScope, spec: ToolSpec) -> types.Tool:
-        """The tool as this scope sees it: its input schema with the ``store`` argument listing
-        the scope's stores of the tool's platform (cached; nothing rebuilt per request)."""
-        return self._scoped_wire_tool(spec.name, scope.stores(spec.platform).labels)
+    @property
+    def wire_tools(self) -> WireTools:
+        if self._wire_tools is None:
+            raise RuntimeError("the MCP gateway is not running")
+        return self._wire_tools
 
     # ---- handlers (run inside the request's context: the scope is set)
 
@@ -287,15 +249,14 @@ class McpGateway:
         scope = active_scope()
         if scope is None or name not in scope.policy.names:
             return None
-        return self.wire_tool_for(scope, scope.policy.authorise(name)).input_schema
+        return self.wire_tools.input_schema(scope, scope.policy.authorise(name))
 
     async def _on_list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
         scope = current_scope()
-        return types.ListToolsResult(
-            tools=[self.wire_tool_for(scope, spec) for spec in list_tools(scope)]
-        )
+        wire = self.wire_tools
+        return types.ListToolsResult(tools=[wire.for_scope(scope, s) for s in list_tools(scope)])
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
@@ -530,10 +491,6 @@ class McpGateway:
             INVALID_REQUEST,
             f"request body exceeds {self.settings.max_request_bytes} bytes",
         )
-
-
-def _unbound_wire_tool(name: str, labels: tuple[str, ...]) -> types.Tool:
-    raise RuntimeError("the MCP gateway is not running")
 
 
 class _BodyTooLarge(Exception):

@@ -109,10 +109,10 @@ async def test_wire_forms_are_cached_not_rebuilt_per_request(gateway: Gateway) -
     _, token = await two_magento_stores(gateway.world)
     mcp_gateway = gateway.app.state.gateway
     await listed(gateway, token)
-    built = mcp_gateway._scoped_wire_tool.cache_info().misses
+    built = mcp_gateway.wire_tools.cache_info().misses
     for _ in range(3):
         await listed(gateway, token)
-    info = mcp_gateway._scoped_wire_tool.cache_info()
+    info = mcp_gateway.wire_tools.cache_info()
     assert info.misses == built
     assert info.hits >= 3 * 2  # two tools per listing, all from the cache
 
