@@ -126,6 +126,7 @@ async def _set_inventory_args(module: Any, lease: Any) -> dict[str, Any]:
     return {
         "inventory_item_id": variant["inventory_item_id"],
         "location_id": location["location_id"],
+        "expected_quantity": location["available"],
         "quantity": location["available"] + 1,
     }
 

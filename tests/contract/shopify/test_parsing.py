@@ -20,6 +20,7 @@ from tests.schemas import assert_matches_output_schema
 SET_INVENTORY = {
     "inventory_item_id": "gid://shopify/InventoryItem/47000000000001",
     "location_id": 60000000001,
+    "expected_quantity": 37,
     "quantity": 30,
 }
 

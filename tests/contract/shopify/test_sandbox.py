@@ -18,7 +18,7 @@ from shopmcp_domain.errors import UpstreamError
 from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN, create_sandbox_app
 from shopmcp_entrypoints.demo.sandboxes.shopify_store import SandboxShop
 from tests.contract.shopify.helpers import call, make_module
-from tests.contract.shopify.test_schema import schema
+from tests.contract.shopify.schema_check import pinned_schema
 
 
 def sandbox(token: str = DEFAULT_TOKEN) -> tuple[Any, SandboxShop]:
@@ -159,6 +159,7 @@ async def test_writes_change_the_sandbox_state() -> None:
         {
             "inventory_item_id": variant["inventory_item_id"],
             "location_id": location["location_id"],
+            "expected_quantity": before,
             "quantity": before + 5,
         },
     )
@@ -273,7 +274,7 @@ READ_VARIABLES = {
 def test_sandbox_answers_in_the_pinned_schema_shape(document: str) -> None:
     data = SandboxShop().resolvers[document](READ_VARIABLES[document])
     variables = {"first": 1, **READ_VARIABLES[document]}
-    result = graphql_sync(schema(), document, root_value=data, variable_values=variables)
+    result = graphql_sync(pinned_schema(), document, root_value=data, variable_values=variables)
     assert result.errors is None
     assert result.data == _selected(data, result.data)
 
