@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     # port) or ``host:port`` (``[v6]:port``). Checked again at connect time.
     upstream_allowed_hosts: list[str] = Field(default_factory=list)
 
+    # Platforms whose write tools the operator unlocks (a JSON list: ``["magento"]``). A
+    # platform whose package declares its writes operator-locked (Magento) serves no write
+    # tool until it is listed here; only then does a workspace's own opt-in apply.
+    writes_unlocked_platforms: list[Platform] = Field(default_factory=list)
+
     # Transport security for the MCP endpoint (DNS-rebinding protection).
     allowed_origins: list[str] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)

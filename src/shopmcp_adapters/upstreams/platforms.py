@@ -7,6 +7,7 @@ google until their packages land) is refused everywhere with the one message of
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
@@ -33,3 +34,14 @@ def package_for(platform: Platform | str) -> PlatformPackage[Any]:
     if package is None:
         raise PlatformUnavailable(key.value, AVAILABLE)
     return package
+
+
+def writes_locked(unlocked: Iterable[Platform] = ()) -> frozenset[Platform]:
+    """The platforms whose write tools stay hidden whatever a workspace opts in to: those whose
+    package declares its writes operator-locked, less the ones the operator ``unlocked``."""
+    return frozenset(p.platform for p in PACKAGES if p.writes_operator_locked) - set(unlocked)
+
+
+def platform_names() -> dict[Platform, str]:
+    """Each platform's name as merchants read it (the package's display name)."""
+    return {p.platform: p.display_name for p in PACKAGES}
