@@ -16,7 +16,7 @@ from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import authenticate
 from tests.factories import ADMITTED, NOW, OPERATOR_LOCKED, sample_registry
-from tests.integration.postgres.conftest import Ports
+from tests.ports.tenant_store import Ports
 
 pytestmark = pytest.mark.integration
 
