@@ -188,7 +188,9 @@ def test_policy_with_a_lock_matches_its_specification_over_every_combination() -
         expected = {
             spec.name
             for spec in registry.values()
-            if _expected(spec.platform, spec.access, frozenset(platforms), write_enabled, scopes, True)
+            if _expected(
+                spec.platform, spec.access, frozenset(platforms), write_enabled, scopes, True
+            )
             and not (spec.access is Access.WRITE and spec.platform in locked)
         }
         assert policy.names == expected
