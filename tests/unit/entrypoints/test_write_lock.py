@@ -168,7 +168,7 @@ def thing(call: UpstreamCall) -> ToolOutput:
 async def test_locked_magento_writes_are_hidden_even_after_opt_in(gateway: Gateway) -> None:
     """The harness's world starts with nothing unlocked, as a gateway does by default."""
     world = gateway.world
-    assert world.writes_locked == {Platform.MAGENTO}
+    assert world.writes_locked == {Platform.MAGENTO, Platform.NETO}
     world.upstream.answer("shopify_update_thing", thing)
     _, issued = await world.tenant(
         platforms=(Platform.SHOPIFY, Platform.MAGENTO),
