@@ -94,6 +94,12 @@ class ChangeFeed(Protocol):
         and must not block (drop cached entries, nothing more). Returns the unsubscriber."""
         ...
 
+    @property
+    def live(self) -> bool:
+        """Whether notices are flowing now. While not, a cache must not serve what a missed
+        notice could have invalidated."""
+        ...
+
 
 # --------------------------------------------------------------------------- tenant store
 
@@ -209,11 +215,38 @@ class TenantRepository(Protocol):
     ) -> AbstractAsyncContextManager[TenantUnitOfWork]: ...
 
 
-class KeyDirectory(Protocol):
-    """Cross-tenant: find a key by its public prefix, before any workspace is known. The caller
-    compares the secret hash (in constant time) before trusting the result."""
+@attrs.frozen(repr=False)
+class ScopeRecord:
+    """Everything one MCP request needs from the store, read together: the key (found by its
+    public prefix, before any workspace is known), its workspace, and that workspace's
+    connections and sealed credentials (ciphertext only: nothing is opened)."""
 
-    async def find_by_prefix(self, prefix: str) -> McpKey | None: ...
+    key: McpKey
+    workspace: Workspace
+    connections: tuple[Connection, ...]
+    credentials: Mapping[CredentialId, SealedCredential]
+
+    def __repr__(self) -> str:
+        return f"ScopeRecord(key={self.key!r}, workspace={self.workspace.id})"
+
+
+class ScopeSource(Protocol):
+    """The MCP runtime's read side. The caller compares the presented secret with the key's
+    hash (in constant time) before trusting anything it got."""
+
+    async def load(self, prefix: str) -> ScopeRecord | None:
+        """The scope of the key with this prefix, or None when there is no such key. A key
+        whose workspace row is gone yields None too."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The MCP runtime's write side: one usage event and its meter record per tools/call."""
+
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        """Write both, atomically. When this returns they are committed (durable); when it
+        raises, neither is. Concurrent calls may share one commit."""
+        ...
 
 
 class MeterOutbox(Protocol):

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # The runtime's login as shopmcp_tenant (NOBYPASSRLS). Unset: the same server as
     # database_url with user shopmcp_tenant and no password (trust, peer, cert or .pgpass).
     tenant_database_url: SecretStr | None = None
+    # The MCP runtime's login as shopmcp_mcp (migration 0005: exactly what a tools/call needs).
+    # Unset: the same server as database_url with user shopmcp_mcp and no password.
+    mcp_database_url: SecretStr | None = None
     # Unset: local vault with a master key under data_dir.
     kms_key_id: str | None = None
     # Data keys stay in memory at most this long (capped at 60 s by the vault).

@@ -1,4 +1,5 @@
-"""TenantRepository, KeyDirectory and MeterOutbox: one behavioural suite, run against the
+"""TenantRepository, MeterOutbox and the MCP runtime's ScopeSource and AuditLog: one
+behavioural suite, run against the
 in-memory fake (``tests/unit/domain``) and the PostgreSQL adapter (``tests/integration/postgres``),
 so the fake the unit tests trust is proven to behave like the real store. A store may be shared
 with other tests (the PostgreSQL one is session-wide): every test makes its own workspaces and
@@ -28,7 +29,8 @@ from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.ports import KeyDirectory, MeterOutbox, TenantRepository
+from shopmcp_domain.keys import McpKey
+from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepository
 from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import NOW, make_workspace
@@ -38,8 +40,13 @@ from tests.factories import NOW, make_workspace
 class Ports:
     kind: str
     tenants: TenantRepository
-    directory: KeyDirectory
+    scopes: ScopeSource
     outbox: MeterOutbox
+    audit: AuditLog
+
+    async def key_by_prefix(self, prefix: str) -> McpKey | None:
+        record = await self.scopes.load(prefix)
+        return None if record is None else record.key
 
     async def new_workspace(
         self,
@@ -365,15 +372,15 @@ class TenantStoreSuite:
         async with ports.tenants.unit_of_work(workspace.id) as uow:
             await uow.keys.add(second)
             await uow.keys.add(first)
-        assert await ports.directory.find_by_prefix(first.prefix) == first
-        assert await ports.directory.find_by_prefix("zzzzzzzzzzzz") is None
+        assert await ports.key_by_prefix(first.prefix) == first
+        assert await ports.key_by_prefix("zzzzzzzzzzzz") is None
 
         revoked_at = NOW + dt.timedelta(hours=1)
         async with ports.tenants.unit_of_work(workspace.id) as uow:
             assert list(await uow.keys.list()) == [first, second]
             assert await uow.keys.revoke(first.id, revoked_at) is True
             assert await uow.keys.revoke(first.id, revoked_at) is False
-        found = await ports.directory.find_by_prefix(first.prefix)
+        found = await ports.key_by_prefix(first.prefix)
         assert found is not None and found.revoked_at == revoked_at and found.is_revoked
 
     async def test_key_prefix_is_unique_across_workspaces(self, ports: Ports) -> None:
@@ -388,7 +395,7 @@ class TenantStoreSuite:
             assert list(await uow.keys.list()) == []
             # Nor can B revoke A's key.
             assert await uow.keys.revoke(key.id, NOW) is False
-        found = await ports.directory.find_by_prefix(key.prefix)
+        found = await ports.key_by_prefix(key.prefix)
         assert found == key
 
     async def test_key_prefix_unique_within_one_unit_of_work(self, ports: Ports) -> None:
@@ -492,7 +499,7 @@ class TenantStoreSuite:
             assert list(await uow.keys.list()) == []
             assert list(await uow.usage.recent()) == []
             assert list(await uow.playbooks.list()) == []
-        assert await ports.directory.find_by_prefix(key.prefix) is None
+        assert await ports.key_by_prefix(key.prefix) is None
         # And the workspace can be created afresh: nothing half-written blocks it.
         async with ports.tenants.unit_of_work(workspace.id) as uow:
             await uow.workspaces.add(workspace)

@@ -1,4 +1,5 @@
-"""The in-memory tenant store: TenantRepository, KeyDirectory and MeterOutbox.
+"""The in-memory tenant store: TenantRepository, MeterOutbox, and the MCP runtime's
+ScopeSource and AuditLog.
 
 Semantics the PostgreSQL adapter is held to: a unit of work sees and writes only its own
 workspace; writing a row of another workspace raises ``CrossTenantWrite``; a unit of work
@@ -32,6 +33,7 @@ from shopmcp_domain.ids import (
 )
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.ports import ScopeRecord
 from shopmcp_domain.usage import (
     MAX_METER_ATTEMPTS,
     MeterRecord,
@@ -266,6 +268,7 @@ class InMemoryTenantStore:
         self._partitions: dict[WorkspaceId, _Partition] = {}
         self._locks: dict[WorkspaceId, asyncio.Lock] = {}
         self.units_opened = 0
+        self.scope_loads = 0
         self.feed = feed
 
     @asynccontextmanager
@@ -284,13 +287,32 @@ class InMemoryTenantStore:
     def _prefix_taken(self, prefix: str) -> bool:
         return any(k.prefix == prefix for p in self._partitions.values() for k in p.keys.values())
 
-    # ---- KeyDirectory (cross-tenant)
-    async def find_by_prefix(self, prefix: str) -> McpKey | None:
+    # ---- ScopeSource (the MCP runtime's read side; the key is found before any workspace)
+    async def load(self, prefix: str) -> ScopeRecord | None:
+        self.scope_loads += 1
         for partition in self._partitions.values():
-            for key in partition.keys.values():
-                if key.prefix == prefix:
-                    return key
+            key = next((k for k in partition.keys.values() if k.prefix == prefix), None)
+            if key is None:
+                continue
+            if partition.workspace is None:
+                return None
+            return ScopeRecord(
+                key=key,
+                # The runtime may not read billing (PostgreSQL grants it no such column).
+                workspace=attrs.evolve(partition.workspace, billing_customer_id=None),
+                connections=tuple(
+                    sorted(partition.connections.values(), key=lambda c: (c.created_at, c.id))
+                ),
+                credentials=dict(partition.credentials),
+            )
         return None
+
+    # ---- AuditLog (the MCP runtime's write side)
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        if meter.usage_event_id != event.id or meter.workspace_id != event.workspace_id:
+            raise ValueError("a meter record belongs to its own usage event")
+        async with self.unit_of_work(event.workspace_id) as uow:
+            await uow.usage.record(event, meter)
 
     # ---- MeterOutbox (cross-tenant)
     def _outbox_rows(self) -> list[tuple[Workspace | None, _OutboxRow]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 import asyncpg.pool
@@ -25,7 +27,8 @@ from shopmcp_domain.playbooks import Playbook, PlaybookArgument
 from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
 
-Row = asyncpg.Record
+# Read by name only: an asyncpg record, or a mapping built from a JSON result.
+Row = asyncpg.Record | Mapping[str, Any]
 # A plain connection or one lent by a pool.
 Conn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 

@@ -87,7 +87,10 @@ async def running_gateway(world: World, **overrides: Any) -> AsyncIterator[Gatew
     container = build_container(settings(**overrides))
     container.clock.override(providers.Object(world.clock))
     container.tenants.override(providers.Object(world.store))
-    container.key_directory.override(providers.Object(world.store))
+    container.mcp_tenants.override(providers.Object(world.store))
+    container.runtime_store.override(providers.Object(world.store))
+    # Uncached here: the tests change rows mid-test; the cache has its own tests.
+    container.scope_source.override(providers.Object(world.store))
     container.meter_outbox.override(providers.Object(world.store))
     container.vault.override(providers.Object(world.vault))
     container.rate_limiter.override(providers.Object(world.limiter))
