@@ -29,9 +29,6 @@ MCP_PROTOCOL_VERSION: Final = "2025-11-25"
 _KEEP_CHECKED: Final = 16
 _SAMPLES: Final = 5
 
-# (status, body) -> None when the response is a success, else why not.
-Check = Callable[[int, bytes], str | None]
-
 
 def http_post(authority: str, path: str, body: bytes, headers: Sequence[tuple[str, str]]) -> bytes:
     """One HTTP/1.1 POST, ready to write."""
@@ -133,7 +130,7 @@ class Endpoint:
     port: int
     tls: ssl.SSLContext | None
     requests: tuple[bytes, ...]
-    check: Check
+    check: BodyCheck
 
 
 class ResponseError(Exception):

@@ -316,6 +316,9 @@ async def run(config: Config) -> dict[str, Any]:
                         phases.append(await measure(by_name[name], concurrency, config, probes))
                 repetitions.append({"repetition": index + 1, "order": order, "phases": phases})
             # The checks made one call each; every phase's calls and failures reached the gateway.
+            checks["distinct_good_bodies"] = {
+                name: target.endpoint.check.distinct_good_bodies for name, target in by_name.items()
+            }
             gateway_requests = 1 + sum(
                 p["calls"] + p["failures"] + p["warmup_calls"] + p["warmup_failures"]
                 for r in repetitions
