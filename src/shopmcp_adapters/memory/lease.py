@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from shopmcp_domain.credentials import CredentialPayload
+from shopmcp_domain.errors import ReauthorizationRequired
 from shopmcp_domain.ports import Refresher
 
 
@@ -20,6 +21,8 @@ class FakeLease:
         self.rotation_allowed = rotation_allowed
         self.opened = 0
         self.refreshes = 0
+        # Set when a refresh raised ReauthorizationRequired (the connection's needs_reauth).
+        self.needs_reauth: ReauthorizationRequired | None = None
         self._lock = asyncio.Lock()
 
     def __repr__(self) -> str:
@@ -36,6 +39,12 @@ class FakeLease:
             if self.payload != stale:
                 # Another request refreshed while this one waited: use its result.
                 return self.payload
-            self.payload = await refresh(stale)
+            if self.needs_reauth is not None:
+                raise ReauthorizationRequired(self.needs_reauth.platform)
+            try:
+                self.payload = await refresh(stale)
+            except ReauthorizationRequired as error:
+                self.needs_reauth = error
+                raise
             self.refreshes += 1
             return self.payload
