@@ -32,7 +32,7 @@ from litestar.response import Redirect
 from shopmcp_domain.platforms import Platform
 
 CLIENT_ID = "shopmcp-test-client"
-CLIENT_SECRET = "test-client-secret-0123456789"  # noqa: S105 - a test value
+CLIENT_SECRET = "test-client-secret-0123456789"
 
 
 def b64url(data: bytes) -> str:
@@ -284,3 +284,24 @@ def query_of(url: str) -> dict[str, str]:
 
 def path_of(url: str) -> str:
     return urlsplit(url).path
+
+
+XERO_HOSTS = frozenset({"login.xero.com", "identity.xero.com", "api.xero.com"})
+GOOGLE_HOSTS = frozenset({"accounts.google.com", "oauth2.googleapis.com"})
+
+
+class ProviderTransport(httpx.AsyncBaseTransport):
+    """Sends each request to the fake of the provider whose real host it names (in process)."""
+
+    def __init__(self, *fakes: FakeAuthorizationServer) -> None:
+        self._routes: dict[str, httpx.ASGITransport] = {}
+        for fake in fakes:
+            transport = httpx.ASGITransport(app=fake.app())
+            hosts = XERO_HOSTS if fake.is_xero else GOOGLE_HOSTS
+            self._routes.update(dict.fromkeys(hosts, transport))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        transport = self._routes.get(request.url.host)
+        if transport is None:
+            return httpx.Response(599, text=f"no fake for {request.url.host}")
+        return await transport.handle_async_request(request)

@@ -42,7 +42,7 @@ from shopmcp_domain.platforms import Platform
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "oauth"
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 CLIENT_ID = "shopmcp-test-client"
-CLIENT_SECRET = "client-secret-for-contract-tests"  # noqa: S105 - a test value
+CLIENT_SECRET = "client-secret-for-contract-tests"
 REDIRECT = {
     Platform.XERO: "https://gateway.example.com/oauth/xero/callback",
     Platform.GOOGLE: "https://gateway.example.com/oauth/google/callback",
@@ -228,7 +228,7 @@ async def test_a_google_exchange_sends_the_client_in_the_form_and_names_the_acco
         "owner@example.com",
     )
     assert grant.credentials["refresh_token"] == "1//0gEXAMPLE-refresh"
-    assert "id_token" not in grant.credentials.keys()
+    assert grant.credentials.get("id_token") is None
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,10 @@ from shopmcp_domain.ids import (
     WorkspaceId,
     new_connection_id,
     new_credential_id,
+    new_oauth_flow_id,
     new_usage_event_id,
 )
+from shopmcp_domain.oauth import FLOW_LIFETIME, OAuthFlow
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import KeyDirectory, MeterOutbox, TenantRepository
 from shopmcp_domain.usage import UsageEvent
@@ -62,6 +64,24 @@ def sealed_for(workspace_id: WorkspaceId, marker: bytes = b"1") -> SealedCredent
         nonce=b"n" * 12,
         wrapped_dek=b"wrapped-" + marker,
         kms_key_id="local:key-1",
+    )
+
+
+def flow_for(
+    workspace_id: WorkspaceId,
+    created_at: dt.datetime = NOW,
+    platform: Platform = Platform.XERO,
+    store_ref: str | None = None,
+) -> OAuthFlow:
+    """A pending OAuth flow whose verifier sealing is placeholder bytes."""
+    return OAuthFlow(
+        id=new_oauth_flow_id(),
+        workspace_id=workspace_id,
+        platform=platform,
+        created_at=created_at,
+        expires_at=created_at + FLOW_LIFETIME,
+        sealed_verifier=sealed_for(workspace_id, b"verifier"),
+        store_ref=store_ref,
     )
 
 
