@@ -55,6 +55,16 @@ class CredentialField:
     required: bool = True
 
 
+# What an OAuth platform's connection holds: written by the connect flow and its refreshes
+# (``upstreams.oauth2``), never typed by a merchant. An OAuth package declares these fields.
+OAUTH_CREDENTIAL_FIELDS = (
+    CredentialField("access_token", "The current access token."),
+    CredentialField("refresh_token", "The refresh token (Xero rotates it on every refresh)."),
+    CredentialField("expires_at", "When the access token expires (ISO 8601).", secret=False),
+    CredentialField("scopes", "The scopes granted, space-separated.", secret=False),
+)
+
+
 def _no_policy_changes(http: UpstreamHttp) -> UpstreamHttp:
     return http
 

@@ -9,7 +9,7 @@ import re
 import attrs
 
 from shopmcp_domain.connections import Connection, ConnectionStatus
-from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
+from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import (
     CredentialUnavailable,
     FlowRefusal,
@@ -104,15 +104,11 @@ async def begin_flow(
 
 
 async def _consume(
-    tenants: TenantRepository,
-    vault: CredentialVault,
-    clock: Clock,
-    secret: StateSecret,
-    platform: Platform,
-    state: str,
-) -> tuple[OAuthFlow, str]:
+    tenants: TenantRepository, clock: Clock, secret: StateSecret, platform: Platform, state: str
+) -> tuple[OAuthFlow, SealedCredential]:
     """Verify the state and use its flow up, in one transaction holding the flow's row (so two
-    callbacks with one state cannot both pass); then open the verifier the flow held."""
+    callbacks with one state cannot both pass). Returns the used flow and the sealed verifier
+    it held (the store has dropped its copy)."""
     now = clock.now()
     claims = read_state(secret, state, platform=platform, now=now)
     async with tenants.unit_of_work(claims.workspace_id) as uow:
@@ -123,6 +119,10 @@ async def _consume(
             raise replayed_flow()
     sealed = flow.sealed_verifier
     assert sealed is not None  # an unused flow holds it (OAuthFlow checks)
+    return attrs.evolve(flow, used_at=now, sealed_verifier=None), sealed
+
+
+async def _open_verifier(vault: CredentialVault, flow: OAuthFlow, sealed: SealedCredential) -> str:
     try:
         payload = await vault.open(EncryptionContext(flow.workspace_id, sealed.id), sealed)
     finally:
@@ -130,7 +130,7 @@ async def _consume(
     verifier = payload.get(_VERIFIER_FIELD)
     if not verifier:
         raise CredentialUnavailable()
-    return attrs.evolve(flow, used_at=now, sealed_verifier=None), verifier
+    return verifier
 
 
 def _provider_refusal(platform: Platform, error: str) -> OAuthFlowRefused:
@@ -161,7 +161,7 @@ async def complete_flow(
     platform = server.platform
     if not state:
         raise invalid_state()
-    flow, verifier = await _consume(tenants, vault, clock, secret, platform, state)
+    flow, sealed_verifier = await _consume(tenants, clock, secret, platform, state)
     try:
         if provider_error is not None:
             raise _provider_refusal(platform, provider_error)
@@ -169,6 +169,7 @@ async def complete_flow(
             raise OAuthFlowRefused(
                 FlowRefusal.DENIED, f"{platform.value} sent no authorisation code"
             )
+        verifier = await _open_verifier(vault, flow, sealed_verifier)
         grant = await server.exchange(code, verifier)
         store = choose_store(platform, grant.stores, flow.store_ref)
         connection = await connect_granted(

@@ -13,6 +13,7 @@ from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryTenantStore
 from shopmcp_domain.connections import ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import (
+    CredentialUnavailable,
     FlowRefusal,
     NotFound,
     OAuthFlowRefused,
@@ -171,6 +172,20 @@ async def test_a_state_whose_first_callback_failed_is_still_spent(world: World) 
         stored = await uow.oauth_flows.get(begun.flow.id)
     assert stored is not None and stored.outcome is not None
     assert stored.outcome.error == "xero is unavailable: timed out"
+
+
+async def test_a_verifier_that_does_not_open_ends_the_flow_with_its_reason_recorded(
+    world: World,
+) -> None:
+    begun = await world.begin(await world.workspace())
+    world.vault = FakeVault()  # another master key: the sealed verifier no longer opens
+    with pytest.raises(CredentialUnavailable):
+        await world.complete(begun.state)
+    assert world.server.exchanges == []
+    async with world.store.unit_of_work(begun.flow.workspace_id) as uow:
+        stored = await uow.oauth_flows.get(begun.flow.id)
+    assert stored is not None and stored.outcome is not None
+    assert stored.outcome.error == "the stored credential could not be opened"
 
 
 async def test_an_expired_state_is_refused_and_exchanges_nothing(world: World) -> None:
