@@ -1,5 +1,5 @@
-"""Builders shared by the test layers: domain objects, sample tool specs and a wired world of
-in-memory fakes."""
+"""Builders shared by the test layers: domain objects, sample tool specs, a wired world of
+in-memory fakes, and billable usage for the meter tests."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from shopmcp_adapters.memory import (
 )
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_credential_id, new_workspace_id
+from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.ids import (
+    WorkspaceId,
+    new_connection_id,
+    new_credential_id,
+    new_usage_event_id,
+    new_workspace_id,
+)
 from shopmcp_domain.keys import Access, IssuedKey, KeyScopes, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
@@ -29,6 +36,7 @@ from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, ToolSpec, UpstreamOperation
 from shopmcp_domain.tools.whitelist import WriteWhitelist
+from shopmcp_domain.usage import MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -177,3 +185,34 @@ class World:
     async def admit(self, scope: RequestScope) -> Admission:
         """Count one request for the scope's workspace, as the entry point does once."""
         return await admit(scope.workspace, self.limiter)
+
+
+async def billable_workspace(store: InMemoryTenantStore, customer: str | None) -> Workspace:
+    workspace = make_workspace().set_billing_customer(customer)
+    async with store.unit_of_work(workspace.id) as uow:
+        await uow.workspaces.add(workspace)
+    return workspace
+
+
+async def record_calls(
+    store: InMemoryTenantStore, workspace: Workspace, ok: int = 0, failed: int = 0
+) -> list[MeterRecord]:
+    """``ok`` billable calls then ``failed`` ones (quantity 0), a second apart, in the outbox."""
+    records = []
+    async with store.unit_of_work(workspace.id) as uow:
+        for i in range(ok + failed):
+            event = UsageEvent(
+                id=new_usage_event_id(),
+                workspace_id=workspace.id,
+                key_prefix="abcdefghijkl",
+                tool="shopify_get_product",
+                connection_id=new_connection_id(),
+                latency_ms=12.5,
+                status=UsageStatus.OK if i < ok else UsageStatus.UPSTREAM_ERROR,
+                error_class=None if i < ok else "UpstreamError",
+                created_at=NOW + dt.timedelta(seconds=i),
+            )
+            record = MeterRecord.for_event(event)
+            await uow.usage.record(event, record)
+            records.append(record)
+    return records

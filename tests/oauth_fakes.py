@@ -30,6 +30,7 @@ from litestar.enums import MediaType
 from litestar.response import Redirect
 
 from shopmcp_domain.platforms import Platform
+from tests.asgi import asgi_app
 
 CLIENT_ID = "shopmcp-test-client"
 CLIENT_SECRET = "test-client-secret-0123456789"
@@ -296,7 +297,7 @@ class ProviderTransport(httpx.AsyncBaseTransport):
     def __init__(self, *fakes: FakeAuthorizationServer) -> None:
         self._routes: dict[str, httpx.ASGITransport] = {}
         for fake in fakes:
-            transport = httpx.ASGITransport(app=fake.app())
+            transport = httpx.ASGITransport(app=asgi_app(fake.app()))
             hosts = XERO_HOSTS if fake.is_xero else GOOGLE_HOSTS
             self._routes.update(dict.fromkeys(hosts, transport))
 

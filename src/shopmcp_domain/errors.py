@@ -10,7 +10,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from shopmcp_domain.redaction import redact_text
 from shopmcp_domain.text import escaped_label
+from shopmcp_domain.untrusted import clean_upstream_text, mark_untrusted
 
 
 class UsageStatus(enum.StrEnum):
@@ -193,17 +195,30 @@ class CredentialUnavailable(ShopMcpError):
 
 
 class UpstreamError(ShopMcpError):
-    """The upstream answered 4xx. Surfaced as-is and never retried."""
+    """The upstream answered 4xx. Surfaced and never retried. Its message is third-party text:
+    redacted like a log line, capped, and marked as untrusted where the client sees it."""
 
     code = "upstream_error"
     usage_status = UsageStatus.UPSTREAM_ERROR
     http_status = 502
 
-    def __init__(self, platform: str, status: int, upstream_message: str) -> None:
+    def __init__(
+        self,
+        platform: str,
+        status: int,
+        upstream_message: str,
+        note: str = "",
+        *,
+        summary: str | None = None,
+    ) -> None:
+        """``note`` follows and ``summary`` precedes the upstream's words: both are the
+        gateway's own (what it means, what to do), so they stay outside the marking."""
         self.platform = platform
         self.status = status
-        self.upstream_message = upstream_message[:500]
-        super().__init__(f"{platform} answered {status}: {self.upstream_message}")
+        self.upstream_message = clean_upstream_text(upstream_message)
+        marked = mark_untrusted(self.upstream_message, platform)
+        message = f"{platform} answered {status}: {marked}{note}"
+        super().__init__(f"{summary} ({message})" if summary else message)
 
 
 class UpstreamRateLimited(UpstreamError):
@@ -218,21 +233,25 @@ class UpstreamRateLimited(UpstreamError):
         status: int = 429,
     ) -> None:
         self.retry_after = retry_after
-        if retry_after is not None:
-            upstream_message = f"{upstream_message} (retry after {retry_after:.1f}s)"
-        super().__init__(platform, status, upstream_message)
+        note = f" (retry after {retry_after:.1f}s)" if retry_after is not None else ""
+        super().__init__(platform, status, upstream_message, note)
 
 
 class UpstreamUnavailable(ShopMcpError):
-    """Connection failure, timeout or 5xx after the bounded retries allowed for reads."""
+    """Connection failure, timeout or 5xx after the bounded retries allowed for reads.
+    ``upstream_message``, when the upstream said something, is third-party text (marked)."""
 
     code = "upstream_unavailable"
     usage_status = UsageStatus.UPSTREAM_UNAVAILABLE
     http_status = 503
 
-    def __init__(self, platform: str, detail: str) -> None:
+    def __init__(self, platform: str, detail: str, upstream_message: str | None = None) -> None:
         self.platform = platform
-        super().__init__(f"{platform} is unavailable: {detail[:300]}")
+        message = f"{platform} is unavailable: {redact_text(detail)[:300]}"
+        if upstream_message is not None:
+            marked = mark_untrusted(clean_upstream_text(upstream_message), platform)
+            message = f"{message}: {marked}"
+        super().__init__(message)
 
 
 class UpstreamResponseInvalid(UpstreamUnavailable):

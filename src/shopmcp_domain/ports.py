@@ -1,7 +1,8 @@
 """Ports: what the domain needs from the outside world, as structural protocols.
 
 Every port has an in-memory fake in ``shopmcp_adapters.memory`` with the reference semantics;
-the real adapters are held to the same behaviour by shared port test suites.
+the fake and the real adapters pass the same port suite (``tests/ports``), so a drift on
+either side fails it.
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ class MeterOutbox(Protocol):
     async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None: ...
 
 
-# --------------------------------------------------------------------------- limits, billing, cache
+# --------------------------------------------------------------------------- limits, billing
 
 
 @attrs.frozen
@@ -280,14 +281,6 @@ class Meter(Protocol):
     """The billing sink. Idempotent per usage event id."""
 
     async def send(self, record: MeterRecord, customer_id: str) -> None: ...
-
-
-class Cache(Protocol):
-    async def get(self, key: str) -> bytes | None: ...
-
-    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None: ...
-
-    async def delete_prefix(self, prefix: str) -> None: ...
 
 
 # --------------------------------------------------------------------------- upstreams

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 from dependency_injector import containers, providers
@@ -21,7 +21,8 @@ from litestar.di import Provide
 
 from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
-from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import UpstreamEnv
@@ -44,10 +45,16 @@ from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
     from shopmcp_adapters.postgres import Database
+    from shopmcp_adapters.vault import LocalKeyRing
+    from shopmcp_adapters.vault.rotation import Rewrapper, RewrapSource
 
 T = TypeVar("T")
 
 Module = PlatformModule[Any]
+
+
+def _system_clock() -> Clock:
+    return SystemClock()
 
 
 async def _open_tenant_database(settings: Settings) -> AsyncIterator[Database]:
@@ -75,6 +82,12 @@ def _key_directory_of(database: Database) -> KeyDirectory:
 
 def _meter_outbox_of(database: Database) -> MeterOutbox:
     return database.outbox
+
+
+def _rewrap_source_of(database: Database) -> RewrapSource:
+    """The owner side of the store, which ``shopmcp keys rewrap`` pages and swaps through
+    (cross-tenant by nature: never reachable from a request)."""
+    return database.owner
 
 
 async def _open_change_feed(database: Database) -> AsyncIterator[ChangeFeed]:
@@ -105,6 +118,21 @@ async def _open_vault(
         yield vault
     finally:
         await vault.aclose()
+
+
+def _rewrap_vault(settings: Settings, clock: Clock, to_key_id: str) -> Rewrapper:
+    """The vault ``shopmcp keys rewrap`` uses: it opens data keys under every configured
+    master key and wraps them under ``to_key_id`` (given when the provider is called)."""
+    from shopmcp_adapters.vault import build_rewrap_vault
+
+    return build_rewrap_vault(settings.kms_key_id, settings.data_dir, clock, to_key_id)
+
+
+def _local_keys(settings: Settings) -> LocalKeyRing:
+    """The local master key files under the data dir (``shopmcp keys new-local``)."""
+    from shopmcp_adapters.vault import LocalKeyRing
+
+    return LocalKeyRing.load(settings.data_dir)
 
 
 async def _outbox_drainer(settings: Settings, outbox: MeterOutbox) -> AsyncIterator[Any]:
@@ -167,7 +195,10 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         return
     from shopmcp_adapters.ratelimit import RedisRateLimiter
 
-    limiter = RedisRateLimiter.from_url(settings.redis_url.get_secret_value(), clock)
+    # While Redis is unreachable, each process keeps limiting on its own.
+    limiter = RedisRateLimiter.from_url(
+        settings.redis_url.get_secret_value(), clock, fallback=InMemoryRateLimiter(clock)
+    )
     try:
         yield limiter
     finally:
@@ -207,7 +238,7 @@ def _upstreams(modules: Mapping[Platform, Module]) -> dict[Platform, UpstreamCli
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
-    clock = providers.Singleton(SystemClock)
+    clock = providers.Singleton(_system_clock)
 
     # The tenant store: one database object serving three ports.
     database = providers.Resource(_open_tenant_database, settings=settings)
@@ -217,6 +248,11 @@ class Container(containers.DeclarativeContainer):
 
     change_feed = providers.Resource(_open_change_feed, database=database)
     vault = providers.Resource(_open_vault, settings=settings, clock=clock, changes=change_feed)
+    # Master-key rotation (``shopmcp keys``): the owner side of the store, a vault built per
+    # target key (``rewrap_vault(to_key_id=...)``), and the local key files.
+    rewrap_source = providers.Callable(_rewrap_source_of, database)
+    rewrap_vault = providers.Factory(_rewrap_vault, settings=settings, clock=clock)
+    local_keys = providers.Factory(_local_keys, settings=settings)
     rate_limiter = providers.Resource(_rate_limiter, settings=settings, clock=clock)
     # None without SHOPMCP_STRIPE_API_KEY: the outbox accumulates.
 
@@ -263,6 +299,15 @@ async def resolve(provider: Callable[[], T | Any]) -> Any:
     value = provider()
     if inspect.isawaitable(value):
         value = await value
+    return value
+
+
+async def provided(provider: providers.Provider[T]) -> T:
+    """``resolve`` for one provider, typed as the provider is: what the commands use, so a
+    port reaches them as its protocol rather than as ``Any``."""
+    value = provider()
+    if inspect.isawaitable(value):
+        return cast(T, await value)
     return value
 
 

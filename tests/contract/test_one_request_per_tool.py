@@ -23,7 +23,7 @@ import pytest
 
 from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
-from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
@@ -33,6 +33,7 @@ from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app as magento_sandbox
 from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN as SHOPIFY_TOKEN
 from shopmcp_entrypoints.demo.sandboxes.shopify import create_sandbox_app as shopify_sandbox
+from tests.asgi import asgi_app
 from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
 from tests.contract.magento import helpers as magento
@@ -109,7 +110,7 @@ def _assert_declared(spec: ToolSpec, request: httpx.Request, prefix: str, path: 
 
 
 async def _shopify(name: str, arguments: dict[str, Any]) -> tuple[ToolOutput, list[httpx.Request]]:
-    recording = Recording(httpx.ASGITransport(app=shopify_sandbox(SHOPIFY_TOKEN)))
+    recording = Recording(httpx.ASGITransport(app=asgi_app(shopify_sandbox(SHOPIFY_TOKEN))))
     module = shopify.make_module(transport=recording)
     lease = FakeLease(CredentialPayload({"access_token": SHOPIFY_TOKEN}), rotation_allowed=False)
     if name == "shopify_set_inventory":
@@ -126,6 +127,7 @@ async def _set_inventory_args(module: Any, lease: Any) -> dict[str, Any]:
     return {
         "inventory_item_id": variant["inventory_item_id"],
         "location_id": location["location_id"],
+        "expected_quantity": location["available"],
         "quantity": location["available"] + 1,
     }
 
@@ -148,7 +150,7 @@ async def test_each_shopify_tool_posts_its_one_graphql_operation(spec: ToolSpec)
 
 @pytest.mark.parametrize("spec", MAGENTO.specs, ids=lambda s: s.name)
 async def test_each_magento_tool_sends_its_one_rest_request(spec: ToolSpec) -> None:
-    recording = Recording(httpx.ASGITransport(app=magento_sandbox(MAGENTO_TOKEN)))
+    recording = Recording(httpx.ASGITransport(app=asgi_app(magento_sandbox(MAGENTO_TOKEN))))
     http = magento.make_http(recording, guard=HostGuard(allowed_hosts=frozenset({MAGENTO_HOST})))
     harness = magento.Harness(
         upstream=magento.Upstream([]),

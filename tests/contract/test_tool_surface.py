@@ -106,9 +106,11 @@ def test_write_tools_accept_their_whitelist(name: str, fields: set[str]) -> None
     assert not spec.annotations.read_only_hint
 
 
-def _string_schemas(schema: dict[str, Any], defs: dict[str, Any]) -> list[tuple[str, dict]]:
+def _string_schemas(
+    schema: dict[str, Any], defs: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     """Every string-typed leaf (following $ref, anyOf and arrays) with its property path."""
-    out: list[tuple[str, dict]] = []
+    out: list[tuple[str, dict[str, Any]]] = []
 
     def walk(node: dict[str, Any], where: str) -> None:
         if "$ref" in node:

@@ -1,7 +1,25 @@
-"""In-memory fakes of every port: the reference semantics the real adapters are held to."""
+"""In-memory fakes of every port: the reference semantics the real adapters are held to.
+
+One fake per port of :mod:`shopmcp_domain.ports`, each run through the same port suite as its
+real adapters (``tests/ports``):
+
+- ``Clock``: ``FakeClock`` (moved by hand); real: ``shopmcp_adapters.clock.SystemClock``
+- ``CredentialVault``: ``FakeVault``; real: the local and KMS vaults
+- ``ChangeFeed``: ``InMemoryChangeFeed`` (fed by ``InMemoryTenantStore(feed)``); real:
+  ``PostgresChangeFeed`` (row triggers and LISTEN)
+- ``TenantRepository``, ``KeyDirectory``, ``MeterOutbox``: ``InMemoryTenantStore``; real:
+  PostgreSQL
+- ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
+  limiter's per-process fallback); real: Redis
+- ``Meter``: ``InMemoryMeter``; real: the Stripe meter
+- ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
+- ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
+  recorded upstream contracts in ``tests/contract`` instead)
+"""
+
+from typing import TYPE_CHECKING
 
 from shopmcp_adapters.memory.billing import InMemoryMeter
-from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.lease import FakeLease
@@ -10,11 +28,36 @@ from shopmcp_adapters.memory.tenants import InMemoryTenantStore
 from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
 
+if TYPE_CHECKING:
+    from shopmcp_domain import ports
+
+    # mypy --strict proves each fake satisfies its port.
+    def _conforms(
+        clock: FakeClock,
+        vault: FakeVault,
+        feed: InMemoryChangeFeed,
+        store: InMemoryTenantStore,
+        limiter: InMemoryRateLimiter,
+        meter: InMemoryMeter,
+        lease: FakeLease,
+        upstream: RecordingUpstream,
+    ) -> None:
+        _clock: ports.Clock = clock
+        _vault: ports.CredentialVault = vault
+        _feed: ports.ChangeFeed = feed
+        _tenants: ports.TenantRepository = store
+        _directory: ports.KeyDirectory = store
+        _outbox: ports.MeterOutbox = store
+        _limiter: ports.RateLimiter = limiter
+        _meter: ports.Meter = meter
+        _lease: ports.CredentialLease = lease
+        _upstream: ports.UpstreamClient = upstream
+
+
 __all__ = [
     "FakeClock",
     "FakeLease",
     "FakeVault",
-    "InMemoryCache",
     "InMemoryChangeFeed",
     "InMemoryMeter",
     "InMemoryRateLimiter",

@@ -1,5 +1,6 @@
 """A credential lease over one in-memory payload: the reference semantics of
-:class:`~shopmcp_domain.ports.CredentialLease` without a vault or a store."""
+:class:`~shopmcp_domain.ports.CredentialLease` without a vault or a store (the port suite holds
+it and the domain's ``VaultCredentialLease`` to the same behaviour)."""
 
 from __future__ import annotations
 
@@ -15,36 +16,61 @@ class RotationRefused(AssertionError):
     rotate: for platforms whose credentials never rotate, a rotation is a bug."""
 
 
+class _StoredCredential:
+    """What the connection has stored, shared by every request's lease on it."""
+
+    def __init__(self, payload: CredentialPayload) -> None:
+        self.payload = payload
+        self.refreshes = 0
+        # Stands in for the row lock: refreshes of one connection are serialised.
+        self.lock = asyncio.Lock()
+        # The platform whose grant a refresh found dead (the connection's needs_reauth).
+        self.needs_reauth: str | None = None
+
+
 class FakeLease:
     def __init__(self, payload: CredentialPayload, *, rotation_allowed: bool = True) -> None:
-        self.payload = payload
+        self._stored = _StoredCredential(payload)
         self.rotation_allowed = rotation_allowed
         self.opened = 0
-        self.refreshes = 0
-        # Set when a refresh raised ReauthorizationRequired (the connection's needs_reauth).
-        self.needs_reauth: ReauthorizationRequired | None = None
-        self._lock = asyncio.Lock()
 
     def __repr__(self) -> str:
         return f"FakeLease(opened={self.opened}, refreshes={self.refreshes})"
 
+    @property
+    def payload(self) -> CredentialPayload:
+        return self._stored.payload
+
+    @property
+    def refreshes(self) -> int:
+        return self._stored.refreshes
+
+    def another_request(self) -> FakeLease:
+        """A lease for another request on the same connection: it sees what any of them
+        stored, and their rotations are serialised together."""
+        other = FakeLease(self.payload, rotation_allowed=self.rotation_allowed)
+        other._stored = self._stored
+        return other
+
     async def current(self) -> CredentialPayload:
         self.opened += 1
-        return self.payload
+        return self._stored.payload
 
     async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
         if not self.rotation_allowed:
             raise RotationRefused("this credential never rotates")
-        async with self._lock:
-            if self.payload != stale:
+        stored = self._stored
+        async with stored.lock:
+            if stored.payload != stale:
                 # Another request refreshed while this one waited: use its result.
-                return self.payload
-            if self.needs_reauth is not None:
-                raise ReauthorizationRequired(self.needs_reauth.platform)
+                return stored.payload
+            if stored.needs_reauth is not None:
+                # The connection is marked: asking the provider again would only be refused.
+                raise ReauthorizationRequired(stored.needs_reauth)
             try:
-                self.payload = await refresh(stale)
+                stored.payload = await refresh(stale)
             except ReauthorizationRequired as error:
-                self.needs_reauth = error
+                stored.needs_reauth = error.platform
                 raise
-            self.refreshes += 1
-            return self.payload
+            stored.refreshes += 1
+            return stored.payload

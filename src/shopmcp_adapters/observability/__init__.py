@@ -12,8 +12,9 @@ from shopmcp_adapters.observability.logs import (
     RedactingFormatter,
     configure_logging,
 )
-from shopmcp_adapters.observability.redaction import redact_path, redact_text, scrub
+from shopmcp_adapters.observability.redaction import redact_path
 from shopmcp_adapters.observability.sentry import before_breadcrumb, before_send, init_sentry
+from shopmcp_domain.redaction import redact_text, scrub
 
 __all__ = [
     "QUIET_LOGGERS",

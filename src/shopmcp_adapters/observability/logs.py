@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any
 
-from shopmcp_adapters.observability.redaction import redact_text, scrub
+from shopmcp_domain.redaction import redact_text, scrub
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}

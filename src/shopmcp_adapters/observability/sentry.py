@@ -13,13 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import sentry_sdk
 
-from shopmcp_adapters.observability.redaction import (
-    REDACTED,
-    is_secret_key,
-    redact_path,
-    redact_text,
-    scrub,
-)
+from shopmcp_adapters.observability.redaction import redact_path
+from shopmcp_domain.redaction import REDACTED, is_secret_key, redact_text, scrub
 
 if TYPE_CHECKING:
     from sentry_sdk._types import Event as SentryEvent

@@ -19,10 +19,10 @@ from shopmcp_domain.ports import KeyDirectory, MeterOutbox, TenantRepository
 
 if TYPE_CHECKING:
     from shopmcp_adapters.postgres.changes import PostgresChangeFeed
-    from shopmcp_adapters.vault.rotation import RewrapSource
     from shopmcp_domain.ports import ChangeFeed
 
-    # mypy --strict proves the adapters satisfy the domain's ports.
+    # mypy --strict proves the adapters satisfy the domain's ports. (That the owner store is
+    # also the vault's RewrapSource is proven where the two meet: the composition root.)
     def _conforms(
         tenants: PostgresTenantStore, owner: PostgresOwnerStore, feed: PostgresChangeFeed
     ) -> None:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
         _tenants: TenantRepository = tenants
         _directory: KeyDirectory = owner
         _outbox: MeterOutbox = owner
-        _rewrap: RewrapSource = owner  # what ``shopmcp keys rewrap`` reads and swaps through
 
 
 class UnsafeTenantRole(RuntimeError):

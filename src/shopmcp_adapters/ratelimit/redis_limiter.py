@@ -18,7 +18,6 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.ratelimit import sliding_window
 from shopmcp_domain.plans import RateLimit
 from shopmcp_domain.ports import Clock, RateLimitDecision, RateLimiter
@@ -79,14 +78,15 @@ class RedisRateLimiter:
 
     **When Redis is unreachable** (connection refused or reset, timeout, authentication
     failure, a read-only replica after failover) the limiter *fails open into a bounded
-    degraded mode*: the request is decided by a per-process in-memory limiter with the same
-    limit (``InMemoryRateLimiter``), so an outage neither takes the gateway down nor removes
-    the limit (with ``n`` gateway processes a workspace may get up to ``n`` times its limit
-    while it lasts). For ``retry_interval`` seconds after a failure Redis is not asked at all
-    (no request waits for a timeout meanwhile); then one request probes it while the others
-    stay on the fallback, and success returns everyone to Redis. A warning is logged at most
-    once per ``warn_interval`` seconds, naming only the error class (never the URL). Any
-    other Redis error (e.g. a script error) is raised: a bug must not hide as a degraded mode.
+    degraded mode*: the request is decided by ``fallback``, a per-process limiter with the same
+    limit (the composition root passes the in-process ``InMemoryRateLimiter``), so an outage
+    neither takes the gateway down nor removes the limit (with ``n`` gateway processes a
+    workspace may get up to ``n`` times its limit while it lasts). For ``retry_interval``
+    seconds after a failure Redis is not asked at all (no request waits for a timeout
+    meanwhile); then one request probes it while the others stay on the fallback, and success
+    returns everyone to Redis. A warning is logged at most once per ``warn_interval`` seconds,
+    naming only the error class (never the URL). Any other Redis error (e.g. a script error)
+    is raised: a bug must not hide as a degraded mode.
 
     The connection settings of ``from_url`` are short because the limiter is on every
     request's path: 250 ms to connect, 250 ms per command (and for a pooled connection), no
@@ -101,14 +101,14 @@ class RedisRateLimiter:
         namespace: str = DEFAULT_NAMESPACE,
         retry_interval: float = 5.0,
         warn_interval: float = 60.0,
-        fallback: RateLimiter | None = None,
+        fallback: RateLimiter,
         owns_client: bool = False,
     ) -> None:
         self._client = client
         self._clock = clock
         self._namespace = namespace
         self._script = client.register_script(SLIDING_WINDOW_LUA)
-        self._fallback = fallback if fallback is not None else InMemoryRateLimiter(clock)
+        self._fallback = fallback
         self._retry_interval = retry_interval
         self._warn_interval = warn_interval
         self._owns_client = owns_client

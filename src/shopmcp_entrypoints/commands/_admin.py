@@ -30,15 +30,15 @@ class Admin:
 async def admin(settings: Settings, container: Container | None = None) -> AsyncIterator[Admin]:
     # Imported here: the container pulls in the web stack, which `shopmcp --help` and the
     # commands that never touch the database should not pay for.
-    from shopmcp_entrypoints.container import build_container, resolve
+    from shopmcp_entrypoints.container import build_container, provided, resolve
 
     container = container or build_container(settings)
     try:
         yield Admin(
             settings=settings,
-            tenants=await resolve(container.tenants),
-            vault=await resolve(container.vault),
-            clock=await resolve(container.clock),
+            tenants=await provided(container.tenants),
+            vault=await provided(container.vault),
+            clock=await provided(container.clock),
         )
     finally:
         await resolve(container.shutdown_resources)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -26,6 +26,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from shopmcp_adapters.vault.rotation import Rewrapper, RewrapReport, RewrapSource, rewrap_all
 from shopmcp_domain.ids import CredentialId
 from shopmcp_entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from shopmcp_adapters.vault import LocalKeyRing
+    from shopmcp_entrypoints.container import Container
 
 keys_app = typer.Typer(
     no_args_is_help=True, help="Master keys: re-wrap credentials under a new key, local keys."
@@ -80,22 +84,30 @@ def describe(report: RewrapReport) -> str:
 
 
 async def _rewrap_from_settings(
-    settings: Settings, to_key_id: str, batch_size: int, after: CredentialId | None
+    settings: Settings,
+    to_key_id: str,
+    batch_size: int,
+    after: CredentialId | None,
+    container: Container | None = None,
 ) -> RewrapReport:
-    from shopmcp_adapters.clock import SystemClock
-    from shopmcp_adapters.vault import build_rewrap_vault
-    from shopmcp_entrypoints.container import build_container, resolve
+    # Imported here: the container pulls in the web stack, which `shopmcp --help` should not
+    # pay for.
+    from shopmcp_entrypoints.container import build_container, provided, resolve
 
-    vault = build_rewrap_vault(settings.kms_key_id, settings.data_dir, SystemClock(), to_key_id)
-    await vault.resolve_key_id(to_key_id)  # an unknown target fails before the database opens
-    container = build_container(settings)
+    container = container or build_container(settings)
     try:
-        database: Any = await resolve(container.database)
-        return await run_rewrap(
-            database.owner, vault, to_key_id, batch_size=batch_size, after=after
-        )
+        vault = container.rewrap_vault(to_key_id=to_key_id)
+        await vault.resolve_key_id(to_key_id)  # an unknown target fails before the database opens
+        source = await provided(container.rewrap_source)
+        return await run_rewrap(source, vault, to_key_id, batch_size=batch_size, after=after)
     finally:
         await resolve(container.shutdown_resources)
+
+
+def _local_keys() -> LocalKeyRing:
+    from shopmcp_entrypoints.container import build_container
+
+    return build_container(Settings()).local_keys()
 
 
 def _credential_id(value: str | None) -> CredentialId | None:
@@ -130,9 +142,7 @@ def new_local(
     activate: bool = typer.Option(True, help="Seal new credentials under it (from next start)."),
 ) -> None:
     """Create a new local master key in SHOPMCP_DATA_DIR and print its id."""
-    from shopmcp_adapters.vault import LocalKeyRing
-
-    ring = LocalKeyRing.load(Settings().data_dir)
+    ring = _local_keys()
     key_id = ring.create_key()
     if activate:
         ring.activate(key_id)
@@ -142,8 +152,6 @@ def new_local(
 @keys_app.command("list-local")
 def list_local() -> None:
     """List the local master keys in SHOPMCP_DATA_DIR (the active one is marked)."""
-    from shopmcp_adapters.vault import LocalKeyRing
-
-    ring = LocalKeyRing.load(Settings().data_dir)
+    ring = _local_keys()
     for key_id in sorted(ring.key_ids):
         typer.echo(f"{key_id}{'  (active)' if key_id == ring.active_key_id else ''}")

@@ -9,6 +9,7 @@ and undoes all of it on shutdown.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -16,8 +17,9 @@ from typing import cast
 from urllib.parse import urlsplit
 
 from litestar import Litestar, asgi, get
+from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
-from litestar.types import Middleware, Receive, Scope, Send
+from litestar.types import Logger, Middleware, Receive, Scope, Send
 from starlette.types import ASGIApp, Message
 from starlette.types import Receive as AnyReceive
 from starlette.types import Scope as AnyScope
@@ -121,7 +123,21 @@ def litestar_logging() -> LoggingConfig:
         filters={},
         loggers={"litestar": {"level": "INFO", "handlers": [], "propagate": True}},
         log_exceptions="always",
+        exception_logging_handler=log_exception,
     )
+
+
+def log_exception(logger: Logger, scope: Scope, _traceback: list[str]) -> None:
+    """Refusals (4xx) are routine: clients probe ``/.well-known/oauth-*`` and other routes all
+    the time, so a routing miss is a debug line without a traceback, never an error event.
+    Anything else is an error with its traceback (redacted by the root handler)."""
+    error = sys.exc_info()[1]
+    status = getattr(error, "status_code", 500)
+    path = redact_path(scope.get("path", ""))
+    if isinstance(error, HTTPException) and isinstance(status, int) and status < 500:
+        logger.debug("%s %s refused: %d", scope.get("method", "-"), path, status)
+        return
+    logger.error("uncaught exception (%s %s)", scope.get("method", "-"), path, exc_info=error)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:

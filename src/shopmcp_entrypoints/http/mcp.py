@@ -29,7 +29,7 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
 from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
@@ -51,6 +51,7 @@ from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.gateway import GatewayPorts
+from shopmcp_entrypoints.http.transport_guard import TransportGuard
 
 logger = logging.getLogger("shopmcp.mcp")
 
@@ -210,7 +211,11 @@ class McpGateway:
             allowed_hosts=list(settings.allowed_hosts),
             allowed_origins=list(settings.allowed_origins),
         )
-        self._security_check = TransportSecurityMiddleware(self.security)
+        # Checked here, exactly (the SDK's own check, which runs again inside the session
+        # manager, compares prefixes of strings).
+        self._transport_guard = TransportGuard.from_allowlists(
+            settings.allowed_hosts, settings.allowed_origins
+        )
         self.server: Server[Any] = Server(
             SERVER_NAME,
             version=SERVER_VERSION,
@@ -353,12 +358,9 @@ class McpGateway:
             )
             return
         http_request = StarletteRequest(scope)
-        refusal = await self._security_check.validate_request(http_request, is_post=True)
+        refusal = self._transport_refusal(http_request)
         if refusal is not None:
-            message = {421: "host not allowed", 403: "origin not allowed"}.get(
-                refusal.status_code, "content-type must be application/json"
-            )
-            await send_jsonrpc_error(send, refusal.status_code, INVALID_REQUEST, message)
+            await send_jsonrpc_error(send, refusal[0], INVALID_REQUEST, refusal[1])
             return
         declared = http_request.headers.get("content-length")
         if declared is not None and (
@@ -392,10 +394,23 @@ class McpGateway:
             except _BodyTooLarge:
                 await self._too_large(send)
                 return
-            method, request_id = _peek(body)
+            peeked = _peek(body)
+            method, request_id = peeked.method, peeked.request_id
             admission = await admit(request_scope.workspace, ports.limiter)
             extra_headers = await self._admission_headers(admission, method, request_id, send)
             if extra_headers is None:
+                return
+            if not peeked.id_valid:
+                # The SDK would take a message with an unusable id for a notification and
+                # answer 202 with nothing: say what is wrong instead.
+                await send_jsonrpc_error(
+                    send,
+                    400,
+                    INVALID_REQUEST,
+                    "invalid request: the id must be a string or an integer",
+                    None,
+                    extra_headers,
+                )
                 return
             reset = _REQUEST.set(McpRequest(request_scope, admission))
             try:
@@ -406,6 +421,16 @@ class McpGateway:
                 _REQUEST.reset(reset)
         finally:
             request_scope.close()
+
+    def _transport_refusal(self, request: StarletteRequest) -> tuple[int, str] | None:
+        content_type = request.headers.get("content-type", "")
+        if not content_type.lower().startswith("application/json"):
+            return 400, "content-type must be application/json"
+        if not self._transport_guard.host_allowed(request.headers.get("host")):
+            return 421, "host not allowed"
+        if not self._transport_guard.origin_allowed(request.headers.get("origin")):
+            return 403, "origin not allowed"
+        return None
 
     @staticmethod
     def _token(path_token: bytes | None, request: StarletteRequest) -> str:
@@ -494,17 +519,31 @@ def _rate_limited_message(decision: RateLimitDecision) -> str:
     )
 
 
-def _peek(body: bytes) -> tuple[str | None, Any]:
-    """The JSON-RPC method and id, if the body is a single request. Anything else is left to
+@attrs.frozen
+class _Peeked:
+    method: str | None = None
+    request_id: Any = None
+    # False when the message carries an "id" that MCP does not allow (null, a fraction, NaN,
+    # an object, a boolean): only strings and integers identify a request.
+    id_valid: bool = True
+
+
+def _peek(body: bytes) -> _Peeked:
+    """The JSON-RPC method and id, if the body is a single message. Anything else is left to
     the SDK, which answers parse and validation errors as the spec says."""
     try:
         decoded = json.loads(body)
     except (ValueError, RecursionError):
-        return None, None
+        return _Peeked()
     if not isinstance(decoded, dict):
-        return None, None
+        return _Peeked()
     method = decoded.get("method")
-    return (method if isinstance(method, str) else None), _json_id(decoded.get("id"))
+    request_id = _json_id(decoded.get("id"))
+    return _Peeked(
+        method=method if isinstance(method, str) else None,
+        request_id=request_id,
+        id_valid="id" not in decoded or request_id is not None,
+    )
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -29,6 +29,7 @@ from tests.contract.bigcommerce.harness import (
     response,
     static_lease,
 )
+from tests.marked import marked
 
 
 async def test_401_is_an_upstream_error_with_the_upstream_title(upstream: Upstream) -> None:
@@ -37,8 +38,8 @@ async def test_401_is_an_upstream_error_with_the_upstream_title(upstream: Upstre
         await upstream.call("bigcommerce_list_products")
     assert type(caught.value) is UpstreamError
     assert caught.value.status == 401
-    assert caught.value.message == (
-        "bigcommerce answered 401: Unauthorized: the access token is invalid or has been revoked"
+    assert caught.value.message == "bigcommerce answered 401: " + marked(
+        "bigcommerce", "Unauthorized: the access token is invalid or has been revoked"
     )
     assert TOKEN not in caught.value.message
     assert len(upstream.requests) == 1  # a 4xx is never retried
@@ -81,8 +82,9 @@ async def test_429_carries_the_reset_as_retry_after_and_is_not_retried(upstream:
     assert error.status == 429
     assert error.retry_after == 7.25  # X-Rate-Limit-Time-Reset-Ms: 7250
     assert error.upstream_message == (
-        "Too many requests: store quota of 150 requests per 30s used up (retry after 7.2s)"
+        "Too many requests: store quota of 150 requests per 30s used up"
     )
+    assert error.message.endswith("</untrusted-text> (retry after 7.2s)")
     assert len(upstream.requests) == 1
     assert upstream.sleeps == []
 

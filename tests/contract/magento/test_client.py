@@ -10,7 +10,7 @@ import httpx
 import pytest
 from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 
-from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.magento.client import (
     BearerAuth,
     InvalidStoreAddress,

@@ -14,6 +14,7 @@ from shopmcp_domain.errors import (
     UpstreamUnavailable,
 )
 from tests.contract.magento.helpers import SPECS, harness, response
+from tests.marked import marked
 
 READ_ATTEMPTS = HttpPolicy().max_read_retries + 1
 
@@ -27,8 +28,8 @@ async def test_400_validation_substitutes_positional_parameters_and_is_not_retri
     assert (
         caught.value.upstream_message == "Invalid product data: Invalid attribute set entity type"
     )
-    assert str(caught.value) == (
-        "magento answered 400: Invalid product data: Invalid attribute set entity type"
+    assert str(caught.value) == "magento answered 400: " + marked(
+        "magento", "Invalid product data: Invalid attribute set entity type"
     )
     assert len(h.requests) == 1
 
@@ -77,9 +78,8 @@ async def test_429_surfaces_retry_after_and_is_not_retried() -> None:
         await h.call("magento_search_products", {"name_contains": "bag"})
     assert caught.value.status == 429
     assert caught.value.retry_after == 30.0
-    assert caught.value.upstream_message == (
-        "Too many requests. Please try again later. (retry after 30.0s)"
-    )
+    assert caught.value.upstream_message == "Too many requests. Please try again later."
+    assert caught.value.message.endswith("</untrusted-text> (retry after 30.0s)")
     assert len(h.requests) == 1
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app
+from tests.asgi import asgi_app
 from tests.contract.magento.helpers import Harness, Upstream, make_http
 from tests.platforms import module_of
 
@@ -20,7 +21,9 @@ def sandbox(token: str = SANDBOX_TOKEN, store_ref: str = f"https://{HOST}") -> H
     from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 
     app = create_sandbox_app(SANDBOX_TOKEN)
-    http = make_http(httpx.ASGITransport(app=app), guard=HostGuard(allowed_hosts=frozenset({HOST})))
+    http = make_http(
+        httpx.ASGITransport(app=asgi_app(app)), guard=HostGuard(allowed_hosts=frozenset({HOST}))
+    )
     return Harness(
         upstream=Upstream([]),
         module=module_of(MAGENTO, http),
@@ -179,7 +182,7 @@ def test_each_app_has_its_own_data_and_needs_a_real_token() -> None:
 
 async def raw(method: str, path: str, content: bytes = b"") -> httpx.Response:
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_sandbox_app(SANDBOX_TOKEN)),
+        transport=httpx.ASGITransport(app=asgi_app(create_sandbox_app(SANDBOX_TOKEN))),
         base_url=f"https://{HOST}",
     ) as client:
         return await client.request(

@@ -131,11 +131,8 @@ def nested(draw: st.DrawFn, name: str) -> Any:
     """A forbidden name buried in a value: {"x": [{"sku": ...}]} and the like."""
     payload: Any = {name: draw(values)}
     for _ in range(draw(st.integers(0, 3))):
-        payload = draw(
-            st.sampled_from(["list", "dict"]).map(
-                lambda kind, p=payload: [p] if kind == "list" else {"wrap": p}
-            )
-        )
+        kind = draw(st.sampled_from(["list", "dict"]))
+        payload = [payload] if kind == "list" else {"wrap": payload}
     return payload
 
 

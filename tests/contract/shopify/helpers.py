@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,31 @@ SPECS = SHOPIFY.specs
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shopify"
 SHOP = "acme-test.myshopify.com"
-GRAPHQL_URL = f"https://{SHOP}/admin/api/2025-01/graphql.json"
+GRAPHQL_URL = f"https://{SHOP}/admin/api/2026-07/graphql.json"
 TOKEN_URL = f"https://{SHOP}/admin/oauth/access_token"
 TOKEN = "shpat_static_test_token"
 NOW = dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC)
 SPEC_BY_NAME: dict[str, ToolSpec] = {spec.name: spec for spec in SPECS}
+
+
+class _AnyUuid:
+    """Equal to any UUID in text form: stands for a value a tool makes up per call (the
+    idempotency key) in an otherwise exact expected request."""
+
+    def __eq__(self, other: object) -> bool:
+        try:
+            return isinstance(other, str) and str(uuid.UUID(other)) == other
+        except ValueError:
+            return False
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "<any UUID>"
+
+
+A_UUID: Any = _AnyUuid()
 
 
 def fixture(name: str) -> dict[str, Any]:

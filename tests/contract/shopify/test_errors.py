@@ -22,6 +22,7 @@ from tests.contract.shopify.helpers import (
     make_module,
     respond,
 )
+from tests.marked import marked
 
 READ = ("shopify_list_orders", {"status": "open"})
 WRITE = ("shopify_update_order", {"order_id": 1, "note": "hi"})
@@ -42,7 +43,7 @@ async def test_http_404_is_an_upstream_error() -> None:
     with pytest.raises(UpstreamError) as caught:
         await call(make_module(upstream), *READ)
     assert caught.value.status == 404
-    assert caught.value.message == "shopify answered 404: Not Found"
+    assert caught.value.message == "shopify answered 404: " + marked("shopify", "Not Found")
     assert len(upstream.requests) == 1
 
 
@@ -51,7 +52,9 @@ async def test_null_node_is_not_found() -> None:
     with pytest.raises(UpstreamError) as caught:
         await call(make_module(upstream), "shopify_get_order", {"order_id": 42})
     assert caught.value.status == 404
-    assert caught.value.message == ("shopify answered 404: no order with id gid://shopify/Order/42")
+    assert caught.value.message == "shopify answered 404: " + marked(
+        "shopify", "no order with id gid://shopify/Order/42"
+    )
     assert_graphql_request(upstream.requests[0], docs.GET_ORDER, {"id": "gid://shopify/Order/42"})
 
 

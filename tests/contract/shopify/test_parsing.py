@@ -20,6 +20,7 @@ from tests.schemas import assert_matches_output_schema
 SET_INVENTORY = {
     "inventory_item_id": "gid://shopify/InventoryItem/47000000000001",
     "location_id": 60000000001,
+    "expected_quantity": 37,
     "quantity": 30,
 }
 
@@ -200,7 +201,7 @@ async def test_null_mutation_result_is_not_found() -> None:
     with pytest.raises(UpstreamError) as caught:
         await call(make_module(upstream), "shopify_update_order", {"order_id": 1, "note": "x"})
     assert caught.value.status == 404
-    assert caught.value.message.endswith("no order with id gid://shopify/Order/1")
+    assert caught.value.upstream_message == "no order with id gid://shopify/Order/1"
 
 
 @pytest.mark.parametrize("spec", SHOPIFY.specs, ids=lambda s: s.name)

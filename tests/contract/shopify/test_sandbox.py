@@ -17,14 +17,15 @@ from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN, create_sandbox_app
 from shopmcp_entrypoints.demo.sandboxes.shopify_store import SandboxShop
+from tests.asgi import asgi_app
 from tests.contract.shopify.helpers import call, make_module
-from tests.contract.shopify.test_schema import schema
+from tests.contract.shopify.schema_check import pinned_schema
 
 
 def sandbox(token: str = DEFAULT_TOKEN) -> tuple[Any, SandboxShop]:
     shop = SandboxShop()
     app = create_sandbox_app(token, shop)
-    module = make_module(transport=httpx.ASGITransport(app=app))
+    module = make_module(transport=httpx.ASGITransport(app=asgi_app(app)))
     return module, shop
 
 
@@ -159,6 +160,7 @@ async def test_writes_change_the_sandbox_state() -> None:
         {
             "inventory_item_id": variant["inventory_item_id"],
             "location_id": location["location_id"],
+            "expected_quantity": before,
             "quantity": before + 5,
         },
     )
@@ -188,7 +190,7 @@ async def test_wrong_token_is_refused() -> None:
 async def test_other_documents_are_refused() -> None:
     app = create_sandbox_app()
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="https://x.myshopify.com"
+        transport=httpx.ASGITransport(app=asgi_app(app)), base_url="https://x.myshopify.com"
     ) as client:
         response = await client.post(
             docs.GRAPHQL_PATH,
@@ -201,7 +203,7 @@ async def test_other_documents_are_refused() -> None:
 async def raw(method: str, path: str, content: str = "", token: str | None = DEFAULT_TOKEN) -> Any:
     headers = {"X-Shopify-Access-Token": token} if token is not None else {}
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_sandbox_app()),
+        transport=httpx.ASGITransport(app=asgi_app(create_sandbox_app())),
         base_url="https://x.myshopify.com",
     ) as client:
         return await client.request(method, path, content=content, headers=headers)
@@ -256,7 +258,7 @@ def test_each_app_has_its_own_store_unless_given_one() -> None:
     assert create_sandbox_app().state.shop is not create_sandbox_app().state.shop
 
 
-READ_VARIABLES = {
+READ_VARIABLES: dict[str, dict[str, Any]] = {
     docs.GET_SHOP: {},
     docs.LIST_ORDERS: {"first": 50, "after": None, "query": None},
     docs.GET_ORDER: {"id": "gid://shopify/Order/5500000000002"},
@@ -273,7 +275,7 @@ READ_VARIABLES = {
 def test_sandbox_answers_in_the_pinned_schema_shape(document: str) -> None:
     data = SandboxShop().resolvers[document](READ_VARIABLES[document])
     variables = {"first": 1, **READ_VARIABLES[document]}
-    result = graphql_sync(schema(), document, root_value=data, variable_values=variables)
+    result = graphql_sync(pinned_schema(), document, root_value=data, variable_values=variables)
     assert result.errors is None
     assert result.data == _selected(data, result.data)
 

@@ -1,45 +1,60 @@
-"""The documents and the recorded fixtures against the pinned 2025-01 Admin schema.
+"""Everything the Shopify module sends, against the pinned 2026-07 Admin schema.
 
-The schema is the official introspection pruned to the fields our documents use (see
-``tests/contract/fixtures/shopify/prune_schema.py``), so a document that selects anything else
-fails here until the schema is regenerated from the official source.
+The documents, the variables every tool builds (each input field, each enum value) and every
+search filter the tools can put in a ``query`` string are checked with ``schema_check`` against
+the official introspection pruned to what the documents use
+(``tests/contract/fixtures/shopify/prune_schema.py``). Moving to another version is the
+``API_VERSION`` constant, a regenerated pruned schema, and whatever these tests then report.
 """
 
 from __future__ import annotations
 
-import functools
 import re
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from graphql import GraphQLSchema, build_schema, graphql_sync, parse, validate
-from graphql.validation import NoDeprecatedCustomRule
+from graphql import graphql_sync
+from pydantic import BaseModel, ValidationError
 
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from tests.contract.shopify.helpers import FIXTURES, fixture
+from shopmcp_domain.tools.spec import ToolSpec
+from tests.contract.shopify.helpers import (
+    FIXTURES,
+    GRAPHQL_URL,
+    Upstream,
+    call,
+    fixture,
+    make_module,
+    respond,
+)
+from tests.contract.shopify.schema_check import (
+    document_problems,
+    filter_problems,
+    pinned_schema,
+    searched_connection,
+    variables_problems,
+)
 
 SPECS = SHOPIFY.specs
+PINNED = "2026-07"
 
 _BY_OPERATION = {docs.operation_name(d): d for d in docs.ALL_DOCUMENTS}
-# Known 2025-01 drift: Customer.email is deprecated for defaultEmailAddress, which that version
-# does not have yet. Nothing else deprecated may be used.
-_ALLOWED_DEPRECATIONS = {"The field Customer.email is deprecated."}
 
 
-@functools.cache
-def schema() -> GraphQLSchema:
-    return build_schema((FIXTURES / "admin_2025-01.pruned.graphql").read_text(), assume_valid=True)
+def test_the_module_speaks_the_pinned_version() -> None:
+    assert docs.API_VERSION == PINNED
+    assert GRAPHQL_URL.endswith(f"/admin/api/{PINNED}/graphql.json")
+    assert [p.name for p in FIXTURES.glob("admin_*.pruned.graphql")] == [
+        f"admin_{PINNED}.pruned.graphql"
+    ]
 
 
 @pytest.mark.parametrize("document", docs.ALL_DOCUMENTS, ids=docs.operation_name)
-def test_document_is_valid_for_the_pinned_version(document: str) -> None:
-    assert validate(schema(), parse(document)) == []
-    deprecated = {
-        e.message.split(" Use ")[0]
-        for e in validate(schema(), parse(document), [NoDeprecatedCustomRule])
-    }
-    assert deprecated <= _ALLOWED_DEPRECATIONS
+def test_document_is_valid_and_uses_nothing_deprecated(document: str) -> None:
+    assert document_problems(pinned_schema(), document) == []
 
 
 def test_documents_take_everything_as_variables() -> None:
@@ -55,8 +70,125 @@ def test_each_tool_names_its_own_document() -> None:
     assert set(names) == set(_BY_OPERATION)
     for spec in SPECS:
         assert spec.operation.method == "POST"
-        assert spec.operation.path == "/admin/api/2025-01/graphql.json"
+        assert spec.operation.path == f"/admin/api/{PINNED}/graphql.json"
 
+
+# --------------------------------------------------------------------------- what the tools send
+
+# A valid value for every input field of every tool (enum fields take each of their values).
+# A new input field without a sample here fails test_the_cases_cover_every_field_and_value.
+SAMPLES: dict[str, Any] = {
+    "order_id": "5500000000001",
+    "product_id": "8000000000001",
+    "customer_id": "7100000000001",
+    "variant_id": "45000000000001",
+    "inventory_item_id": "47000000000001",
+    "location_id": "60000000001",
+    "search": "Black Tee",
+    "vendor": "Acme",
+    "product_type": "T-Shirts",
+    "tag": "summer",
+    "sku": "TEE-BLK-M",
+    "email": "jane@example.com",
+    "created_from": "2026-09-01",
+    "created_to": "2026-09-30",
+    "first": 5,
+    "after": "eyJsYXN0X2lkIjo1NTAwMDAwMDAwMDAwfQ==",
+    "title": "Black Tee (Organic)",
+    "description": "<p>Now organic.</p>",
+    "tags": ["organic", "summer"],
+    "note": "Gift wrap",
+    "quantity": 30,
+    "expected_quantity": 37,
+}
+
+
+def _choices(annotation: Any) -> tuple[Any, ...] | None:
+    """The values of a ``Literal`` (or optional ``Literal``) annotation, else None."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
+    for option in typing.get_args(annotation):
+        if typing.get_origin(option) is typing.Literal:
+            return typing.get_args(option)
+    return None
+
+
+def _valid(model: type[BaseModel], arguments: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(arguments)
+    except ValidationError:
+        return False
+    return True
+
+
+def _argument_sets(model: type[BaseModel]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The required fields alone, each optional field (every value of an enum) added to them,
+    and every field at once. A field that is not valid on its own (a page size needs an
+    inventory target, an update something to change) joins the first valid single case."""
+    fields = model.model_fields
+    required = {name: SAMPLES[name] for name, f in fields.items() if f.is_required()}
+    singles = [
+        (f"{name}={value}", {**required, name: value})
+        for name, field in fields.items()
+        for value in _choices(field.annotation) or (SAMPLES.get(name),)
+    ]
+    anchor = next((a for _, a in singles if _valid(model, a)), required)
+    yield "required", required
+    for label, arguments in singles:
+        yield label, arguments if _valid(model, arguments) else {**anchor, **arguments}
+    yield "every field", {name: value for _, single in singles for name, value in single.items()}
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(spec, arguments, id=f"{spec.name}[{label}]")
+        for spec in SPECS
+        for label, arguments in _argument_sets(spec.input_model)
+        # invalid combinations: an update with nothing to change, two inventory targets
+        if _valid(spec.input_model, arguments)
+    ]
+
+
+CASES = _cases()
+
+
+def test_the_cases_cover_every_field_and_value() -> None:
+    for spec in SPECS:
+        sent = [
+            arguments for case_spec, arguments in (c.values for c in CASES) if case_spec is spec
+        ]
+        for name, field in spec.input_model.model_fields.items():
+            assert _choices(field.annotation) or name in SAMPLES, f"add a sample for {name}"
+            for value in _choices(field.annotation) or (SAMPLES[name],):
+                assert any(a.get(name) == value for a in sent), f"{spec.name}: {name}={value}"
+
+
+@pytest.mark.parametrize(("spec", "arguments"), CASES)
+async def test_every_request_a_tool_sends_fits_the_pinned_schema(
+    spec: ToolSpec, arguments: dict[str, Any]
+) -> None:
+    fixture_name = spec.name.removeprefix("shopify_") + ".200.json"
+    upstream = Upstream([respond(fixture_name)])
+    await call(make_module(upstream), spec.name, arguments)
+    [body] = upstream.bodies()
+    document, variables = body["query"], body["variables"]
+    assert docs.operation_name(document) == spec.operation.document
+    assert document in docs.ALL_DOCUMENTS
+    assert variables_problems(pinned_schema(), document, variables) == []
+    if variables.get("query") is not None:
+        assert filter_problems(pinned_schema(), document, variables["query"]) == []
+
+
+def test_every_searching_document_is_searched_by_some_case() -> None:
+    searching = {
+        docs.operation_name(d)
+        for d in docs.ALL_DOCUMENTS
+        if searched_connection(pinned_schema(), d) is not None
+    }
+    assert searching == {"ListOrders", "ListProducts", "GetInventory", "ListCustomers"}
+
+
+# --------------------------------------------------------------------------- recorded fixtures
 
 _SUCCESS = sorted(
     p.name
@@ -73,7 +205,7 @@ def test_fixture_matches_the_schema(name: str) -> None:
     document = _BY_OPERATION[record["_source"]["operation"]]
     data: Any = record["body"]["data"]
     result = graphql_sync(
-        schema(),
+        pinned_schema(),
         document,
         root_value=data,
         variable_values={
@@ -81,6 +213,7 @@ def test_fixture_matches_the_schema(name: str) -> None:
             "id": "gid://shopify/X/1",
             "query": "x",
             "product": {"id": "gid://shopify/Product/1"},
+            "idempotencyKey": "f0c1b7e6-3d7a-4d0e-9a51-1c2b3d4e5f60",
             "input": {"id": "gid://shopify/Order/1"}
             if "orderUpdate" in data
             else {
@@ -92,4 +225,9 @@ def test_fixture_matches_the_schema(name: str) -> None:
     )
     assert result.errors is None
     assert result.data == data
-    assert record["_source"]["api_version"] == "2025-01"
+    assert record["_source"]["api_version"] == PINNED
+
+
+def test_every_fixture_records_the_pinned_version() -> None:
+    for path in FIXTURES.glob("*.json"):
+        assert fixture(path.name)["_source"]["api_version"] == PINNED, path.name

@@ -8,7 +8,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from shopmcp_adapters.upstreams.shopify import inputs as m
 from shopmcp_adapters.upstreams.shopify import search
@@ -94,7 +94,7 @@ def test_customer_query_quotes_each_value() -> None:
         (m.GetInventoryInput, "sku", "A\n"),
     ],
 )
-def test_identifiers_cursors_and_bounds(model: type, field: str, value: object) -> None:
+def test_identifiers_cursors_and_bounds(model: type[BaseModel], field: str, value: object) -> None:
     base = {"order_id": "1"} if model is m.UpdateOrderInput else {}
     with pytest.raises(ValidationError):
         model.model_validate({**base, field: value})

@@ -37,7 +37,7 @@ OLD = {
     "client_id": "client-123",
     "client_secret": "shpss_client_secret",
 }
-READ = ("shopify_list_orders", {})
+READ: tuple[str, dict[str, Any]] = ("shopify_list_orders", {})
 
 
 class Store:

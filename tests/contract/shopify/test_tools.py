@@ -8,6 +8,7 @@ import pytest
 
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from tests.contract.shopify.helpers import (
+    A_UUID,
     Upstream,
     assert_graphql_request,
     call,
@@ -423,6 +424,7 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
         {
             "inventory_item_id": "gid://shopify/InventoryItem/47000000000001",
             "location_id": 60000000001,
+            "expected_quantity": 37,
             "quantity": 30,
         },
         "set_inventory.200.json",
@@ -431,15 +433,16 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
             "input": {
                 "name": "available",
                 "reason": "correction",
-                "ignoreCompareQuantity": True,
                 "quantities": [
                     {
                         "inventoryItemId": "gid://shopify/InventoryItem/47000000000001",
                         "locationId": "gid://shopify/Location/60000000001",
                         "quantity": 30,
+                        "changeFromQuantity": 37,
                     }
                 ],
-            }
+            },
+            "idempotencyKey": A_UUID,
         },
         {
             "reason": "correction",

@@ -30,7 +30,12 @@ SPECS = SHOPIFY.specs
 WRITES = {spec.name: spec for spec in SPECS if spec.access is Access.WRITE}
 VALID: dict[str, dict[str, Any]] = {
     "shopify_update_product": {"product_id": "1", "title": "New title"},
-    "shopify_set_inventory": {"inventory_item_id": "1", "location_id": "2", "quantity": 5},
+    "shopify_set_inventory": {
+        "inventory_item_id": "1",
+        "location_id": "2",
+        "expected_quantity": 3,
+        "quantity": 5,
+    },
     "shopify_update_order": {"order_id": "1", "note": "Ring the bell"},
 }
 ANSWERS = {
@@ -180,6 +185,9 @@ async def test_hostile_write_arguments_never_reach_the_upstream(
         ("shopify_update_order", {"email": "attacker@example.com"}),
         ("shopify_update_order", {"shippingAddress": {"address1": "elsewhere"}}),
         ("shopify_set_inventory", {"compareQuantity": 1}),
+        ("shopify_set_inventory", {"changeFromQuantity": None}),
+        ("shopify_set_inventory", {"ignoreCompareQuantity": True}),
+        ("shopify_set_inventory", {"idempotencyKey": "replayed"}),
         ("shopify_set_inventory", {"name": "on_hand"}),
     ],
 )

@@ -4,7 +4,6 @@ fake Stripe on loopback: the exact form-encoded request, and how answers are rea
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -17,33 +16,8 @@ from shopmcp_adapters.billing import (
 from shopmcp_adapters.memory import InMemoryTenantStore
 from shopmcp_domain.ids import UsageEventId, new_usage_event_id, new_workspace_id
 from shopmcp_domain.usage import MeterRecord
-from tests.integration.billing.fake_stripe import FakeStripe, serve_fake_stripe
-from tests.unit.billing.fakes import billable_workspace, record_calls
-
-API_KEY = "sk_test_51FakeKeyForLoopbackOnly"
-
-
-@pytest.fixture(scope="module")
-def fake_stripe_server() -> Iterator[FakeStripe]:
-    with serve_fake_stripe() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(fake_stripe_server: FakeStripe) -> FakeStripe:
-    fake_stripe_server.received.clear()
-    fake_stripe_server.identifiers.clear()
-    fake_stripe_server.failures.clear()
-    return fake_stripe_server
-
-
-@pytest.fixture
-async def meter(fake: FakeStripe) -> AsyncIterator[StripeMeter]:
-    meter = StripeMeter.from_api_key(
-        API_KEY, "shopmcp_tool_call", api_base=fake.base_url, max_network_retries=0
-    )
-    yield meter
-    await meter.aclose()
+from tests.factories import billable_workspace, record_calls
+from tests.fakes.stripe import API_KEY, Failure, FakeStripe
 
 
 def a_record(quantity: int = 1) -> MeterRecord:
@@ -82,24 +56,24 @@ async def test_a_duplicate_identifier_answer_is_treated_as_sent(
     await meter.send(record, "cus_Nz1")
     await meter.send(record, "cus_Nz1")  # 400 "An event already exists with identifier ..."
     assert len(fake.received) == 2
-    assert fake.identifiers == {str(record.usage_event_id)}
+    assert set(fake.accepted) == {str(record.usage_event_id)}
 
 
 async def test_a_server_error_is_retryable_and_a_bad_key_is_not(
     fake: FakeStripe, meter: StripeMeter
 ) -> None:
-    fake.failures.append((500, "api_error", "An unknown error occurred"))
+    fake.failures.append(Failure(500, "api_error", "An unknown error occurred"))
     with pytest.raises(MeterUnavailable):
         await meter.send(a_record(), "cus_Nz1")
     fake.failures.append(
-        (401, "invalid_request_error", "Invalid API Key provided: sk_test_****Only")
+        Failure(401, "invalid_request_error", "Invalid API Key provided: sk_test_****Only")
     )
     with pytest.raises(MeterRejected) as rejected:
         await meter.send(a_record(), "cus_Nz1")
     assert "sk_test" not in str(rejected.value)
     # Another refusal that says "already exists" but not of our identifier is not swallowed.
     fake.failures.append(
-        (400, "invalid_request_error", "An event already exists with identifier x.")
+        Failure(400, "invalid_request_error", "An event already exists with identifier x.")
     )
     with pytest.raises(MeterRejected):
         await meter.send(a_record(), "cus_Nz1")
@@ -113,7 +87,7 @@ async def test_the_drainer_delivers_an_outbox_through_http_once_per_event(
     records = await record_calls(store, workspace, ok=3, failed=1)
     # Two 503s: the library's one network retry absorbs neither, so one record fails and
     # stays in the outbox for the next round.
-    fake.failures += [(503, "api_error", "Service unavailable")] * 2
+    fake.failures += [Failure(503, "api_error", "Service unavailable")] * 2
     drainer = stripe_outbox_drainer(store, API_KEY, "calls", api_base=fake.base_url)
     assert drainer is not None
     try:
@@ -124,7 +98,7 @@ async def test_the_drainer_delivers_an_outbox_through_http_once_per_event(
     assert first is not None and (first.sent, first.skipped, first.failed) == (2, 1, 1)
     assert second is not None and (second.sent, second.failed) == (1, 0)
     billed = {str(r.usage_event_id) for r in records if r.quantity}
-    assert fake.identifiers == billed
+    assert set(fake.accepted) == billed
     assert all(dict(r.form)["event_name"] == "calls" for r in fake.received)
     assert store.unsent_count() == 0
     # The library's retry reused the failed request's idempotency key.
@@ -136,8 +110,8 @@ async def test_the_drainer_delivers_an_outbox_through_http_once_per_event(
 async def test_one_server_error_is_absorbed_by_the_librarys_retry(fake: FakeStripe) -> None:
     meter = StripeMeter.from_api_key(API_KEY, api_base=fake.base_url, max_network_retries=1)
     try:
-        fake.failures.append((503, "api_error", "Service unavailable"))
+        fake.failures.append(Failure(503, "api_error", "Service unavailable"))
         await meter.send(a_record(), "cus_Nz1")
     finally:
         await meter.aclose()
-    assert len(fake.received) == 2 and len(fake.identifiers) == 1
+    assert len(fake.received) == 2 and len(fake.accepted) == 1

@@ -97,6 +97,37 @@ async def test_write_tools_refused_until_opted_in(e2e: E2E) -> None:
     assert UsageStatus.NOT_ALLOWED in await statuses(e2e, workspace.id)
 
 
+async def test_a_stale_stock_write_is_a_tool_error_and_changes_nothing(e2e: E2E) -> None:
+    workspace, issued = await e2e.tenant(platforms=(Platform.SHOPIFY,), write=True)
+    await onboarding.set_writes(e2e.database.tenants, workspace.id, Platform.SHOPIFY, True)
+    async with client(e2e, issued.token, MODERN) as mcp:
+
+        async def stock() -> dict[str, Any]:
+            read = await mcp.call_tool("shopify_get_inventory", {"sku": "BLA-TEE-L"})
+            assert read.structured_content is not None, text(read)
+            variant = read.structured_content["variants"][0]
+            level = variant["levels"][0]
+            return {
+                "inventory_item_id": variant["inventory_item_id"],
+                "location_id": level["location_id"],
+                "expected_quantity": level["available"],
+            }
+
+        seen = await stock()
+        before = seen["expected_quantity"]
+        stale = {**seen, "expected_quantity": before + 1, "quantity": before + 5}
+        refused = await mcp.call_tool("shopify_set_inventory", stale)
+        assert refused.is_error, text(refused)
+        assert f"is no longer {before + 1}" in text(refused)
+        assert "Read it again with shopify_get_inventory" in text(refused)
+        assert await stock() == seen
+
+        applied = await mcp.call_tool("shopify_set_inventory", {**seen, "quantity": before + 5})
+        assert applied.is_error is False, text(applied)
+        assert (await stock())["expected_quantity"] == before + 5
+    assert UsageStatus.UPSTREAM_ERROR in await statuses(e2e, workspace.id)
+
+
 async def test_concurrent_calls_beyond_the_limit_admit_exactly_the_limit(e2e: E2E) -> None:
     limit = PlanTier.FREE.rate_limit.limit
     workspace, issued = await e2e.tenant(platforms=(Platform.SHOPIFY,), plan=PlanTier.FREE)

@@ -20,7 +20,8 @@ import pytest
 import trustme
 import uvicorn
 
-from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_domain.platforms import Platform
 from tests.oauth_fakes import FakeAuthorizationServer
 

@@ -22,7 +22,8 @@ import attrs
 
 from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.postgres import PostgresTenantStore, tenant_url_from
-from shopmcp_adapters.upstreams.http import HostGuard, UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.oauth2 import OAuthClient, OAuthClientConfig, OAuthTokens
 from shopmcp_adapters.upstreams.xero.oauth import XERO_OAUTH
 from shopmcp_adapters.vault import build_vault

@@ -13,7 +13,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import authenticate
 from tests.factories import ADMITTED, NOW, sample_registry
-from tests.integration.postgres.conftest import Ports
+from tests.ports.tenant_store import Ports
 
 HOSTILE_NAMES = [
     "shopify_get_thing\u0000",

@@ -15,7 +15,7 @@ from shopmcp_adapters.postgres import Database, PostgresTenantStore, tenant_url_
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.usage import MeterRecord
 from tests.factories import NOW, make_workspace
-from tests.integration.postgres.conftest import connection_for, sealed_for, usage_event
+from tests.ports.tenant_store import connection_for, sealed_for, usage_event
 
 WORKSPACES = 50
 UNITS_PER_WORKSPACE = 40

@@ -6,8 +6,9 @@ from __future__ import annotations
 import attrs
 
 from shopmcp_adapters.postgres import Database
-from tests.integration.postgres.conftest import connection_for, sealed_for
-from tests.integration.postgres.test_port_suite import Ports
+from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.ids import CredentialId
+from tests.ports.tenant_store import Ports, connection_for, sealed_for
 
 
 async def test_rewrap_source_pages_across_workspaces_and_swaps_only_unchanged_keys(
@@ -23,7 +24,8 @@ async def test_rewrap_source_pages_across_workspaces_and_swaps_only_unchanged_ke
         mine.append(sealed)
 
     total = await database.owner.count()
-    seen, cursor = [], None
+    seen: list[SealedCredential] = []
+    cursor: CredentialId | None = None
     while page := await database.owner.iter_credentials(cursor, 2):
         assert len(page) <= 2
         seen += page

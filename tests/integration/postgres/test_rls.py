@@ -21,13 +21,8 @@ from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.usage import MeterRecord
 from tests.factories import NOW, make_workspace
-from tests.integration.postgres.conftest import (
-    connection_for,
-    flow_for,
-    sealed_for,
-    usage_event,
-)
-from tests.integration.postgres.test_port_suite import _playbook
+from tests.ports.oauth_flows import flow_for
+from tests.ports.tenant_store import connection_for, playbook_for, sealed_for, usage_event
 
 # Tables the tenant role may SELECT; meter_outbox is insert-only for it.
 READABLE = (
@@ -82,7 +77,7 @@ async def _seed(database: Database) -> WorkspaceId:
         await uow.workspaces.add(workspace)
         await uow.connections.add(connection_for(workspace.id, sealed), sealed)
         await uow.keys.add(issue_key(workspace.id, NOW).key)
-        await uow.playbooks.add(_playbook(workspace.id, "weekly"))
+        await uow.playbooks.add(playbook_for(workspace.id, "weekly"))
         await uow.oauth_flows.add(flow_for(workspace.id))
         for _ in range(3):
             event = usage_event(workspace.id)

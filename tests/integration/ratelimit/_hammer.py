@@ -8,13 +8,23 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from shopmcp_adapters.memory import FakeClock
+from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
 from shopmcp_adapters.ratelimit import RedisRateLimiter
 from shopmcp_domain.plans import RateLimit
 
 
 async def main(url: str, namespace: str, hits: int, limit: int) -> None:
-    limiter = RedisRateLimiter.from_url(url, FakeClock(), namespace=namespace)
+    # This test is about atomicity across processes, not timeouts: on a loaded CI machine 100
+    # concurrent hits can wait longer than the production 0.25 s for a pooled connection.
+    clock = FakeClock()
+    limiter = RedisRateLimiter.from_url(
+        url,
+        clock,
+        namespace=namespace,
+        fallback=InMemoryRateLimiter(clock),
+        connect_timeout=5.0,
+        command_timeout=5.0,
+    )
     rate = RateLimit(limit=limit, window_seconds=60)
     await limiter.hit("warm-up", rate)  # connect and load the script before the race
     print("ready", flush=True)

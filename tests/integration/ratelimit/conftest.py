@@ -1,19 +1,19 @@
-"""The rate limiter port suite's fixtures: every test runs against the in-process limiter and
-against the Redis one (real Redis, a namespace of its own, deleted afterwards)."""
+"""Redis for the rate limiter's tests: a client, namespaces of their own (deleted afterwards),
+and the ``world`` the RateLimiter port suite (``tests/ports/rate_limiter.py``) runs on."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
-import attrs
 import pytest
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
 from shopmcp_adapters.ratelimit import RedisRateLimiter
 from shopmcp_domain.ports import RateLimiter
 from tests.integration.services import REDIS_HOST, REDIS_PORT, require
+from tests.ports.rate_limiter import LimiterWorld
 
 
 def unique_namespace() -> str:
@@ -34,34 +34,34 @@ async def redis_client() -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-@attrs.define
-class LimiterWorld:
-    """A limiter under test, the fake clock it reads, and a way to build more limiters that
-    share its state (other 'gateway processes')."""
-
-    kind: str
-    clock: FakeClock
-    limiter: RateLimiter
-    sibling: Callable[[Redis | None], RateLimiter]
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def world(request: pytest.FixtureRequest) -> AsyncIterator[LimiterWorld]:
-    clock = FakeClock()  # 2026-01-01T00:00:00Z: aligned to every whole-minute window
-    if request.param == "memory":
-        limiter = InMemoryRateLimiter(clock)
-        yield LimiterWorld("memory", clock, limiter, lambda _client: limiter)
-        return
+@pytest.fixture
+async def world() -> AsyncIterator[LimiterWorld]:
+    """The Redis limiter in a namespace of its own (deleted afterwards); its ``processes(n)``
+    are n more limiters on the same budget, each with a one-connection pool of its own."""
     require("Redis", REDIS_HOST, REDIS_PORT)
+    clock = FakeClock()  # 2026-01-01T00:00:00Z: aligned to every whole-minute window
     namespace = unique_namespace()
     client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    opened: list[Redis] = []
 
-    def sibling(other: Redis | None) -> RateLimiter:
-        return RedisRateLimiter(other or client, clock, namespace=namespace)
+    def limiter_on(redis: Redis) -> RedisRateLimiter:
+        return RedisRateLimiter(
+            redis, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
+        )
 
-    redis_limiter = RedisRateLimiter(client, clock, namespace=namespace)
-    yield LimiterWorld("redis", clock, redis_limiter, sibling)
+    def processes(n: int) -> list[RateLimiter]:
+        pools = [
+            BlockingConnectionPool(host=REDIS_HOST, port=REDIS_PORT, max_connections=1)
+            for _ in range(n)
+        ]
+        opened.extend(Redis(connection_pool=pool) for pool in pools)
+        return [limiter_on(redis) for redis in opened[-n:]]
+
+    redis_limiter = limiter_on(client)
+    yield LimiterWorld("redis", clock, redis_limiter, processes)
     # A port suite run on Redis must really have used Redis, not the fallback.
     assert redis_limiter.fallback_decisions == 0
+    for redis in opened:
+        await redis.aclose()
     await delete_namespace(client, namespace)
     await client.aclose()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from shopmcp_adapters.memory import FakeClock
+from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
 from shopmcp_adapters.ratelimit import RedisRateLimiter, SlidingWindowCounter, epoch_ms
 from shopmcp_domain.plans import RateLimit
 from tests.integration.ratelimit.conftest import delete_namespace, unique_namespace
@@ -38,7 +38,9 @@ async def test_counters_are_namespaced_keys_with_a_bounded_ttl(
     redis_client: Redis, namespace: str
 ) -> None:
     clock = FakeClock()
-    limiter = RedisRateLimiter(redis_client, clock, namespace=namespace)
+    limiter = RedisRateLimiter(
+        redis_client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
+    )
     clock.advance(15.0)
     for _ in range(3):
         await limiter.hit("ws-1", LIMIT)
@@ -56,7 +58,9 @@ async def test_the_script_agrees_with_the_pure_model_decision_for_decision(
 ) -> None:
     rng = random.Random(7)
     clock = FakeClock()
-    limiter = RedisRateLimiter(redis_client, clock, namespace=namespace)
+    limiter = RedisRateLimiter(
+        redis_client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
+    )
     model = SlidingWindowCounter()
     rates = [RateLimit(limit=5, window_seconds=2), RateLimit(limit=7, window_seconds=3.5)]
     for _ in range(600):
@@ -68,7 +72,10 @@ async def test_the_script_agrees_with_the_pure_model_decision_for_decision(
 
 
 async def test_an_unknown_script_sha_is_recovered_from(redis_client: Redis, namespace: str) -> None:
-    limiter = RedisRateLimiter(redis_client, FakeClock(), namespace=namespace)
+    clock = FakeClock()
+    limiter = RedisRateLimiter(
+        redis_client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
+    )
     # As if the server restarted (or failed over) and forgot the script: EVALSHA answers
     # NOSCRIPT; the Script helper loads the script and runs it.
     limiter._script.sha = "0" * 40
@@ -78,8 +85,12 @@ async def test_an_unknown_script_sha_is_recovered_from(redis_client: Redis, name
 
 
 async def test_from_url_builds_a_working_limiter(namespace: str) -> None:
+    clock = FakeClock()
     limiter = RedisRateLimiter.from_url(
-        f"redis://{REDIS_HOST}:{REDIS_PORT}/0", FakeClock(), namespace=namespace
+        f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
+        clock,
+        namespace=namespace,
+        fallback=InMemoryRateLimiter(clock),
     )
     try:
         assert sum([(await limiter.hit("ws", LIMIT)).allowed for _ in range(12)]) == 10
@@ -147,7 +158,11 @@ def silent_server() -> Iterator[int]:
 async def _outage(port: int, caplog: pytest.LogCaptureFixture) -> None:
     clock = FakeClock()
     limiter = RedisRateLimiter.from_url(
-        f"redis://127.0.0.1:{port}/0", clock, retry_interval=5.0, warn_interval=60.0
+        f"redis://127.0.0.1:{port}/0",
+        clock,
+        retry_interval=5.0,
+        warn_interval=60.0,
+        fallback=InMemoryRateLimiter(clock),
     )
     try:
         started = time.perf_counter()
@@ -222,7 +237,11 @@ async def test_an_outage_mid_traffic_degrades_and_recovery_returns_to_redis(
     await proxy.up()
     clock = FakeClock()
     limiter = RedisRateLimiter.from_url(
-        f"redis://127.0.0.1:{proxy.port}/0", clock, namespace=namespace, retry_interval=5.0
+        f"redis://127.0.0.1:{proxy.port}/0",
+        clock,
+        namespace=namespace,
+        retry_interval=5.0,
+        fallback=InMemoryRateLimiter(clock),
     )
     try:
         for _ in range(4):

@@ -20,13 +20,8 @@ import httpx
 import pytest
 import trustme
 
-from shopmcp_adapters.upstreams.http import (
-    HostGuard,
-    HttpPolicy,
-    UnsafeUpstreamConnection,
-    UpstreamHttp,
-    build_async_client,
-)
+from shopmcp_adapters.upstreams.host_guard import HostGuard, UnsafeUpstreamConnection
+from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_domain.errors import UpstreamUnavailable
 
 NAME = "shop.example.test"

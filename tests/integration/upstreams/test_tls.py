@@ -16,12 +16,8 @@ import attrs
 import pytest
 import trustme
 
-from shopmcp_adapters.upstreams.http import (
-    HostGuard,
-    HttpPolicy,
-    UpstreamHttp,
-    build_async_client,
-)
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_domain.errors import UpstreamUnavailable
 
 

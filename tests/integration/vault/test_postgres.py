@@ -1,6 +1,7 @@
 """The vault serving the PostgreSQL tenant store: what reaches the database is useless without
-the master key (pg_dump), a row copied to another workspace does not open there, provider
-rotations re-seal under row locks, and ``shopmcp keys rewrap`` rotates a real database."""
+the master key (pg_dump), a row copied to another workspace does not open there, and ``shopmcp
+keys rewrap`` rotates a real database. (Provider rotations under row locks: the lease port
+suite, ``test_lease_port.py``.)"""
 
 from __future__ import annotations
 
@@ -138,28 +139,6 @@ async def test_a_row_copied_into_another_workspace_does_not_open_there(
     vault.cache.clear()
     with pytest.raises(CredentialUnavailable):
         await VaultCredentialLease(connection, vault, database.tenants).current()
-
-
-async def test_concurrent_provider_rotations_refresh_once(
-    vault: KmsVault, database: Database
-) -> None:
-    connection, _ = await add_connection(database.tenants, vault, "xero-refresh-1")
-    leases = [VaultCredentialLease(connection, vault, database.tenants) for _ in range(3)]
-    stale = await leases[0].current()
-    calls = 0
-
-    async def refresh(old: CredentialPayload) -> CredentialPayload:
-        nonlocal calls
-        calls += 1
-        await asyncio.sleep(0.05)
-        return old.replace(access_token="xero-refresh-2")
-
-    results = await asyncio.gather(*(lease.rotate(refresh, stale) for lease in leases))
-    assert calls == 1
-    assert {r["access_token"] for r in results} == {"xero-refresh-2"}
-    vault.cache.clear()
-    fresh = VaultCredentialLease(connection, vault, database.tenants)
-    assert (await fresh.current())["access_token"] == "xero-refresh-2"
 
 
 async def test_keys_rewrap_command_rotates_a_database(

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import stripe
 
 from shopmcp_adapters.billing import OutboxDrainer, StripeMeter, stripe_outbox_drainer
 from shopmcp_adapters.memory import InMemoryMeter, InMemoryTenantStore
 from shopmcp_domain.services.metering import DrainReport
-from tests.unit.billing.fakes import billable_workspace, fake_stripe_client, record_calls
+from tests.factories import billable_workspace, record_calls
+from tests.fakes.stripe import Failure, FakeStripe
 
 
 async def test_each_billable_record_is_sent_exactly_once() -> None:
@@ -46,9 +46,9 @@ async def test_a_failure_is_retried_and_a_lost_response_never_bills_twice() -> N
     store = InMemoryTenantStore()
     workspace = await billable_workspace(store, "cus_1")
     records = await record_calls(store, workspace, ok=2)
-    client, events = fake_stripe_client()
-    events.lose_next_response = True
-    drainer = OutboxDrainer(store, StripeMeter(client))
+    fake = FakeStripe()
+    fake.transport.lose_next_answer = True
+    drainer = OutboxDrainer(store, StripeMeter(fake.client()))
     first = await drainer.run_once()
     assert first == DrainReport(sent=1, skipped=0, failed=1)
     assert store.unsent_count() == 1
@@ -56,22 +56,22 @@ async def test_a_failure_is_retried_and_a_lost_response_never_bills_twice() -> N
     assert second == DrainReport(sent=1, skipped=0, failed=0)
     assert store.unsent_count() == 0
     # Three requests, two billed events: one per usage event id.
-    assert len(events.requests) == 3
-    assert set(events.accepted) == {str(r.usage_event_id) for r in records}
+    assert len(fake.received) == 3
+    assert set(fake.accepted) == {str(r.usage_event_id) for r in records}
 
 
 async def test_a_failing_meter_does_not_lose_records() -> None:
     store = InMemoryTenantStore()
     workspace = await billable_workspace(store, "cus_1")
     await record_calls(store, workspace, ok=2)
-    client, events = fake_stripe_client()
-    events.fail_next = [stripe.APIError("boom", http_status=500) for _ in range(4)]
-    drainer = OutboxDrainer(store, StripeMeter(client))
+    fake = FakeStripe()
+    fake.failures += [Failure(500, "api_error", "boom") for _ in range(4)]
+    drainer = OutboxDrainer(store, StripeMeter(fake.client()))
     assert (await drainer.run_once()).failed == 2  # type: ignore[union-attr]
     assert (await drainer.run_once()).failed == 2  # type: ignore[union-attr]
     assert store.unsent_count() == 2
     assert (await drainer.run_once()).sent == 2  # type: ignore[union-attr]
-    assert store.unsent_count() == 0 and len(events.accepted) == 2
+    assert store.unsent_count() == 0 and len(fake.accepted) == 2
 
 
 def test_backoff_grows_on_failure_resets_on_success_and_skips_waiting_on_a_full_batch() -> None:

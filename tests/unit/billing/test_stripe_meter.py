@@ -1,7 +1,10 @@
-"""StripeMeter: the request it makes and how it reads Stripe's answers (no sockets; the
-HTTP request itself is checked in tests/integration/billing)."""
+"""StripeMeter: the request it makes and how it reads Stripe's answers, through the real
+stripe library into the fake Stripe in process (no sockets; ``tests/integration/billing``
+sends the same over loopback HTTP)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 import stripe
@@ -15,53 +18,58 @@ from shopmcp_adapters.billing import (
 )
 from shopmcp_adapters.memory import InMemoryTenantStore
 from shopmcp_domain.ports import Meter
-from tests.unit.billing.fakes import billable_workspace, fake_stripe_client, record_calls
+from tests.factories import billable_workspace, record_calls
+from tests.fakes.stripe import Failure, FakeStripe
 
 
 def test_it_satisfies_the_port() -> None:
-    client, _ = fake_stripe_client()
-    meter: Meter = StripeMeter(client, "tool_calls")
-    assert meter is not None
+    meter: Meter = StripeMeter(FakeStripe().client(), "tool_calls")
+    assert callable(meter.send)
 
 
 @pytest.mark.parametrize("name", ["", "x" * 101])
 def test_the_event_name_must_be_one_stripe_accepts(name: str) -> None:
-    client, _ = fake_stripe_client()
     with pytest.raises(ValueError, match="event name"):
-        StripeMeter(client, name)
+        StripeMeter(FakeStripe().client(), name)
 
 
 async def test_sends_event_name_customer_value_identifier_and_timestamp() -> None:
     store = InMemoryTenantStore()
     workspace = await billable_workspace(store, "cus_123")
     (record,) = await record_calls(store, workspace, ok=1)
-    client, events = fake_stripe_client()
-    await StripeMeter(client, "shopmcp_calls").send(record, "cus_123")
-    assert events.requests == [
-        {
-            "event_name": "shopmcp_calls",
-            "payload": {"stripe_customer_id": "cus_123", "value": "1"},
-            "identifier": str(record.usage_event_id),
-            "timestamp": int(record.created_at.timestamp()),
-        }
-    ]
+    fake = FakeStripe()
+    await StripeMeter(fake.client(), "shopmcp_calls").send(record, "cus_123")
+    (request,) = fake.received
+    assert (request.method, request.path) == ("POST", "/v1/billing/meter_events")
+    assert sorted(request.form) == sorted(
+        [
+            ("event_name", "shopmcp_calls"),
+            ("payload[stripe_customer_id]", "cus_123"),
+            ("payload[value]", "1"),
+            ("identifier", str(record.usage_event_id)),
+            ("timestamp", str(int(record.created_at.astimezone(dt.UTC).timestamp()))),
+        ]
+    )
 
 
 async def test_a_duplicate_identifier_counts_as_sent() -> None:
     store = InMemoryTenantStore()
     workspace = await billable_workspace(store, "cus_123")
     (record,) = await record_calls(store, workspace, ok=1)
-    client, events = fake_stripe_client()
-    meter = StripeMeter(client)
+    fake = FakeStripe()
+    meter = StripeMeter(fake.client())
     await meter.send(record, "cus_123")
     await meter.send(record, "cus_123")  # Stripe answers 400 "already exists": fine
-    assert len(events.requests) == 2 and len(events.accepted) == 1
+    assert len(fake.received) == 2 and len(fake.accepted) == 1
 
 
 def _invalid(
     message: str, code: str | None = None, param: str | None = None, status: int = 400
 ) -> stripe.InvalidRequestError:
-    return stripe.InvalidRequestError(message, param, code, http_status=status)
+    # stripe's error constructors carry no annotations (the library's typing gap).
+    return stripe.InvalidRequestError(  # type: ignore[no-untyped-call]
+        message, param, code, http_status=status
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,29 +92,37 @@ def test_only_a_refusal_of_this_very_identifier_is_a_duplicate(
 
 
 @pytest.mark.parametrize(
-    ("error", "mapped"),
+    ("answer", "mapped"),
     [
-        (stripe.APIConnectionError("Request timed out"), MeterUnavailable),
-        (stripe.RateLimitError("Too many requests", http_status=429), MeterUnavailable),
-        (stripe.APIError("boom", http_status=500), MeterUnavailable),
-        (stripe.AuthenticationError("Invalid API Key provided", http_status=401), MeterRejected),
-        (stripe.PermissionError("nope", http_status=403), MeterRejected),
+        ("connection refused", MeterUnavailable),
+        (Failure(429, "rate_limit_error", "Too many requests"), MeterUnavailable),
+        (Failure(500, "api_error", "boom"), MeterUnavailable),
+        (Failure(401, "invalid_request_error", "Invalid API Key provided"), MeterRejected),
+        (Failure(403, "invalid_request_error", "nope"), MeterRejected),
         (
-            _invalid("No active meter found for event_name x", code="resource_missing"),
+            Failure(
+                400,
+                "invalid_request_error",
+                "No active meter found for event_name x",
+                code="resource_missing",
+            ),
             MeterRejected,
         ),
     ],
 )
 async def test_other_errors_are_mapped_by_whether_a_retry_can_help(
-    error: stripe.StripeError, mapped: type[MeterError]
+    answer: Failure | str, mapped: type[MeterError]
 ) -> None:
     store = InMemoryTenantStore()
     workspace = await billable_workspace(store, "cus_123")
     (record,) = await record_calls(store, workspace, ok=1)
-    client, events = fake_stripe_client()
-    events.fail_next.append(error)
+    fake = FakeStripe()
+    if isinstance(answer, Failure):
+        fake.failures.append(answer)
+    else:
+        fake.transport.refused_connections = 1
     with pytest.raises(mapped) as raised:
-        await StripeMeter(client).send(record, "cus_123")
+        await StripeMeter(fake.client()).send(record, "cus_123")
     assert raised.value.retryable is (mapped is MeterUnavailable)
 
 
@@ -114,11 +130,11 @@ async def test_errors_never_carry_the_api_key() -> None:
     store = InMemoryTenantStore()
     workspace = await billable_workspace(store, "cus_123")
     (record,) = await record_calls(store, workspace, ok=1)
-    client, events = fake_stripe_client()
-    events.fail_next.append(
-        stripe.AuthenticationError("Invalid API Key provided: sk_test_****abcd", http_status=401)
+    fake = FakeStripe()
+    fake.failures.append(
+        Failure(401, "invalid_request_error", "Invalid API Key provided: sk_test_****abcd")
     )
     with pytest.raises(MeterRejected) as raised:
-        await StripeMeter(client).send(record, "cus_123")
+        await StripeMeter(fake.client()).send(record, "cus_123")
     assert "sk_test" not in str(raised.value)
     assert "AuthenticationError" in str(raised.value)

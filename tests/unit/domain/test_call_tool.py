@@ -23,7 +23,7 @@ from shopmcp_domain.errors import (
     WorkspaceInactive,
 )
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput
+from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.admission import Admitted, RefusedRateLimited
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.scope import RequestScope
@@ -36,7 +36,7 @@ async def _events(world: World, scope: RequestScope) -> list[UsageEvent]:
         return list(await uow.usage.recent(1000))
 
 
-async def _setup(**kwargs) -> tuple[World, RequestScope]:
+async def _setup(**kwargs: Any) -> tuple[World, RequestScope]:
     world = World()
     _, issued = await world.tenant(**kwargs)
     return world, await world.scope(issued.token)
@@ -73,7 +73,7 @@ async def test_success_calls_the_upstream_once_with_validated_arguments_and_audi
 async def test_the_credential_is_opened_with_the_requesting_workspace_context() -> None:
     world, scope = await _setup(secret="shpat_abc")
 
-    async def read_token(call):
+    async def read_token(call: UpstreamCall) -> ToolOutput:
         token = (await call.credentials.current())["access_token"]
         return ToolOutput({"token_seen": token == "shpat_abc-shopify"}, "ok")
 
@@ -99,7 +99,7 @@ async def test_the_credential_is_opened_with_the_requesting_workspace_context() 
     ],
 )
 async def test_refusals_are_typed_audited_and_never_reach_the_upstream(
-    name: str, arguments: dict, error: type[Exception], status: UsageStatus
+    name: str, arguments: dict[str, Any], error: type[Exception], status: UsageStatus
 ) -> None:
     world, scope = await _setup()
     with pytest.raises(error):
@@ -271,7 +271,7 @@ async def test_a_credential_that_cannot_be_opened_is_a_clean_refusal() -> None:
     world.vault = type(world.vault)()  # a vault with another master key
     scope = attrs.evolve(scope, vault=world.vault)
 
-    async def use_credentials(call):
+    async def use_credentials(call: UpstreamCall) -> ToolOutput:
         await call.credentials.current()
         return ToolOutput({}, "")
 
@@ -330,7 +330,7 @@ async def test_a_call_costs_one_transaction_after_authentication() -> None:
     """The sealed credential arrives with the scope: the call itself only writes its audit."""
     world, scope = await _setup()
 
-    async def use_credentials(call):
+    async def use_credentials(call: UpstreamCall) -> ToolOutput:
         await call.credentials.current()
         return ToolOutput({}, "")
 

@@ -1,5 +1,6 @@
-"""The in-memory tenant store's change notices: the reference semantics the PostgreSQL row
-triggers are held to (one notice per written row, on commit only, once per transaction)."""
+"""The in-memory tenant store's change notices, exactly and in order (delivery is synchronous
+here): the reference semantics. The port suite both feeds pass is
+``tests/ports/change_feed.py``."""
 
 from __future__ import annotations
 

@@ -105,6 +105,8 @@ async def test_a_rotated_credential_is_what_the_lease_serves_next() -> None:
     _, issued = await world.tenant(secret="old")
     scope = await world.scope(issued.token)
     lease = scope.lease(scope.connection_for(Platform.SHOPIFY))
+    # forget() is the domain lease's own, not the port's: narrow to reach it.
+    assert isinstance(lease, VaultCredentialLease)
     stale = await lease.current()
 
     async def refresh(current: CredentialPayload) -> CredentialPayload:

@@ -7,6 +7,7 @@ from shopmcp_domain.keys import (
     NO_SUCH_PREFIX,
     Access,
     KeyScopes,
+    McpKey,
     hash_secret,
     issue_key,
     parse_token,
@@ -82,7 +83,7 @@ async def test_every_presented_token_costs_exactly_one_directory_lookup() -> Non
     lookups: list[str] = []
     real_find = world.store.find_by_prefix
 
-    async def counting_find(prefix: str):
+    async def counting_find(prefix: str) -> McpKey | None:
         lookups.append(prefix)
         return await real_find(prefix)
 

@@ -1,5 +1,5 @@
-"""The in-memory tenant store's semantics (the PostgreSQL adapter is held to the same ones by
-the port suite in tests/integration/postgres)."""
+"""The in-memory tenant store through the product's own setup (``World.tenant``); the port
+suite both stores pass is ``tests/ports/tenant_store.py``."""
 
 import pytest
 

@@ -53,7 +53,14 @@ async def test_a_read_only_key_never_sees_writes_even_when_the_workspace_opted_i
         scope.policy.authorise("shopify_update_thing")
 
 
-def _expected(platform, access, connected, write_enabled, scopes, active) -> bool:
+def _expected(
+    platform: Platform,
+    access: Access,
+    connected: frozenset[Platform],
+    write_enabled: frozenset[Platform],
+    scopes: KeyScopes,
+    active: bool,
+) -> bool:
     return (
         active
         and platform in connected

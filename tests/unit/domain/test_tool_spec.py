@@ -1,5 +1,7 @@
 """A loose tool cannot even be declared."""
 
+from typing import Any
+
 import pytest
 from pydantic import BaseModel, ConfigDict
 
@@ -21,8 +23,8 @@ class LooseWrite(BaseModel):
     password: str
 
 
-def _spec(**overrides):
-    base = dict(
+def _spec(**overrides: Any) -> ToolSpec:
+    base: dict[str, Any] = dict(
         name="shopify_get_thing",
         platform=Platform.SHOPIFY,
         access=Access.READ,
@@ -69,7 +71,7 @@ def _spec(**overrides):
         ),
     ],
 )
-def test_invalid_specs_are_refused(overrides: dict, problem: str) -> None:
+def test_invalid_specs_are_refused(overrides: dict[str, Any], problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         _spec(**overrides)
 

@@ -41,7 +41,7 @@ def test_forbidden_fields_are_refused_in_any_spelling(spelling: str) -> None:
         {"thing_id": 1, "title": {"deep": {"deeper": {"password": "x"}}}},
     ],
 )
-def test_forbidden_fields_nested_anywhere_are_refused(payload: dict) -> None:
+def test_forbidden_fields_nested_anywhere_are_refused(payload: dict[str, object]) -> None:
     with pytest.raises(WriteFieldRejected):
         check_write("t", WL, payload)
 
@@ -71,9 +71,9 @@ json_values = st.recursive(
 
 
 @st.composite
-def hostile_payloads(draw: st.DrawFn) -> dict:
+def hostile_payloads(draw: st.DrawFn) -> dict[str, object]:
     """A valid-looking write plus at least one key that is not whitelisted or is forbidden."""
-    payload: dict = {"thing_id": draw(st.integers(1, 10**6))}
+    payload: dict[str, object] = {"thing_id": draw(st.integers(1, 10**6))}
     if draw(st.booleans()):
         payload["title"] = draw(st.text(max_size=20))
     bad = draw(
@@ -90,7 +90,7 @@ def hostile_payloads(draw: st.DrawFn) -> dict:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(payload=hostile_payloads())
-async def test_hostile_writes_never_reach_the_upstream(payload: dict) -> None:
+async def test_hostile_writes_never_reach_the_upstream(payload: dict[str, object]) -> None:
     world = World()
     _, issued = await world.tenant(write_enabled=frozenset({Platform.SHOPIFY}))
     scope = await world.scope(issued.token)

@@ -22,6 +22,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.container import build_container
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
+from tests.asgi import Message, asgi_app
 from tests.factories import World
 
 BASE = "http://127.0.0.1:8000"
@@ -30,11 +31,14 @@ BASE = "http://127.0.0.1:8000"
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     """Drive the ASGI lifespan protocol the way a server does."""
-    to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    task = asyncio.create_task(
-        app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, to_app.get, from_app.put)  # type: ignore[arg-type]
-    )
+    to_app: asyncio.Queue[Message] = asyncio.Queue()
+    from_app: asyncio.Queue[Message] = asyncio.Queue()
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+
+    async def serve() -> None:
+        await asgi_app(app)(scope, to_app.get, from_app.put)
+
+    task = asyncio.create_task(serve())
     await to_app.put({"type": "lifespan.startup"})
     started = await from_app.get()
     assert started["type"] == "lifespan.startup.complete", started
@@ -58,7 +62,7 @@ class Gateway:
 
     def client(self, token: str, mode: str = "legacy", **kwargs: Any) -> Client:
         transport = streamable_http_client(self.url(token), http_client=self.http)
-        return Client(transport, mode=mode, cache=None, **kwargs)  # type: ignore[arg-type]
+        return Client(transport, mode=mode, cache=None, **kwargs)
 
     async def post(
         self, path: str, payload: Any = None, headers: dict[str, str] | None = None, **kw: Any
@@ -92,6 +96,6 @@ async def running_gateway(world: World, **overrides: Any) -> AsyncIterator[Gatew
     container.outbox_drainer.override(providers.Object(None))
     app = create_app(container.settings(), container)
     async with lifespan(app):
-        transport = httpx2.ASGITransport(app=app)
+        transport = httpx2.ASGITransport(app=asgi_app(app))
         async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
             yield Gateway(world=world, app=app, http=http)

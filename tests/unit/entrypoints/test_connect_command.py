@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import types
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
@@ -31,7 +31,7 @@ def sealed(monkeypatch: pytest.MonkeyPatch) -> list[CredentialPayload]:
         payloads.append(args[6])
         return types.SimpleNamespace(store_ref=args[5], id="conn")
 
-    def run(work: Callable[[Any], Awaitable[Any]]) -> Any:
+    def run(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> Any:
         return asyncio.run(work(types.SimpleNamespace(tenants=None, vault=None, clock=None)))
 
     monkeypatch.setattr(onboarding, "connect_store", connect_store)

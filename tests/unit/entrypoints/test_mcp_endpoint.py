@@ -171,7 +171,7 @@ async def test_request_scope_is_reset_and_closed_after_the_request(gateway: Gate
 
     def spy(call: UpstreamCall) -> ToolOutput:
         scope = mcp_layer.active_scope()
-        seen.append((scope, dict(scope._leases) if scope else None))  # type: ignore[union-attr]
+        seen.append((scope, dict(scope._leases) if scope else None))
         return thing(call)
 
     gateway.world.upstream.answer("shopify_get_thing", spy)

@@ -26,6 +26,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.container import build_container, resolve
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.oauth_connect import OAuthConnector
+from tests.asgi import asgi_app
 from tests.factories import World
 from tests.oauth_fakes import (
     CLIENT_ID,
@@ -97,7 +98,7 @@ async def oauth_gateway(**overrides: Any) -> AsyncIterator[OAuthGateway]:
     workspace, _ = await world.tenant(platforms=())
     async with (
         lifespan(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi_app(app)), base_url=BASE) as http,
         httpx.AsyncClient(transport=transport) as browser,
     ):
         connector = await resolve(container.oauth_connector)

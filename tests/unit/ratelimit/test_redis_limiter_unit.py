@@ -13,7 +13,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from shopmcp_adapters.memory import FakeClock
+from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
 from shopmcp_adapters.ratelimit import RedisRateLimiter, epoch_ms
 from shopmcp_adapters.ratelimit import sliding_window as sw
 from shopmcp_domain.plans import RateLimit
@@ -49,6 +49,7 @@ class ScriptedRedis:
 
 
 def make(clock: FakeClock, redis: ScriptedRedis, **options: Any) -> RedisRateLimiter:
+    options.setdefault("fallback", InMemoryRateLimiter(clock))
     return RedisRateLimiter(redis, clock, **options)  # type: ignore[arg-type]
 
 

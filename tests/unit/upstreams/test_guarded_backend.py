@@ -14,16 +14,14 @@ import httpcore
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.http import (
+from shopmcp_adapters.upstreams.host_guard import (
     GuardedNetworkBackend,
     HostGuard,
-    HttpPolicy,
     UnsafeUpstreamAddress,
     UnsafeUpstreamConnection,
-    UpstreamHttp,
-    build_async_client,
     parse_allowed_host,
 )
+from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_domain.errors import UpstreamUnavailable
 from tests.unit.upstreams.test_host_guard import NON_PUBLIC
 
@@ -335,7 +333,9 @@ def test_the_cache_lifetime_is_at_most_thirty_seconds() -> None:
 
 def test_a_guard_and_a_custom_transport_do_not_mix() -> None:
     with pytest.raises(ValueError, match="guarded client"):
-        build_async_client(guard=HostGuard(), transport=httpx.MockTransport(httpx.Response))
+        build_async_client(
+            guard=HostGuard(), transport=httpx.MockTransport(lambda _: httpx.Response(200))
+        )
 
 
 def test_an_httpx_that_moved_its_pool_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,12 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.http import (
-    HostGuard,
-    UnsafeUpstreamAddress,
-    UpstreamHttp,
-    build_async_client,
-)
+from shopmcp_adapters.upstreams.host_guard import HostGuard, UnsafeUpstreamAddress
+from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_domain.errors import UpstreamUnavailable
 
 NON_PUBLIC = [

@@ -28,6 +28,7 @@ from shopmcp_domain.errors import (
     UpstreamResponseInvalid,
     UpstreamUnavailable,
 )
+from tests.marked import marked
 
 URL = "https://api.example.com/v1/things"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -115,7 +116,9 @@ async def test_429_is_rate_limited_with_its_retry_after_and_sent_once(
     with pytest.raises(UpstreamRateLimited) as caught:
         await h.get()
     assert caught.value.retry_after == 17.0
-    assert caught.value.message == "acme answered 429: slow down (retry after 17.0s)"
+    assert caught.value.message == (
+        f"acme answered 429: {marked('acme', 'slow down')} (retry after 17.0s)"
+    )
     assert len(h.requests) == 1
     assert h.sleeps == []
 
@@ -324,7 +327,7 @@ async def test_the_upstream_message_reaches_the_tool_error_truncated(
     h = make(answer(400, {"message": "x" * 2000}))
     with pytest.raises(UpstreamError) as caught:
         await h.get()
-    assert caught.value.upstream_message == "x" * 500
+    assert caught.value.upstream_message == "x" * 297 + "..."
 
 
 # --------------------------------------------------------------------------- response size cap

@@ -20,6 +20,7 @@ from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import ReauthorizationRequired, ToolNotAllowed, UsageStatus
 from shopmcp_domain.keys import IssuedKey
+from shopmcp_domain.oauth import StateSecret
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.services import oauth as flows
@@ -28,6 +29,7 @@ from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.http.mcp import error_message
+from tests.asgi import asgi_app
 from tests.factories import ADMITTED, World
 from tests.oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeAuthorizationServer, query_of
 from tests.oauth_tool import TOOL, probe_module, tools
@@ -66,7 +68,7 @@ async def setup(expires_in: dt.timedelta) -> Setup:
     world = World(clock=FakeClock(dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)))
     world.registry = ToolRegistry(tools.specs)
     fake = FakeAuthorizationServer(Platform.XERO, token_delay=0.05)
-    client = build_async_client(transport=httpx.ASGITransport(app=fake.app()))
+    client = build_async_client(transport=httpx.ASGITransport(app=asgi_app(fake.app())))
     http = UpstreamHttp(platform="xero", client=client)
     oauth = OAuthClient(
         XERO_OAUTH, http, world.clock, OAuthClientConfig(CLIENT_ID, CLIENT_SECRET, REDIRECT)
@@ -165,7 +167,7 @@ async def test_reconnecting_after_a_revoked_grant_makes_the_connection_work_agai
     with pytest.raises(ReauthorizationRequired):
         await s.call()
 
-    secret = flows.StateSecret(b"x" * 32)
+    secret = StateSecret(b"x" * 32)
     begun = await flows.begin_flow(
         s.world.store,
         s.world.vault,

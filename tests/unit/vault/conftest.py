@@ -1,5 +1,6 @@
-"""Vault fixtures: the same suite runs against a KmsVault over the fake KMS and a LocalVault
-over a temporary data dir."""
+"""Vault fixtures: the envelope vaults' tests run against a KmsVault over the fake KMS and a
+LocalVault over a temporary data dir; ``VaultCase.port()`` is the same vault as the port suite
+sees it (``tests/ports/vault.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.vault import EnvelopeVault, KmsVault, LocalKeyRing, LocalVault
-from tests.unit.vault.fake_kms import FakeKms
+from tests.fakes.kms import FakeKms
+from tests.ports.vault import VaultPort
 
 
 @attrs.define
@@ -26,6 +28,17 @@ class VaultCase:
     unwrap_calls: Callable[[], int]
     kms: FakeKms | None = None
     keys: LocalKeyRing | None = None
+
+    def port(self) -> VaultPort:
+        return VaultPort(
+            name=self.name,
+            vault=self.vault,
+            new_key=self.new_key,
+            retire_key=self.remove_key,
+            master_key_uses=self.unwrap_calls,
+            unknown_key="local:ffffffffffffffff" if self.keys else "alias/none",
+            cold=self.vault.cache.clear,
+        )
 
 
 def kms_case(clock: FakeClock, cache_seconds: float = 60) -> VaultCase:

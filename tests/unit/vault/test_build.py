@@ -9,7 +9,7 @@ from shopmcp_adapters.vault import KmsVault, LocalVault, build_vault
 from shopmcp_adapters.vault.rotation import InMemoryRewrapSource, rewrap_all
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.ids import new_credential_id, new_workspace_id
-from tests.unit.vault.fake_kms import FakeKms
+from tests.fakes.kms import FakeKms
 
 PAYLOAD = CredentialPayload({"api_key": "neto-key"})
 
@@ -19,7 +19,7 @@ def test_without_a_key_id_it_is_the_local_vault(tmp_path: Path, clock: FakeClock
     assert isinstance(vault, LocalVault)
     assert vault.key_id.startswith("local:")
     assert vault.cache.ttl_seconds == 30
-    assert build_vault("", tmp_path, clock).key_id == vault.key_id  # type: ignore[attr-defined]
+    assert build_vault("", tmp_path, clock).key_id == vault.key_id
 
 
 def test_with_a_key_id_it_is_the_kms_vault(tmp_path: Path, clock: FakeClock) -> None:

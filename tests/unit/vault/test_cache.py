@@ -17,8 +17,8 @@ from shopmcp_adapters.vault import DataKeyCache, KmsVault, build_vault
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import CredentialUnavailable
 from shopmcp_domain.ids import new_credential_id, new_workspace_id
+from tests.fakes.kms import FakeKms
 from tests.unit.vault.conftest import kms_case
-from tests.unit.vault.fake_kms import FakeKms
 
 
 def ctx() -> EncryptionContext:
@@ -152,7 +152,10 @@ async def test_failed_open_caches_nothing(clock: FakeClock) -> None:
     context = ctx()
     sealed = await case.vault.seal(context, PAYLOAD)
     case.vault.cache.clear()
-    bad = attrs.evolve(sealed, ciphertext=sealed.ciphertext[:-1] + b"\x00")
+    # The last byte flipped (overwriting it with a fixed value left it unchanged 1 time in 256).
+    bad = attrs.evolve(
+        sealed, ciphertext=sealed.ciphertext[:-1] + bytes([sealed.ciphertext[-1] ^ 1])
+    )
     with pytest.raises(CredentialUnavailable):
         await case.vault.open(context, bad)
     assert len(case.vault.cache) == 0

@@ -1,23 +1,23 @@
-"""Rollback protection: every sealing carries a generation that the envelope binds, and opening
-refuses a sealing older than the generation the requester (its connection row) records. Run
-against KmsVault (fake KMS), LocalVault and, where the contract is the port's, FakeVault."""
+"""Rollback protection in the envelope vaults (KmsVault over the fake KMS, LocalVault): the
+audit line, malformed generations and version 1 envelopes. What every vault promises about
+generations (a sealing carries its context's, an older one put back or an edited number is
+refused, rewrap keeps it) is the port suite's: ``tests/ports/vault.py``."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import attrs
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from shopmcp_adapters.memory import FakeClock, FakeVault
+from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.vault.local import key_id_for
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import CredentialUnavailable
 from shopmcp_domain.ids import new_credential_id, new_workspace_id
 from shopmcp_domain.ports import CredentialVault
-from tests.unit.vault.conftest import VaultCase, kms_case, local_case
+from tests.unit.vault.conftest import VaultCase
 from tests.vault_v1 import (
     V1_CREDENTIAL,
     V1_PAYLOAD,
@@ -46,73 +46,6 @@ async def refused(
         await vault.open(context, sealed)
     assert str(info.value) == "the stored credential could not be opened"
     assert info.value.__cause__ is None and info.value.__context__ is None
-
-
-@pytest.fixture(params=["kms", "local", "fake"])
-def any_vault(request: pytest.FixtureRequest, clock: FakeClock, tmp_path: Path) -> CredentialVault:
-    if request.param == "kms":
-        return kms_case(clock).vault
-    if request.param == "local":
-        return local_case(clock, tmp_path / "data").vault
-    return FakeVault()
-
-
-# --------------------------------------------------------------------------- the port's contract
-
-
-async def test_a_sealing_carries_the_generation_of_its_context(any_vault: CredentialVault) -> None:
-    first = await any_vault.seal(ctx(), OLD)
-    assert first.generation == 1
-    context = ctx(generation=7)
-    seventh = await any_vault.seal(context, NEW)
-    assert seventh.generation == 7
-    assert await any_vault.open(context, seventh) == NEW
-
-
-async def test_an_older_sealing_put_back_is_refused(any_vault: CredentialVault) -> None:
-    context = ctx()
-    old = await any_vault.seal(context, OLD)
-    new = await any_vault.seal(at(context, 2), NEW)
-    # The connection row records generation 2 after the rotation.
-    assert await any_vault.open(at(context, 2), new) == NEW
-    await refused(any_vault, at(context, 2), old)
-    await refused(any_vault, at(context, 3), new)
-    # A requester that read its connection row before the rotation still opens the new one.
-    assert await any_vault.open(context, new) == NEW
-
-
-async def test_an_edited_generation_number_is_refused(any_vault: CredentialVault) -> None:
-    context = ctx()
-    old = await any_vault.seal(context, OLD)
-    await any_vault.seal(at(context, 2), NEW)
-    # The old sealing relabelled to pass the comparison: the envelope does not agree.
-    for generation in (2, 3, 1_000_000):
-        await refused(any_vault, at(context, 2), attrs.evolve(old, generation=generation))
-    # And a current one relabelled downwards.
-    current = await any_vault.seal(at(context, 5), NEW)
-    await refused(any_vault, at(context, 4), attrs.evolve(current, generation=4))
-
-
-async def test_rewrap_keeps_the_generation(case: VaultCase) -> None:
-    context = ctx(generation=3)
-    sealed = await case.vault.seal(context, NEW)
-    rewrapped = await case.vault.rewrap(sealed, case.new_key())
-    assert (rewrapped.generation, rewrapped.version) == (3, sealed.version)
-    assert (rewrapped.ciphertext, rewrapped.nonce) == (sealed.ciphertext, sealed.nonce)
-    case.vault.cache.clear()
-    assert await case.vault.open(context, rewrapped) == NEW
-    await refused(case.vault, at(context, 4), rewrapped)
-    await refused(case.vault, context, attrs.evolve(rewrapped, generation=4))
-
-
-async def test_fake_vault_rewrap_keeps_the_generation() -> None:
-    vault = FakeVault()
-    vault.add_master("fake:2")
-    context = ctx(generation=3)
-    rewrapped = await vault.rewrap(await vault.seal(context, NEW), "fake:2")
-    assert rewrapped.generation == 3
-    assert await vault.open(context, rewrapped) == NEW
-    await refused(vault, at(context, 4), rewrapped)
 
 
 async def test_the_refusal_is_audited_as_a_rollback(

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -15,7 +16,9 @@ from shopmcp_adapters.vault.rotation import InMemoryRewrapSource
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.ids import new_credential_id, new_workspace_id
 from shopmcp_entrypoints.cli import app
-from shopmcp_entrypoints.commands.keys import describe, run_rewrap
+from shopmcp_entrypoints.commands.keys import _rewrap_from_settings, describe, run_rewrap
+from shopmcp_entrypoints.container import build_container
+from shopmcp_entrypoints.settings import Settings
 
 
 @pytest.fixture
@@ -81,6 +84,31 @@ async def test_run_rewrap_reports_progress_and_result(data_dir: Path) -> None:
     assert "secret-" not in out.getvalue()
     again = await run_rewrap(source, rewrapper, target, console=console)
     assert (again.rewrapped, again.skipped) == (0, 7)
+
+
+async def test_rewrap_gets_its_store_and_vault_from_the_container(data_dir: Path) -> None:
+    """The command reads and swaps through the container's ``rewrap_source`` and wraps with
+    its ``rewrap_vault``: overriding the provider is enough to run it without a database."""
+    vault = LocalVault.from_data_dir(data_dir, FakeClock())
+    rows = [
+        await vault.seal(
+            EncryptionContext(new_workspace_id(), new_credential_id()),
+            CredentialPayload({"token": f"secret-{i}"}),
+        )
+        for i in range(3)
+    ]
+    source = InMemoryRewrapSource(rows)
+    target = LocalKeyRing.load(data_dir).create_key()
+    settings = Settings()
+    container = build_container(settings)
+    container.rewrap_source.override(providers.Object(source))
+    report = await _rewrap_from_settings(settings, target, 2, None, container=container)
+    assert (report.rewrapped, report.complete) == (3, True)
+    assert {row.kms_key_id for row in source.rows.values()} == {target}
+    assert not container.database.initialized
+    rewrapper = container.rewrap_vault(to_key_id=target)
+    for row in source.rows.values():
+        assert (await rewrapper.rewrap(row, target)).kms_key_id == target
 
 
 def test_build_rewrap_vault_needs_some_master_key(tmp_path: Path) -> None:

@@ -1,9 +1,8 @@
-"""The domain's credential lease over the real vaults and the in-memory tenant store: the
-re-seal path for providers that rotate credentials (Xero rotates its refresh token on use)."""
+"""The domain's credential lease over the real vaults and the in-memory tenant store: what a
+rotation does to the stored envelope. (What every lease promises, concurrency included, is the
+port suite's: ``tests/ports/lease.py``.)"""
 
 from __future__ import annotations
-
-import asyncio
 
 import attrs
 import pytest
@@ -30,30 +29,6 @@ async def setup(case: VaultCase) -> tuple[World, VaultCredentialLease, VaultCred
         VaultCredentialLease(connection, case.vault, world.store),
         VaultCredentialLease(connection, case.vault, world.store),
     )
-
-
-async def test_concurrent_rotations_call_the_refresher_once(case: VaultCase) -> None:
-    world, first, second = await setup(case)
-    stale = await first.current()
-    assert stale == await second.current()
-    calls: list[CredentialPayload] = []
-
-    async def refresh(old: CredentialPayload) -> CredentialPayload:
-        calls.append(old)
-        await asyncio.sleep(0.01)  # a slow token endpoint: the other request queues meanwhile
-        return old.replace(access_token=f"refresh-v{len(calls) + 1}")
-
-    results = await asyncio.gather(
-        first.rotate(refresh, stale), second.rotate(refresh, stale), first.rotate(refresh, stale)
-    )
-    assert len(calls) == 1
-    assert calls[0] == stale
-    assert {r["access_token"] for r in results} == {"refresh-v2"}
-
-    # Stored re-sealed (a fresh data key), readable by a brand-new request with a cold cache.
-    case.vault.cache.clear()
-    third = VaultCredentialLease(first._connection, case.vault, world.store)
-    assert (await third.current())["access_token"] == "refresh-v2"
 
 
 async def test_rotation_reseals_under_a_fresh_data_key(case: VaultCase) -> None:

@@ -145,7 +145,9 @@ async def test_a_broken_credential_is_reported_and_the_rest_proceed(case: VaultC
     source, _ = await populate(case, 5)
     broken_id = sorted(source.rows)[2]
     row = source.rows[broken_id]
-    source.rows[broken_id] = attrs.evolve(row, ciphertext=row.ciphertext[:-1] + b"\x00")
+    # The last byte flipped (overwriting it with a fixed value left it unchanged 1 time in 256).
+    tampered = row.ciphertext[:-1] + bytes([row.ciphertext[-1] ^ 1])
+    source.rows[broken_id] = attrs.evolve(row, ciphertext=tampered)
     report = await rewrap_all(source, case.vault, case.new_key(), batch_size=2)
     assert report.failed == [broken_id]
     assert report.rewrapped == 4

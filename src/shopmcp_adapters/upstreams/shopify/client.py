@@ -226,7 +226,7 @@ class ShopifyClient:
             raise UpstreamResponseInvalid(PLATFORM, f"the {field} result is missing")
         user_errors = payload.get("userErrors")
         if user_errors:
-            raise UpstreamError(PLATFORM, 200, "rejected the change: " + _user_errors(user_errors))
+            raise MutationRefused(user_errors)
         return payload
 
     async def _execute(
@@ -320,6 +320,21 @@ class ShopifyClient:
         return stale.replace(**changes)
 
 
+class MutationRefused(UpstreamError):
+    """A mutation answered with ``userErrors``: Shopify changed nothing. ``codes`` maps each
+    error's code (for payloads that select one) to its message, for a tool that explains one
+    refusal in its own words."""
+
+    def __init__(self, errors: Any) -> None:
+        super().__init__(PLATFORM, 200, "rejected the change: " + _user_errors(errors))
+        entries = errors if isinstance(errors, list) else [errors]
+        self.codes: dict[str, str] = {
+            error["code"]: str(error.get("message"))
+            for error in entries
+            if isinstance(error, Mapping) and isinstance(error.get("code"), str)
+        }
+
+
 def _user_errors(errors: Any) -> str:
     out = []
     for error in errors if isinstance(errors, list) else [errors]:
@@ -344,7 +359,7 @@ def _graphql_error(status: int, errors: Any, throttle: Throttle | None) -> Excep
     if "MAX_COST_EXCEEDED" in codes and throttle:
         return UpstreamError(PLATFORM, status, f"GraphQL {message} ({throttle.describe()})")
     if "INTERNAL_SERVER_ERROR" in codes:
-        return UpstreamUnavailable(PLATFORM, f"GraphQL {message}")
+        return UpstreamUnavailable(PLATFORM, "GraphQL internal error", upstream_message=message)
     return UpstreamError(PLATFORM, status, f"GraphQL {message}")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-API_VERSION: Final = "2025-01"
+API_VERSION: Final = "2026-07"
 GRAPHQL_PATH: Final = f"/admin/api/{API_VERSION}/graphql.json"
 
 _MONEY = "shopMoney { amount currencyCode }"
@@ -21,8 +21,8 @@ GET_SHOP: Final = """query GetShop {
   shop {
     id name email contactEmail myshopifyDomain currencyCode ianaTimezone
     primaryDomain { host url }
-    plan { displayName partnerDevelopment shopifyPlus }
-    billingAddress { city province country countryCodeV2 }
+    plan { publicDisplayName partnerDevelopment shopifyPlus }
+    shopAddress { city province country countryCodeV2 }
   }
 }"""
 
@@ -113,7 +113,9 @@ LIST_CUSTOMERS: Final = """query ListCustomers($first: Int!, $after: String, $qu
   customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT, reverse: true) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id displayName email phone state tags createdAt
+      id displayName state tags createdAt
+      defaultEmailAddress { emailAddress }
+      defaultPhoneNumber { phoneNumber }
       numberOfOrders
       amountSpent { amount currencyCode }
     }
@@ -122,7 +124,9 @@ LIST_CUSTOMERS: Final = """query ListCustomers($first: Int!, $after: String, $qu
 
 GET_CUSTOMER: Final = f"""query GetCustomer($id: ID!) {{
   customer(id: $id) {{
-    id displayName firstName lastName email phone state tags note createdAt
+    id displayName firstName lastName state tags note createdAt
+    defaultEmailAddress {{ emailAddress }}
+    defaultPhoneNumber {{ phoneNumber }}
     numberOfOrders
     amountSpent {{ amount currencyCode }}
     defaultAddress {{ city province country }}
@@ -161,8 +165,11 @@ UPDATE_PRODUCT: Final = """mutation UpdateProduct($product: ProductUpdateInput!)
   }
 }"""
 
-SET_INVENTORY: Final = """mutation SetInventory($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
+# Shopify requires an idempotency key on this mutation from 2026-04 on.
+SET_INVENTORY: Final = """mutation SetInventory(
+  $input: InventorySetQuantitiesInput!, $idempotencyKey: String!
+) {
+  inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey) {
     inventoryAdjustmentGroup {
       reason
       changes { name delta quantityAfterChange location { id name } item { id sku } }

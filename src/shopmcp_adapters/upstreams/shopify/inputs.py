@@ -276,6 +276,16 @@ InventoryReason = Literal[
 class SetInventoryInput(StrictModel):
     inventory_item_id: InventoryItemId
     location_id: LocationId
+    # Required: the write is compare-and-set, so a caller must say what it saw. Available
+    # stock can be negative (oversold), within Shopify's documented bounds.
+    expected_quantity: int = Field(
+        ge=-1_000_000_000,
+        le=1_000_000_000,
+        description=(
+            "The available quantity being replaced, as shopify_get_inventory shows it. "
+            "If the stock is no longer this number, nothing changes."
+        ),
+    )
     quantity: int = Field(ge=0, le=1_000_000_000, description="The new available quantity.")
     reason: InventoryReason = "correction"
 

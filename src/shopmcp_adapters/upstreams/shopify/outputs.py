@@ -66,8 +66,8 @@ class ShopOutput(OutputModel):
     primary_domain: str | None = nested("primaryDomain", "host")
     currency: str = Field(validation_alias="currencyCode")
     timezone: str = Field(validation_alias="ianaTimezone")
-    plan: str | None = nested("plan", "displayName")
-    country: str | None = nested("billingAddress", "country")
+    plan: str | None = nested("plan", "publicDisplayName")
+    country: str | None = nested("shopAddress", "country")
 
 
 class OrderSummary(OutputModel):
@@ -261,8 +261,8 @@ class InventoryOutput(OutputModel):
 class CustomerSummary(OutputModel):
     id: str
     name: str = Field(validation_alias="displayName")
-    email: str | None
-    phone: str | None
+    email: str | None = nested("defaultEmailAddress", "emailAddress")
+    phone: str | None = nested("defaultPhoneNumber", "phoneNumber")
     state: str
     tags: list[str]
     created_at: str = Field(validation_alias="createdAt")
@@ -291,8 +291,8 @@ class CustomerOutput(OutputModel):
     name: str = Field(validation_alias="displayName")
     first_name: str | None = Field(validation_alias="firstName")
     last_name: str | None = Field(validation_alias="lastName")
-    email: str | None
-    phone: str | None
+    email: str | None = nested("defaultEmailAddress", "emailAddress")
+    phone: str | None = nested("defaultPhoneNumber", "phoneNumber")
     state: str
     tags: list[str]
     note: str | None

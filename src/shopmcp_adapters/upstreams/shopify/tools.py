@@ -9,19 +9,23 @@ use follow the table.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from shopmcp_adapters.upstreams.module import Reply, ToolTable
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify import inputs, outputs, search
-from shopmcp_adapters.upstreams.shopify.client import PLATFORM, ShopifyClient
+from shopmcp_adapters.upstreams.shopify.client import PLATFORM, MutationRefused, ShopifyClient
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, UpstreamOperation
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 tools = ToolTable[ShopifyClient](Platform.SHOPIFY)
+
+# The InventorySetQuantitiesUserErrorCode for a changeFromQuantity that is no longer the stock.
+STALE_QUANTITY: Final = "CHANGE_FROM_QUANTITY_STALE"
 
 
 def op(document: str) -> UpstreamOperation:
@@ -205,20 +209,32 @@ async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput)
 @tools.write(
     "shopify_set_inventory",
     "Set available stock",
-    "Set the available quantity of one inventory item at one location to an absolute number.",
+    "Set the available quantity of one inventory item at one location to an absolute number, "
+    "only if it is still expected_quantity (the number shopify_get_inventory shows); "
+    "otherwise nothing changes and the call says so.",
     inputs.SetInventoryInput,
     outputs.SetInventoryOutput,
     op(docs.SET_INVENTORY),
     whitelist=WriteWhitelist(
         writable=frozenset({"quantity", "reason"}),
-        locators=frozenset({"inventory_item_id", "location_id"}),
+        # expected_quantity is never written: like the ids, it only says which stock level
+        # (the one still at that number) the write applies to.
+        locators=frozenset({"inventory_item_id", "location_id", "expected_quantity"}),
     ),
     annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
 )
 async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -> Reply:
-    payload = await client.mutate(
-        docs.SET_INVENTORY, set_inventory_variables(args), "inventorySetQuantities"
-    )
+    # A fresh key per call: Shopify replays the first answer to a repeated key, and a later
+    # call with the same numbers is a new change, not a retry.
+    variables = set_inventory_variables(args, idempotency_key=str(uuid.uuid4()))
+    try:
+        payload = await client.mutate(docs.SET_INVENTORY, variables, "inventorySetQuantities")
+    except MutationRefused as refused:
+        if STALE_QUANTITY in refused.codes:
+            raise UpstreamError(
+                PLATFORM, 200, refused.codes[STALE_QUANTITY], summary=stale_stock_text(args)
+            ) from None
+        raise
     adjustment = outputs.SetInventoryOutput.model_validate(payload)
     return Reply(adjustment, set_inventory_text(adjustment, args.quantity))
 
@@ -314,21 +330,23 @@ def update_product_variables(args: inputs.UpdateProductInput) -> dict[str, Any]:
     return {"product": product}
 
 
-def set_inventory_variables(args: inputs.SetInventoryInput) -> dict[str, Any]:
+def set_inventory_variables(args: inputs.SetInventoryInput, idempotency_key: str) -> dict[str, Any]:
     return {
         "input": {
             "name": "available",
             "reason": args.reason,
-            # An absolute set: the merchant states the new number.
-            "ignoreCompareQuantity": True,
             "quantities": [
                 {
                     "inventoryItemId": args.inventory_item_id,
                     "locationId": args.location_id,
                     "quantity": args.quantity,
+                    # Compare-and-set: Shopify writes the new number only while the stock is
+                    # still the one the merchant saw, so a sale in between is never overwritten.
+                    "changeFromQuantity": args.expected_quantity,
                 }
             ],
-        }
+        },
+        "idempotencyKey": idempotency_key,
     }
 
 
@@ -428,6 +446,16 @@ def updated_product_text(product: outputs.UpdateProductOutput) -> str:
 
 def updated_order_text(order: outputs.UpdateOrderOutput) -> str:
     return f"Updated order {order.name}"
+
+
+def stale_stock_text(args: inputs.SetInventoryInput) -> str:
+    # Shopify's user error has no quantity field: its own words follow (marked as its text), in
+    # case they carry the current number, and the merchant is told how to get it.
+    return (
+        f"stock not changed: the available quantity of {args.inventory_item_id} at "
+        f"{args.location_id} is no longer {args.expected_quantity}. Read it again with "
+        "shopify_get_inventory and pass the number it shows now as expected_quantity"
+    )
 
 
 def set_inventory_text(adjustment: outputs.SetInventoryOutput, quantity: int) -> str:

@@ -112,8 +112,8 @@ def sample_data() -> dict[str, Any]:
             "firstName": first,
             "lastName": last,
             "displayName": f"{first} {last}",
-            "email": email,
-            "phone": f"+6140000000{c}",
+            "defaultEmailAddress": {"emailAddress": email},
+            "defaultPhoneNumber": {"phoneNumber": f"+6140000000{c}"},
             "state": "ENABLED",
             "tags": list(tags),
             "note": None,
@@ -220,8 +220,12 @@ def sample_data() -> dict[str, Any]:
             "host": "acme-sandbox.myshopify.com",
             "url": "https://acme-sandbox.myshopify.com",
         },
-        "plan": {"displayName": "Development", "partnerDevelopment": True, "shopifyPlus": False},
-        "billingAddress": {
+        "plan": {
+            "publicDisplayName": "Development",
+            "partnerDevelopment": True,
+            "shopifyPlus": False,
+        },
+        "shopAddress": {
             "city": "Sydney",
             "province": "New South Wales",
             "country": "Australia",

@@ -318,7 +318,15 @@ class SandboxShop:
         return {
             **{
                 k: customer[k]
-                for k in ("id", "displayName", "email", "phone", "state", "tags", "createdAt")
+                for k in (
+                    "id",
+                    "displayName",
+                    "defaultEmailAddress",
+                    "defaultPhoneNumber",
+                    "state",
+                    "tags",
+                    "createdAt",
+                )
             },
             "numberOfOrders": str(len(orders)),
             "amountSpent": {"amount": f"{spent:.2f}", "currencyCode": CURRENCY},
@@ -326,13 +334,12 @@ class SandboxShop:
 
     def list_customers(self, v: Mapping[str, Any]) -> dict[str, Any]:
         def matches(customer: Mapping[str, Any]) -> bool:
+            email = customer["defaultEmailAddress"]["emailAddress"]
             for field, _, value in _terms(v.get("query")):
                 if field is None:
-                    ok = _contains(customer["displayName"], value) or _contains(
-                        customer["email"], value
-                    )
+                    ok = _contains(customer["displayName"], value) or _contains(email, value)
                 elif field == "email":
-                    ok = customer["email"].lower() == value.lower()
+                    ok = email.lower() == value.lower()
                 else:
                     ok = False
                 if not ok:
@@ -397,18 +404,43 @@ class SandboxShop:
     def set_inventory(self, v: Mapping[str, Any]) -> dict[str, Any]:
         spec = v["input"]
         if spec.get("name") != "available":
-            return _user_error("inventorySetQuantities", ["input", "name"], "Invalid name")
-        changes = []
-        for entry in spec["quantities"]:
+            return _user_error(
+                "inventorySetQuantities", ["input", "name"], "Invalid name", "INVALID_NAME"
+            )
+        # Compare-and-set as in 2026-07: each quantity names the stock it replaces
+        # (changeFromQuantity, null to skip the check). Every quantity is checked before any
+        # changes, so one stale quantity changes nothing.
+        targets = []
+        for index, entry in enumerate(spec["quantities"]):
+            where = ["input", "quantities", str(index)]
             key = (entry["inventoryItemId"], entry["locationId"])
             level = self.data["levels"].get(key)
             if level is None:
                 return _user_error(
                     "inventorySetQuantities",
-                    ["input", "quantities", "0", "inventoryItemId"],
+                    [*where, "inventoryItemId"],
                     "The specified inventory item is not stocked at the location.",
+                    "ITEM_NOT_STOCKED_AT_LOCATION",
                 )
-            delta = int(entry["quantity"]) - level["available"]
+            if "changeFromQuantity" not in entry:
+                return _user_error(
+                    "inventorySetQuantities",
+                    [*where, "changeFromQuantity"],
+                    "changeFromQuantity must be given for each quantity (null skips the check).",
+                    "COMPARE_QUANTITY_REQUIRED",
+                )
+            expected = entry["changeFromQuantity"]
+            if expected is not None and expected != level["available"]:
+                return _user_error(
+                    "inventorySetQuantities",
+                    [*where, "changeFromQuantity"],
+                    "The changeFromQuantity value does not match persisted value.",
+                    "CHANGE_FROM_QUANTITY_STALE",
+                )
+            targets.append((key, level, int(entry["quantity"])))
+        changes = []
+        for key, level, quantity in targets:
+            delta = quantity - level["available"]
             if not delta:
                 continue
             level["available"] += delta
@@ -444,5 +476,17 @@ class SandboxShop:
         return {"orderUpdate": {"order": selected, "userErrors": []}}
 
 
-def _user_error(field: str, path: list[str], message: str) -> dict[str, Any]:
-    return {field: {"userErrors": [{"field": path, "message": message}]}}
+# What each mutation returns besides its userErrors: null when it refuses.
+_RESULT = {
+    "productUpdate": "product",
+    "inventorySetQuantities": "inventoryAdjustmentGroup",
+    "orderUpdate": "order",
+}
+
+
+def _user_error(
+    field: str, path: list[str], message: str, code: str | None = None
+) -> dict[str, Any]:
+    # Only SetInventory selects a code; the other mutations' errors carry field and message.
+    error = {"field": path, "message": message} | ({"code": code} if code else {})
+    return {field: {_RESULT[field]: None, "userErrors": [error]}}
