@@ -16,6 +16,7 @@ from shopmcp_adapters.memory import (
     InMemoryTenantStore,
     RecordingUpstream,
 )
+from shopmcp_adapters.upstreams.platforms import writes_locked
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import UsageStatus
@@ -40,6 +41,9 @@ from shopmcp_domain.usage import MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+# The operator write lock a gateway starts with when nothing is unlocked (Magento's writes).
+OPERATOR_LOCKED = writes_locked()
 
 # A request admitted within its limit, as the entry point hands it to the use case: for tests
 # about what happens after admission (the limiter itself is not their subject).
@@ -114,14 +118,21 @@ def make_workspace(
     )
 
 
-def make_connection(workspace_id: WorkspaceId, platform: Platform) -> Connection:
+def make_connection(
+    workspace_id: WorkspaceId,
+    platform: Platform,
+    store_ref: str | None = None,
+    display_name: str = "",
+    created_at: dt.datetime = NOW,
+) -> Connection:
     return Connection(
         id=new_connection_id(),
         workspace_id=workspace_id,
         platform=platform,
-        store_ref=f"{platform.value}.example",
+        store_ref=store_ref or f"{platform.value}.example",
         credential_id=new_credential_id(),
-        created_at=NOW,
+        created_at=created_at,
+        display_name=display_name,
     )
 
 
@@ -134,6 +145,8 @@ class World:
     vault: FakeVault = attrs.Factory(FakeVault)
     upstream: RecordingUpstream = attrs.Factory(RecordingUpstream)
     registry: ToolRegistry = attrs.Factory(sample_registry)
+    # As a gateway starts with nothing unlocked; a test using Magento writes unlocks them.
+    writes_locked: frozenset[Platform] = OPERATOR_LOCKED
     limiter: InMemoryRateLimiter = attrs.field(init=False)
     tokens: dict[WorkspaceId, str] = attrs.Factory(dict)
 
@@ -161,26 +174,55 @@ class World:
         async with self.store.unit_of_work(workspace.id) as uow:
             await uow.workspaces.add(workspace)
             await uow.keys.add(issued.key)
-            for platform in platforms:
-                credential_id = new_credential_id()
-                sealed = await self.vault.seal(
-                    EncryptionContext(workspace.id, credential_id),
-                    CredentialPayload({"access_token": f"{secret}-{platform.value}"}),
-                )
-                connection = Connection(
-                    id=new_connection_id(),
-                    workspace_id=workspace.id,
-                    platform=platform,
-                    store_ref=f"{platform.value}-{str(workspace.id)[:8]}.example",
-                    credential_id=credential_id,
-                    created_at=NOW,
-                )
-                await uow.connections.add(connection, sealed)
+        for platform in platforms:
+            await self.connect(
+                workspace.id,
+                platform,
+                f"{platform.value}-{str(workspace.id)[:8]}.example",
+                token=f"{secret}-{platform.value}",
+            )
         self.tokens[workspace.id] = issued.token
         return workspace, issued
 
+    async def connect(
+        self,
+        workspace_id: WorkspaceId,
+        platform: Platform,
+        store_ref: str,
+        *,
+        display_name: str = "",
+        token: str = "shpat_test_secret",
+        created_at: dt.datetime = NOW,
+    ) -> Connection:
+        """One more connection of the workspace, its credential sealed by the fake vault
+        (directly, as a fixture: the connect use case's own checks are tested on their own)."""
+        credential_id = new_credential_id()
+        sealed = await self.vault.seal(
+            EncryptionContext(workspace_id, credential_id),
+            CredentialPayload({"access_token": token}),
+        )
+        connection = Connection(
+            id=new_connection_id(),
+            workspace_id=workspace_id,
+            platform=platform,
+            store_ref=store_ref,
+            credential_id=credential_id,
+            created_at=created_at,
+            display_name=display_name,
+        )
+        async with self.store.unit_of_work(workspace_id) as uow:
+            await uow.connections.add(connection, sealed)
+        return connection
+
     async def scope(self, token: str) -> RequestScope:
-        return await authenticate(token, self.store, self.store, self.vault, self.registry)
+        return await authenticate(
+            token,
+            self.store,
+            self.store,
+            self.vault,
+            self.registry,
+            writes_locked=self.writes_locked,
+        )
 
     async def admit(self, scope: RequestScope) -> Admission:
         """Count one request for the scope's workspace, as the entry point does once."""

@@ -50,6 +50,13 @@ class Connection:
     credential_generation: int = attrs.field(default=FIRST_GENERATION, validator=valid_generation)
 
     @property
+    def label(self) -> str:
+        """What the merchant recognises the store by: the display name when set, else the
+        store reference. Unique per platform within a workspace (checked when connecting), so
+        a tool's ``store`` argument can name a connection by it."""
+        return self.display_name or self.store_ref
+
+    @property
     def is_usable(self) -> bool:
         return self.status is ConnectionStatus.ACTIVE
 

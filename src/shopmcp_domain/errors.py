@@ -320,3 +320,39 @@ class OAuthNotConfigured(ShopMcpError):
         super().__init__(
             f"{platform} cannot be connected: this gateway has no OAuth client for it{detail}"
         )
+
+
+class DuplicateStoreLabel(Conflict):
+    """A second connection of a platform that the merchant would recognise by the same label
+    as one already connected: a tool's ``store`` argument could not tell them apart."""
+
+    code = "duplicate_store_label"
+
+    def __init__(self, platform: str, label: str) -> None:
+        self.platform = platform
+        self.label = label
+        super().__init__(
+            f"this workspace already has a {platform} store labelled {label!r}: "
+            "give the new connection a display name that tells the two apart"
+        )
+
+
+def writes_locked_reason(platform: str) -> str:
+    """Why a locked platform's write tools are hidden: one wording for the policy's refusal
+    and for the opt-in that cannot take effect."""
+    return f"the operator has locked write tools for {platform} on this gateway"
+
+
+class WritesLocked(ShopMcpError):
+    """A workspace asked to enable writes for a platform whose writes the operator has not
+    unlocked: the opt-in would have no effect, so it is refused rather than recorded."""
+
+    code = "writes_locked"
+    http_status = 409
+
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+        super().__init__(
+            f"{writes_locked_reason(platform)}; the operator must unlock them before a "
+            "workspace can enable them"
+        )

@@ -26,7 +26,7 @@ from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import UpstreamEnv
-from shopmcp_adapters.upstreams.platforms import PACKAGES
+from shopmcp_adapters.upstreams.platforms import PACKAGES, platform_names, writes_locked
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     ChangeFeed,
@@ -235,6 +235,10 @@ def _upstreams(modules: Mapping[Platform, Module]) -> dict[Platform, UpstreamCli
     return dict(modules)
 
 
+def _writes_locked(settings: Settings) -> frozenset[Platform]:
+    return writes_locked(unlocked=settings.writes_unlocked_platforms)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -287,6 +291,10 @@ class Container(containers.DeclarativeContainer):
     # Built once, from every platform module.
     tool_registry = providers.Singleton(_registry, platform_modules)
     upstreams = providers.Singleton(_upstreams, platform_modules)
+    # The operator's write lock, as data for the tool policy: computed once, from the packages
+    # and SHOPMCP_WRITES_UNLOCKED_PLATFORMS.
+    writes_locked = providers.Singleton(_writes_locked, settings=settings)
+    platform_names = providers.Singleton(platform_names)
 
 
 def build_container(settings: Settings) -> Container:
@@ -320,6 +328,8 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         limiter=await resolve(container.rate_limiter),
         registry=await resolve(container.tool_registry),
         upstreams=await resolve(container.upstreams),
+        writes_locked=await resolve(container.writes_locked),
+        platform_names=await resolve(container.platform_names),
     )
 
 

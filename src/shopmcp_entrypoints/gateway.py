@@ -31,6 +31,10 @@ class GatewayPorts:
     limiter: RateLimiter
     registry: ToolRegistry
     upstreams: Mapping[Platform, UpstreamClient]
+    # Platforms whose write tools the operator has locked (the tool policy hides them).
+    writes_locked: frozenset[Platform]
+    # How merchants read each platform's name ("Which connected Shopify store").
+    platform_names: Mapping[Platform, str]
 
     @property
     def tool_call(self) -> ToolCallDeps:

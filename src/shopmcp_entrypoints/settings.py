@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     # port) or ``host:port`` (``[v6]:port``). Checked again at connect time.
     upstream_allowed_hosts: list[str] = Field(default_factory=list)
 
+    # Platforms whose write tools the operator unlocks (a JSON list: ``["magento"]``). A
+    # platform whose package declares its writes operator-locked (Magento) serves no write
+    # tool until it is listed here; only then does a workspace's own opt-in apply.
+    writes_unlocked_platforms: list[Platform] = Field(default_factory=list)
+
     # OAuth connect flows (Xero, Google): the gateway's client registration with each provider.
     # Unset: connecting that platform is refused with a message naming these two settings.
     xero_client_id: str | None = None

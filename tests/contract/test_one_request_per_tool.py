@@ -3,9 +3,10 @@ the request its spec declares: the operation's method, its path template filled 
 validated input, and for GraphQL the pinned endpoint and the named operation document.
 
 Each call goes through ``PlatformModule.call`` with a transport that records requests:
-Shopify and Magento against their sandbox apps (``httpx.ASGITransport``), BigCommerce against
-its recorded fixtures (the contract harness's ``MockTransport``). A tool missing from the tables
-below fails the test, so a new tool cannot skip this check.
+Shopify, Magento and Neto against their sandbox apps (``httpx.ASGITransport``), BigCommerce
+against its recorded fixtures (the contract harness's ``MockTransport``). Neto has one endpoint
+for every tool: its declared operation is the action, sent as ``NETOAPI_ACTION``. A tool
+missing from the tables below fails the test, so a new tool cannot skip this check.
 """
 
 from __future__ import annotations
@@ -25,24 +26,30 @@ from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
+from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app as magento_sandbox
+from shopmcp_entrypoints.demo.sandboxes.neto import SANDBOX_USERNAME as NETO_USERNAME
+from shopmcp_entrypoints.demo.sandboxes.neto import create_sandbox_app as neto_sandbox
 from shopmcp_entrypoints.demo.sandboxes.shopify import DEFAULT_TOKEN as SHOPIFY_TOKEN
 from shopmcp_entrypoints.demo.sandboxes.shopify import create_sandbox_app as shopify_sandbox
 from tests.asgi import asgi_app
 from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
 from tests.contract.magento import helpers as magento
+from tests.contract.neto import helpers as neto
 from tests.contract.shopify import helpers as shopify
 from tests.platforms import module_of
 from tests.schemas import assert_matches_output_schema
 
 MAGENTO_TOKEN = "sandbox-token-0123456789abcdef"
 MAGENTO_HOST = "magento-sandbox.test"
+NETO_KEY = "sandbox-neto-key-0123456789"
+NETO_HOST = "neto-sandbox.test"
 
 SHOPIFY_CALLS: dict[str, dict[str, Any]] = {
     "shopify_get_shop": {},
@@ -72,7 +79,23 @@ MAGENTO_CALLS: dict[str, dict[str, Any]] = {
     "magento_list_credit_memos": {"order_id": 3},
     "magento_update_product": {"sku": "24-MB01", "price": 36.5},
 }
-ALL_SPECS: list[ToolSpec] = [*SHOPIFY.specs, *BIGCOMMERCE.specs, *MAGENTO.specs]
+NETO_CALLS: dict[str, dict[str, Any]] = {
+    "neto_list_orders": {"statuses": ["Dispatched"], "limit": 5},
+    "neto_get_order": {"order_id": "N10234"},
+    "neto_list_items": {"category_id": 13},
+    "neto_get_item": {"sku": "TENT-2P-GRN"},
+    "neto_get_stock": {"skus": ["TENT-2P-GRN", "MUG-TI-450"]},
+    "neto_list_categories": {"parent_category_id": 10},
+    "neto_list_customers": {"type": "Customer"},
+    "neto_get_customer": {"username": "mia.nguyen"},
+    "neto_list_rmas": {"order_id": "N10198"},
+    "neto_list_payments": {"order_ids": ["N10234"]},
+    "neto_list_warehouses": {},
+    "neto_list_shipping_methods": {},
+    "neto_list_vouchers": {"redeemed": False},
+    "neto_update_item": {"sku": "MUG-TI-450", "default_price": 26.5},
+}
+ALL_SPECS: list[ToolSpec] = [*SHOPIFY.specs, *BIGCOMMERCE.specs, *MAGENTO.specs, *NETO.specs]
 
 
 @attrs.define
@@ -89,7 +112,7 @@ class Recording(httpx.AsyncBaseTransport):
 
 
 def test_the_tables_cover_every_tool_of_every_module() -> None:
-    covered = {**SHOPIFY_CALLS, **MAGENTO_CALLS, **BIGCOMMERCE_CALLS}
+    covered = {**SHOPIFY_CALLS, **MAGENTO_CALLS, **BIGCOMMERCE_CALLS, **NETO_CALLS}
     assert set(covered) == {spec.name for spec in ALL_SPECS}
 
 
@@ -188,4 +211,25 @@ async def test_each_bigcommerce_tool_sends_its_one_rest_request(
     _assert_declared(
         spec, requests[0], re.escape(f"/stores/{STORE_HASH}"), _filled_path(spec, arguments)
     )
+    assert_matches_output_schema(spec, out.structured)
+
+
+# --------------------------------------------------------------------------- Neto
+
+
+@pytest.mark.parametrize("spec", NETO.specs, ids=lambda s: s.name)
+async def test_each_neto_tool_posts_its_one_action(spec: ToolSpec) -> None:
+    recording = Recording(httpx.ASGITransport(app=neto_sandbox(NETO_KEY)))
+    http = neto.make_http(recording, guard=HostGuard(allowed_hosts=frozenset({NETO_HOST})))
+    harness = neto.Harness(
+        upstream=neto.Upstream([]),
+        module=module_of(NETO, http),
+        credentials={"username": NETO_USERNAME, "api_key": NETO_KEY},
+        store_ref=f"https://{NETO_HOST}",
+    )
+    out = await harness.call(spec.name, NETO_CALLS[spec.name])
+    assert len(recording.requests) == 1, [f"{r.method} {r.url}" for r in recording.requests]
+    [request] = recording.requests
+    _assert_declared(spec, request, "", spec.operation.path)
+    assert request.headers["NETOAPI_ACTION"] == spec.operation.document
     assert_matches_output_schema(spec, out.structured)

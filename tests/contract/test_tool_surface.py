@@ -19,6 +19,7 @@ from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.keys import Access
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -50,6 +51,12 @@ REQUIRED_READS = {
         "magento_search_customers", "magento_get_customer", "magento_list_credit_memos",
         "magento_get_customer_order_summary",
     },
+    "neto": {
+        "neto_list_orders", "neto_get_order", "neto_list_items", "neto_get_item",
+        "neto_get_stock", "neto_list_customers", "neto_get_customer", "neto_list_rmas",
+        "neto_list_payments", "neto_list_categories", "neto_list_warehouses",
+        "neto_list_shipping_methods", "neto_list_vouchers",
+    },
 }  # fmt: skip
 REQUIRED_WRITES = {
     "shopify_update_product": {"title", "description", "status", "tags", "vendor", "product_type"},
@@ -62,6 +69,7 @@ REQUIRED_WRITES = {
         "name", "price", "special_price", "status", "visibility", "description",
         "short_description", "weight", "qty", "is_in_stock",
     },
+    "neto_update_item": {"default_price", "promotion_price", "rrp", "quantity"},
 }  # fmt: skip
 
 
@@ -71,6 +79,7 @@ def _modules() -> list[PlatformModule[Any]]:
         module_of(SHOPIFY, UpstreamHttp("shopify", client), clock=FakeClock()),
         module_of(BIGCOMMERCE, UpstreamHttp("bigcommerce", client)),
         module_of(MAGENTO, UpstreamHttp("magento", client)),
+        module_of(NETO, UpstreamHttp("neto", client)),
     ]
 
 

@@ -216,12 +216,13 @@ def retry_after_header(response: httpx.Response) -> float | None:
 
 # --------------------------------------------------------------------------- echoed credentials
 
-# Request headers whose values are credentials (Magento/generic, Shopify, BigCommerce).
+# Request headers whose values are credentials (Magento/generic, Shopify, BigCommerce, Neto).
 _CREDENTIAL_HEADERS = (
     "authorization",
     "proxy-authorization",
     "x-shopify-access-token",
     "x-auth-token",
+    "netoapi_key",
 )
 # JSON body fields holding credentials (the OAuth token-refresh exchange).
 _CREDENTIAL_FIELD_PARTS = ("secret", "token", "password")

@@ -1,7 +1,8 @@
 """The tools/call use case.
 
-authorise (the scope exists) -> rate limit -> policy -> write whitelist -> validate ->
-connection & credentials -> upstream -> usage event + meter record -> result.
+authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
+taken out of the arguments) -> write whitelist -> validate the rest -> credentials -> upstream
+-> usage event + meter record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -24,6 +25,7 @@ from shopmcp_domain.ports import Clock, TenantRepository, ToolOutput, UpstreamCa
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.tools.stores import split_store_argument
 from shopmcp_domain.tools.whitelist import check_write
 from shopmcp_domain.usage import MeterRecord, UsageEvent, tool_label
 
@@ -67,9 +69,12 @@ async def call_tool(
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
-        validated = validate_arguments(spec, arguments or {})
-        connection = scope.connection_for(spec.platform)
+        # ``store`` is the gateway's argument, not the tool's: resolved first, so the tool's
+        # strict input model (and a write's whitelist) sees only the tool's own arguments.
+        store, tool_arguments = split_store_argument(arguments or {})
+        connection = scope.connection_for(spec, store)
         connection_id = connection.id
+        validated = validate_arguments(spec, tool_arguments)
         upstream = deps.upstreams.get(spec.platform)
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")

@@ -5,6 +5,7 @@ provider itself is an :class:`~shopmcp_domain.ports.AuthorizationServer`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import attrs
 
@@ -12,6 +13,7 @@ from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import (
     CredentialUnavailable,
+    DuplicateStoreLabel,
     FlowRefusal,
     NotFound,
     OAuthFlowRefused,
@@ -44,6 +46,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import AuthorizationServer, Clock, CredentialVault, TenantRepository
 
 _VERIFIER_FIELD = "code_verifier"
+_LABEL_CHARS = 200  # a connection's display name
 # RFC 6749 error codes are printable ASCII; only a plain one is worth repeating to the merchant.
 _ERROR_CODE = re.compile(r"[a-z_]{1,40}")
 
@@ -191,6 +194,20 @@ async def _record(tenants: TenantRepository, flow: OAuthFlow, outcome: FlowOutco
         await uow.oauth_flows.record_outcome(flow.id, outcome)
 
 
+def distinct_label(platform: Platform, store: AuthorizedStore, others: Sequence[Connection]) -> str:
+    """The provider's name for the store, as the connection's display name. A tool's ``store``
+    argument names a connection by its label, so when another connection of the platform has
+    that label already (two organisations called alike) the store reference is added to it."""
+    taken = {c.label for c in others}
+    if store.display_name not in taken:
+        return store.display_name
+    suffix = f" ({store.store_ref})"
+    label = store.display_name[: max(_LABEL_CHARS - len(suffix), 0)] + suffix
+    if label in taken or len(label) > _LABEL_CHARS:
+        raise DuplicateStoreLabel(platform.value, store.display_name)
+    return label
+
+
 async def connect_granted(
     tenants: TenantRepository,
     vault: CredentialVault,
@@ -207,14 +224,9 @@ async def connect_granted(
     async with tenants.unit_of_work(workspace_id) as uow:
         if await uow.workspaces.get() is None:
             raise NotFound("workspace")
-        known = next(
-            (
-                c
-                for c in await uow.connections.list()
-                if c.platform is platform and c.store_ref == store.store_ref
-            ),
-            None,
-        )
+        siblings = [c for c in await uow.connections.list() if c.platform is platform]
+        known = next((c for c in siblings if c.store_ref == store.store_ref), None)
+        label = distinct_label(platform, store, [c for c in siblings if c is not known])
         if known is None:
             credential_id = new_credential_id()
             sealed = await vault.seal(
@@ -228,7 +240,7 @@ async def connect_granted(
                 credential_id=credential_id,
                 created_at=clock.now(),
                 scopes=grant.scopes,
-                display_name=store.display_name,
+                display_name=label,
             )
             await uow.connections.add(connection, sealed)
             return connection
@@ -250,7 +262,7 @@ async def connect_granted(
         connection = attrs.evolve(
             existing,
             scopes=grant.scopes,
-            display_name=store.display_name,
+            display_name=label,
             status=status,
             credential_generation=generation,
         )

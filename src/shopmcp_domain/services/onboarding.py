@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import NotFound
+from shopmcp_domain.errors import DuplicateStoreLabel, NotFound, WritesLocked
 from shopmcp_domain.ids import (
     ConnectionId,
     WorkspaceId,
@@ -53,8 +53,19 @@ async def issue_workspace_key(
 
 
 async def set_writes(
-    tenants: TenantRepository, workspace_id: WorkspaceId, platform: Platform, enabled: bool
+    tenants: TenantRepository,
+    workspace_id: WorkspaceId,
+    platform: Platform,
+    enabled: bool,
+    *,
+    writes_locked: frozenset[Platform] = frozenset(),
 ) -> Workspace:
+    """Record the workspace's write opt-in for ``platform``. Enabling a platform whose writes
+    the operator has locked (``writes_locked``) raises :class:`WritesLocked` and records
+    nothing: the opt-in could not take effect. The tool policy enforces the lock whatever is
+    recorded; this refusal only keeps the merchant from believing writes are on."""
+    if enabled and platform in writes_locked:
+        raise WritesLocked(platform.value)
     async with tenants.unit_of_work(workspace_id) as uow:
         workspace = await uow.workspaces.get()
         if workspace is None:
@@ -77,7 +88,9 @@ async def connect_store(
     display_name: str = "",
 ) -> Connection:
     """Seal the credential under this workspace's context and store it with its connection,
-    atomically."""
+    atomically. The connection's label (its display name, else its store reference) must be
+    new among the workspace's connections of ``platform``: it is how a tool's ``store``
+    argument names it (:class:`DuplicateStoreLabel` otherwise)."""
     credential_id = new_credential_id()
     sealed = await vault.seal(EncryptionContext(workspace_id, credential_id), credentials)
     connection = Connection(
@@ -90,6 +103,9 @@ async def connect_store(
         display_name=display_name,
     )
     async with tenants.unit_of_work(workspace_id) as uow:
+        existing = await uow.connections.list()
+        if any(c.platform is platform and c.label == connection.label for c in existing):
+            raise DuplicateStoreLabel(platform.value, connection.label)
         await uow.connections.add(connection, sealed)
     return connection
 

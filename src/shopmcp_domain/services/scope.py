@@ -4,13 +4,14 @@ lives at module level or outlives the request."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 
 import attrs
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import AuthenticationFailed, ConnectionUnavailable
+from shopmcp_domain.errors import AuthenticationFailed
 from shopmcp_domain.ids import ConnectionId, CredentialId
 from shopmcp_domain.keys import (
     DUMMY_SECRET_HASH,
@@ -25,6 +26,8 @@ from shopmcp_domain.ports import CredentialLease, CredentialVault, KeyDirectory,
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.tools.stores import StoreChoice
 from shopmcp_domain.workspaces import Workspace
 
 
@@ -44,11 +47,22 @@ class RequestScope:
     sealed_credentials: dict[CredentialId, SealedCredential] = attrs.field(factory=dict, repr=False)
     _leases: dict[ConnectionId, CredentialLease] = attrs.field(factory=dict, repr=False)
 
-    def connection_for(self, platform: Platform) -> Connection:
-        for connection in self.connections:
-            if connection.platform is platform and connection.is_usable:
-                return connection
-        raise ConnectionUnavailable(platform.value)
+    @functools.cached_property
+    def _stores(self) -> dict[Platform, StoreChoice]:
+        platforms = {connection.platform for connection in self.connections}
+        return {platform: StoreChoice.of(platform, self.connections) for platform in platforms}
+
+    def stores(self, platform: Platform) -> StoreChoice:
+        """The workspace's usable connections of ``platform``: what a tool's ``store``
+        argument chooses from."""
+        choice = self._stores.get(platform)
+        return choice if choice is not None else StoreChoice(platform, ())
+
+    def connection_for(self, tool: ToolSpec, store: object = None) -> Connection:
+        """The connection a call of ``tool`` uses: the one ``store`` names (a label or a
+        connection id), or the only one when ``store`` is None. ``InvalidArguments`` when
+        ``store`` names none of them, or is missing while there are several."""
+        return self.stores(tool.platform).resolve(tool.name, store)
 
     def lease(self, connection: Connection) -> CredentialLease:
         lease = self._leases.get(connection.id)
@@ -81,8 +95,11 @@ async def authenticate(
     tenants: TenantRepository,
     vault: CredentialVault,
     registry: ToolRegistry,
+    *,
+    writes_locked: frozenset[Platform],
 ) -> RequestScope:
     """The presented token (as sent: possibly empty or malformed) -> the workspace's scope.
+    ``writes_locked``: the platforms whose writes the operator has locked (see the policy).
 
     Unknown, revoked, malformed and missing tokens all raise the same
     :class:`AuthenticationFailed` after the same work: one directory lookup (a malformed token
@@ -105,7 +122,9 @@ async def authenticate(
         workspace=workspace,
         key=key,
         connections=connections,
-        policy=tool_policy(registry, workspace, connections, key.scopes),
+        policy=tool_policy(
+            registry, workspace, connections, key.scopes, writes_locked=writes_locked
+        ),
         vault=vault,
         tenants=tenants,
         sealed_credentials=sealed,

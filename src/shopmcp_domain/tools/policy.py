@@ -1,8 +1,8 @@
 """Tool policy: the single place that decides which tools a request may see and call.
 
-It is a pure function of data (the registry, the workspace's connected platforms and write
-opt-ins, the key's scopes), so a test can enumerate it. A tool outside the policy is never
-listed and never callable.
+It is a pure function of data (the registry, the platforms whose writes the operator has
+locked, the workspace's connected platforms and write opt-ins, the key's scopes), so a test can
+enumerate it. A tool outside the policy is never listed and never callable.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import attrs
 
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.errors import ToolNotAllowed, UnknownTool
+from shopmcp_domain.errors import ToolNotAllowed, UnknownTool, writes_locked_reason
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -50,6 +50,7 @@ class ToolPolicy:
 
 def _refusal(
     spec: ToolSpec,
+    writes_locked: frozenset[Platform],
     active: bool,
     write_enabled: frozenset[Platform],
     connected: frozenset[Platform],
@@ -61,6 +62,10 @@ def _refusal(
         return f"no active {spec.platform.value} connection"
     if not scopes.permits(spec.platform, spec.access):
         return f"this key has no {spec.access.value} access to {spec.platform.value}"
+    # The operator's lock comes before the workspace's opt-in: an opt-in applies only to a
+    # platform the operator has unlocked.
+    if spec.access is Access.WRITE and spec.platform in writes_locked:
+        return writes_locked_reason(spec.platform.value)
     if spec.access is Access.WRITE and spec.platform not in write_enabled:
         return f"write tools for {spec.platform.value} are not enabled for this workspace"
     return None
@@ -70,6 +75,7 @@ def _refusal(
 @functools.lru_cache(maxsize=4096)
 def _compute(
     registry: ToolRegistry,
+    writes_locked: frozenset[Platform],
     active: bool,
     write_enabled: frozenset[Platform],
     connected: frozenset[Platform],
@@ -78,7 +84,7 @@ def _compute(
     allowed: list[ToolSpec] = []
     refusals: dict[str, str] = {}
     for spec in registry.values():
-        reason = _refusal(spec, active, write_enabled, connected, scopes)
+        reason = _refusal(spec, writes_locked, active, write_enabled, connected, scopes)
         if reason is None:
             allowed.append(spec)
         else:
@@ -91,7 +97,13 @@ def tool_policy(
     workspace: Workspace,
     connections: Iterable[Connection],
     scopes: KeyScopes,
+    *,
+    writes_locked: frozenset[Platform],
 ) -> ToolPolicy:
-    """Connected platforms x read-only default x per-module write opt-in x key scopes."""
+    """Connected platforms x read-only default x operator write lock x per-module write opt-in
+    x key scopes. ``writes_locked``: the platforms whose write tools the operator has not
+    unlocked (computed once at start); their write tools stay hidden whatever the opt-in."""
     connected = frozenset(c.platform for c in connections if c.is_usable)
-    return _compute(registry, workspace.is_active, workspace.write_enabled, connected, scopes)
+    return _compute(
+        registry, writes_locked, workspace.is_active, workspace.write_enabled, connected, scopes
+    )

@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 import attrs
-from pydantic import BaseModel
+from pydantic import AliasChoices, AliasPath, BaseModel
 
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.tools.stores import STORE_ARGUMENT
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS, WriteWhitelist
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
@@ -73,6 +74,25 @@ def _is_strict(model: type[BaseModel]) -> bool:
     return model.model_config.get("extra") == "forbid"
 
 
+def _alias_keys(alias: str | AliasChoices | AliasPath | None) -> set[str]:
+    if isinstance(alias, str):
+        return {alias}
+    if isinstance(alias, AliasPath):
+        first = alias.path[0] if alias.path else None
+        return {first} if isinstance(first, str) else set()
+    if isinstance(alias, AliasChoices):
+        return set().union(*(_alias_keys(choice) for choice in alias.choices))
+    return set()
+
+
+def accepted_keys(model: type[BaseModel]) -> set[str]:
+    """Every top-level argument name the model reads: field names and their aliases."""
+    keys: set[str] = set()
+    for name, field in model.model_fields.items():
+        keys |= {name} | _alias_keys(field.alias) | _alias_keys(field.validation_alias)
+    return keys
+
+
 @attrs.frozen
 class ToolSpec:
     name: str
@@ -101,6 +121,9 @@ class ToolSpec:
             out.append("input model must forbid extra fields")
         if not self.description.strip():
             out.append("a description is required")
+        if STORE_ARGUMENT in accepted_keys(self.input_model):
+            # The gateway's own argument: it picks the connection before the input model runs.
+            out.append(f"the input model may not declare {STORE_ARGUMENT!r}")
         fields = set(self.input_model.model_fields)
         if self.access is Access.READ:
             if not self.annotations.read_only_hint or self.annotations.destructive_hint:

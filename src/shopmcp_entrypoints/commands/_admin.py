@@ -11,6 +11,7 @@ import attrs
 import typer
 
 from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
 from shopmcp_entrypoints.settings import Settings
 
@@ -24,6 +25,8 @@ class Admin:
     tenants: TenantRepository
     vault: CredentialVault
     clock: Clock
+    # The server's operator write lock, from the same settings (SHOPMCP_WRITES_UNLOCKED_PLATFORMS).
+    writes_locked: frozenset[Platform]
 
 
 @asynccontextmanager
@@ -39,6 +42,7 @@ async def admin(settings: Settings, container: Container | None = None) -> Async
             tenants=await provided(container.tenants),
             vault=await provided(container.vault),
             clock=await provided(container.clock),
+            writes_locked=await provided(container.writes_locked),
         )
     finally:
         await resolve(container.shutdown_resources)

@@ -29,10 +29,11 @@ from shopmcp_adapters.upstreams.package import (
 )
 from shopmcp_adapters.upstreams.platforms import AVAILABLE, PACKAGES, package_for
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import ShopMcpError
+from shopmcp_domain.errors import ShopMcpError, WritesLocked
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.playbooks import PlaybookArgument
 from shopmcp_domain.services import onboarding
+from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.commands._admin import Admin, admin, mcp_url, workspace_id
 from shopmcp_entrypoints.commands.oauth_connect import run_oauth_connect
 from shopmcp_entrypoints.settings import Settings
@@ -107,7 +108,23 @@ def key_issue(
 def _set_writes(workspace: str, platform_name: str, enabled: bool) -> None:
     platform = platform_package(platform_name, "--platform").platform
     ws = workspace_id(workspace)
-    changed = _run(lambda a: onboarding.set_writes(a.tenants, ws, platform, enabled))
+
+    async def work(a: Admin) -> Workspace:
+        try:
+            return await onboarding.set_writes(
+                a.tenants, ws, platform, enabled, writes_locked=a.writes_locked
+            )
+        except WritesLocked as error:
+            # Nothing was recorded: say so, and what the operator has to do first.
+            typer.echo(
+                f"error: {error.message}. Nothing was changed. To unlock: set "
+                f"SHOPMCP_WRITES_UNLOCKED_PLATFORMS='[\"{platform.value}\"]' (a JSON list) for "
+                "the gateway and for this command, then run it again.",
+                err=True,
+            )
+            raise typer.Exit(code=1) from None
+
+    changed = _run(work)
     enabled_now = ", ".join(sorted(p.value for p in changed.write_enabled)) or "none"
     typer.echo(f"write tools enabled for: {enabled_now}")
 
@@ -119,7 +136,9 @@ def writes_enable(
         ..., help=f"Platform whose write tools to enable: {PLATFORM_NAMES}."
     ),
 ) -> None:
-    """Enable a platform's write tools for the workspace (keys still need --write)."""
+    """Enable a platform's write tools for the workspace (keys still need --write). A platform
+    whose writes the operator locked (Magento, by default) must be unlocked first, with
+    SHOPMCP_WRITES_UNLOCKED_PLATFORMS."""
     _set_writes(workspace, platform, True)
 
 
@@ -162,7 +181,13 @@ def connect(
             "SHOPMCP_CONNECT_<NAME> or prompted, hidden."
         ),
     ),
-    display_name: str = typer.Option("", help="A label for the connection."),
+    display_name: str = typer.Option(
+        "",
+        help=(
+            "The store's name in tools' `store` argument (default: the store reference); "
+            "unique among the workspace's stores of this platform."
+        ),
+    ),
 ) -> None:
     """Connect a store: its credential is sealed by the vault and stored with the connection.
     Xero and Google connect through OAuth: this prints the address to authorise at and waits."""

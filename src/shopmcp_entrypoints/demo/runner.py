@@ -3,8 +3,9 @@ workspace connected to them.
 
 Shopify shop domains must look like ``*.myshopify.com``; the sandbox answers for any shop name
 on one loopback origin, so the gateway is pointed at it with ``SHOPMCP_UPSTREAM_BASE_URLS`` (a
-setting meant only for sandboxes). Magento stores are addressed by
-URL, so the Magento connection's store is simply the sandbox's ``https://127.0.0.1:<port>``.
+setting meant only for sandboxes). Magento and Neto stores are
+addressed by URL, so their connections' stores are simply the sandboxes'
+``https://127.0.0.1:<port>``.
 Exactly the sandboxes' ``127.0.0.1:<port>`` origins are allow-listed for the SSRF guard
 (``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``); the guard stays on for everything else, other loopback
 ports included.
@@ -30,7 +31,7 @@ from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.commands._admin import mcp_url
 from shopmcp_entrypoints.container import Container, build_container, resolve
-from shopmcp_entrypoints.demo.sandboxes import magento, shopify
+from shopmcp_entrypoints.demo.sandboxes import magento, neto, shopify
 from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
@@ -43,7 +44,21 @@ SandboxFactory = Callable[[str], Litestar]
 SANDBOXES: tuple[tuple[Platform, SandboxFactory], ...] = (
     (Platform.SHOPIFY, shopify.create_sandbox_app),
     (Platform.MAGENTO, magento.create_sandbox_app),
+    (Platform.NETO, neto.create_sandbox_app),
 )
+
+
+def _access_token(secret: str) -> dict[str, str]:
+    return {"access_token": secret}
+
+
+def _neto_key(secret: str) -> dict[str, str]:
+    # Neto authenticates an API user and its key (NETOAPI_USERNAME, NETOAPI_KEY).
+    return {"username": neto.SANDBOX_USERNAME, "api_key": secret}
+
+
+# The credential each sandbox's generated secret makes, in its platform's credential fields.
+_CREDENTIALS: dict[Platform, Callable[[str], dict[str, str]]] = {Platform.NETO: _neto_key}
 
 
 @attrs.frozen
@@ -75,7 +90,7 @@ class SandboxStores:
         return DEMO_SHOP if platform is Platform.SHOPIFY else self.origins[platform]
 
     def credentials(self, platform: Platform) -> CredentialPayload:
-        return CredentialPayload({"access_token": self.tokens[platform]})
+        return CredentialPayload(_CREDENTIALS.get(platform, _access_token)(self.tokens[platform]))
 
 
 @asynccontextmanager

@@ -49,9 +49,9 @@ from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.list_tools import list_tools
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
-from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.http.transport_guard import TransportGuard
+from shopmcp_entrypoints.http.wire import WireTools
 
 logger = logging.getLogger("shopmcp.mcp")
 
@@ -66,6 +66,7 @@ UNAVAILABLE = -32000
 INVALID_REQUEST = -32600
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
+
 
 # ``/mcp`` or ``/mcp/`` (token in the Authorization header) or ``/mcp/<one segment>``.
 _PATH_RE = re.compile(rb"^/mcp(?:/(?P<token>[^/]*))?$")
@@ -109,25 +110,6 @@ class McpSettings:
 
 
 # --------------------------------------------------------------------------- wire shapes
-
-
-def wire_tool(spec: ToolSpec) -> types.Tool:
-    """A registry spec as an MCP tool (snake_case here, camelCase on the wire)."""
-    hints = spec.annotations
-    return types.Tool(
-        name=spec.name,
-        title=spec.title,
-        description=spec.description,
-        input_schema=spec.input_schema(),
-        output_schema=spec.output_schema(),
-        annotations=types.ToolAnnotations(
-            title=spec.title,
-            read_only_hint=hints.read_only_hint,
-            destructive_hint=hints.destructive_hint,
-            idempotent_hint=hints.idempotent_hint,
-            open_world_hint=hints.open_world_hint,
-        ),
-    )
 
 
 def tool_error(message: str) -> types.CallToolResult:
@@ -205,7 +187,7 @@ class McpGateway:
     def __init__(self, settings: McpSettings) -> None:
         self.settings = settings
         self._ports: GatewayPorts | None = None
-        self._wire_tools: dict[str, types.Tool] = {}
+        self._wire_tools: WireTools | None = None
         self.security = TransportSecuritySettings(
             enable_dns_rebinding_protection=True,
             allowed_hosts=list(settings.allowed_hosts),
@@ -241,7 +223,7 @@ class McpGateway:
 
     def bind(self, ports: GatewayPorts) -> None:
         # Built once per process: the wire form of every registered tool.
-        self._wire_tools = {name: wire_tool(spec) for name, spec in ports.registry.items()}
+        self._wire_tools = WireTools(ports.registry, ports.platform_names)
         self._ports = ports
 
     def unbind(self) -> None:
@@ -253,19 +235,28 @@ class McpGateway:
             raise RuntimeError("the MCP gateway is not running")
         return self._ports
 
+    @property
+    def wire_tools(self) -> WireTools:
+        if self._wire_tools is None:
+            raise RuntimeError("the MCP gateway is not running")
+        return self._wire_tools
+
     # ---- handlers (run inside the request's context: the scope is set)
 
     def _tool_input_schema(self, name: str) -> Mapping[str, Any] | None:
+        # The 2026-07-28 path asks this on tools/call (the SDK checks ``Mcp-Param-*`` headers
+        # against it; it validates no argument itself): the same per-scope schema as tools/list.
         scope = active_scope()
         if scope is None or name not in scope.policy.names:
             return None
-        return self._wire_tools[name].input_schema
+        return self.wire_tools.input_schema(scope, scope.policy.authorise(name))
 
     async def _on_list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
         scope = current_scope()
-        return types.ListToolsResult(tools=[self._wire_tools[s.name] for s in list_tools(scope)])
+        wire = self.wire_tools
+        return types.ListToolsResult(tools=[wire.for_scope(scope, s) for s in list_tools(scope)])
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
@@ -376,7 +367,12 @@ class McpGateway:
         ports = self.ports
         try:
             request_scope = await authenticate(
-                token, ports.directory, ports.tenants, ports.vault, ports.registry
+                token,
+                ports.directory,
+                ports.tenants,
+                ports.vault,
+                ports.registry,
+                writes_locked=ports.writes_locked,
             )
         except AuthenticationFailed as error:
             await send_jsonrpc_error(

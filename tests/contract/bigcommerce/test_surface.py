@@ -23,7 +23,7 @@ from shopmcp_domain.tools.policy import tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import HttpMethod, ToolSpec
 from tests.contract.bigcommerce.harness import FIXTURES, STORE_HASH, Upstream
-from tests.factories import NOW, make_workspace
+from tests.factories import NOW, OPERATOR_LOCKED, make_workspace
 from tests.schemas import assert_matches_output_schema
 
 SPECS = BIGCOMMERCE.specs
@@ -226,10 +226,14 @@ def test_the_write_tool_is_listed_only_once_writes_are_enabled() -> None:
         credential_id=new_credential_id(),
         created_at=NOW,
     )
-    read_only = tool_policy(registry, make_workspace(), [connection], ALL_ACCESS)
+    read_only = tool_policy(
+        registry, make_workspace(), [connection], ALL_ACCESS, writes_locked=OPERATOR_LOCKED
+    )
     assert read_only.names == reads
     with pytest.raises(ToolNotAllowed, match="not enabled"):
         read_only.authorise("bigcommerce_update_product")
     enabled = make_workspace(write_enabled=frozenset({Platform.BIGCOMMERCE}))
-    writable = tool_policy(registry, enabled, [connection], ALL_ACCESS)
+    writable = tool_policy(
+        registry, enabled, [connection], ALL_ACCESS, writes_locked=OPERATOR_LOCKED
+    )
     assert writable.names == reads | {"bigcommerce_update_product"}

@@ -25,6 +25,7 @@ import pytest_asyncio
 
 from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.postgres import Database
+from shopmcp_adapters.upstreams.platforms import writes_locked
 from shopmcp_adapters.vault import build_vault
 from shopmcp_domain.keys import IssuedKey
 from shopmcp_domain.plans import PlanTier
@@ -37,6 +38,8 @@ from shopmcp_entrypoints.settings import Settings
 from tests.integration.services import REDIS_HOST, REDIS_PORT, require
 
 STARTUP_SECONDS = 60
+# The platforms whose operator write lock the gateway process is started without.
+UNLOCKED = (Platform.MAGENTO,)
 
 
 def free_port() -> int:
@@ -52,6 +55,8 @@ class E2E:
     vault: CredentialVault
     stores: SandboxStores
     clock: SystemClock = attrs.Factory(SystemClock)
+    # The gateway's operator write lock (what its settings make of UNLOCKED).
+    writes_locked: frozenset[Platform] = writes_locked(unlocked=UNLOCKED)
 
     def mcp_url(self, token: str) -> str:
         return f"{self.url}/mcp/{token}"
@@ -107,6 +112,8 @@ async def e2e(
                 {p.value: url for p, url in settings.upstream_base_urls.items()}
             ),
             "SHOPMCP_PORT": str(port),
+            # Magento's writes are operator-locked by default; the e2e write test needs them.
+            "SHOPMCP_WRITES_UNLOCKED_PLATFORMS": json.dumps([p.value for p in UNLOCKED]),
         }
         env.pop("SHOPMCP_STRIPE_API_KEY", None)
         log = (data_dir / "gateway.log").open("wb")

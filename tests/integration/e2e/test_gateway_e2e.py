@@ -85,7 +85,13 @@ async def test_write_tools_refused_until_opted_in(e2e: E2E) -> None:
         assert "magento_update_product" not in {t.name for t in (await mcp.list_tools()).tools}
         refused = await mcp.call_tool("magento_update_product", arguments)
         assert refused.is_error and "not enabled" in text(refused)
-    await onboarding.set_writes(e2e.database.tenants, workspace.id, Platform.MAGENTO, True)
+    await onboarding.set_writes(
+        e2e.database.tenants,
+        workspace.id,
+        Platform.MAGENTO,
+        True,
+        writes_locked=e2e.writes_locked,
+    )
     async with client(e2e, issued.token, MODERN) as mcp:
         tools = {t.name: t for t in (await mcp.list_tools()).tools}
         assert "magento_update_product" in tools

@@ -12,7 +12,7 @@ from shopmcp_domain.keys import issue_key
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import authenticate
-from tests.factories import ADMITTED, NOW, sample_registry
+from tests.factories import ADMITTED, NOW, OPERATOR_LOCKED, sample_registry
 from tests.ports.tenant_store import Ports
 
 HOSTILE_NAMES = [
@@ -38,7 +38,12 @@ async def test_a_hostile_tool_name_is_an_unknown_tool_and_audited_once(
         await uow.keys.add(issued.key)
     vault = FakeVault()
     scope = await authenticate(
-        issued.token, ports.directory, ports.tenants, vault, sample_registry()
+        issued.token,
+        ports.directory,
+        ports.tenants,
+        vault,
+        sample_registry(),
+        writes_locked=OPERATOR_LOCKED,
     )
     deps = ToolCallDeps(clock=FakeClock(NOW), tenants=ports.tenants, upstreams={})
 
@@ -60,7 +65,12 @@ async def test_a_well_formed_unknown_name_is_recorded_as_sent(ports: Ports) -> N
     async with ports.tenants.unit_of_work(workspace.id) as uow:
         await uow.keys.add(issued.key)
     scope = await authenticate(
-        issued.token, ports.directory, ports.tenants, FakeVault(), sample_registry()
+        issued.token,
+        ports.directory,
+        ports.tenants,
+        FakeVault(),
+        sample_registry(),
+        writes_locked=OPERATOR_LOCKED,
     )
     deps = ToolCallDeps(clock=FakeClock(NOW), tenants=ports.tenants, upstreams={})
     with pytest.raises(UnknownTool):

@@ -8,7 +8,6 @@ import pytest
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import CredentialUnavailable
 from shopmcp_domain.ids import new_credential_id
-from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from tests.factories import World
 
@@ -49,7 +48,7 @@ async def test_sealed_credentials_open_only_under_their_own_context() -> None:
 async def _lease(world: World) -> tuple[VaultCredentialLease, CredentialPayload]:
     _, issued = await world.tenant(secret="old")
     scope = await world.scope(issued.token)
-    connection = scope.connection_for(Platform.SHOPIFY)
+    connection = scope.connection_for(world.registry["shopify_get_thing"])
     lease = VaultCredentialLease(connection, world.vault, world.store)
     return lease, await lease.current()
 
@@ -104,7 +103,7 @@ async def test_a_rotated_credential_is_what_the_lease_serves_next() -> None:
     world = World()
     _, issued = await world.tenant(secret="old")
     scope = await world.scope(issued.token)
-    lease = scope.lease(scope.connection_for(Platform.SHOPIFY))
+    lease = scope.lease(scope.connection_for(world.registry["shopify_get_thing"]))
     # forget() is the domain lease's own, not the port's: narrow to reach it.
     assert isinstance(lease, VaultCredentialLease)
     stale = await lease.current()

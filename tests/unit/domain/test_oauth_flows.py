@@ -309,3 +309,20 @@ async def test_two_flows_of_one_workspace_are_independent(world: World) -> None:
     await world.complete(first.state)  # reconnects the same store: still one connection
     async with world.store.unit_of_work(ws) as uow:
         assert len(await uow.connections.list()) == 1
+
+
+async def test_a_second_store_named_like_another_gets_a_label_that_tells_them_apart(
+    world: World,
+) -> None:
+    ws = await world.workspace()
+    twin = AuthorizedStore(OTHER.store_ref, ORG.display_name)
+    first = await world.complete((await world.begin(ws)).state)
+    world.server.stores = (twin,)
+    second = await world.complete((await world.begin(ws)).state)
+    assert first.connection.label == "Demo Company (NZ)"
+    assert second.connection.label == f"Demo Company (NZ) ({OTHER.store_ref})"
+    # Reconnecting the first keeps its own name: its label is its own.
+    world.server.stores = (ORG,)
+    again = await world.complete((await world.begin(ws)).state)
+    assert again.connection.id == first.connection.id
+    assert again.connection.label == "Demo Company (NZ)"

@@ -93,6 +93,7 @@ async def running_gateway(world: World, **overrides: Any) -> AsyncIterator[Gatew
     container.rate_limiter.override(providers.Object(world.limiter))
     container.tool_registry.override(providers.Object(world.registry))
     container.upstreams.override(providers.Object({p: world.upstream for p in Platform}))
+    container.writes_locked.override(providers.Object(world.writes_locked))
     container.outbox_drainer.override(providers.Object(None))
     app = create_app(container.settings(), container)
     async with lifespan(app):

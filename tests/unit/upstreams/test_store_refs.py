@@ -19,6 +19,8 @@ from shopmcp_domain.platforms import Platform
             "https://shop.example.com/rest/default",
             "https://shop.example.com/rest/default",
         ),
+        (Platform.NETO, " https://www.Shop.example.com.au/ ", "https://www.shop.example.com.au"),
+        (Platform.NETO, "https://shop.example.com.au/do/WS/NetoAPI", "https://shop.example.com.au"),
     ],
 )
 def test_valid_references_are_normalised(platform: Platform, ref: str, normalised: str) -> None:
@@ -37,6 +39,9 @@ def test_valid_references_are_normalised(platform: Platform, ref: str, normalise
         (Platform.MAGENTO, "https://user:pw@shop.example.com", "credentials"),
         (Platform.MAGENTO, "https://shop.example.com/?x=1", "query"),
         (Platform.MAGENTO, "https://shop.example.com/a/../b", "dot segment"),
+        (Platform.NETO, "http://shop.example.com.au", "https"),
+        (Platform.NETO, "https://user:pw@shop.example.com.au", "credentials"),
+        (Platform.NETO, "https://shop.example.com.au/admin", "no path"),
     ],
 )
 def test_invalid_references_are_refused_with_the_reason(
@@ -46,10 +51,10 @@ def test_invalid_references_are_refused_with_the_reason(
         package_for(platform).check_store_ref(ref)
 
 
-@pytest.mark.parametrize("name", ["neto", "xero", "google", "woocommerce", "SHOPIFY "])
+@pytest.mark.parametrize("name", ["xero", "google", "woocommerce", "SHOPIFY "])
 def test_a_platform_without_a_package_is_refused_with_one_message(name: str) -> None:
     with pytest.raises(PlatformUnavailable) as caught:
         package_for(name)
     assert caught.value.message.endswith(
-        "has no tool module yet (available: shopify, bigcommerce, magento)"
+        "has no tool module yet (available: shopify, bigcommerce, magento, neto)"
     )
