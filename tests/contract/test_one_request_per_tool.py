@@ -219,7 +219,7 @@ async def test_each_bigcommerce_tool_sends_its_one_rest_request(
 
 @pytest.mark.parametrize("spec", NETO.specs, ids=lambda s: s.name)
 async def test_each_neto_tool_posts_its_one_action(spec: ToolSpec) -> None:
-    recording = Recording(httpx.ASGITransport(app=neto_sandbox(NETO_KEY)))
+    recording = Recording(httpx.ASGITransport(app=asgi_app(neto_sandbox(NETO_KEY))))
     http = neto.make_http(recording, guard=HostGuard(allowed_hosts=frozenset({NETO_HOST})))
     harness = neto.Harness(
         upstream=neto.Upstream([]),

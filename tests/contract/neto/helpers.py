@@ -12,7 +12,8 @@ import attrs
 import httpx
 
 from shopmcp_adapters.memory import FakeLease
-from shopmcp_adapters.upstreams.http import HostGuard, HttpPolicy, UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.neto.client import NetoClient

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.neto.client import (
     InvalidStoreAddress,

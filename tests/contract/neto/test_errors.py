@@ -265,7 +265,8 @@ async def test_a_body_that_is_not_json_is_invalid() -> None:
 
 
 async def test_an_empty_data_element_is_no_results() -> None:
-    for empty in ("", None, []):
+    empties: list[object] = ["", None, []]
+    for empty in empties:
         h = harness([answer({"Ack": "Success", "Order": empty})])
         out = await h.call("neto_list_orders", {})
         assert out.structured["orders"] == []

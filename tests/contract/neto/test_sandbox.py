@@ -10,10 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from shopmcp_adapters.upstreams.http import HostGuard
+from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_entrypoints.demo.sandboxes.neto import SANDBOX_USERNAME, create_sandbox_app
+from tests.asgi import asgi_app
 from tests.contract.neto.helpers import Harness, Upstream, make_http
 from tests.platforms import module_of
 
@@ -23,7 +24,9 @@ HOST = "neto-sandbox.test"
 
 def sandbox(key: str = SANDBOX_KEY, username: str = SANDBOX_USERNAME) -> Harness:
     app = create_sandbox_app(SANDBOX_KEY)
-    http = make_http(httpx.ASGITransport(app=app), guard=HostGuard(allowed_hosts=frozenset({HOST})))
+    http = make_http(
+        httpx.ASGITransport(app=asgi_app(app)), guard=HostGuard(allowed_hosts=frozenset({HOST}))
+    )
     return Harness(
         upstream=Upstream([]),
         module=module_of(NETO, http),
@@ -220,7 +223,7 @@ async def raw(
     body: Any, action: str = "GetItem", accept: str = "application/json", path: str = ""
 ) -> httpx.Response:
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_sandbox_app(SANDBOX_KEY)),
+        transport=httpx.ASGITransport(app=asgi_app(create_sandbox_app(SANDBOX_KEY))),
         base_url=f"https://{HOST}",
     ) as client:
         return await client.post(

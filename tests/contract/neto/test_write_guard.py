@@ -81,7 +81,8 @@ class Gateway:
 
 
 async def gateway() -> Gateway:
-    world = World(registry=ToolRegistry(NETO.specs))
+    # Neto's writes are operator-locked by default: this gateway's operator unlocked them.
+    world = World(registry=ToolRegistry(NETO.specs), writes_locked=frozenset())
     workspace = make_workspace(write_enabled=frozenset({Platform.NETO}))
     issued = issue_key(workspace.id, NOW, ALL_ACCESS)
     async with world.store.unit_of_work(workspace.id) as uow:
@@ -165,11 +166,8 @@ def nested(draw: st.DrawFn, name: str) -> Any:
     """A forbidden name buried in a value: {"x": [{"IsActive": ...}]} and the like."""
     payload: Any = {name: draw(values)}
     for _ in range(draw(st.integers(0, 3))):
-        payload = draw(
-            st.sampled_from(["list", "dict"]).map(
-                lambda kind, p=payload: [p] if kind == "list" else {"wrap": p}
-            )
-        )
+        kind = draw(st.sampled_from(["list", "dict"]))
+        payload = [payload] if kind == "list" else {"wrap": payload}
     return payload
 
 

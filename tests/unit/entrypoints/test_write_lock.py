@@ -29,10 +29,12 @@ from tests.unit.entrypoints.harness import Gateway, running_gateway
 ENV = "SHOPMCP_WRITES_UNLOCKED_PLATFORMS"
 
 
-def test_magento_writes_are_locked_until_the_operator_unlocks_them() -> None:
-    assert writes_locked() == {Platform.MAGENTO}
-    assert writes_locked([Platform.MAGENTO]) == frozenset()
-    assert writes_locked([Platform.SHOPIFY]) == {Platform.MAGENTO}  # not locked: no effect
+def test_magento_and_neto_writes_are_locked_until_the_operator_unlocks_them() -> None:
+    assert writes_locked() == {Platform.MAGENTO, Platform.NETO}
+    assert writes_locked([Platform.MAGENTO]) == {Platform.NETO}
+    assert writes_locked([Platform.MAGENTO, Platform.NETO]) == frozenset()
+    # Unlocking a platform that is not locked has no effect.
+    assert writes_locked([Platform.SHOPIFY]) == {Platform.MAGENTO, Platform.NETO}
 
 
 def test_the_setting_is_a_json_list_of_platforms(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,7 +49,11 @@ def test_the_setting_is_a_json_list_of_platforms(monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.parametrize(
     ("unlocked", "locked"),
-    [([], {Platform.MAGENTO}), ([Platform.MAGENTO], set())],
+    [
+        ([], {Platform.MAGENTO, Platform.NETO}),
+        ([Platform.MAGENTO], {Platform.NETO}),
+        ([Platform.MAGENTO, Platform.NETO], set()),
+    ],
 )
 async def test_the_container_computes_the_locked_set_once_from_the_setting(
     unlocked: list[Platform], locked: set[Platform]
@@ -162,7 +168,7 @@ def thing(call: UpstreamCall) -> ToolOutput:
 async def test_locked_magento_writes_are_hidden_even_after_opt_in(gateway: Gateway) -> None:
     """The harness's world starts with nothing unlocked, as a gateway does by default."""
     world = gateway.world
-    assert world.writes_locked == {Platform.MAGENTO}
+    assert world.writes_locked == {Platform.MAGENTO, Platform.NETO}
     world.upstream.answer("shopify_update_thing", thing)
     _, issued = await world.tenant(
         platforms=(Platform.SHOPIFY, Platform.MAGENTO),

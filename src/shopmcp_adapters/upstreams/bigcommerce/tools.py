@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shopmcp_adapters.upstreams.bigcommerce import models as m
+from shopmcp_adapters.upstreams.bigcommerce import outputs as m
 from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient
 from shopmcp_adapters.upstreams.bigcommerce.inputs import (
     CustomerIdInput,
