@@ -139,7 +139,13 @@ async def connect_interactively(
     echo(started.authorization_url)
     echo("")
     loopback = _is_loopback_http(base)
-    if await gateway_answers(base) or loopback is None:
+    answers = await gateway_answers(base)
+    if answers or loopback is None:
+        if not answers:
+            echo(
+                f"No gateway answers at {base} yet: start it, or finish from another terminal "
+                "with --redirect-url '<the address the browser was sent to>'."
+            )
         echo(f"Waiting for the gateway at {base} to receive the answer (Ctrl-C to stop).")
         finished = await wait_for_outcome(connector, started.flow)
     else:
