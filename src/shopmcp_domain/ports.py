@@ -22,12 +22,15 @@ from shopmcp_domain.ids import (
     ConnectionId,
     CredentialId,
     KeyId,
+    OAuthFlowId,
     PlaybookId,
     UsageEventId,
     WorkspaceId,
 )
 from shopmcp_domain.keys import McpKey
+from shopmcp_domain.oauth import FlowOutcome, Grant, OAuthFlow
 from shopmcp_domain.plans import RateLimit
+from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
@@ -183,6 +186,29 @@ class PlaybookRepository(Protocol):
     async def delete(self, playbook_id: PlaybookId) -> bool: ...
 
 
+class OAuthFlowRepository(Protocol):
+    """Pending OAuth connect flows (see :mod:`shopmcp_domain.oauth`)."""
+
+    async def add(self, flow: OAuthFlow) -> None: ...
+
+    async def get(self, flow_id: OAuthFlowId, *, for_update: bool = False) -> OAuthFlow | None:
+        """``for_update`` locks the row until the unit of work ends (one consumer at a time)."""
+        ...
+
+    async def mark_used(self, flow_id: OAuthFlowId, at: dt.datetime) -> bool:
+        """Record the flow's single use and drop its sealed verifier, if it is still unused.
+        False when it was already used (or does not exist): nothing changes then."""
+        ...
+
+    async def record_outcome(self, flow_id: OAuthFlowId, outcome: FlowOutcome) -> None:
+        """How a used flow ended. ``NotFound`` if there is no such flow."""
+        ...
+
+    async def purge(self, expired_before: dt.datetime) -> int:
+        """Delete the workspace's flows that expired before ``expired_before``; how many."""
+        ...
+
+
 class TenantUnitOfWork(Protocol):
     """One transaction, bound to one workspace: nothing inside can see another's rows.
     Commits when the block exits normally, rolls back when it raises."""
@@ -207,6 +233,9 @@ class TenantUnitOfWork(Protocol):
 
     @property
     def playbooks(self) -> PlaybookRepository: ...
+
+    @property
+    def oauth_flows(self) -> OAuthFlowRepository: ...
 
 
 class TenantRepository(Protocol):
@@ -309,7 +338,9 @@ class CredentialLease(Protocol):
     async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
         """Replace ``stale`` with what ``refresh`` returns, sealed and stored atomically.
         Refreshes of one connection are serialised; if another request already replaced
-        ``stale``, its result is returned and ``refresh`` is not called."""
+        ``stale``, its result is returned and ``refresh`` is not called. When ``refresh`` raises
+        ``ReauthorizationRequired`` the connection is marked ``needs_reauth`` (stored) and the
+        error re-raised; a rotation of a connection so marked raises it without refreshing."""
         ...
 
 
@@ -319,6 +350,20 @@ class UpstreamCall:
     arguments: BaseModel
     connection: Connection
     credentials: CredentialLease
+
+
+class AuthorizationServer(Protocol):
+    """One OAuth provider as a connect flow's callback uses it: configured with the gateway's
+    client credentials and redirect URI."""
+
+    @property
+    def platform(self) -> Platform: ...
+
+    async def exchange(self, code: str, code_verifier: str) -> Grant:
+        """Exchange an authorization code (with its PKCE verifier; never retried: a code is
+        spent by use) and find the stores the grant opens. ``OAuthFlowRefused`` when the
+        provider refuses the code; the Upstream* errors otherwise."""
+        ...
 
 
 class UpstreamClient(Protocol):

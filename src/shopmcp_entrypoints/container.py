@@ -24,6 +24,7 @@ from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import UpstreamEnv
 from shopmcp_adapters.upstreams.platforms import PACKAGES, platform_names, writes_locked
 from shopmcp_domain.platforms import Platform
@@ -41,6 +42,7 @@ from shopmcp_domain.ports import (
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.gateway import GatewayPorts
+from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients, state_secret
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -182,6 +184,7 @@ def _platform_modules(
     clients: Mapping[Platform, httpx.AsyncClient],
     guard: HostGuard,
     clock: Clock,
+    oauth: Mapping[Platform, OAuthClient],
 ) -> dict[Platform, Module]:
     return {
         package.platform: package.build(
@@ -191,10 +194,30 @@ def _platform_modules(
                 ),
                 clock=clock,
                 base_url=settings.upstream_base_urls.get(package.platform),
+                oauth=oauth.get(package.platform) if package.oauth is not None else None,
             )
         )
         for package in PACKAGES
     }
+
+
+async def _oauth_http_client(
+    settings: Settings, guard: HostGuard
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The client token endpoints (and Xero's tenant listing) are reached with, under the same
+    TLS settings and SSRF guard as every upstream."""
+    client = build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _oauth_clients(
+    settings: Settings, client: httpx.AsyncClient, guard: HostGuard, clock: Clock
+) -> dict[Platform, OAuthClient]:
+    http = UpstreamHttp(platform="oauth", client=client, guard=guard)
+    return oauth_clients(settings, http, clock)
 
 
 async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateLimiter]:
@@ -279,8 +302,28 @@ class Container(containers.DeclarativeContainer):
 
     host_guard = providers.Singleton(_host_guard, settings=settings)
     http_clients = providers.Resource(_http_clients, settings=settings, guard=host_guard)
+    # OAuth platforms (Xero, Google): their token endpoints' client, one OAuthClient each, the
+    # state secret, and the connect flows the callback route and the CLI run.
+    oauth_http_client = providers.Resource(_oauth_http_client, settings=settings, guard=host_guard)
+    oauth_clients = providers.Singleton(
+        _oauth_clients, settings=settings, client=oauth_http_client, guard=host_guard, clock=clock
+    )
+    oauth_state_secret = providers.Singleton(state_secret, settings=settings)
+    oauth_connector = providers.Singleton(
+        OAuthConnector,
+        tenants=tenants,
+        vault=vault,
+        clock=clock,
+        secret=oauth_state_secret,
+        clients=oauth_clients,
+    )
     platform_modules = providers.Singleton(
-        _platform_modules, settings=settings, clients=http_clients, guard=host_guard, clock=clock
+        _platform_modules,
+        settings=settings,
+        clients=http_clients,
+        guard=host_guard,
+        clock=clock,
+        oauth=oauth_clients,
     )
     # Built once, from every platform module.
     tool_registry = providers.Singleton(_registry, platform_modules)

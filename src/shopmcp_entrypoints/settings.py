@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     # tool until it is listed here; only then does a workspace's own opt-in apply.
     writes_unlocked_platforms: list[Platform] = Field(default_factory=list)
 
+    # OAuth connect flows (Xero, Google): the gateway's client registration with each provider.
+    # Unset: connecting that platform is refused with a message naming these two settings.
+    xero_client_id: str | None = None
+    xero_client_secret: SecretStr | None = None
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
+    # The public origin providers send browsers back to: ``<it>/oauth/<platform>/callback`` is
+    # the redirect URI to register with each. Unset: public_base_url, else http://host:port.
+    oauth_redirect_base_url: str | None = None
+    # Signs OAuth states (at least 32 characters). Unset: a random secret kept under data_dir,
+    # which only processes sharing that directory share: set it when replicas do not.
+    oauth_state_secret: SecretStr | None = Field(default=None, min_length=32)
+
     # Transport security for the MCP endpoint (DNS-rebinding protection).
     allowed_origins: list[str] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)

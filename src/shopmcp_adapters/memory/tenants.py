@@ -27,11 +27,13 @@ from shopmcp_domain.ids import (
     ConnectionId,
     CredentialId,
     KeyId,
+    OAuthFlowId,
     PlaybookId,
     UsageEventId,
     WorkspaceId,
 )
 from shopmcp_domain.keys import McpKey
+from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.ports import ScopeRecord
 from shopmcp_domain.usage import (
@@ -61,6 +63,7 @@ class _Partition:
     usage: list[UsageEvent] = attrs.Factory(list)
     outbox: dict[UsageEventId, _OutboxRow] = attrs.Factory(dict)
     playbooks: dict[PlaybookId, Playbook] = attrs.Factory(dict)
+    oauth_flows: dict[OAuthFlowId, OAuthFlow] = attrs.Factory(dict)
 
     def snapshot(self) -> _Partition:
         """A copy a unit of work may change freely. Shallow is enough: the domain objects are
@@ -74,6 +77,7 @@ class _Partition:
             usage=list(self.usage),
             outbox=dict(self.outbox),
             playbooks=dict(self.playbooks),
+            oauth_flows=dict(self.oauth_flows),
         )
 
 
@@ -248,6 +252,38 @@ class _Playbooks(_Base):
         return self._p.playbooks.pop(playbook_id, None) is not None
 
 
+class _OAuthFlows(_Base):
+    async def add(self, flow: OAuthFlow) -> None:
+        self._own(flow.workspace_id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
+        if flow.id in self._p.oauth_flows:
+            raise Conflict("flow exists")
+        self._p.oauth_flows[flow.id] = flow
+
+    async def get(self, flow_id: OAuthFlowId, *, for_update: bool = False) -> OAuthFlow | None:
+        return self._p.oauth_flows.get(flow_id)
+
+    async def mark_used(self, flow_id: OAuthFlowId, at: dt.datetime) -> bool:
+        flow = self._p.oauth_flows.get(flow_id)
+        if flow is None or flow.used_at is not None:
+            return False
+        self._p.oauth_flows[flow_id] = attrs.evolve(flow, used_at=at, sealed_verifier=None)
+        return True
+
+    async def record_outcome(self, flow_id: OAuthFlowId, outcome: FlowOutcome) -> None:
+        flow = self._p.oauth_flows.get(flow_id)
+        if flow is None:
+            raise NotFound("flow")
+        self._p.oauth_flows[flow_id] = attrs.evolve(flow, outcome=outcome)
+
+    async def purge(self, expired_before: dt.datetime) -> int:
+        old = [f.id for f in self._p.oauth_flows.values() if f.expires_at < expired_before]
+        for flow_id in old:
+            del self._p.oauth_flows[flow_id]
+        return len(old)
+
+
 class _UnitOfWork:
     def __init__(self, store: InMemoryTenantStore, workspace_id: WorkspaceId) -> None:
         self.workspace_id = workspace_id
@@ -261,6 +297,7 @@ class _UnitOfWork:
         self.keys = _Keys(self, store)
         self.usage = _Usage(self)
         self.playbooks = _Playbooks(self)
+        self.oauth_flows = _OAuthFlows(self)
 
 
 class InMemoryTenantStore:

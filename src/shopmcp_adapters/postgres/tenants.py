@@ -24,6 +24,7 @@ import asyncpg
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
+from shopmcp_adapters.postgres.oauth_flows import PostgresOAuthFlows
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
@@ -389,6 +390,7 @@ class PostgresUnitOfWork:
         self._keys = PostgresKeys(conn, workspace_id)
         self._usage = PostgresUsage(conn, workspace_id)
         self._playbooks = PostgresPlaybooks(conn, workspace_id)
+        self._oauth_flows = PostgresOAuthFlows(conn, workspace_id)
 
     @property
     def workspace_id(self) -> WorkspaceId:
@@ -417,6 +419,10 @@ class PostgresUnitOfWork:
     @property
     def playbooks(self) -> PostgresPlaybooks:
         return self._playbooks
+
+    @property
+    def oauth_flows(self) -> PostgresOAuthFlows:
+        return self._oauth_flows
 
     @property
     def connection(self) -> Conn:

@@ -19,7 +19,9 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import typer
+from rich.markup import escape
 
+from shopmcp_adapters.upstreams.oauth_providers import oauth_provider_for, oauth_providers
 from shopmcp_adapters.upstreams.package import (
     AnyPackage,
     InvalidCredentialFields,
@@ -33,6 +35,7 @@ from shopmcp_domain.playbooks import PlaybookArgument
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.commands._admin import Admin, admin, mcp_url, workspace_id
+from shopmcp_entrypoints.commands.oauth_connect import run_oauth_connect
 from shopmcp_entrypoints.settings import Settings
 
 T = TypeVar("T")
@@ -40,7 +43,10 @@ T = TypeVar("T")
 _FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SECRET_FIELD_PARTS = ("secret", "token", "password")
 PLATFORM_NAMES = ", ".join(p.value for p in AVAILABLE)
-STORE_HELP = "; ".join(f"{p.platform.value}: {p.store_ref_hint}" for p in PACKAGES)
+# Help texts are rich markup: a hint such as "https://host[/path]" must not read as a tag.
+STORE_HELP = escape("; ".join(f"{p.platform.value}: {p.store_ref_hint}" for p in PACKAGES))
+OAUTH_NAMES = ", ".join(p.value for p in oauth_providers() if p not in AVAILABLE)
+OAUTH_HELP = "; ".join(f"{p.platform.value}: {p.store_hint}" for p in oauth_providers().values())
 
 
 def is_secret_field(name: str, package: AnyPackage | None = None) -> bool:
@@ -148,15 +154,24 @@ def writes_disable(
 
 
 def connect(
-    platform: str = typer.Argument(..., help=f"One of {PLATFORM_NAMES}."),
+    platform: str = typer.Argument(..., help=f"One of {PLATFORM_NAMES}, {OAUTH_NAMES}."),
     workspace: str = typer.Option(..., help="Workspace id."),
-    store: str = typer.Option(..., help=f"The store. {STORE_HELP}."),
-    access_token: str = typer.Option(
-        ...,
-        prompt=True,
-        hide_input=True,
+    store: str | None = typer.Option(
+        None,
+        help=f"The store. {STORE_HELP}. Through OAuth ({OAUTH_NAMES}): optional, {OAUTH_HELP}.",
+    ),
+    access_token: str | None = typer.Option(
+        None,
         envvar="SHOPMCP_CONNECT_ACCESS_TOKEN",
+        show_default=False,
         help="The store's API access token (prompted when not in SHOPMCP_CONNECT_ACCESS_TOKEN).",
+    ),
+    redirect_url: str | None = typer.Option(
+        None,
+        help=(
+            f"OAuth ({OAUTH_NAMES}) only: finish a started connection with the address the "
+            "browser was sent back to."
+        ),
     ),
     field: list[str] = typer.Option(  # noqa: B008
         [],
@@ -174,8 +189,29 @@ def connect(
         ),
     ),
 ) -> None:
-    """Connect a store: its credential is sealed by the vault and stored with the connection."""
+    """Connect a store: its credential is sealed by the vault and stored with the connection.
+    Xero and Google connect through OAuth: this prints the address to authorise at and waits."""
+    provider = oauth_provider_for(platform)
+    if provider is not None:
+        if field or display_name:
+            raise typer.BadParameter(
+                f"{provider.platform.value} connects through OAuth: no credential fields or "
+                "label to give",
+                param_hint="--field/--display-name",
+            )
+        run_oauth_connect(
+            Settings(), provider.platform, workspace_id(workspace), store, redirect_url
+        )
+        return
     package = platform_package(platform)
+    if redirect_url is not None:
+        raise typer.BadParameter(
+            f"{package.platform.value} does not connect through OAuth", param_hint="--redirect-url"
+        )
+    if store is None:
+        raise typer.BadParameter(f"{package.platform.value} needs --store", param_hint="--store")
+    if access_token is None:
+        access_token = typer.prompt("Access token", hide_input=True)
     values = {"access_token": access_token}
     for item in field:
         key, sep, value = item.partition("=")
