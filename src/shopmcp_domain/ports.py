@@ -16,7 +16,7 @@ import attrs
 from pydantic import BaseModel
 
 from shopmcp_domain.changes import ChangeListener, Unsubscribe
-from shopmcp_domain.connections import Connection
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.ids import (
     ConnectionId,
@@ -138,6 +138,11 @@ class ConnectionRepository(Protocol):
         """Record that the connection's credential was re-sealed at ``generation`` (only this
         column changes). ``NotFound`` if there is no such connection, ``Conflict`` unless
         ``generation`` is above the recorded one: a recorded generation never goes down."""
+        ...
+
+    async def set_status(self, connection_id: ConnectionId, status: ConnectionStatus) -> None:
+        """Change only the connection's status (the MCP runtime marks a connection whose grant
+        the provider revoked). ``NotFound`` if there is no such connection."""
         ...
 
     async def delete(self, connection_id: ConnectionId) -> bool:

@@ -7,7 +7,8 @@ real adapters (``tests/ports``):
 - ``CredentialVault``: ``FakeVault``; real: the local and KMS vaults
 - ``ChangeFeed``: ``InMemoryChangeFeed`` (fed by ``InMemoryTenantStore(feed)``); real:
   ``PostgresChangeFeed`` (row triggers and LISTEN)
-- ``TenantRepository``, ``MeterOutbox``, ``ScopeSource``, ``AuditLog``: ``InMemoryTenantStore``; real:
+- ``TenantRepository``, ``MeterOutbox``, ``ScopeSource``, ``AuditLog``:
+  ``InMemoryTenantStore``; real:
   PostgreSQL
 - ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
   limiter's per-process fallback); real: Redis

@@ -20,7 +20,7 @@ import attrs
 
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_domain.changes import Change, ChangeKind
-from shopmcp_domain.connections import Connection
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
 from shopmcp_domain.ids import (
@@ -163,6 +163,13 @@ class _Connections(_Base):
         self._p.connections[connection_id] = attrs.evolve(
             connection, credential_generation=generation
         )
+        self._changed(ChangeKind.CONNECTION, connection_id)
+
+    async def set_status(self, connection_id: ConnectionId, status: ConnectionStatus) -> None:
+        connection = self._p.connections.get(connection_id)
+        if connection is None:
+            raise NotFound("connection")
+        self._p.connections[connection_id] = connection.with_status(status)
         self._changed(ChangeKind.CONNECTION, connection_id)
 
     async def delete(self, connection_id: ConnectionId) -> bool:

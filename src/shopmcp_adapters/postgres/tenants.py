@@ -25,7 +25,7 @@ from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
 from shopmcp_adapters.postgres.oauth_flows import PostgresOAuthFlows
-from shopmcp_domain.connections import Connection
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
 from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, PlaybookId, WorkspaceId
@@ -186,6 +186,16 @@ class PostgresConnections(_Repo):
         if exists is None:
             raise NotFound("connection")
         raise Conflict("a credential generation only goes up")
+
+    async def set_status(self, connection_id: ConnectionId, status: ConnectionStatus) -> None:
+        changed = await self._conn.execute(
+            "update shopmcp.connections set status = $3 where workspace_id = $1 and id = $2",
+            self._ws,
+            connection_id,
+            status.value,
+        )
+        if _affected(changed) == 0:
+            raise NotFound("connection")
 
     async def delete(self, connection_id: ConnectionId) -> bool:
         credential_id = await self._conn.fetchval(

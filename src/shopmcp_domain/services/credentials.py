@@ -102,9 +102,7 @@ class VaultCredentialLease:
                 except ReauthorizationRequired as error:
                     # Recorded in this transaction, which commits: every later request sees
                     # the connection needs the merchant, and nothing asks the provider again.
-                    await uow.connections.update(
-                        connection.with_status(ConnectionStatus.NEEDS_REAUTH)
-                    )
+                    await uow.connections.set_status(connection.id, ConnectionStatus.NEEDS_REAUTH)
                     revoked = error
                 else:
                     generation = sealed.generation + 1

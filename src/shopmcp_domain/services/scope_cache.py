@@ -72,6 +72,10 @@ class CachedScopeSource:
 
     async def load(self, prefix: str) -> ScopeRecord | None:
         live = self._feed.live
+        if not live and self._entries:
+            # Notices may be going missing: what is held now may already be stale, and stays
+            # so after the feed comes back.
+            self.clear()
         entry = self._entries.get(prefix) if live else None
         if entry is not None and entry.expires_at > self._clock.monotonic():
             self._entries.move_to_end(prefix)

@@ -7,12 +7,12 @@ from shopmcp_domain.keys import (
     NO_SUCH_PREFIX,
     Access,
     KeyScopes,
-    McpKey,
     hash_secret,
     issue_key,
     parse_token,
 )
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import ScopeRecord
 from tests.factories import NOW, World, make_workspace
 
 
@@ -83,7 +83,7 @@ async def test_every_presented_token_costs_exactly_one_directory_lookup() -> Non
     lookups: list[str] = []
     real_find = world.store.load
 
-    async def counting_find(prefix: str) -> McpKey | None:
+    async def counting_find(prefix: str) -> ScopeRecord | None:
         lookups.append(prefix)
         return await real_find(prefix)
 

@@ -13,7 +13,7 @@ from tests.ports.tenant_store import Ports
 @pytest.fixture
 def ports() -> Ports:
     store = InMemoryTenantStore()
-    return Ports("memory", store, store, store)
+    return Ports("memory", store, store, store, store)
 
 
 class TestOAuthFlowPort(OAuthFlowSuite):

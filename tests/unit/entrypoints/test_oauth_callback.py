@@ -38,7 +38,7 @@ from tests.oauth_fakes import (
     Tenant,
     query_of,
 )
-from tests.unit.entrypoints.harness import BASE, lifespan, settings
+from tests.unit.entrypoints.harness import BASE, lifespan, settings, wire_world
 
 SECOND_ORG = Tenant("0e0a9c3a-2b8f-4c55-8d63-1f3f0a6c7d22", "Second Ltd")
 
@@ -83,15 +83,8 @@ async def oauth_gateway(**overrides: Any) -> AsyncIterator[OAuthGateway]:
         **overrides,
     }
     container = build_container(settings(**values))
-    container.clock.override(providers.Object(world.clock))
-    container.tenants.override(providers.Object(world.store))
-    container.key_directory.override(providers.Object(world.store))
-    container.meter_outbox.override(providers.Object(world.store))
-    container.vault.override(providers.Object(world.vault))
-    container.rate_limiter.override(providers.Object(world.limiter))
-    container.tool_registry.override(providers.Object(world.registry))
+    wire_world(container, world)
     container.upstreams.override(providers.Object({}))
-    container.outbox_drainer.override(providers.Object(None))
     transport = ProviderTransport(xero, google)
     container.oauth_http_client.override(providers.Object(build_async_client(transport=transport)))
     app = create_app(container.settings(), container)

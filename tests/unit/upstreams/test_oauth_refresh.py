@@ -95,7 +95,7 @@ async def setup(expires_in: dt.timedelta) -> Setup:
     )
     deps = ToolCallDeps(
         clock=world.clock,
-        tenants=world.store,
+        audit=world.store,
         upstreams={Platform.XERO: probe_module(oauth, http, world.clock)},
     )
     return Setup(world, fake, oauth, deps, issued, connection)
