@@ -36,10 +36,15 @@ class LeasePort:
 
 
 async def vault_lease_port(
-    name: str, tenants: TenantRepository, vault: CredentialVault, forget: Callable[[], None]
+    name: str,
+    tenants: TenantRepository,
+    vault: CredentialVault,
+    forget: Callable[[], None],
+    lease_tenants: TenantRepository | None = None,
 ) -> LeasePort:
     """``VaultCredentialLease`` on a fresh workspace's connection in ``tenants``; ``forget``
-    drops the vault's cached data keys, so ``stored`` reads as a new process would."""
+    drops the vault's cached data keys, so ``stored`` reads as a new process would. The lease
+    works through ``lease_tenants`` when given (the MCP runtime's own, narrower role)."""
     workspace = make_workspace()
     connection = Connection(
         id=new_connection_id(),
@@ -63,7 +68,9 @@ async def vault_lease_port(
         return await vault.open(context, row)
 
     return LeasePort(
-        name=name, lease=lambda: VaultCredentialLease(connection, vault, tenants), stored=stored
+        name=name,
+        lease=lambda: VaultCredentialLease(connection, vault, lease_tenants or tenants),
+        stored=stored,
     )
 
 
