@@ -215,9 +215,7 @@ async def test_list_order_refunds(upstream: Upstream) -> None:
         ],
         "total_refunded": "5",
     }
-    assert out.text == (
-        "Order #3019: 1 refund totalling 5.00: refund #7 5.00 (Damaged in transit)"
-    )
+    assert out.text == ("Order #3019: 1 refund totalling 5.00: refund #7 5.00 (Damaged in transit)")
 
 
 async def test_list_products_defaults(upstream: Upstream) -> None:

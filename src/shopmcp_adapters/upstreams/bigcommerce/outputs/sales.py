@@ -12,13 +12,20 @@ from shopmcp_adapters.upstreams.bigcommerce.outputs.orders import OrderSummary, 
 
 
 class SalesOrder(OrderSummary):
-    """An order as the summary reads it: its summary and its discount."""
+    """An order as the summary reads it. Its amounts are in its transactional currency,
+    ``default_currency_code`` (``currency_code`` is the currency prices were displayed in)."""
 
     discount_amount: Money = None
+    default_currency_code: str | None = None
+
+    @property
+    def transactional_currency(self) -> str:
+        return self.default_currency_code or self.currency_code or "?"
 
 
 class CurrencyTotals(Parsed):
-    """The counted orders of one currency (a multi-currency store has one entry each)."""
+    """The counted orders of one transactional currency (the currency the shopper paid in; a
+    multi-currency store has one entry each)."""
 
     currency_code: str
     orders: int

@@ -7,6 +7,8 @@ a 404-style UpstreamError.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from shopmcp_adapters.upstreams.bigcommerce.client import BigCommerceClient
 from shopmcp_adapters.upstreams.bigcommerce.inputs.marketing import (
     CouponIdInput,
@@ -35,13 +37,20 @@ from shopmcp_domain.tools.spec import ToolAnnotations
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 
+def _coupon_discount(c: m.Coupon) -> str:
+    if c.type == "percentage_discount":
+        return f"{(c.amount or Decimal(0)).normalize():f}% off"
+    if c.type == "per_total_discount":
+        return f"{money(c.amount)} off the order"
+    if c.type == "per_item_discount":
+        return f"{money(c.amount)} off each item"
+    return c.type.replace("_", " ")
+
+
 def coupon_line(c: m.Coupon) -> str:
-    amount = (
-        f"{c.amount.normalize():f}%"
-        if c.type == "percentage_discount" and c.amount
-        else (money(c.amount))
-    )
-    text = f"#{c.id} {c.code} ({c.name}): {amount} {c.type.replace('_', ' ')}"
+    text = f"#{c.id} {c.code} ({c.name}): {_coupon_discount(c)}"
+    if c.min_purchase:
+        text += f" from {money(c.min_purchase)}"
     if c.enabled is False:
         text += ", disabled"
     if c.max_uses:
@@ -226,7 +235,10 @@ async def create_promotion(client: BigCommerceClient, args: CreatePromotionInput
     )
     text = f"Created promotion {promotion_line(out.promotion)}"
     if out.promotion.redemption_type == "COUPON":
-        text += f". Give it a code with bigcommerce_create_promotion_code #{out.promotion.id}"
+        text += (
+            f". Give it a code: bigcommerce_create_promotion_code with promotion_id "
+            f"{out.promotion.id}"
+        )
     return Reply(out, text + ".")
 
 

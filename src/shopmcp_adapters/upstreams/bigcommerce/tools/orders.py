@@ -209,7 +209,11 @@ async def list_order_shipments(client: BigCommerceClient, args: OrderPageInput) 
 async def list_order_statuses(client: BigCommerceClient, _: NoInput) -> Reply:
     body = await client.call(op.ORDER_STATUSES, empty=[])
     out = m.ListOrderStatusesOutput(statuses=V2List[m.OrderStatus].model_validate(body).root)
-    lines = [f"{s.id} {s.custom_label or s.name}" for s in out.statuses]
+    lines = [
+        f"{s.id} {s.name}"
+        + (f" (shown as {s.custom_label})" if s.custom_label not in (None, s.name) else "")
+        for s in out.statuses
+    ]
     # Every status, not the first ten: a model picks a status id from this text.
     return Reply(out, f"{plural(len(lines), 'order status')}: " + "; ".join(lines) + ".")
 

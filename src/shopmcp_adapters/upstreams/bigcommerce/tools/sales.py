@@ -55,22 +55,25 @@ async def _read_orders(
     return orders, args.max_pages, True
 
 
+def _sum(values: list[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
 def _totals(orders: list[SalesOrder]) -> list[CurrencyTotals]:
     by_currency: dict[str, list[SalesOrder]] = {}
     for order in orders:
-        by_currency.setdefault(order.currency_code or "?", []).append(order)
+        by_currency.setdefault(order.transactional_currency, []).append(order)
     out = []
     for currency, group in sorted(by_currency.items()):
-        gross = sum((o.total_inc_tax or Decimal(0) for o in group), Decimal(0))
-        refunded = sum((o.refunded_amount or Decimal(0) for o in group), Decimal(0))
-        discounts = sum((o.discount_amount or Decimal(0) for o in group), Decimal(0))
+        gross = _sum([o.total_inc_tax for o in group])
+        refunded = _sum([o.refunded_amount for o in group])
         out.append(
             CurrencyTotals(
                 currency_code=currency,
                 orders=len(group),
                 items=sum(o.items_total or 0 for o in group),
                 gross=gross,
-                discounts=discounts,
+                discounts=_sum([o.discount_amount for o in group]),
                 refunded=refunded,
                 net=gross - refunded,
                 average_order_value=(gross / len(group)).quantize(CENT),
@@ -119,7 +122,7 @@ async def get_sales_summary(client: BigCommerceClient, args: SalesSummaryInput) 
 def _text(out: SalesSummaryOutput) -> str:
     period = f"{out.created_from.date().isoformat()} to {out.created_to.date().isoformat()}"
     parts = [
-        f"{t.orders} orders, {money(t.gross, t.currency_code)} gross, "
+        f"{plural(t.orders, 'order')}, {money(t.gross, t.currency_code)} gross, "
         f"{money(t.refunded)} refunded, {money(t.net)} net, "
         f"average {money(t.average_order_value)}, {plural(t.items, 'item')}"
         for t in out.by_currency
