@@ -299,7 +299,7 @@ async def test_list_promotions(upstream: Upstream) -> None:
     }
     assert out.text == (
         "2 promotions: #11 10% off for VIPs (automatic, enabled): 10% off the cart value for "
-        "customer groups #2; #12 5 off orders over 60 (coupon, enabled): 5 off the cart value "
+        "customer groups 2; #12 5 off orders over 60 (coupon, enabled): 5 off the cart value "
         "when spending at least 60"
     )
 
@@ -373,7 +373,7 @@ async def test_create_promotion_for_vips(upstream: Upstream) -> None:
     assert out.structured["promotion"]["id"] == 13
     assert out.text == (
         "Created promotion #13 VIP 15% code (coupon, enabled): 15% off the cart value when "
-        "spending at least 50 for customer groups #2. Give it a code: "
+        "spending at least 50 for customer groups 2. Give it a code: "
         "bigcommerce_create_promotion_code with promotion_id 13."
     )
 

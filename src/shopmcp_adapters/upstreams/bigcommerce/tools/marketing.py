@@ -147,7 +147,8 @@ def promotion_line(p: m.Promotion) -> str:
     if p.rules:
         text += ": " + "; then ".join(p.rules[:3])
     if p.customer_group_ids:
-        text += " for customer groups " + ", ".join(f"#{g}" for g in p.customer_group_ids)
+        # Group ids without "#": in this text "#<n>" is always a promotion id.
+        text += " for customer groups " + ", ".join(str(g) for g in p.customer_group_ids)
     return text
 
 
