@@ -71,7 +71,7 @@ async def test_a_list_text_says_when_more_pages_exist(upstream: Upstream) -> Non
     }
     upstream.queue = [httpx.Response(200, json=body)]
     out = await upstream.call("bigcommerce_list_categories", {"limit": 1})
-    assert out.text == "1 category: #20 Tea (top level). More exist: ask for page 2."
+    assert out.text == "1 category: #20 Tea (top level). More exist: ask for page 2 of 2."
 
 
 async def test_get_category_reads_the_tree_collection_filtered_to_one_id(

@@ -58,7 +58,8 @@ async def test_list_customer_groups(upstream: Upstream) -> None:
     }
     assert out.structured["has_more"] is True  # a full page of 3
     assert out.text == (
-        "3 customer groups: #1 Retail (default); #2 VIP; #3 Wholesale. More exist: ask for page 2."
+        "3 customer groups: #1 Retail (default); #2 VIP; #3 Wholesale. "
+        "More may exist: ask for page 2."
     )
 
 

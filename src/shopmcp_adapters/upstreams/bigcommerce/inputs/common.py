@@ -37,6 +37,7 @@ Line = Annotated[
         strip_whitespace=True, min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$"
     ),
 ]
+# A note of several lines (a reason, a comment): line breaks and tabs, no other control characters.
 Note = Annotated[
     str,
     StringConstraints(

@@ -39,12 +39,13 @@ def full_name(first: str | None, last: str | None) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
-def next_page(page: int | None, has_more: bool) -> str | None:
-    """The hint a list text ends with when a further page exists."""
-    return f"More exist: ask for page {page + 1}." if has_more and page is not None else None
+def next_page(page: int | None, full: bool) -> str | None:
+    """The hint a v2 list text ends with after a full page (v2 says no more than that)."""
+    return f"More may exist: ask for page {page + 1}." if full and page is not None else None
 
 
 def v3_more(current: int | None, total_pages: int | None) -> str | None:
-    """The same hint, from a v3 page's pagination."""
-    more = current is not None and total_pages is not None and current < total_pages
-    return next_page(current, more)
+    """The hint a v3 list text ends with when its pagination counts further pages."""
+    if current is None or total_pages is None or current >= total_pages:
+        return None
+    return f"More exist: ask for page {current + 1} of {total_pages}."
