@@ -44,6 +44,15 @@ REQUIRED_READS = {
         "bigcommerce_get_store", "bigcommerce_list_orders", "bigcommerce_get_order",
         "bigcommerce_list_products", "bigcommerce_get_product", "bigcommerce_get_inventory",
         "bigcommerce_list_customers", "bigcommerce_get_customer", "bigcommerce_list_order_refunds",
+        "bigcommerce_list_order_products", "bigcommerce_list_order_shipping_addresses",
+        "bigcommerce_list_order_shipments", "bigcommerce_list_order_statuses",
+        "bigcommerce_get_customer_order_summary", "bigcommerce_get_sales_summary",
+        "bigcommerce_list_categories", "bigcommerce_get_category", "bigcommerce_list_brands",
+        "bigcommerce_get_brand", "bigcommerce_list_locations",
+        "bigcommerce_get_location_inventory", "bigcommerce_list_customer_groups",
+        "bigcommerce_get_customer_group", "bigcommerce_get_abandoned_cart", "bigcommerce_get_cart",
+        "bigcommerce_list_coupons", "bigcommerce_get_coupon", "bigcommerce_list_promotions",
+        "bigcommerce_get_promotion", "bigcommerce_list_promotion_codes",
     },
     "magento": {
         "magento_get_store", "magento_search_orders", "magento_get_order",
@@ -65,6 +74,19 @@ REQUIRED_WRITES = {
     "bigcommerce_update_product": {
         "name", "price", "sale_price", "inventory_level", "is_visible", "description",
     },
+    "bigcommerce_create_shipment": {
+        "order_address_id", "items", "tracking_number", "shipping_provider", "tracking_carrier",
+    },
+    "bigcommerce_update_order_status": {"status_id"},
+    "bigcommerce_quote_refund": {"items"},
+    "bigcommerce_create_refund": {"items", "payments"},
+    "bigcommerce_set_inventory": {"items", "reason"},
+    "bigcommerce_adjust_inventory": {"items", "reason"},
+    "bigcommerce_create_coupon": {"name", "code", "discount_type", "amount", "min_purchase"},
+    "bigcommerce_create_promotion": {
+        "name", "redemption_type", "percent_off", "amount_off", "customer_group_ids",
+    },
+    "bigcommerce_create_promotion_code": {"code", "max_uses"},
     "magento_update_product": {
         "name", "price", "special_price", "status", "visibility", "description",
         "short_description", "weight", "qty", "is_in_stock",
