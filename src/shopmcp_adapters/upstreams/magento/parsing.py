@@ -23,7 +23,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
 from pydantic.config import JsonDict
 
-from shopmcp_adapters.upstreams.magento.inputs import ProductStatus, Visibility
+from shopmcp_adapters.upstreams.magento.inputs.common import ProductStatus, Visibility
 
 T = TypeVar("T")
 

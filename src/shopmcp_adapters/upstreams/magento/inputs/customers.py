@@ -1,0 +1,37 @@
+"""Inputs of the customer tools: search, get, order history, and customer groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, model_validator
+
+from shopmcp_adapters.upstreams.magento.inputs.common import (
+    Email,
+    EntityId,
+    Page,
+    PageSize,
+    SearchText,
+    _Input,
+)
+
+
+class SearchCustomersInput(_Input):
+    email: Email | None = Field(default=None, description="Exact e-mail address")
+    name_contains: SearchText | None = Field(
+        default=None, description="Matches first name or last name"
+    )
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    page: Page = 1
+    page_size: PageSize = 20
+
+    @model_validator(mode="after")
+    def _range(self) -> SearchCustomersInput:
+        if self.created_from and self.created_to and self.created_from > self.created_to:
+            raise ValueError("created_from is after created_to")
+        return self
+
+
+class GetCustomerInput(_Input):
+    customer_id: EntityId = Field(description="The customer's id")
