@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, model_validator
 
 from shopmcp_adapters.upstreams.magento.inputs.common import (
+    EntityId,
     LongText,
     Money,
     Page,
@@ -15,12 +16,12 @@ from shopmcp_adapters.upstreams.magento.inputs.common import (
     ProductType,
     SearchText,
     Sku,
+    StrictInput,
     Visibility,
-    _Input,
 )
 
 
-class SearchProductsInput(_Input):
+class SearchProductsInput(StrictInput):
     name_contains: SearchText | None = None
     sku_contains: SearchText | None = None
     status: ProductStatus | None = None
@@ -29,7 +30,7 @@ class SearchProductsInput(_Input):
     page_size: PageSize = 20
 
 
-class SkuInput(_Input):
+class SkuInput(StrictInput):
     sku: Sku
 
 
@@ -47,7 +48,7 @@ PRODUCT_WRITABLE_FIELDS = (
 )
 
 
-class UpdateProductInput(_Input):
+class UpdateProductInput(StrictInput):
     """The only fields ``magento_update_product`` can change; ``sku`` only locates the product."""
 
     sku: Sku
@@ -67,3 +68,17 @@ class UpdateProductInput(_Input):
         if all(getattr(self, name) is None for name in PRODUCT_WRITABLE_FIELDS):
             raise ValueError("name at least one field to change")
         return self
+
+
+MAX_CATEGORY_DEPTH = 5
+
+
+class ListCategoriesInput(StrictInput):
+    root_category_id: EntityId | None = Field(
+        default=None, description="The category whose subtree to list; omitted: the whole tree"
+    )
+    depth: int = Field(default=3, ge=1, le=MAX_CATEGORY_DEPTH)
+
+
+class CategoryInput(StrictInput):
+    category_id: EntityId = Field(description="The category's id")

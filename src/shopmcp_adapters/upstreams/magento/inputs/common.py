@@ -48,7 +48,7 @@ CommentText = Annotated[
 ]
 
 
-class _Input(BaseModel):
+class StrictInput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -85,27 +85,27 @@ class Visibility(enum.StrEnum):
 ProductType = Literal["simple", "configurable", "virtual", "bundle", "downloadable", "grouped"]
 
 
-class NoInput(_Input):
+class NoInput(StrictInput):
     pass
 
 
-class _Paged(_Input):
+class Paged(StrictInput):
     page: Page = 1
     page_size: PageSize = 20
 
 
-class _CreatedRange(_Input):
+class CreatedRange(StrictInput):
     created_from: dt.date | None = Field(default=None, description="First day (UTC), inclusive")
     created_to: dt.date | None = Field(default=None, description="Last day (UTC), inclusive")
 
     @model_validator(mode="after")
-    def _range(self) -> _CreatedRange:
+    def _range(self) -> CreatedRange:
         if self.created_from and self.created_to and self.created_from > self.created_to:
             raise ValueError("created_from is after created_to")
         return self
 
 
-class LineQuantity(_Input):
+class LineQuantity(StrictInput):
     """One order line and how many of it a document (invoice, shipment, refund) covers."""
 
     order_item_id: EntityId = Field(description="The order line's item_id (magento_get_order)")

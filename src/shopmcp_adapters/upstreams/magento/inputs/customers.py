@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -10,13 +11,14 @@ from shopmcp_adapters.upstreams.magento.inputs.common import (
     Email,
     EntityId,
     Page,
+    Paged,
     PageSize,
     SearchText,
-    _Input,
+    StrictInput,
 )
 
 
-class SearchCustomersInput(_Input):
+class SearchCustomersInput(StrictInput):
     email: Email | None = Field(default=None, description="Exact e-mail address")
     name_contains: SearchText | None = Field(
         default=None, description="Matches first name or last name"
@@ -33,5 +35,17 @@ class SearchCustomersInput(_Input):
         return self
 
 
-class GetCustomerInput(_Input):
+class GetCustomerInput(StrictInput):
     customer_id: EntityId = Field(description="The customer's id")
+
+
+# Group 0 is Magento's built-in NOT LOGGED IN group.
+GroupId = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class ListCustomerGroupsInput(Paged):
+    pass
+
+
+class GetCustomerGroupInput(StrictInput):
+    group_id: GroupId = Field(description="The customer group's id (0 is NOT LOGGED IN)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import (
@@ -16,6 +16,7 @@ from pydantic import (
 from shopmcp_adapters.upstreams.magento.outputs.common import Paging
 from shopmcp_adapters.upstreams.magento.parsing import (
     Amount,
+    Flag,
     NullableList,
     Output,
     StatusCode,
@@ -143,3 +144,112 @@ class ProductChild(Output):
 class ProductChildrenOutput(Output):
     parent_sku: str
     children: list[ProductChild]
+
+
+# --------------------------------------------------------------------------- categories
+
+# magento_list_categories reports at most this many categories of the tree.
+MAX_CATEGORIES = 500
+# magento_list_category_products reports at most this many products of a category.
+MAX_CATEGORY_PRODUCTS = 500
+
+
+class CategoryNode(Output):
+    id: int
+    parent_id: int | None = None
+    name: Text = None
+    level: int | None = None
+    position: int | None = None
+    is_active: Flag = None
+    product_count: int | None = None
+
+
+class _TreeNode(Upstream):
+    """``GET /V1/categories`` answers the tree: each node with its ``children_data``."""
+
+    node: CategoryNode
+    children_data: NullableList[_TreeNode] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_magento(cls, data: Any) -> Any:
+        return nest(data, "node")
+
+
+def _flatten(root: _TreeNode) -> list[CategoryNode]:
+    """Depth-first, parents before their children, in Magento's order."""
+    out: list[CategoryNode] = []
+    stack = [root]
+    while stack:
+        tree = stack.pop()
+        out.append(tree.node)
+        stack.extend(reversed(tree.children_data))
+    return out
+
+
+class CategoryTreeOutput(Output):
+    root_category_id: int
+    categories: list[CategoryNode] = Field(
+        description="Depth-first, each parent before its children"
+    )
+    truncated: bool = Field(description=f"More than {MAX_CATEGORIES} categories: the rest left out")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_magento(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "children_data" in data:
+            nodes = _flatten(_TreeNode.model_validate(data))
+            return {
+                "root_category_id": nodes[0].id,
+                "categories": nodes[:MAX_CATEGORIES],
+                "truncated": len(nodes) > MAX_CATEGORIES,
+            }
+        return data
+
+
+def _child_ids(value: Any) -> Any:
+    # The category interface lists its children as one comma-separated string of ids.
+    if isinstance(value, str):
+        return [int(part) for part in value.split(",") if part.strip()]
+    return [] if value is None else value
+
+
+class CategoryDetail(Output):
+    category: CategoryNode
+    path: Text = Field(default=None, description="Ids from the root, separated by /")
+    include_in_menu: Flag = None
+    children_ids: Annotated[list[int], BeforeValidator(_child_ids)] = Field(
+        default_factory=list, validation_alias="children"
+    )
+    url_key: Text = Field(default=None, validation_alias=AliasPath(_CUSTOM, "url_key"))
+    description: Text = Field(default=None, validation_alias=AliasPath(_CUSTOM, "description"))
+    created_at: Text = None
+    updated_at: Text = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_magento(cls, data: Any) -> Any:
+        return nest(custom_attributes_by_code(data), "category")
+
+
+class CategoryProduct(Output):
+    sku: str
+    position: int | None = None
+
+
+class CategoryProductsOutput(Output):
+    category_id: int
+    products: list[CategoryProduct]
+    total_count: int
+    truncated: bool = Field(
+        description=f"More than {MAX_CATEGORY_PRODUCTS} products: the rest left out"
+    )
+
+    @classmethod
+    def of(cls, category_id: int, links: Sequence[CategoryProduct]) -> CategoryProductsOutput:
+        return cls(
+            category_id=category_id,
+            products=list(links[:MAX_CATEGORY_PRODUCTS]),
+            total_count=len(links),
+            truncated=len(links) > MAX_CATEGORY_PRODUCTS,
+        )

@@ -12,6 +12,7 @@ from pydantic import (
 )
 
 from shopmcp_adapters.upstreams.magento.parsing import (
+    Flag,
     Output,
     Text,
     derive,
@@ -59,3 +60,12 @@ class Address(Output):
             "name",
             lambda address: full_name(address.get("firstname"), address.get("lastname")),
         )
+
+
+class DocumentComment(Output):
+    """A comment in an order's history or on an invoice, shipment or credit memo."""
+
+    comment: Text = None
+    created_at: Text = None
+    is_customer_notified: Flag = None
+    is_visible_on_front: Flag = None

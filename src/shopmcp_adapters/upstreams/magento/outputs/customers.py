@@ -85,3 +85,18 @@ class CustomerOrderSummary(Output):
             recent_by_status=[StatusCount(status=s, count=n) for s, n in counts.items()],
             history_complete=len(newest) >= order_count,
         )
+
+
+# --------------------------------------------------------------------------- customer groups
+
+
+class CustomerGroup(Output):
+    id: int
+    code: str
+    tax_class_id: int | None = None
+    tax_class_name: str | None = None
+
+
+class CustomerGroupListOutput(Output):
+    groups: list[CustomerGroup]
+    paging: Paging

@@ -11,9 +11,12 @@ from pydantic import (
     model_validator,
 )
 
+from shopmcp_adapters.upstreams.magento.outputs.common import Paging
 from shopmcp_adapters.upstreams.magento.parsing import (
+    Flag,
     Output,
     Quantity,
+    Text,
     Upstream,
     nest,
 )
@@ -61,3 +64,41 @@ class InventoryOutput(Output):
             total_quantity=sum(s.quantity for s in sources),
             in_stock_anywhere=any(s.in_stock and s.quantity > 0 for s in sources),
         )
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class Source(Output):
+    """An inventory source (a warehouse, a store's back room); contact details left out."""
+
+    source_code: str
+    name: Text = None
+    enabled: Flag = None
+    description: Text = None
+    country_id: Text = None
+    region: Text = None
+    city: Text = None
+    postcode: Text = None
+
+
+class SourceListOutput(Output):
+    sources: list[Source]
+    paging: Paging
+
+
+class SourceStock(Output):
+    """One SKU's stock at one source."""
+
+    sku: str
+    source_code: str
+    quantity: Quantity = 0
+    in_stock: Annotated[bool, BeforeValidator(_in_stock)] = Field(
+        default=False, validation_alias="status"
+    )
+
+
+class SourceStockListOutput(Output):
+    source_code: str
+    items: list[SourceStock]
+    paging: Paging

@@ -13,7 +13,12 @@ from pydantic import (
     model_validator,
 )
 
-from shopmcp_adapters.upstreams.magento.outputs.common import Address, Paging, empty_is_none
+from shopmcp_adapters.upstreams.magento.outputs.common import (
+    Address,
+    DocumentComment,
+    Paging,
+    empty_is_none,
+)
 from shopmcp_adapters.upstreams.magento.parsing import (
     Amount,
     NullableList,
@@ -139,3 +144,32 @@ class OrderDetail(Output):
             lambda order: _fulfilment(_ORDER_LINES.validate_python(order.get("items"))),
         )
         return nest(data, "order", "shipping")
+
+
+# --------------------------------------------------------------------------- comments, actions
+
+
+class OrderComment(DocumentComment):
+    entity_id: int | None = None
+    status: Text = None
+    entity_name: Text = Field(
+        default=None, description="What the comment is on: order, invoice, shipment, creditmemo"
+    )
+
+
+class OrderCommentsOutput(Output):
+    order_id: int
+    comments: list[OrderComment] = Field(description="Newest first")
+    total_count: int
+
+
+OrderAction = Literal["hold", "unhold", "cancel", "comment"]
+
+
+class OrderActionResult(Output):
+    """What an order action answers: Magento's bare true or false. A cancel that Magento
+    declines (the order cannot be cancelled in its state) answers false."""
+
+    order_id: int
+    action: OrderAction
+    applied: bool

@@ -12,8 +12,12 @@ from shopmcp_adapters.upstreams.magento.tools import (  # noqa: F401
     catalog,
     customers,
     inventory,
+    invoices,
+    marketing,
     orders,
-    sales,
+    refunds,
+    reports,
+    shipments,
     storefront,
 )
 from shopmcp_adapters.upstreams.magento.tools.table import tools

@@ -1,28 +1,44 @@
-"""The catalog tools: products, their variants and categories, and the product update."""
+"""The catalog tools: products, their variants, categories and their products, and the product
+update."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
+from pydantic import TypeAdapter
+
 from shopmcp_adapters.upstreams.magento.client import MagentoClient
 from shopmcp_adapters.upstreams.magento.inputs.catalog import (
     PRODUCT_WRITABLE_FIELDS,
+    CategoryInput,
+    ListCategoriesInput,
     SearchProductsInput,
     SkuInput,
     UpdateProductInput,
 )
 from shopmcp_adapters.upstreams.magento.operations import (
+    CATEGORY_GET,
+    CATEGORY_PRODUCTS,
+    CATEGORY_TREE,
     PRODUCT_CHILDREN,
     PRODUCT_GET,
     PRODUCT_UPDATE,
     PRODUCTS_SEARCH,
 )
 from shopmcp_adapters.upstreams.magento.outputs.catalog import (
+    MAX_CATEGORIES,
+    CategoryDetail,
+    CategoryNode,
+    CategoryProduct,
+    CategoryProductsOutput,
+    CategoryTreeOutput,
     ProductChildrenOutput,
     ProductDetail,
     ProductSearchOutput,
     ProductSummary,
 )
+from shopmcp_adapters.upstreams.magento.parsing import NullableList
 from shopmcp_adapters.upstreams.magento.search import (
     Direction,
     FilterGroup,
@@ -123,6 +139,89 @@ def _children_text(result: ProductChildrenOutput) -> str:
     )
 
 
+# --------------------------------------------------------------------------- categories
+
+
+@tools.read(
+    "magento_list_categories",
+    "List Magento categories",
+    "The category tree, from the root or from one category, down to depth levels (at most "
+    f"5), depth-first: each category's id, name, level, whether it is active and how many "
+    f"products it holds. At most {MAX_CATEGORIES} categories; truncated says when more exist.",
+    ListCategoriesInput,
+    CategoryTreeOutput,
+    CATEGORY_TREE,
+)
+async def list_categories(client: MagentoClient, args: ListCategoriesInput) -> Reply:
+    query: list[tuple[str, str | int | float | bool | None]] = [("depth", args.depth)]
+    if args.root_category_id is not None:
+        query.insert(0, ("rootCategoryId", args.root_category_id))
+    result = CategoryTreeOutput.model_validate(
+        await client.get(CATEGORY_TREE, params=httpx.QueryParams(query))
+    )
+    shown = "; ".join(
+        "-" * max((c.level or 1) - 1, 0) + _category_line(c) for c in result.categories[:40]
+    )
+    more = " (more left out)" if result.truncated or len(result.categories) > 40 else ""
+    return Reply(result, f"{len(result.categories)} categories{more}: {shown}.")
+
+
+def _category_line(category: CategoryNode) -> str:
+    state = "" if category.is_active in (True, None) else ", inactive"
+    count = "" if category.product_count is None else f", {category.product_count} products"
+    return f"id {category.id} {category.name}{count}{state}"
+
+
+@tools.read(
+    "magento_get_category",
+    "Get a Magento category",
+    "One category by its id: name, parent, path, child category ids, whether it is active "
+    "and in the menu, URL key and description. Its products: magento_list_category_products.",
+    CategoryInput,
+    CategoryDetail,
+    CATEGORY_GET,
+)
+async def get_category(client: MagentoClient, args: CategoryInput) -> Reply:
+    result = CategoryDetail.model_validate(
+        await client.get(CATEGORY_GET, {"category_id": args.category_id})
+    )
+    children = ", ".join(str(i) for i in result.children_ids[:30]) or "none"
+    return Reply(
+        result,
+        f"Category {_category_line(result.category)} (parent {result.category.parent_id}), "
+        f"child category ids: {children}.",
+    )
+
+
+_CATEGORY_LINKS = TypeAdapter(NullableList[CategoryProduct])
+
+
+@tools.read(
+    "magento_list_category_products",
+    "List a Magento category's products",
+    "The SKUs assigned to one category (by id) and their positions; magento_get_product "
+    "takes each SKU.",
+    CategoryInput,
+    CategoryProductsOutput,
+    CATEGORY_PRODUCTS,
+)
+async def list_category_products(client: MagentoClient, args: CategoryInput) -> Reply:
+    links = _CATEGORY_LINKS.validate_python(
+        await client.get(CATEGORY_PRODUCTS, {"category_id": args.category_id})
+    )
+    result = CategoryProductsOutput.of(args.category_id, links)
+    shown = ", ".join(p.sku for p in result.products[:50])
+    more = " (more left out)" if result.total_count > 50 else ""
+    return Reply(
+        result,
+        f"Category {result.category_id} has {result.total_count} product(s)"
+        + (f": {shown}{more}." if shown else "."),
+    )
+
+
+# --------------------------------------------------------------------------- the product update
+
+
 def update_body(args: UpdateProductInput) -> dict[str, Any]:
     """The PUT body, built field by field from the whitelisted input only. The SKU is the path
     locator and is never in the body (a body SKU would rename the product)."""
@@ -170,7 +269,9 @@ def update_body(args: UpdateProductInput) -> dict[str, Any]:
     whitelist=WriteWhitelist(
         writable=frozenset(PRODUCT_WRITABLE_FIELDS), locators=frozenset({"sku"})
     ),
-    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+    # It overwrites values (a price, a description, a stock quantity): destructive in MCP's
+    # sense. The same values again change nothing more.
+    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True),
 )
 async def update_product(client: MagentoClient, args: UpdateProductInput) -> Reply:
     body = update_body(args)

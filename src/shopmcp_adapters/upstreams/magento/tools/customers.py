@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from shopmcp_adapters.upstreams.magento.client import MagentoClient
 from shopmcp_adapters.upstreams.magento.inputs.customers import (
+    GetCustomerGroupInput,
     GetCustomerInput,
+    ListCustomerGroupsInput,
     SearchCustomersInput,
 )
 from shopmcp_adapters.upstreams.magento.operations import (
     CUSTOMER_GET,
+    CUSTOMER_GROUP_GET,
+    CUSTOMER_GROUPS_SEARCH,
     CUSTOMERS_SEARCH,
     ORDERS_SEARCH,
 )
 from shopmcp_adapters.upstreams.magento.outputs.customers import (
     CustomerDetail,
+    CustomerGroup,
+    CustomerGroupListOutput,
     CustomerOrderSummary,
     CustomerSearchOutput,
     CustomerSummary,
@@ -139,3 +145,48 @@ def _order_summary_text(result: CustomerOrderSummary) -> str:
             f"({money(latest.grand_total, latest.currency)}); by status{scope}: {by_status}"
         )
     return text + "."
+
+
+# --------------------------------------------------------------------------- customer groups
+
+
+@tools.read(
+    "magento_list_customer_groups",
+    "List Magento customer groups",
+    "The customer groups (NOT LOGGED IN, General, Wholesale, Retailer and the store's own, "
+    "such as VIP) with their ids and tax classes; paged (page_size at most 100). A cart "
+    "price rule names the groups it applies to by these ids.",
+    ListCustomerGroupsInput,
+    CustomerGroupListOutput,
+    CUSTOMER_GROUPS_SEARCH,
+)
+async def list_customer_groups(client: MagentoClient, args: ListCustomerGroupsInput) -> Reply:
+    criteria = SearchCriteria(
+        page_size=args.page_size,
+        current_page=args.page,
+        sort=[(SearchField.ID, Direction.ASC)],
+    )
+    found = SearchResults[CustomerGroup].model_validate(
+        await client.get(CUSTOMER_GROUPS_SEARCH, criteria=criteria)
+    )
+    result = CustomerGroupListOutput(groups=found.items, paging=paging(found, criteria))
+    shown = ", ".join(f"id {g.id} {g.code}" for g in result.groups[:30])
+    return Reply(result, page_text("customer group(s)", result.paging, len(result.groups), shown))
+
+
+@tools.read(
+    "magento_get_customer_group",
+    "Get a Magento customer group",
+    "One customer group by its id (0 is NOT LOGGED IN): code and tax class.",
+    GetCustomerGroupInput,
+    CustomerGroup,
+    CUSTOMER_GROUP_GET,
+)
+async def get_customer_group(client: MagentoClient, args: GetCustomerGroupInput) -> Reply:
+    group = CustomerGroup.model_validate(
+        await client.get(CUSTOMER_GROUP_GET, {"group_id": args.group_id})
+    )
+    return Reply(
+        group,
+        f"Customer group id {group.id} {group.code} (tax class {group.tax_class_name or '?'}).",
+    )
