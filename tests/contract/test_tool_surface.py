@@ -59,6 +59,14 @@ REQUIRED_READS = {
         "magento_search_products", "magento_get_product", "magento_get_inventory",
         "magento_search_customers", "magento_get_customer", "magento_list_credit_memos",
         "magento_get_customer_order_summary",
+        "magento_list_invoices", "magento_get_invoice", "magento_list_shipments",
+        "magento_get_shipment", "magento_get_credit_memo", "magento_list_order_comments",
+        "magento_list_categories", "magento_get_category", "magento_list_category_products",
+        "magento_list_cart_rules", "magento_get_cart_rule", "magento_list_coupons",
+        "magento_list_customer_groups", "magento_get_customer_group", "magento_list_cms_pages",
+        "magento_get_cms_page", "magento_list_cms_blocks", "magento_get_cms_block",
+        "magento_list_sources", "magento_get_source", "magento_list_source_items",
+        "magento_get_sales_summary",
     },
     "neto": {
         "neto_list_orders", "neto_get_order", "neto_list_items", "neto_get_item",
@@ -92,6 +100,24 @@ REQUIRED_WRITES = {
         "short_description", "weight", "qty", "is_in_stock",
     },
     "neto_update_item": {"default_price", "promotion_price", "rrp", "quantity"},
+    "magento_create_invoice": {"items", "capture_online", "notify_customer", "comment"},
+    "magento_create_shipment": {"items", "tracks", "source_code", "notify_customer", "comment"},
+    "magento_add_shipment_track": {"carrier_code", "title", "track_number"},
+    "magento_create_credit_memo": {
+        "items", "shipping_amount", "adjustment_refund", "adjustment_fee",
+        "return_to_stock_item_ids", "notify_customer", "comment",
+    },
+    "magento_refund_invoice": {"items", "refund_to", "shipping_amount", "return_to_stock_item_ids"},
+    "magento_add_order_comment": {"comment", "notify_customer", "visible_on_storefront"},
+    "magento_hold_order": set(),
+    "magento_unhold_order": set(),
+    "magento_cancel_order": set(),
+    "magento_create_cart_rule": {
+        "name", "discount_type", "discount_amount", "customer_group_ids", "website_scope",
+        "requires_coupon", "from_date", "to_date",
+    },
+    "magento_create_coupon": {"code", "usage_limit", "usage_per_customer"},
+    "magento_set_source_item": {"quantity", "in_stock"},
 }  # fmt: skip
 
 
