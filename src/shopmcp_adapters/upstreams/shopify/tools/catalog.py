@@ -1,46 +1,24 @@
-"""The Shopify tool table: one row per tool, each bound to one fixed GraphQL document.
-
-A reviewer can audit the module's whole attack surface here: name, access, input model,
-output model, annotations and the one upstream operation, each row directly above its
-handler. Handlers turn validated input into that operation's variables and parse the
-response into the output model; the search strings, mutation variables and reply texts they
-use follow the table.
-"""
+"""Catalogue tools: the shop, products and stock."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any, Final
 
-from shopmcp_adapters.upstreams.module import Reply, ToolTable
+from shopmcp_adapters.upstreams.module import Reply
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_adapters.upstreams.shopify import inputs, outputs, search
+from shopmcp_adapters.upstreams.shopify import search
 from shopmcp_adapters.upstreams.shopify.client import PLATFORM, MutationRefused, ShopifyClient
+from shopmcp_adapters.upstreams.shopify.inputs import catalog as inputs
+from shopmcp_adapters.upstreams.shopify.inputs.common import numeric_id
+from shopmcp_adapters.upstreams.shopify.outputs import catalog as outputs
+from shopmcp_adapters.upstreams.shopify.tools.table import found, more, op, plural, tools
 from shopmcp_domain.errors import UpstreamError
-from shopmcp_domain.platforms import Platform
-from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, UpstreamOperation
+from shopmcp_domain.tools.spec import ToolAnnotations
 from shopmcp_domain.tools.whitelist import WriteWhitelist
-
-tools = ToolTable[ShopifyClient](Platform.SHOPIFY)
 
 # The InventorySetQuantitiesUserErrorCode for a changeFromQuantity that is no longer the stock.
 STALE_QUANTITY: Final = "CHANGE_FROM_QUANTITY_STALE"
-
-
-def op(document: str) -> UpstreamOperation:
-    return UpstreamOperation(HttpMethod.POST, docs.GRAPHQL_PATH, docs.operation_name(document))
-
-
-def _found(data: Mapping[str, Any], field: str, ident: str) -> Any:
-    node = data.get(field)
-    if node is None:
-        # Shopify answers a missing node with null rather than an HTTP 404.
-        raise UpstreamError(PLATFORM, 404, f"no {field} with id {ident}")
-    return node
-
-
-# --------------------------------------------------------------------------- reads
 
 
 @tools.read(
@@ -53,51 +31,8 @@ def _found(data: Mapping[str, Any], field: str, ident: str) -> Any:
 )
 async def get_shop(client: ShopifyClient, _: inputs.GetShopInput) -> Reply:
     data = await client.query(docs.GET_SHOP, {})
-    shop = outputs.ShopOutput.model_validate(_found(data, "shop", client.shop))
+    shop = outputs.ShopOutput.model_validate(found(data, "shop", client.shop))
     return Reply(shop, shop_text(shop))
-
-
-@tools.read(
-    "shopify_list_orders",
-    "List orders",
-    "Recent orders, newest first, filtered by status, financial or fulfilment status, "
-    "created date range or customer; paged with a cursor.",
-    inputs.ListOrdersInput,
-    outputs.ListOrdersOutput,
-    op(docs.LIST_ORDERS),
-)
-async def list_orders(client: ShopifyClient, args: inputs.ListOrdersInput) -> Reply:
-    variables = {"first": args.first, "after": args.after, "query": orders_query(args)}
-    page = outputs.ListOrdersOutput.model_validate(await client.query(docs.LIST_ORDERS, variables))
-    return Reply(page, orders_text(page))
-
-
-@tools.read(
-    "shopify_get_order",
-    "Get an order",
-    "One order with its line items, fulfilments (with tracking) and refunds.",
-    inputs.GetOrderInput,
-    outputs.OrderOutput,
-    op(docs.GET_ORDER),
-)
-async def get_order(client: ShopifyClient, args: inputs.GetOrderInput) -> Reply:
-    data = await client.query(docs.GET_ORDER, {"id": args.order_id})
-    order = outputs.OrderOutput.model_validate(_found(data, "order", args.order_id))
-    return Reply(order, order_text(order))
-
-
-@tools.read(
-    "shopify_list_order_refunds",
-    "List an order's refunds",
-    "The refunds of one order, with the refunded line items and amounts.",
-    inputs.ListOrderRefundsInput,
-    outputs.ListOrderRefundsOutput,
-    op(docs.LIST_ORDER_REFUNDS),
-)
-async def list_order_refunds(client: ShopifyClient, args: inputs.ListOrderRefundsInput) -> Reply:
-    data = await client.query(docs.LIST_ORDER_REFUNDS, {"id": args.order_id})
-    refunds = outputs.ListOrderRefundsOutput.model_validate(_found(data, "order", args.order_id))
-    return Reply(refunds, refunds_text(refunds))
 
 
 @tools.read(
@@ -126,7 +61,7 @@ async def list_products(client: ShopifyClient, args: inputs.ListProductsInput) -
 )
 async def get_product(client: ShopifyClient, args: inputs.GetProductInput) -> Reply:
     data = await client.query(docs.GET_PRODUCT, {"id": args.product_id})
-    product = outputs.ProductOutput.model_validate(_found(data, "product", args.product_id))
+    product = outputs.ProductOutput.model_validate(found(data, "product", args.product_id))
     return Reply(product, product_text(product))
 
 
@@ -147,39 +82,7 @@ async def get_inventory(client: ShopifyClient, args: inputs.GetInventoryInput) -
     return Reply(inventory, inventory_text(inventory))
 
 
-@tools.read(
-    "shopify_list_customers",
-    "List customers",
-    "Customers, most recently updated first, by search words or email.",
-    inputs.ListCustomersInput,
-    outputs.ListCustomersOutput,
-    op(docs.LIST_CUSTOMERS),
-)
-async def list_customers(client: ShopifyClient, args: inputs.ListCustomersInput) -> Reply:
-    variables = {"first": args.first, "after": args.after, "query": customers_query(args)}
-    page = outputs.ListCustomersOutput.model_validate(
-        await client.query(docs.LIST_CUSTOMERS, variables)
-    )
-    return Reply(page, customers_text(page))
-
-
-@tools.read(
-    "shopify_get_customer",
-    "Get a customer",
-    "One customer with order count, total spent and their ten most recent orders.",
-    inputs.GetCustomerInput,
-    outputs.CustomerOutput,
-    op(docs.GET_CUSTOMER),
-)
-async def get_customer(client: ShopifyClient, args: inputs.GetCustomerInput) -> Reply:
-    data = await client.query(docs.GET_CUSTOMER, {"id": args.customer_id})
-    customer = outputs.CustomerOutput.model_validate(_found(data, "customer", args.customer_id))
-    return Reply(customer, customer_text(customer))
-
-
 # --------------------------------------------------------------------------- writes
-# Each write sets absolute values: repeating the call leaves the same state; nothing is
-# deleted.
 
 
 @tools.write(
@@ -200,9 +103,7 @@ async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput)
     payload = await client.mutate(
         docs.UPDATE_PRODUCT, update_product_variables(args), "productUpdate"
     )
-    product = outputs.UpdateProductOutput.model_validate(
-        _found(payload, "product", args.product_id)
-    )
+    product = outputs.UpdateProductOutput.model_validate(found(payload, "product", args.product_id))
     return Reply(product, updated_product_text(product))
 
 
@@ -239,44 +140,7 @@ async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -
     return Reply(adjustment, set_inventory_text(adjustment, args.quantity))
 
 
-@tools.write(
-    "shopify_update_order",
-    "Update an order's note or tags",
-    "Replace an order's note and/or its tags. Nothing else about the order changes.",
-    inputs.UpdateOrderInput,
-    outputs.UpdateOrderOutput,
-    op(docs.UPDATE_ORDER),
-    whitelist=WriteWhitelist(
-        writable=frozenset({"note", "tags"}), locators=frozenset({"order_id"})
-    ),
-    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
-)
-async def update_order(client: ShopifyClient, args: inputs.UpdateOrderInput) -> Reply:
-    payload = await client.mutate(docs.UPDATE_ORDER, update_order_variables(args), "orderUpdate")
-    order = outputs.UpdateOrderOutput.model_validate(_found(payload, "order", args.order_id))
-    return Reply(order, updated_order_text(order))
-
-
 # --------------------------------------------------------------------------- search strings
-
-
-def orders_query(args: inputs.ListOrdersInput) -> str | None:
-    return search.join(
-        [
-            search.enum("status", args.status) if args.status else None,
-            search.enum("financial_status", args.financial_status)
-            if args.financial_status
-            else None,
-            search.enum("fulfillment_status", args.fulfillment_status)
-            if args.fulfillment_status
-            else None,
-            search.date_from("created_at", args.created_from) if args.created_from else None,
-            search.date_to("created_at", args.created_to) if args.created_to else None,
-            search.number("customer_id", inputs.numeric_id(args.customer_id))
-            if args.customer_id
-            else None,
-        ]
-    )
 
 
 def products_query(args: inputs.ListProductsInput) -> str | None:
@@ -296,18 +160,9 @@ def inventory_query(args: inputs.GetInventoryInput) -> str:
     if args.sku is not None:
         return search.phrase("sku", args.sku)
     if args.product_id is not None:
-        return search.number("product_id", inputs.numeric_id(args.product_id))
+        return search.number("product_id", numeric_id(args.product_id))
     assert args.variant_id is not None  # the input model requires exactly one
-    return search.number("id", inputs.numeric_id(args.variant_id))
-
-
-def customers_query(args: inputs.ListCustomersInput) -> str | None:
-    return search.join(
-        [
-            search.phrase(None, args.search) if args.search else None,
-            search.email("email", args.email) if args.email else None,
-        ]
-    )
+    return search.number("id", numeric_id(args.variant_id))
 
 
 # --------------------------------------------------------------------------- mutation variables
@@ -350,68 +205,22 @@ def set_inventory_variables(args: inputs.SetInventoryInput, idempotency_key: str
     }
 
 
-def update_order_variables(args: inputs.UpdateOrderInput) -> dict[str, Any]:
-    order: dict[str, Any] = {"id": args.order_id}
-    if args.note is not None:
-        order["note"] = args.note
-    if args.tags is not None:
-        order["tags"] = args.tags
-    return {"input": order}
-
-
 # --------------------------------------------------------------------------- reply texts
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _money(money: outputs.Money | None) -> str:
-    return f"{money.amount} {money.currency}" if money is not None else "?"
-
-
-def _more(page: outputs.PageInfo) -> str:
-    return " (more available)" if page.has_next_page else ""
 
 
 def shop_text(shop: outputs.ShopOutput) -> str:
     return f"{shop.name} ({shop.myshopify_domain}), {shop.currency}, plan {shop.plan}"
 
 
-def orders_text(page: outputs.ListOrdersOutput) -> str:
-    lines = [
-        f"{o.name} {o.created_at[:10]} "
-        f"{o.financial_status}/{o.fulfillment_status} {_money(o.total)}"
-        for o in page.orders
-    ]
-    return "\n".join([f"{_plural(len(page.orders), 'order')}{_more(page.page_info)}", *lines])
-
-
-def order_text(order: outputs.OrderOutput) -> str:
-    return (
-        f"Order {order.name}: {order.financial_status}/{order.fulfillment_status}, "
-        f"total {_money(order.total)}, {_plural(len(order.line_items), 'line item')}, "
-        f"{_plural(len(order.fulfillments), 'fulfillment')}, "
-        f"{_plural(len(order.refunds), 'refund')}"
-    )
-
-
-def refunds_text(refunds: outputs.ListOrderRefundsOutput) -> str:
-    return (
-        f"Order {refunds.order_name}: {_plural(len(refunds.refunds), 'refund')}, "
-        f"{_money(refunds.total_refunded)} refunded in total"
-    )
-
-
 def products_text(page: outputs.ListProductsOutput) -> str:
     lines = [f"{p.title} [{p.status}] stock {p.total_inventory}" for p in page.products]
-    return "\n".join([f"{_plural(len(page.products), 'product')}{_more(page.page_info)}", *lines])
+    return "\n".join([f"{plural(len(page.products), 'product')}{more(page.page_info)}", *lines])
 
 
 def product_text(product: outputs.ProductOutput) -> str:
     return (
         f"{product.title} [{product.status}] by {product.vendor or 'no vendor'}: "
-        f"{_plural(len(product.variants), 'variant')}, stock {product.total_inventory}"
+        f"{plural(len(product.variants), 'variant')}, stock {product.total_inventory}"
     )
 
 
@@ -421,31 +230,11 @@ def inventory_text(inventory: outputs.InventoryOutput) -> str:
         + ", ".join(f"{level.location_name} {level.available} available" for level in v.levels)
         for v in inventory.variants
     ]
-    return "\n".join([_plural(len(inventory.variants), "variant"), *lines])
-
-
-def customers_text(page: outputs.ListCustomersOutput) -> str:
-    lines = [
-        f"{c.name}: {_plural(c.number_of_orders, 'order')}, spent {_money(c.amount_spent)}"
-        for c in page.customers
-    ]
-    return "\n".join([f"{_plural(len(page.customers), 'customer')}{_more(page.page_info)}", *lines])
-
-
-def customer_text(customer: outputs.CustomerOutput) -> str:
-    return (
-        f"{customer.name}: {_plural(customer.number_of_orders, 'order')}, "
-        f"spent {_money(customer.amount_spent)}, "
-        f"last order {customer.last_order_name or 'none'}"
-    )
+    return "\n".join([plural(len(inventory.variants), "variant"), *lines])
 
 
 def updated_product_text(product: outputs.UpdateProductOutput) -> str:
     return f"Updated product {product.title} [{product.status}]"
-
-
-def updated_order_text(order: outputs.UpdateOrderOutput) -> str:
-    return f"Updated order {order.name}"
 
 
 def stale_stock_text(args: inputs.SetInventoryInput) -> str:

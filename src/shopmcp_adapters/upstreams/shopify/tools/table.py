@@ -1,0 +1,51 @@
+"""The Shopify tool table and what its rows share.
+
+A reviewer can audit the module's whole attack surface in this package: each resource module
+(``orders``, ``catalog``, ``customers`` ...) adds its rows to the one :data:`tools` table, each
+row (name, access, input model, output model, annotations and the one upstream operation)
+directly above its handler. Handlers turn validated input into that operation's variables and
+parse the response into the output model; the search strings, mutation variables and reply
+texts they use follow the rows of their module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shopmcp_adapters.upstreams.module import ToolTable
+from shopmcp_adapters.upstreams.shopify import documents as docs
+from shopmcp_adapters.upstreams.shopify.client import PLATFORM, ShopifyClient
+from shopmcp_adapters.upstreams.shopify.outputs.common import Money, PageInfo
+from shopmcp_domain.errors import UpstreamError
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.tools.spec import HttpMethod, UpstreamOperation
+
+tools = ToolTable[ShopifyClient](Platform.SHOPIFY)
+
+
+def op(document: str) -> UpstreamOperation:
+    return UpstreamOperation(HttpMethod.POST, docs.GRAPHQL_PATH, docs.operation_name(document))
+
+
+def found(data: Mapping[str, Any], field: str, ident: str) -> Any:
+    node = data.get(field)
+    if node is None:
+        # Shopify answers a missing node with null rather than an HTTP 404.
+        raise UpstreamError(PLATFORM, 404, f"no {field} with id {ident}")
+    return node
+
+
+# --------------------------------------------------------------------------- reply texts
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def money(amount: Money | None) -> str:
+    return f"{amount.amount} {amount.currency}" if amount is not None else "?"
+
+
+def more(page: PageInfo) -> str:
+    return " (more available)" if page.has_next_page else ""
