@@ -20,6 +20,7 @@ LIST_PRODUCTS: Final = """query ListProducts($first: Int!, $after: String, $quer
     nodes {
       id title handle status vendor productType tags totalInventory updatedAt
       variantsCount { count }
+      variants(first: 5) { nodes { sku } }
     }
   }
 }"""

@@ -37,3 +37,23 @@ GET_CUSTOMER: Final = f"""query GetCustomer($id: ID!) {{
     }}
   }}
 }}"""
+
+
+# tagsAdd and tagsRemove answer with the tagged node: a customer here.
+_TAGGED = """node {
+      __typename id
+      ... on Customer { displayName tags }
+    }
+    userErrors { field message }"""
+
+ADD_CUSTOMER_TAGS: Final = f"""mutation AddCustomerTags($id: ID!, $tags: [String!]!) {{
+  tagsAdd(id: $id, tags: $tags) {{
+    {_TAGGED}
+  }}
+}}"""
+
+REMOVE_CUSTOMER_TAGS: Final = f"""mutation RemoveCustomerTags($id: ID!, $tags: [String!]!) {{
+  tagsRemove(id: $id, tags: $tags) {{
+    {_TAGGED}
+  }}
+}}"""

@@ -73,3 +73,33 @@ UPDATE_ORDER: Final = """mutation UpdateOrder($input: OrderInput!) {
     userErrors { field message }
   }
 }"""
+
+
+CANCEL_ORDER: Final = """mutation CancelOrder(
+  $orderId: ID!, $reason: OrderCancelReason!, $restock: Boolean!,
+  $refundMethod: OrderCancelRefundMethodInput, $notifyCustomer: Boolean, $staffNote: String
+) {
+  orderCancel(
+    orderId: $orderId, reason: $reason, restock: $restock, refundMethod: $refundMethod,
+    notifyCustomer: $notifyCustomer, staffNote: $staffNote
+  ) {
+    job { id done }
+    orderCancelUserErrors { code field message }
+  }
+}"""
+
+LIST_ABANDONED_CHECKOUTS: Final = f"""query ListAbandonedCheckouts(
+  $first: Int!, $after: String, $query: String
+) {{
+  abandonedCheckouts(
+    first: $first, after: $after, query: $query, sortKey: CREATED_AT, reverse: true
+  ) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{
+      id name createdAt updatedAt completedAt
+      totalPriceSet {{ {MONEY} }}
+      customer {{ id displayName }}
+      lineItems(first: 5) {{ nodes {{ title sku quantity variant {{ id }} }} }}
+    }}
+  }}
+}}"""

@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+)
 
 MAX_PAGE = 50
 
@@ -57,6 +65,34 @@ ProductVariantId = Annotated[str, _gid_field("ProductVariant"), _ints, _gid_of("
 CustomerId = Annotated[str, _gid_field("Customer"), _ints, _gid_of("Customer")]
 InventoryItemId = Annotated[str, _gid_field("InventoryItem"), _ints, _gid_of("InventoryItem")]
 LocationId = Annotated[str, _gid_field("Location"), _ints, _gid_of("Location")]
+LineItemId = Annotated[str, _gid_field("LineItem"), _ints, _gid_of("LineItem")]
+RefundId = Annotated[str, _gid_field("Refund"), _ints, _gid_of("Refund")]
+OrderTransactionId = Annotated[
+    str, _gid_field("OrderTransaction"), _ints, _gid_of("OrderTransaction")
+]
+FulfillmentId = Annotated[str, _gid_field("Fulfillment"), _ints, _gid_of("Fulfillment")]
+FulfillmentOrderId = Annotated[
+    str, _gid_field("FulfillmentOrder"), _ints, _gid_of("FulfillmentOrder")
+]
+FulfillmentOrderLineItemId = Annotated[
+    str, _gid_field("FulfillmentOrderLineItem"), _ints, _gid_of("FulfillmentOrderLineItem")
+]
+DraftOrderId = Annotated[str, _gid_field("DraftOrder"), _ints, _gid_of("DraftOrder")]
+CollectionId = Annotated[str, _gid_field("Collection"), _ints, _gid_of("Collection")]
+# The conditions source of a collection, which holds its manually selected products
+# (2026-07 adds and removes products through it).
+CollectionSourceId = Annotated[
+    str,
+    _gid_field("CollectionConditionsSource"),
+    _ints,
+    _gid_of("CollectionConditionsSource"),
+]
+
+# A discount is a code or an automatic discount, and its digits alone do not say which: only
+# the full GID is accepted (the list tool prints it).
+_DISCOUNT_PATTERN = (
+    r"^gid://shopify/(DiscountCodeNode|DiscountAutomaticNode|DiscountNode)/[1-9][0-9]{0,19}$"
+)
 
 
 def numeric_id(gid: str) -> str:
@@ -76,10 +112,26 @@ def _whole(pattern: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+DiscountId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=80,
+        pattern=_DISCOUNT_PATTERN,
+        description="A discount id as the list prints it: gid://shopify/DiscountCodeNode/<digits> "
+        "or gid://shopify/DiscountAutomaticNode/<digits>.",
+    ),
+    _whole(_DISCOUNT_PATTERN),
+]
+
 _CURSOR_PATTERN = r"^[A-Za-z0-9+/=_-]+$"
 _SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+#-]*$"
 _EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 _TAG_PATTERN = r"^[^,\x00-\x1f\x7f]+$"
+_URL_PATTERN = r"^https?://[^\s\"'<>]+$"
+_NAMESPACE_PATTERN = r"^[A-Za-z0-9$_:.-]+$"
+_GATEWAY_PATTERN = r"^[A-Za-z0-9_ .-]+$"
+_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 Cursor = Annotated[
     str,
@@ -119,6 +171,26 @@ Tag = Annotated[
     str, Field(min_length=1, max_length=255, pattern=_TAG_PATTERN), _whole(_TAG_PATTERN)
 ]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE, description="Page size, at most 50.")]
+# A tracking link written to Shopify (never fetched by the gateway).
+TrackingUrl = Annotated[
+    str, Field(min_length=10, max_length=2_000, pattern=_URL_PATTERN), _whole(_URL_PATTERN)
+]
+MetafieldNamespace = Annotated[
+    str,
+    Field(min_length=2, max_length=255, pattern=_NAMESPACE_PATTERN),
+    _whole(_NAMESPACE_PATTERN),
+]
+# A payment gateway's name as shopify_suggest_refund prints it ("shopify_payments", "manual").
+Gateway = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=_GATEWAY_PATTERN), _whole(_GATEWAY_PATTERN)
+]
+# A discount code as customers type it: letters, digits, hyphens and underscores.
+DiscountCode = Annotated[
+    str, Field(min_length=3, max_length=255, pattern=_CODE_PATTERN), _whole(_CODE_PATTERN)
+]
+# An amount of money (the GraphQL Money and Decimal scalars are decimal strings); three
+# decimal places cover every currency Shopify sells in.
+Amount = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=3)]
 
 
 class StrictModel(BaseModel):
@@ -130,3 +202,19 @@ class StrictModel(BaseModel):
 # Dates a tool accepts: wide enough for any shop's history, narrow enough to stay a date.
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
+
+
+def _in_range(moment: dt.datetime) -> dt.datetime:
+    if not EARLIEST <= moment.astimezone(dt.UTC).date() <= LATEST:
+        raise ValueError("the time is outside 2000-2100")
+    return moment
+
+
+# A moment with its UTC offset (a bare time would be read in the shop's zone by some fields and
+# in UTC by others).
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """A moment as GraphQL's DateTime (ISO 8601, UTC)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

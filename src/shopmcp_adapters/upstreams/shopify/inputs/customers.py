@@ -11,6 +11,7 @@ from shopmcp_adapters.upstreams.shopify.inputs.common import (
     PageSize,
     SearchText,
     StrictModel,
+    Tag,
 )
 
 
@@ -23,3 +24,8 @@ class ListCustomersInput(StrictModel):
 
 class GetCustomerInput(StrictModel):
     customer_id: CustomerId
+
+
+class CustomerTagsInput(StrictModel):
+    customer_id: CustomerId
+    tags: list[Tag] = Field(min_length=1, max_length=250)

@@ -80,3 +80,76 @@ class UpdateOrderInput(StrictModel):
         if self.note is None and self.tags is None:
             raise ValueError("nothing to update")
         return self
+
+
+CancelReason = Literal["customer", "declined", "fraud", "inventory", "staff", "other"]
+
+
+class CancelOrderInput(StrictModel):
+    order_id: OrderId
+    reason: CancelReason = Field(description="Why the order is cancelled.")
+    restock: bool = Field(description="Put the order's committed stock back on sale.")
+    refund_payment: bool = Field(
+        default=False,
+        description="Refund what the customer paid to the original payment methods "
+        "(authorised payments are voided either way).",
+    )
+    notify_customer: bool = False
+    staff_note: str | None = Field(
+        default=None, max_length=255, description="A note for staff, not shown to the customer."
+    )
+
+
+CheckoutStatus = Literal["open", "closed"]
+RecoveryState = Literal["recovered", "not_recovered"]
+
+
+class ListAbandonedCheckoutsInput(StrictModel):
+    status: CheckoutStatus | None = None
+    recovery: RecoveryState | None = Field(
+        default=None, description="Whether the customer came back and completed the order."
+    )
+    created_from: dt.date | None = Field(
+        default=None, ge=EARLIEST, le=LATEST, description="Created on or after (UTC)."
+    )
+    created_to: dt.date | None = Field(
+        default=None, ge=EARLIEST, le=LATEST, description="Created on or before (UTC)."
+    )
+    first: PageSize = 20
+    after: Cursor | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> ListAbandonedCheckoutsInput:
+        if self.created_from and self.created_to and self.created_from > self.created_to:
+            raise ValueError("created_from must not be after created_to")
+        return self
+
+
+# Orders read per page by the sales summary, and the most pages one call may read: each page
+# is one request of a few hundred query-cost points, so a call stays well inside Shopify's
+# bucket.
+SALES_PAGE_SIZE = 20
+MAX_SALES_PAGES = 10
+
+
+class SalesSummaryInput(StrictModel):
+    created_from: dt.date = Field(
+        ge=EARLIEST, le=LATEST, description="First day of the period (UTC), included."
+    )
+    created_to: dt.date = Field(
+        ge=EARLIEST, le=LATEST, description="Last day of the period (UTC), included."
+    )
+    max_pages: int = Field(
+        default=4,
+        ge=1,
+        le=MAX_SALES_PAGES,
+        description=f"Pages of {SALES_PAGE_SIZE} orders to read at most; the summary says "
+        "when the period has more orders than that.",
+    )
+    top: int = Field(default=5, ge=1, le=20, description="How many best-selling products.")
+
+    @model_validator(mode="after")
+    def _range(self) -> SalesSummaryInput:
+        if self.created_from > self.created_to:
+            raise ValueError("created_from must not be after created_to")
+        return self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import AliasPath, Field, model_validator
 
@@ -11,6 +11,7 @@ from shopmcp_adapters.upstreams.shopify.outputs.common import (
     OutputModel,
     PageInfo,
     nested,
+    plucked,
 )
 
 
@@ -38,6 +39,10 @@ class ProductSummary(OutputModel):
     total_inventory: int | None = Field(validation_alias="totalInventory")
     variant_count: int | None = nested("variantsCount", "count")
     updated_at: str = Field(validation_alias="updatedAt")
+    # The SKUs of its first five variants.
+    skus: Annotated[list[str | None], plucked("sku")] = Field(
+        validation_alias=AliasPath("variants", "nodes")
+    )
 
 
 # Parsed from ``data`` of ListProducts.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasPath, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 
 class OutputModel(BaseModel):
@@ -33,10 +33,28 @@ def _no_default(schema: dict[str, Any]) -> None:
     schema.pop("default", None)
 
 
-def nested(*path: str) -> Any:
+def nested(first: str, *rest: str | int) -> Any:
     """A field read from inside a nested object that may be null or absent (an order without
     a customer, a customer without an address): then the field is null."""
-    return Field(default=None, validation_alias=AliasPath(*path), json_schema_extra=_no_default)
+    return Field(
+        default=None, validation_alias=AliasPath(first, *rest), json_schema_extra=_no_default
+    )
+
+
+def absent(alias: str) -> Any:
+    """A field some shapes of a node do not have (a union member without it): then null."""
+    return Field(default=None, validation_alias=alias, json_schema_extra=_no_default)
+
+
+def _pluck(key: str, items: Any) -> Any:
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise ValueError(f"expected a list of objects with {key}")
+    return [item.get(key) for item in items]
+
+
+def plucked(key: str) -> BeforeValidator:
+    """A list of objects read as the list of their ``key`` (``[{action: X}]`` as ``[X]``)."""
+    return BeforeValidator(lambda items: _pluck(key, items))
 
 
 # An amount in the shop's currency, from a MoneyBag (its shopMoney) or a MoneyV2 (the amount).

@@ -57,3 +57,10 @@ class CustomerOutput(OutputModel):
     country: str | None = nested("defaultAddress", "country")
     last_order_name: str | None = nested("lastOrder", "name")
     recent_orders: list[CustomerOrder] = Field(validation_alias=AliasPath("orders", "nodes"))
+
+
+# Parsed from the tagsAdd / tagsRemove payload: the customer as it is after the change.
+class CustomerTagsOutput(OutputModel):
+    customer_id: str = Field(validation_alias=AliasPath("node", "id"))
+    name: str | None = nested("node", "displayName")
+    tags: list[str] = Field(validation_alias=AliasPath("node", "tags"))

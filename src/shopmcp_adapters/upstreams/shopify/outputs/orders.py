@@ -117,3 +117,38 @@ class UpdateOrderOutput(OutputModel):
     note: str | None
     tags: list[str]
     updated_at: str = Field(validation_alias="updatedAt")
+
+
+# Parsed from the orderCancel payload with the order's id added: Shopify cancels in a job.
+class CancelOrderOutput(OutputModel):
+    order_id: str = Field(validation_alias="orderId")
+    job_id: str | None = nested("job", "id")
+    job_done: bool | None = nested("job", "done")
+
+
+class CheckoutItem(OutputModel):
+    title: str | None
+    sku: str | None
+    quantity: int
+    variant_id: str | None = nested("variant", "id")
+
+
+class AbandonedCheckout(OutputModel):
+    id: str
+    name: str
+    created_at: str = Field(validation_alias="createdAt")
+    updated_at: str = Field(validation_alias="updatedAt")
+    completed_at: str | None = Field(validation_alias="completedAt")
+    total: Money = Field(validation_alias="totalPriceSet")
+    customer_id: str | None = nested("customer", "id")
+    customer_name: str | None = nested("customer", "displayName")
+    # The first five lines of the cart.
+    items: list[CheckoutItem] = Field(validation_alias=AliasPath("lineItems", "nodes"))
+
+
+# Parsed from ``data`` of ListAbandonedCheckouts.
+class ListAbandonedCheckoutsOutput(OutputModel):
+    checkouts: list[AbandonedCheckout] = Field(
+        validation_alias=AliasPath("abandonedCheckouts", "nodes")
+    )
+    page_info: PageInfo = Field(validation_alias=AliasPath("abandonedCheckouts", "pageInfo"))

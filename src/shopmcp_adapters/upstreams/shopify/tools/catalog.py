@@ -12,9 +12,16 @@ from shopmcp_adapters.upstreams.shopify.client import PLATFORM, MutationRefused,
 from shopmcp_adapters.upstreams.shopify.inputs import catalog as inputs
 from shopmcp_adapters.upstreams.shopify.inputs.common import numeric_id
 from shopmcp_adapters.upstreams.shopify.outputs import catalog as outputs
-from shopmcp_adapters.upstreams.shopify.tools.table import found, more, op, plural, tools
+from shopmcp_adapters.upstreams.shopify.tools.table import (
+    found,
+    more,
+    next_page,
+    op,
+    plural,
+    tools,
+    write_hints,
+)
 from shopmcp_domain.errors import UpstreamError
-from shopmcp_domain.tools.spec import ToolAnnotations
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 # The InventorySetQuantitiesUserErrorCode for a changeFromQuantity that is no longer the stock.
@@ -97,7 +104,8 @@ async def get_inventory(client: ShopifyClient, args: inputs.GetInventoryInput) -
         writable=frozenset({"title", "description", "status", "tags", "vendor", "product_type"}),
         locators=frozenset({"product_id"}),
     ),
-    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+    # It overwrites the fields given (tags: all of them); the same call again changes nothing.
+    annotations=write_hints(destructive=True, idempotent=True),
 )
 async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput) -> Reply:
     payload = await client.mutate(
@@ -122,7 +130,9 @@ async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput)
         # (the one still at that number) the write applies to.
         locators=frozenset({"inventory_item_id", "location_id", "expected_quantity"}),
     ),
-    annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True),
+    # It overwrites a stock level; the same call again finds the stock no longer at
+    # expected_quantity and changes nothing.
+    annotations=write_hints(destructive=True, idempotent=True),
 )
 async def set_inventory(client: ShopifyClient, args: inputs.SetInventoryInput) -> Reply:
     # A fresh key per call: Shopify replays the first answer to a repeated key, and a later
@@ -212,22 +222,40 @@ def shop_text(shop: outputs.ShopOutput) -> str:
     return f"{shop.name} ({shop.myshopify_domain}), {shop.currency}, plan {shop.plan}"
 
 
+def _skus(skus: list[str | None]) -> str:
+    named = [sku for sku in skus if sku]
+    return f"SKU {', '.join(named)}" if named else "no SKU"
+
+
 def products_text(page: outputs.ListProductsOutput) -> str:
-    lines = [f"{p.title} [{p.status}] stock {p.total_inventory}" for p in page.products]
-    return "\n".join([f"{plural(len(page.products), 'product')}{more(page.page_info)}", *lines])
+    lines = [
+        f"{p.title} [{p.status}] stock {p.total_inventory}, {_skus(p.skus)}, id {p.id}"
+        for p in page.products
+    ]
+    header = f"{plural(len(page.products), 'product')}{more(page.page_info)}"
+    return "\n".join([header, *lines, *next_page(page.page_info)])
 
 
 def product_text(product: outputs.ProductOutput) -> str:
-    return (
+    summary = (
         f"{product.title} [{product.status}] by {product.vendor or 'no vendor'}: "
         f"{plural(len(product.variants), 'variant')}, stock {product.total_inventory}"
     )
+    lines = [
+        f"- {v.title} ({v.sku or 'no SKU'}) {v.price}, stock {v.inventory_quantity}, variant {v.id}"
+        for v in product.variants
+    ]
+    return "\n".join([summary, *lines])
 
 
 def inventory_text(inventory: outputs.InventoryOutput) -> str:
     lines = [
         f"{v.product_title} / {v.variant_title} ({v.sku or 'no SKU'}): "
-        + ", ".join(f"{level.location_name} {level.available} available" for level in v.levels)
+        + ", ".join(
+            f"{level.location_name} {level.available} available (location {level.location_id})"
+            for level in v.levels
+        )
+        + f"; inventory item {v.inventory_item_id}"
         for v in inventory.variants
     ]
     return "\n".join([plural(len(inventory.variants), "variant"), *lines])

@@ -1,4 +1,4 @@
-"""Customer tools."""
+"""Customer tools: customers, their order history and their tags."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from shopmcp_adapters.upstreams.shopify import search
 from shopmcp_adapters.upstreams.shopify.client import ShopifyClient
 from shopmcp_adapters.upstreams.shopify.inputs import customers as inputs
 from shopmcp_adapters.upstreams.shopify.outputs import customers as outputs
-from shopmcp_adapters.upstreams.shopify.tools.table import found, money, more, op, plural, tools
+from shopmcp_adapters.upstreams.shopify.tools.table import (
+    found,
+    money,
+    more,
+    next_page,
+    op,
+    plural,
+    tools,
+    write_hints,
+)
+from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 
 @tools.read(
@@ -41,6 +51,46 @@ async def get_customer(client: ShopifyClient, args: inputs.GetCustomerInput) -> 
     return Reply(customer, customer_text(customer))
 
 
+_TAGS = WriteWhitelist(writable=frozenset({"tags"}), locators=frozenset({"customer_id"}))
+
+
+@tools.write(
+    "shopify_add_customer_tags",
+    "Tag a customer",
+    "Add tags to a customer (e.g. vip); the tags they already have stay.",
+    inputs.CustomerTagsInput,
+    outputs.CustomerTagsOutput,
+    op(docs.ADD_CUSTOMER_TAGS),
+    whitelist=_TAGS,
+    # Only adds; a tag the customer already has is not added twice.
+    annotations=write_hints(destructive=False, idempotent=True),
+)
+async def add_customer_tags(client: ShopifyClient, args: inputs.CustomerTagsInput) -> Reply:
+    variables = {"id": args.customer_id, "tags": args.tags}
+    payload = await client.mutate(docs.ADD_CUSTOMER_TAGS, variables, "tagsAdd")
+    found(payload, "node", args.customer_id)
+    tagged = outputs.CustomerTagsOutput.model_validate(payload)
+    return Reply(tagged, tags_text(tagged))
+
+
+@tools.write(
+    "shopify_remove_customer_tags",
+    "Untag a customer",
+    "Remove tags from a customer; their other tags stay.",
+    inputs.CustomerTagsInput,
+    outputs.CustomerTagsOutput,
+    op(docs.REMOVE_CUSTOMER_TAGS),
+    whitelist=_TAGS,
+    annotations=write_hints(destructive=True, idempotent=True),
+)
+async def remove_customer_tags(client: ShopifyClient, args: inputs.CustomerTagsInput) -> Reply:
+    variables = {"id": args.customer_id, "tags": args.tags}
+    payload = await client.mutate(docs.REMOVE_CUSTOMER_TAGS, variables, "tagsRemove")
+    found(payload, "node", args.customer_id)
+    tagged = outputs.CustomerTagsOutput.model_validate(payload)
+    return Reply(tagged, tags_text(tagged))
+
+
 # --------------------------------------------------------------------------- search strings
 
 
@@ -59,14 +109,27 @@ def customers_query(args: inputs.ListCustomersInput) -> str | None:
 def customers_text(page: outputs.ListCustomersOutput) -> str:
     lines = [
         f"{c.name}: {plural(c.number_of_orders, 'order')}, spent {money(c.amount_spent)}"
+        + (f", tags {', '.join(c.tags)}" if c.tags else "")
+        + f", id {c.id}"
         for c in page.customers
     ]
-    return "\n".join([f"{plural(len(page.customers), 'customer')}{more(page.page_info)}", *lines])
+    header = f"{plural(len(page.customers), 'customer')}{more(page.page_info)}"
+    return "\n".join([header, *lines, *next_page(page.page_info)])
 
 
 def customer_text(customer: outputs.CustomerOutput) -> str:
-    return (
+    summary = (
         f"{customer.name}: {plural(customer.number_of_orders, 'order')}, "
         f"spent {money(customer.amount_spent)}, "
         f"last order {customer.last_order_name or 'none'}"
     )
+    lines = [
+        f"- {o.name} {o.created_at[:10]} {money(o.total)}, id {o.id}"
+        for o in customer.recent_orders
+    ]
+    return "\n".join([summary, *lines])
+
+
+def tags_text(tagged: outputs.CustomerTagsOutput) -> str:
+    tags = ", ".join(tagged.tags) or "none"
+    return f"{tagged.name or tagged.customer_id} ({tagged.customer_id}) now has tags: {tags}"

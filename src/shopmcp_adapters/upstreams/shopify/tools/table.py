@@ -19,13 +19,25 @@ from shopmcp_adapters.upstreams.shopify.client import PLATFORM, ShopifyClient
 from shopmcp_adapters.upstreams.shopify.outputs.common import Money, PageInfo
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.tools.spec import HttpMethod, UpstreamOperation
+from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, UpstreamOperation
 
 tools = ToolTable[ShopifyClient](Platform.SHOPIFY)
 
 
 def op(document: str) -> UpstreamOperation:
     return UpstreamOperation(HttpMethod.POST, docs.GRAPHQL_PATH, docs.operation_name(document))
+
+
+def write_hints(*, destructive: bool, idempotent: bool) -> ToolAnnotations:
+    """A write's MCP hints. ``destructive``: it overwrites or removes something (MCP's
+    ``false`` means "only additive"); ``idempotent``: repeating the same call changes nothing
+    more. Every write reaches the merchant's store, a world outside the gateway."""
+    return ToolAnnotations(
+        read_only_hint=False,
+        destructive_hint=destructive,
+        idempotent_hint=idempotent,
+        open_world_hint=True,
+    )
 
 
 def found(data: Mapping[str, Any], field: str, ident: str) -> Any:
@@ -49,3 +61,8 @@ def money(amount: Money | None) -> str:
 
 def more(page: PageInfo) -> str:
     return " (more available)" if page.has_next_page else ""
+
+
+def next_page(page: PageInfo) -> list[str]:
+    """The line a list text ends with when there is another page: the cursor to pass."""
+    return [f"next page: after={page.end_cursor}"] if page.has_next_page else []
