@@ -29,7 +29,7 @@ from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
-from shopmcp_adapters.upstreams.shopify.inputs.orders import SalesSummaryInput
+from shopmcp_adapters.upstreams.shopify.inputs.sales import SalesSummaryInput
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.tools.spec import ToolSpec

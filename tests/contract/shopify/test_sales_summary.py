@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_adapters.upstreams.shopify.inputs.orders import SalesSummaryInput
+from shopmcp_adapters.upstreams.shopify.inputs.sales import SalesSummaryInput
 from tests.contract.shopify.helpers import Upstream, call, fixture, make_module, respond
 
 PERIOD = {"created_from": "2026-09-01", "created_to": "2026-09-30"}

@@ -2,7 +2,7 @@
 
 The page sizes keep one page's requested query cost near 900 of the 1,000 points Shopify
 allows a single query (20 orders, 10 line items each; the page size is
-``inputs.orders.SALES_PAGE_SIZE``); an order with more lines says so.
+``inputs.sales.SALES_PAGE_SIZE``); an order with more lines says so.
 """
 
 from __future__ import annotations

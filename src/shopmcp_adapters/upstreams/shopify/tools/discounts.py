@@ -13,6 +13,7 @@ from shopmcp_adapters.upstreams.shopify.inputs import discounts as inputs
 from shopmcp_adapters.upstreams.shopify.inputs.common import timestamp
 from shopmcp_adapters.upstreams.shopify.outputs import discounts as outputs
 from shopmcp_adapters.upstreams.shopify.tools.table import (
+    created,
     found,
     money,
     more,
@@ -91,7 +92,7 @@ async def create_discount_code(
     payload = await client.mutate(
         docs.CREATE_DISCOUNT_CODE, create_discount_variables(args), "discountCodeBasicCreate"
     )
-    discount = outputs.DiscountOutput.model_validate(found(payload, "codeDiscountNode", args.code))
+    discount = outputs.DiscountOutput.model_validate(created(payload, "codeDiscountNode"))
     return Reply(discount, "Created " + discount_text(discount))
 
 

@@ -13,6 +13,7 @@ from shopmcp_adapters.upstreams.shopify.inputs import drafts as inputs
 from shopmcp_adapters.upstreams.shopify.inputs.common import numeric_id
 from shopmcp_adapters.upstreams.shopify.outputs import drafts as outputs
 from shopmcp_adapters.upstreams.shopify.tools.table import (
+    created,
     found,
     money,
     more,
@@ -72,7 +73,7 @@ async def create_draft_order(client: ShopifyClient, args: inputs.CreateDraftOrde
     payload = await client.mutate(
         docs.CREATE_DRAFT_ORDER, create_draft_variables(args), "draftOrderCreate"
     )
-    draft = outputs.DraftOrderOutput.model_validate(found(payload, "draftOrder", "(new)"))
+    draft = outputs.DraftOrderOutput.model_validate(created(payload, "draftOrder"))
     return Reply(draft, "Created " + draft_text(draft))
 
 

@@ -12,6 +12,7 @@ from shopmcp_adapters.upstreams.shopify.client import ShopifyClient
 from shopmcp_adapters.upstreams.shopify.inputs import fulfilment as inputs
 from shopmcp_adapters.upstreams.shopify.outputs import fulfilment as outputs
 from shopmcp_adapters.upstreams.shopify.tools.table import (
+    created,
     found,
     more,
     next_page,
@@ -137,9 +138,7 @@ async def create_fulfillment(client: ShopifyClient, args: inputs.CreateFulfillme
     payload = await client.mutate(
         docs.CREATE_FULFILLMENT, create_fulfillment_variables(args), "fulfillmentCreate"
     )
-    fulfillment = outputs.FulfillmentOutput.model_validate(
-        found(payload, "fulfillment", args.fulfillment_order_id)
-    )
+    fulfillment = outputs.FulfillmentOutput.model_validate(created(payload, "fulfillment"))
     return Reply(fulfillment, "Shipped: " + fulfillment_text(fulfillment))
 
 

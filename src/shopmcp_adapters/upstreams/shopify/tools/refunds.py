@@ -10,7 +10,14 @@ from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify.client import PLATFORM, ShopifyClient
 from shopmcp_adapters.upstreams.shopify.inputs import refunds as inputs
 from shopmcp_adapters.upstreams.shopify.outputs import refunds as outputs
-from shopmcp_adapters.upstreams.shopify.tools.table import found, money, op, tools, write_hints
+from shopmcp_adapters.upstreams.shopify.tools.table import (
+    created,
+    found,
+    money,
+    op,
+    tools,
+    write_hints,
+)
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
@@ -88,7 +95,7 @@ async def create_refund(client: ShopifyClient, args: inputs.CreateRefundInput) -
     # retries a mutation itself).
     variables = create_refund_variables(args, idempotency_key=str(uuid.uuid4()))
     payload = await client.mutate(docs.CREATE_REFUND, variables, "refundCreate")
-    refund = outputs.RefundOutput.model_validate(found(payload, "refund", args.order_id))
+    refund = outputs.RefundOutput.model_validate(created(payload, "refund"))
     return Reply(refund, "Refunded: " + refund_text(refund))
 
 

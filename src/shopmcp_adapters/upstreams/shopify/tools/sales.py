@@ -17,7 +17,7 @@ from shopmcp_adapters.upstreams.module import Reply
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify import search
 from shopmcp_adapters.upstreams.shopify.client import ShopifyClient
-from shopmcp_adapters.upstreams.shopify.inputs import orders as inputs
+from shopmcp_adapters.upstreams.shopify.inputs import sales as inputs
 from shopmcp_adapters.upstreams.shopify.outputs import sales as outputs
 from shopmcp_adapters.upstreams.shopify.outputs.common import Money
 from shopmcp_adapters.upstreams.shopify.tools.table import money, op, plural, tools

@@ -17,7 +17,7 @@ from shopmcp_adapters.upstreams.module import ToolTable
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify.client import PLATFORM, ShopifyClient
 from shopmcp_adapters.upstreams.shopify.outputs.common import Money, PageInfo
-from shopmcp_domain.errors import UpstreamError
+from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, UpstreamOperation
 
@@ -45,6 +45,15 @@ def found(data: Mapping[str, Any], field: str, ident: str) -> Any:
     if node is None:
         # Shopify answers a missing node with null rather than an HTTP 404.
         raise UpstreamError(PLATFORM, 404, f"no {field} with id {ident}")
+    return node
+
+
+def created(payload: Mapping[str, Any], field: str) -> Any:
+    """The object a create mutation made. Shopify reports a refusal in userErrors (which the
+    client has raised already); no errors and no object is not an answer the API gives."""
+    node = payload.get(field)
+    if node is None:
+        raise UpstreamResponseInvalid(PLATFORM, f"no errors, but no {field} was returned")
     return node
 
 
