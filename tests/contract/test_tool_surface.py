@@ -39,6 +39,13 @@ REQUIRED_READS = {
         "shopify_get_shop", "shopify_list_orders", "shopify_get_order", "shopify_list_products",
         "shopify_get_product", "shopify_get_inventory", "shopify_list_customers",
         "shopify_get_customer", "shopify_list_order_refunds",
+        "shopify_list_locations", "shopify_get_location", "shopify_list_fulfillment_orders",
+        "shopify_get_fulfillment_order", "shopify_get_fulfillment", "shopify_get_refund",
+        "shopify_suggest_refund", "shopify_list_discounts", "shopify_get_discount",
+        "shopify_list_collections", "shopify_get_collection", "shopify_list_draft_orders",
+        "shopify_get_draft_order", "shopify_list_abandoned_checkouts",
+        "shopify_get_product_metafields", "shopify_get_order_metafields",
+        "shopify_get_customer_metafields", "shopify_sales_summary",
     },
     "bigcommerce": {
         "bigcommerce_get_store", "bigcommerce_list_orders", "bigcommerce_get_order",
@@ -79,6 +86,22 @@ REQUIRED_WRITES = {
     "shopify_update_product": {"title", "description", "status", "tags", "vendor", "product_type"},
     "shopify_set_inventory": {"quantity"},
     "shopify_update_order": {"note", "tags"},
+    "shopify_cancel_order": {"reason", "restock", "refund_payment", "notify_customer"},
+    "shopify_create_fulfillment": {
+        "items", "tracking_company", "tracking_number", "tracking_url", "notify_customer",
+    },
+    "shopify_create_refund": {
+        "line_items", "restock_type", "location_id", "refund_shipping", "transactions",
+    },
+    "shopify_create_discount_code": {
+        "title", "code", "value_type", "value", "starts_at", "ends_at", "usage_limit",
+        "once_per_customer", "minimum_subtotal", "customer_ids",
+    },
+    "shopify_add_products_to_collection": {"product_ids"},
+    "shopify_remove_products_from_collection": {"product_ids"},
+    "shopify_create_draft_order": {"variants", "customer_id", "note", "tags"},
+    "shopify_add_customer_tags": {"tags"},
+    "shopify_remove_customer_tags": {"tags"},
     "bigcommerce_update_product": {
         "name", "price", "sale_price", "inventory_level", "is_visible", "description",
     },
