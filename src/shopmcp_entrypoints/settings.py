@@ -73,3 +73,6 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    # tools/call served without the SDK's per-request session (identical answers, less CPU).
+    # Off only to compare the two paths.
+    mcp_fast_path: bool = True
