@@ -158,7 +158,14 @@ async def serve() -> None:
 
 
 def main() -> None:
-    asyncio.run(serve())
+    # As `uvicorn.run` (how the SDK's examples serve) would: uvloop when it is installed, so the
+    # bare server runs on the same event loop as the gateway.
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve())
+    else:
+        uvloop.run(serve())
 
 
 if __name__ == "__main__":
