@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Unset: the meter outbox accumulates and nothing is sent.
     stripe_api_key: SecretStr | None = None
     stripe_meter_event_name: str = "shopmcp_tool_call"
+    # The background jobs (today the meter-outbox drain) run inside the gateway unless a
+    # separate `shopmcp worker` process runs them (then set this to false for the gateway).
+    run_worker_in_gateway: bool = True
     sentry_dsn: SecretStr | None = None
     environment: str = "development"
 
