@@ -12,7 +12,8 @@ from shopmcp_domain.platforms import Platform
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore")
+    # An empty variable counts as unset (compose files pass `${VAR:-}` through as "").
+    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore", env_ignore_empty=True)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
