@@ -41,6 +41,8 @@ fmt: $(STAMP)
 	$(VENV)/bin/ruff format src tests benchmarks
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 
+# hot_path runs the gateway on PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) and says
+# so when they are missing; results go to benchmarks/results/ (not committed).
 bench: $(STAMP)
 	$(PY) -m benchmarks
 

@@ -61,6 +61,7 @@ from typing import Any, cast
 import asyncpg
 import attrs
 import httpx
+import jsonschema
 import mcp_types as types
 from dependency_injector import providers
 from litestar import Litestar
@@ -72,6 +73,7 @@ from starlette.types import Receive, Scope, Send
 from shopmcp_adapters.memory import (
     FakeClock,
     FakeVault,
+    InMemoryChangeFeed,
     InMemoryRateLimiter,
     InMemoryTenantStore,
     RecordingUpstream,
@@ -90,13 +92,15 @@ from shopmcp_domain.keys import Access, KeyScopes, issue_key, parse_token
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    AuditLog,
     CredentialVault,
-    KeyDirectory,
     MeterOutbox,
+    ScopeSource,
     TenantRepository,
     ToolOutput,
     UpstreamCall,
 )
+from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.container import build_container, resolve
@@ -112,7 +116,7 @@ HEADERS = {
 }
 TOOL = "shopify_get_shop"
 PLAN = PlanTier.SCALE
-# A small, fixed answer that is a valid ShopOutput (checked against the real spec at start).
+# A small, fixed answer that matches shopify_get_shop's advertised output schema (checked at start).
 SHOP: dict[str, Any] = {
     "id": "gid://shopify/Shop/1",
     "name": "Bench Shop",
@@ -235,8 +239,11 @@ def bench_settings(data_dir: Path) -> Settings:
 @attrs.frozen
 class Stores:
     tenants: TenantRepository
-    directory: KeyDirectory
+    scopes: ScopeSource
+    audit: AuditLog
     outbox: MeterOutbox
+    # Units of work as the MCP runtime's role (the lease's rotation, playbooks).
+    runtime_tenants: TenantRepository
 
 
 async def seed_tenant(
@@ -287,16 +294,22 @@ async def gateway_variant(
     container = build_container(bench_settings(data_dir))
     container.clock.override(providers.Object(clock))
     container.tenants.override(providers.Object(stores.tenants))
-    container.key_directory.override(providers.Object(stores.directory))
     container.meter_outbox.override(providers.Object(stores.outbox))
+    container.mcp_tenants.override(providers.Object(stores.runtime_tenants))
+    container.audit_log.override(providers.Object(stores.audit))
+    # Authenticated scopes cached as in production (an in-process feed stands in for
+    # PostgreSQL's LISTEN: it is always live, and nothing changes during the run).
+    container.scope_source.override(
+        providers.Object(CachedScopeSource(stores.scopes, InMemoryChangeFeed(), clock))
+    )
     container.vault.override(providers.Object(vault))
     container.rate_limiter.override(providers.Object(limiter))
     container.upstreams.override(providers.Object({p: upstream for p in Platform}))
     container.outbox_drainer.override(providers.Object(None))
     registry: ToolRegistry = await resolve(container.tool_registry)
     _check(TOOL in registry, f"{TOOL} is not in the tool registry")
-    # The scripted answer is one the real tool could give.
-    registry[TOOL].output_model.model_validate(SHOP)
+    # The scripted answer is one the real tool could give: it matches the advertised schema.
+    jsonschema.Draft202012Validator(registry[TOOL].output_schema()).validate(SHOP)
 
     seeded = [await seed_tenant(stores.tenants, vault, clock.now()) for _ in range(tenants)]
 
@@ -325,7 +338,8 @@ async def directory_scan_ms(store: InMemoryTenantStore, prefixes: list[str]) -> 
     times = []
     for prefix in prefixes:
         started = time.perf_counter()
-        key = await store.find_by_prefix(prefix)
+        record = await store.load(prefix)
+        key = record.key if record is not None else None
         times.append((time.perf_counter() - started) * 1000)
         _check(key is not None, "a seeded key is missing from the in-memory directory")
     return statistics.median(times)
@@ -390,7 +404,13 @@ async def postgres_stores(server: str, data_dir: Path) -> AsyncIterator[Stores]:
     try:
         db = await open_database(server.rsplit("/", 1)[0] + "/" + name, data_dir)
         try:
-            yield Stores(tenants=db.tenants, directory=db.keys, outbox=db.outbox)
+            yield Stores(
+                tenants=db.tenants,
+                scopes=db.runtime,
+                audit=db.runtime,
+                outbox=db.outbox,
+                runtime_tenants=db.mcp_tenants,
+            )
         finally:
             await db.close()
     finally:
@@ -519,7 +539,7 @@ async def run() -> None:
                 await stack.enter_async_context(
                     gateway_variant(
                         "gateway (in-memory store)",
-                        Stores(memory, memory, memory),
+                        Stores(memory, memory, memory, memory, memory),
                         data_dir,
                         tenants,
                     )

@@ -157,7 +157,7 @@ class World:
     def deps(self) -> ToolCallDeps:
         return ToolCallDeps(
             clock=self.clock,
-            tenants=self.store,
+            audit=self.store,
             upstreams={p: self.upstream for p in Platform},
         )
 

@@ -22,6 +22,11 @@ class ChangeFanout:
         return f"{type(self).__name__}(subscribers={len(self._listeners)})"
 
     @property
+    def live(self) -> bool:
+        """In process, notices cannot be lost; a feed with a connection overrides this."""
+        return True
+
+    @property
     def subscribers(self) -> int:
         return len(self._listeners)
 

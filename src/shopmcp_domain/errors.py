@@ -168,6 +168,21 @@ class ConnectionUnavailable(ShopMcpError):
         super().__init__(f"{platform} connection unavailable: {reason}")
 
 
+class ReauthorizationRequired(ConnectionUnavailable):
+    """The provider refused the connection's grant (OAuth ``invalid_grant``: revoked by the
+    merchant, expired, or its refresh token already spent). The connection is marked
+    ``needs_reauth``; only the merchant connecting it again helps, so nothing retries."""
+
+    code = "reauthorization_required"
+
+    def __init__(self, platform: str) -> None:
+        super().__init__(
+            platform,
+            "its authorisation was revoked or has expired; connect it again "
+            f"(shopmcp connect {platform}) and retry",
+        )
+
+
 class CredentialUnavailable(ShopMcpError):
     """A sealed credential could not be opened. Every cause gives this same message."""
 
@@ -266,6 +281,45 @@ class NotFound(ShopMcpError):
 class Conflict(ShopMcpError):
     code = "conflict"
     http_status = 409
+
+
+class FlowRefusal(enum.StrEnum):
+    """Why an OAuth connect flow's callback did not connect anything."""
+
+    INVALID_STATE = "invalid_state"  # malformed, tampered with, or naming no flow
+    EXPIRED = "expired"
+    REPLAYED = "replayed"  # the state was already used once
+    WRONG_PLATFORM = "wrong_platform"
+    DENIED = "denied"  # the provider sent an error (the merchant said no, or it refused)
+    CODE_REFUSED = "code_refused"  # the token endpoint refused the authorization code
+    NO_STORE = "no_store"  # the grant authorises no store we could connect
+    CHOICE_NEEDED = "choice_needed"  # several stores authorised and none chosen
+
+
+class OAuthFlowRefused(ShopMcpError):
+    """A connect flow's callback that cannot complete. The message is safe to show on the
+    callback page: it never holds the code, a token or the state."""
+
+    code = "oauth_flow_refused"
+    http_status = 400
+
+    def __init__(self, reason: FlowRefusal, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class OAuthNotConfigured(ShopMcpError):
+    """The operator has not configured an OAuth client for the platform."""
+
+    code = "oauth_not_configured"
+    http_status = 503
+
+    def __init__(self, platform: str, hint: str = "") -> None:
+        self.platform = platform
+        detail = f" ({hint})" if hint else ""
+        super().__init__(
+            f"{platform} cannot be connected: this gateway has no OAuth client for it{detail}"
+        )
 
 
 class DuplicateStoreLabel(Conflict):

@@ -11,6 +11,7 @@ CredentialId = NewType("CredentialId", uuid.UUID)
 KeyId = NewType("KeyId", uuid.UUID)
 UsageEventId = NewType("UsageEventId", uuid.UUID)
 PlaybookId = NewType("PlaybookId", uuid.UUID)
+OAuthFlowId = NewType("OAuthFlowId", uuid.UUID)
 
 
 def new_workspace_id() -> WorkspaceId:
@@ -35,3 +36,7 @@ def new_usage_event_id() -> UsageEventId:
 
 def new_playbook_id() -> PlaybookId:
     return PlaybookId(uuid.uuid4())
+
+
+def new_oauth_flow_id() -> OAuthFlowId:
+    return OAuthFlowId(uuid.uuid4())

@@ -16,18 +16,21 @@ import attrs
 from pydantic import BaseModel
 
 from shopmcp_domain.changes import ChangeListener, Unsubscribe
-from shopmcp_domain.connections import Connection
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.ids import (
     ConnectionId,
     CredentialId,
     KeyId,
+    OAuthFlowId,
     PlaybookId,
     UsageEventId,
     WorkspaceId,
 )
 from shopmcp_domain.keys import McpKey
+from shopmcp_domain.oauth import FlowOutcome, Grant, OAuthFlow
 from shopmcp_domain.plans import RateLimit
+from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
@@ -94,6 +97,12 @@ class ChangeFeed(Protocol):
         and must not block (drop cached entries, nothing more). Returns the unsubscriber."""
         ...
 
+    @property
+    def live(self) -> bool:
+        """Whether notices are flowing now. While not, a cache must not serve what a missed
+        notice could have invalidated."""
+        ...
+
 
 # --------------------------------------------------------------------------- tenant store
 
@@ -129,6 +138,11 @@ class ConnectionRepository(Protocol):
         """Record that the connection's credential was re-sealed at ``generation`` (only this
         column changes). ``NotFound`` if there is no such connection, ``Conflict`` unless
         ``generation`` is above the recorded one: a recorded generation never goes down."""
+        ...
+
+    async def set_status(self, connection_id: ConnectionId, status: ConnectionStatus) -> None:
+        """Change only the connection's status (the MCP runtime marks a connection whose grant
+        the provider revoked). ``NotFound`` if there is no such connection."""
         ...
 
     async def delete(self, connection_id: ConnectionId) -> bool:
@@ -177,6 +191,29 @@ class PlaybookRepository(Protocol):
     async def delete(self, playbook_id: PlaybookId) -> bool: ...
 
 
+class OAuthFlowRepository(Protocol):
+    """Pending OAuth connect flows (see :mod:`shopmcp_domain.oauth`)."""
+
+    async def add(self, flow: OAuthFlow) -> None: ...
+
+    async def get(self, flow_id: OAuthFlowId, *, for_update: bool = False) -> OAuthFlow | None:
+        """``for_update`` locks the row until the unit of work ends (one consumer at a time)."""
+        ...
+
+    async def mark_used(self, flow_id: OAuthFlowId, at: dt.datetime) -> bool:
+        """Record the flow's single use and drop its sealed verifier, if it is still unused.
+        False when it was already used (or does not exist): nothing changes then."""
+        ...
+
+    async def record_outcome(self, flow_id: OAuthFlowId, outcome: FlowOutcome) -> None:
+        """How a used flow ended. ``NotFound`` if there is no such flow."""
+        ...
+
+    async def purge(self, expired_before: dt.datetime) -> int:
+        """Delete the workspace's flows that expired before ``expired_before``; how many."""
+        ...
+
+
 class TenantUnitOfWork(Protocol):
     """One transaction, bound to one workspace: nothing inside can see another's rows.
     Commits when the block exits normally, rolls back when it raises."""
@@ -202,6 +239,9 @@ class TenantUnitOfWork(Protocol):
     @property
     def playbooks(self) -> PlaybookRepository: ...
 
+    @property
+    def oauth_flows(self) -> OAuthFlowRepository: ...
+
 
 class TenantRepository(Protocol):
     def unit_of_work(
@@ -209,11 +249,38 @@ class TenantRepository(Protocol):
     ) -> AbstractAsyncContextManager[TenantUnitOfWork]: ...
 
 
-class KeyDirectory(Protocol):
-    """Cross-tenant: find a key by its public prefix, before any workspace is known. The caller
-    compares the secret hash (in constant time) before trusting the result."""
+@attrs.frozen(repr=False)
+class ScopeRecord:
+    """Everything one MCP request needs from the store, read together: the key (found by its
+    public prefix, before any workspace is known), its workspace, and that workspace's
+    connections and sealed credentials (ciphertext only: nothing is opened)."""
 
-    async def find_by_prefix(self, prefix: str) -> McpKey | None: ...
+    key: McpKey
+    workspace: Workspace
+    connections: tuple[Connection, ...]
+    credentials: Mapping[CredentialId, SealedCredential]
+
+    def __repr__(self) -> str:
+        return f"ScopeRecord(key={self.key!r}, workspace={self.workspace.id})"
+
+
+class ScopeSource(Protocol):
+    """The MCP runtime's read side. The caller compares the presented secret with the key's
+    hash (in constant time) before trusting anything it got."""
+
+    async def load(self, prefix: str) -> ScopeRecord | None:
+        """The scope of the key with this prefix, or None when there is no such key. A key
+        whose workspace row is gone yields None too."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The MCP runtime's write side: one usage event and its meter record per tools/call."""
+
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        """Write both, atomically. When this returns they are committed (durable); when it
+        raises, neither is. Concurrent calls may share one commit."""
+        ...
 
 
 class MeterOutbox(Protocol):
@@ -276,7 +343,9 @@ class CredentialLease(Protocol):
     async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
         """Replace ``stale`` with what ``refresh`` returns, sealed and stored atomically.
         Refreshes of one connection are serialised; if another request already replaced
-        ``stale``, its result is returned and ``refresh`` is not called."""
+        ``stale``, its result is returned and ``refresh`` is not called. When ``refresh`` raises
+        ``ReauthorizationRequired`` the connection is marked ``needs_reauth`` (stored) and the
+        error re-raised; a rotation of a connection so marked raises it without refreshing."""
         ...
 
 
@@ -286,6 +355,20 @@ class UpstreamCall:
     arguments: BaseModel
     connection: Connection
     credentials: CredentialLease
+
+
+class AuthorizationServer(Protocol):
+    """One OAuth provider as a connect flow's callback uses it: configured with the gateway's
+    client credentials and redirect URI."""
+
+    @property
+    def platform(self) -> Platform: ...
+
+    async def exchange(self, code: str, code_verifier: str) -> Grant:
+        """Exchange an authorization code (with its PKCE verifier; never retried: a code is
+        spent by use) and find the stores the grant opens. ``OAuthFlowRefused`` when the
+        provider refuses the code; the Upstream* errors otherwise."""
+        ...
 
 
 class UpstreamClient(Protocol):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import httpx
 from dependency_injector import containers, providers
@@ -24,21 +24,25 @@ from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import UpstreamEnv
 from shopmcp_adapters.upstreams.platforms import PACKAGES, platform_names, writes_locked
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    AuditLog,
     ChangeFeed,
     Clock,
     CredentialVault,
-    KeyDirectory,
     MeterOutbox,
     RateLimiter,
+    ScopeSource,
     TenantRepository,
     UpstreamClient,
 )
+from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.gateway import GatewayPorts
+from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients, state_secret
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -63,7 +67,10 @@ async def _open_tenant_database(settings: Settings) -> AsyncIterator[Database]:
     tenant_url = (
         settings.tenant_database_url.get_secret_value() if settings.tenant_database_url else None
     )
-    database = await open_database(url, settings.data_dir, tenant_database_url=tenant_url)
+    mcp_url = settings.mcp_database_url.get_secret_value() if settings.mcp_database_url else None
+    database = await open_database(
+        url, settings.data_dir, tenant_database_url=tenant_url, mcp_database_url=mcp_url
+    )
     try:
         yield database
     finally:
@@ -74,8 +81,34 @@ def _tenants_of(database: Database) -> TenantRepository:
     return database.tenants
 
 
-def _key_directory_of(database: Database) -> KeyDirectory:
-    return database.keys
+class ScopesAndAudit(ScopeSource, AuditLog, Protocol):
+    """The MCP runtime's store: both sides of its hot path (one adapter serves both)."""
+
+
+def _mcp_tenants_of(database: Database) -> TenantRepository:
+    """Units of work as the MCP runtime's role (shopmcp_mcp): a lease's rotation, playbooks."""
+    return database.mcp_tenants
+
+
+def _runtime_of(database: Database) -> ScopesAndAudit:
+    """The MCP runtime's store: a key's scope in one read, audit rows group-committed."""
+    return database.runtime
+
+
+def _audit_log_of(runtime: ScopesAndAudit) -> AuditLog:
+    return runtime
+
+
+async def _cached_scopes(
+    runtime: ScopesAndAudit, changes: ChangeFeed, clock: Clock
+) -> AsyncIterator[ScopeSource]:
+    """Authenticated scopes from memory, dropped by the change feed when anything of their
+    workspace changes on any replica (see ``CachedScopeSource``)."""
+    cache = CachedScopeSource(runtime, changes, clock)
+    try:
+        yield cache
+    finally:
+        cache.close()
 
 
 def _meter_outbox_of(database: Database) -> MeterOutbox:
@@ -151,6 +184,7 @@ def _platform_modules(
     clients: Mapping[Platform, httpx.AsyncClient],
     guard: HostGuard,
     clock: Clock,
+    oauth: Mapping[Platform, OAuthClient],
 ) -> dict[Platform, Module]:
     return {
         package.platform: package.build(
@@ -160,10 +194,30 @@ def _platform_modules(
                 ),
                 clock=clock,
                 base_url=settings.upstream_base_urls.get(package.platform),
+                oauth=oauth.get(package.platform) if package.oauth is not None else None,
             )
         )
         for package in PACKAGES
     }
+
+
+async def _oauth_http_client(
+    settings: Settings, guard: HostGuard
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The client token endpoints (and Xero's tenant listing) are reached with, under the same
+    TLS settings and SSRF guard as every upstream."""
+    client = build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _oauth_clients(
+    settings: Settings, client: httpx.AsyncClient, guard: HostGuard, clock: Clock
+) -> dict[Platform, OAuthClient]:
+    http = UpstreamHttp(platform="oauth", client=client, guard=guard)
+    return oauth_clients(settings, http, clock)
 
 
 async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateLimiter]:
@@ -224,10 +278,16 @@ class Container(containers.DeclarativeContainer):
     # The tenant store: one database object serving three ports.
     database = providers.Resource(_open_tenant_database, settings=settings)
     tenants = providers.Callable(_tenants_of, database)
-    key_directory = providers.Callable(_key_directory_of, database)
     meter_outbox = providers.Callable(_meter_outbox_of, database)
+    # The MCP runtime's side of the store, as its own confined role.
+    runtime_store = providers.Callable(_runtime_of, database)
+    audit_log = providers.Callable(_audit_log_of, runtime_store)
+    mcp_tenants = providers.Callable(_mcp_tenants_of, database)
 
     change_feed = providers.Resource(_open_change_feed, database=database)
+    scope_source = providers.Resource(
+        _cached_scopes, runtime=runtime_store, changes=change_feed, clock=clock
+    )
     vault = providers.Resource(_open_vault, settings=settings, clock=clock, changes=change_feed)
     # Master-key rotation (``shopmcp keys``): the owner side of the store, a vault built per
     # target key (``rewrap_vault(to_key_id=...)``), and the local key files.
@@ -242,8 +302,28 @@ class Container(containers.DeclarativeContainer):
 
     host_guard = providers.Singleton(_host_guard, settings=settings)
     http_clients = providers.Resource(_http_clients, settings=settings, guard=host_guard)
+    # OAuth platforms (Xero, Google): their token endpoints' client, one OAuthClient each, the
+    # state secret, and the connect flows the callback route and the CLI run.
+    oauth_http_client = providers.Resource(_oauth_http_client, settings=settings, guard=host_guard)
+    oauth_clients = providers.Singleton(
+        _oauth_clients, settings=settings, client=oauth_http_client, guard=host_guard, clock=clock
+    )
+    oauth_state_secret = providers.Singleton(state_secret, settings=settings)
+    oauth_connector = providers.Singleton(
+        OAuthConnector,
+        tenants=tenants,
+        vault=vault,
+        clock=clock,
+        secret=oauth_state_secret,
+        clients=oauth_clients,
+    )
     platform_modules = providers.Singleton(
-        _platform_modules, settings=settings, clients=http_clients, guard=host_guard, clock=clock
+        _platform_modules,
+        settings=settings,
+        clients=http_clients,
+        guard=host_guard,
+        clock=clock,
+        oauth=oauth_clients,
     )
     # Built once, from every platform module.
     tool_registry = providers.Singleton(_registry, platform_modules)
@@ -279,8 +359,9 @@ async def provided(provider: providers.Provider[T]) -> T:
 async def gateway_ports(container: Container) -> GatewayPorts:
     return GatewayPorts(
         clock=await resolve(container.clock),
-        directory=await resolve(container.key_directory),
-        tenants=await resolve(container.tenants),
+        scopes=await resolve(container.scope_source),
+        audit=await resolve(container.audit_log),
+        tenants=await resolve(container.mcp_tenants),
         vault=await resolve(container.vault),
         limiter=await resolve(container.rate_limiter),
         registry=await resolve(container.tool_registry),

@@ -9,10 +9,11 @@ import attrs
 
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    AuditLog,
     Clock,
     CredentialVault,
-    KeyDirectory,
     RateLimiter,
+    ScopeSource,
     TenantRepository,
     UpstreamClient,
 )
@@ -25,7 +26,11 @@ class GatewayPorts:
     """Resolved once in the app's lifespan."""
 
     clock: Clock
-    directory: KeyDirectory
+    # The request's scope in one read (or none: a cache invalidated across replicas).
+    scopes: ScopeSource
+    # One usage and meter row per tools/call, group-committed.
+    audit: AuditLog
+    # Units of work for what a request rarely needs: a credential's rotation, the playbooks.
     tenants: TenantRepository
     vault: CredentialVault
     limiter: RateLimiter
@@ -38,4 +43,4 @@ class GatewayPorts:
 
     @property
     def tool_call(self) -> ToolCallDeps:
-        return ToolCallDeps(clock=self.clock, tenants=self.tenants, upstreams=self.upstreams)
+        return ToolCallDeps(clock=self.clock, audit=self.audit, upstreams=self.upstreams)

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # The runtime's login as shopmcp_tenant (NOBYPASSRLS). Unset: the same server as
     # database_url with user shopmcp_tenant and no password (trust, peer, cert or .pgpass).
     tenant_database_url: SecretStr | None = None
+    # The MCP runtime's login as shopmcp_mcp (migration 0005: exactly what a tools/call needs).
+    # Unset: the same server as database_url with user shopmcp_mcp and no password.
+    mcp_database_url: SecretStr | None = None
     # Unset: local vault with a master key under data_dir.
     kms_key_id: str | None = None
     # Data keys stay in memory at most this long (capped at 60 s by the vault).
@@ -56,6 +59,19 @@ class Settings(BaseSettings):
     # platform whose package declares its writes operator-locked (Magento) serves no write
     # tool until it is listed here; only then does a workspace's own opt-in apply.
     writes_unlocked_platforms: list[Platform] = Field(default_factory=list)
+
+    # OAuth connect flows (Xero, Google): the gateway's client registration with each provider.
+    # Unset: connecting that platform is refused with a message naming these two settings.
+    xero_client_id: str | None = None
+    xero_client_secret: SecretStr | None = None
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
+    # The public origin providers send browsers back to: ``<it>/oauth/<platform>/callback`` is
+    # the redirect URI to register with each. Unset: public_base_url, else http://host:port.
+    oauth_redirect_base_url: str | None = None
+    # Signs OAuth states (at least 32 characters). Unset: a random secret kept under data_dir,
+    # which only processes sharing that directory share: set it when replicas do not.
+    oauth_state_secret: SecretStr | None = Field(default=None, min_length=32)
 
     # Transport security for the MCP endpoint (DNS-rebinding protection).
     allowed_origins: list[str] = Field(default_factory=list)

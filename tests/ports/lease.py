@@ -16,6 +16,7 @@ import pytest
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
+from shopmcp_domain.errors import ReauthorizationRequired
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease, CredentialVault, TenantRepository
@@ -35,10 +36,15 @@ class LeasePort:
 
 
 async def vault_lease_port(
-    name: str, tenants: TenantRepository, vault: CredentialVault, forget: Callable[[], None]
+    name: str,
+    tenants: TenantRepository,
+    vault: CredentialVault,
+    forget: Callable[[], None],
+    lease_tenants: TenantRepository | None = None,
 ) -> LeasePort:
     """``VaultCredentialLease`` on a fresh workspace's connection in ``tenants``; ``forget``
-    drops the vault's cached data keys, so ``stored`` reads as a new process would."""
+    drops the vault's cached data keys, so ``stored`` reads as a new process would. The lease
+    works through ``lease_tenants`` when given (the MCP runtime's own, narrower role)."""
     workspace = make_workspace()
     connection = Connection(
         id=new_connection_id(),
@@ -62,7 +68,9 @@ async def vault_lease_port(
         return await vault.open(context, row)
 
     return LeasePort(
-        name=name, lease=lambda: VaultCredentialLease(connection, vault, tenants), stored=stored
+        name=name,
+        lease=lambda: VaultCredentialLease(connection, vault, lease_tenants or tenants),
+        stored=stored,
     )
 
 
@@ -138,3 +146,22 @@ class CredentialLeaseSuite:
         retried = await case.lease().rotate(Refresher(), stale)
         assert retried["access_token"] == "refresh-v2"
         assert await case.stored() == retried
+
+    async def test_a_refused_grant_is_asked_about_once_and_then_refused_at_once(
+        self, case: LeasePort
+    ) -> None:
+        leases = [case.lease() for _ in range(5)]
+        stale = [await lease.current() for lease in leases]
+        refresh = Refresher(fail_with=ReauthorizationRequired("xero"))
+        outcomes = await asyncio.gather(
+            *(lease.rotate(refresh, old) for lease, old in zip(leases, stale, strict=True)),
+            return_exceptions=True,
+        )
+        assert all(isinstance(o, ReauthorizationRequired) for o in outcomes), outcomes
+        assert len(refresh.calls) == 1
+        # The connection is marked: a later request is refused without asking the provider.
+        later = Refresher()
+        with pytest.raises(ReauthorizationRequired, match="xero connection unavailable"):
+            await case.lease().rotate(later, INITIAL)
+        assert later.calls == []
+        assert await case.stored() == INITIAL

@@ -1,4 +1,5 @@
-"""TenantRepository, KeyDirectory and MeterOutbox: one behavioural suite, run against the
+"""TenantRepository, MeterOutbox and the MCP runtime's ScopeSource and AuditLog: one
+behavioural suite, run against the
 in-memory fake (``tests/unit/domain``) and the PostgreSQL adapter (``tests/integration/postgres``),
 so the fake the unit tests trust is proven to behave like the real store. A store may be shared
 with other tests (the PostgreSQL one is session-wide): every test makes its own workspaces and
@@ -24,11 +25,11 @@ from shopmcp_domain.ids import (
     new_usage_event_id,
     new_workspace_id,
 )
-from shopmcp_domain.keys import Access, KeyScopes, issue_key
+from shopmcp_domain.keys import Access, KeyScopes, McpKey, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.ports import KeyDirectory, MeterOutbox, TenantRepository
+from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepository
 from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import NOW, make_workspace
@@ -38,8 +39,13 @@ from tests.factories import NOW, make_workspace
 class Ports:
     kind: str
     tenants: TenantRepository
-    directory: KeyDirectory
+    scopes: ScopeSource
     outbox: MeterOutbox
+    audit: AuditLog
+
+    async def key_by_prefix(self, prefix: str) -> McpKey | None:
+        record = await self.scopes.load(prefix)
+        return None if record is None else record.key
 
     async def new_workspace(
         self,
@@ -365,15 +371,15 @@ class TenantStoreSuite:
         async with ports.tenants.unit_of_work(workspace.id) as uow:
             await uow.keys.add(second)
             await uow.keys.add(first)
-        assert await ports.directory.find_by_prefix(first.prefix) == first
-        assert await ports.directory.find_by_prefix("zzzzzzzzzzzz") is None
+        assert await ports.key_by_prefix(first.prefix) == first
+        assert await ports.key_by_prefix("zzzzzzzzzzzz") is None
 
         revoked_at = NOW + dt.timedelta(hours=1)
         async with ports.tenants.unit_of_work(workspace.id) as uow:
             assert list(await uow.keys.list()) == [first, second]
             assert await uow.keys.revoke(first.id, revoked_at) is True
             assert await uow.keys.revoke(first.id, revoked_at) is False
-        found = await ports.directory.find_by_prefix(first.prefix)
+        found = await ports.key_by_prefix(first.prefix)
         assert found is not None and found.revoked_at == revoked_at and found.is_revoked
 
     async def test_key_prefix_is_unique_across_workspaces(self, ports: Ports) -> None:
@@ -388,7 +394,7 @@ class TenantStoreSuite:
             assert list(await uow.keys.list()) == []
             # Nor can B revoke A's key.
             assert await uow.keys.revoke(key.id, NOW) is False
-        found = await ports.directory.find_by_prefix(key.prefix)
+        found = await ports.key_by_prefix(key.prefix)
         assert found == key
 
     async def test_key_prefix_unique_within_one_unit_of_work(self, ports: Ports) -> None:
@@ -492,7 +498,7 @@ class TenantStoreSuite:
             assert list(await uow.keys.list()) == []
             assert list(await uow.usage.recent()) == []
             assert list(await uow.playbooks.list()) == []
-        assert await ports.directory.find_by_prefix(key.prefix) is None
+        assert await ports.key_by_prefix(key.prefix) is None
         # And the workspace can be created afresh: nothing half-written blocks it.
         async with ports.tenants.unit_of_work(workspace.id) as uow:
             await uow.workspaces.add(workspace)
@@ -572,3 +578,105 @@ class TenantStoreSuite:
         assert set(ids) == {e.id for e in events}
         await ports.outbox.mark_sent(ids)
         assert await ports.outbox.claim(100) == []
+
+    # --------------------------------------------------------------------------- MCP runtime
+
+    async def test_a_scope_is_the_key_its_workspace_connections_and_sealed_credentials(
+        self, ports: Ports
+    ) -> None:
+        workspace = await ports.new_workspace(
+            write_enabled=frozenset({Platform.SHOPIFY}), billing_customer_id="cus_secret"
+        )
+        key = issue_key(workspace.id, NOW, name="claude").key
+        late, early = sealed_for(workspace.id, b"late"), sealed_for(workspace.id, b"early")
+        later = connection_for(workspace.id, late, created_at=NOW + dt.timedelta(minutes=1))
+        earlier = connection_for(workspace.id, early, Platform.MAGENTO, "https://m.example")
+        async with ports.tenants.unit_of_work(workspace.id) as uow:
+            await uow.keys.add(key)
+            await uow.connections.add(later, late)
+            await uow.connections.add(earlier, early)
+
+        record = await ports.scopes.load(key.prefix)
+
+        assert record is not None
+        assert record.key == key
+        # Billing is not the runtime's to read: everything else of the workspace is there.
+        assert record.workspace == attrs.evolve(workspace, billing_customer_id=None)
+        assert record.connections == (earlier, later)
+        assert dict(record.credentials) == {late.id: late, early.id: early}
+
+    async def test_a_scope_is_found_by_its_own_prefix_only(self, ports: Ports) -> None:
+        a, b = await ports.new_workspace(), await ports.new_workspace()
+        key_a, key_b = issue_key(a.id, NOW).key, issue_key(b.id, NOW).key
+        for workspace, key in ((a, key_a), (b, key_b)):
+            async with ports.tenants.unit_of_work(workspace.id) as uow:
+                await uow.keys.add(key)
+        record_b = await ports.scopes.load(key_b.prefix)
+        assert record_b is not None and record_b.workspace.id == b.id
+        assert record_b.connections == () and dict(record_b.credentials) == {}
+        assert await ports.scopes.load("zzzzzzzzzzzz") is None
+        assert await ports.scopes.load("") is None
+
+    async def test_a_revoked_key_still_loads_with_its_revocation(self, ports: Ports) -> None:
+        workspace = await ports.new_workspace()
+        key = issue_key(workspace.id, NOW).key
+        async with ports.tenants.unit_of_work(workspace.id) as uow:
+            await uow.keys.add(key)
+            await uow.keys.revoke(key.id, NOW)
+        record = await ports.scopes.load(key.prefix)
+        assert record is not None and record.key.is_revoked
+
+    async def test_the_audit_log_writes_the_event_and_its_meter_row(self, ports: Ports) -> None:
+        await ports.drain()
+        workspace = await ports.new_workspace(billing_customer_id="cus_x")
+        event = usage_event(workspace.id)
+        await ports.audit.record(event, MeterRecord.for_event(event))
+        async with ports.tenants.unit_of_work(workspace.id) as uow:
+            assert list(await uow.usage.recent()) == [event]
+        [pending] = await ports.outbox.claim(10)
+        assert pending.record == MeterRecord.for_event(event)
+        await ports.outbox.mark_sent([event.id])
+
+    async def test_concurrent_audit_writes_are_all_committed_when_they_return(
+        self, ports: Ports
+    ) -> None:
+        workspaces = [await ports.new_workspace() for _ in range(3)]
+        events = [
+            usage_event(workspaces[i % 3].id, NOW + dt.timedelta(milliseconds=i)) for i in range(60)
+        ]
+        await asyncio.gather(*(ports.audit.record(e, MeterRecord.for_event(e)) for e in events))
+        for workspace in workspaces:
+            async with ports.tenants.unit_of_work(workspace.id) as uow:
+                stored = {e.id for e in await uow.usage.recent(100)}
+            assert stored == {e.id for e in events if e.workspace_id == workspace.id}
+
+    async def test_an_audit_write_that_cannot_be_stored_fails_alone(self, ports: Ports) -> None:
+        workspace = await ports.new_workspace()
+        good = [usage_event(workspace.id, NOW + dt.timedelta(seconds=i)) for i in range(5)]
+        orphan = usage_event(new_workspace_id())  # no such workspace
+        results = await asyncio.gather(
+            *(ports.audit.record(e, MeterRecord.for_event(e)) for e in [*good, orphan]),
+            return_exceptions=True,
+        )
+        assert results[:5] == [None] * 5
+        assert isinstance(results[5], NotFound)
+        async with ports.tenants.unit_of_work(workspace.id) as uow:
+            assert {e.id for e in await uow.usage.recent()} == {e.id for e in good}
+
+    async def test_an_audit_meter_row_must_belong_to_its_event(self, ports: Ports) -> None:
+        workspace = await ports.new_workspace()
+        event, other = usage_event(workspace.id), usage_event(workspace.id)
+        with pytest.raises(ValueError, match="its own usage event"):
+            await ports.audit.record(event, MeterRecord.for_event(other))
+
+    async def test_set_status_changes_only_the_status(self, ports: Ports) -> None:
+        workspace = await ports.new_workspace()
+        sealed = sealed_for(workspace.id)
+        connection = connection_for(workspace.id, sealed)
+        async with ports.tenants.unit_of_work(workspace.id) as uow:
+            await uow.connections.add(connection, sealed)
+            await uow.connections.set_status(connection.id, ConnectionStatus.NEEDS_REAUTH)
+            stored = await uow.connections.get(connection.id)
+            with pytest.raises(NotFound):
+                await uow.connections.set_status(new_connection_id(), ConnectionStatus.ACTIVE)
+        assert stored == connection.with_status(ConnectionStatus.NEEDS_REAUTH)

@@ -8,10 +8,11 @@ Inside the adapters each of these is a package of its own, and one package never
 another unless the edge is listed in ``allowed_edges`` with its reason:
 ``memory``, ``postgres``, ``vault``, ``ratelimit``, ``billing``, ``observability``, the
 ``clock`` module (generally: every ``shopmcp_adapters.<name>``), and under ``upstreams`` each
-core module (``http``, ``host_guard``, ``module``, ``package``, ``platforms``) and each platform
-package (``upstreams.<platform>``). The composition root (``shopmcp_entrypoints.container``) is
-where adapters meet; adapters only meet the domain's ports. Shared adapter modules (the change
-feeds' fan-out, the upstream core) are the stated exceptions, each edge with its reason.
+core module (``http``, ``host_guard``, ``module``, ``package``, ``platforms``, ``oauth2``,
+``oauth_providers``) and each platform package (``upstreams.<platform>``). The composition
+root (``shopmcp_entrypoints.container``) is where adapters meet; adapters only meet the domain's
+ports. Shared adapter modules (the change feeds' fan-out, the upstream core) are the stated
+exceptions, each edge with its reason.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ import attrs
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 LAYERS = {"shopmcp_domain": 0, "shopmcp_adapters": 1, "shopmcp_entrypoints": 2}
-UPSTREAM_CORE = ("http", "host_guard", "module", "package", "platforms")
+UPSTREAM_CORE = (
+    "http",
+    "host_guard",
+    "module",
+    "package",
+    "platforms",
+    "oauth2",
+    "oauth_providers",
+)
 
 # ``shopmcp_adapters.changes`` is shared by the change feeds: one fan-out (delivery to every
 # subscriber, a failing listener logged and skipped), so the fake cannot drift from PostgreSQL.
@@ -38,6 +47,10 @@ CORE_EDGES = {
     ("upstreams.package", "upstreams.http"): "a package's client factory receives UpstreamHttp",
     ("upstreams.package", "upstreams.module"): "a package holds its ToolTable, builds its module",
     ("upstreams.platforms", "upstreams.package"): "PACKAGES is a list of PlatformPackage",
+    ("upstreams.oauth2", "upstreams.http"): "token requests go through the one HTTP policy",
+    ("upstreams.package", "upstreams.oauth2"): "a package carries its OAuth provider description",
+    ("upstreams.oauth_providers", "upstreams.oauth2"): "the OAuth providers are OAuthProviders",
+    ("upstreams.oauth_providers", "upstreams.platforms"): "a package's own provider comes first",
 }
 # What every platform package may import: the shared upstream core.
 PLATFORM_MAY_IMPORT = {
@@ -45,8 +58,13 @@ PLATFORM_MAY_IMPORT = {
     "upstreams.host_guard": "the SSRF guard (store-address checks)",
     "upstreams.module": "ToolTable, Reply, PlatformModule",
     "upstreams.package": "PlatformPackage, UpstreamEnv",
+    "upstreams.oauth2": "an OAuth platform's provider description, OAuthTokens",
 }
 PLATFORM_LIST_REASON = "upstreams.platforms is the one platform list: it imports every package"
+OAUTH_LIST_REASON = (
+    "upstreams.oauth_providers lists the OAuth platforms' provider descriptions, also those "
+    "whose tool package has not landed"
+)
 
 # Imports that break the rules on purpose, as (importing module, imported module): reason.
 # None today: the Redis limiter's fallback and the rewrap job's owner store, which used to
@@ -130,6 +148,7 @@ def allowed_edges(platforms: set[str]) -> dict[tuple[str, str], str]:
     for platform in platforms:
         edges |= {(platform, core): why for core, why in PLATFORM_MAY_IMPORT.items()}
         edges[("upstreams.platforms", platform)] = PLATFORM_LIST_REASON
+        edges[("upstreams.oauth_providers", platform)] = OAUTH_LIST_REASON
     return edges
 
 

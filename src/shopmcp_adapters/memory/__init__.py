@@ -7,7 +7,8 @@ real adapters (``tests/ports``):
 - ``CredentialVault``: ``FakeVault``; real: the local and KMS vaults
 - ``ChangeFeed``: ``InMemoryChangeFeed`` (fed by ``InMemoryTenantStore(feed)``); real:
   ``PostgresChangeFeed`` (row triggers and LISTEN)
-- ``TenantRepository``, ``KeyDirectory``, ``MeterOutbox``: ``InMemoryTenantStore``; real:
+- ``TenantRepository``, ``MeterOutbox``, ``ScopeSource``, ``AuditLog``:
+  ``InMemoryTenantStore``; real:
   PostgreSQL
 - ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
   limiter's per-process fallback); real: Redis
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
         _vault: ports.CredentialVault = vault
         _feed: ports.ChangeFeed = feed
         _tenants: ports.TenantRepository = store
-        _directory: ports.KeyDirectory = store
+        _scopes: ports.ScopeSource = store
+        _audit: ports.AuditLog = store
         _outbox: ports.MeterOutbox = store
         _limiter: ports.RateLimiter = limiter
         _meter: ports.Meter = meter

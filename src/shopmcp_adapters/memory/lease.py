@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from shopmcp_domain.credentials import CredentialPayload
+from shopmcp_domain.errors import ReauthorizationRequired
 from shopmcp_domain.ports import Refresher
 
 
@@ -23,6 +24,8 @@ class _StoredCredential:
         self.refreshes = 0
         # Stands in for the row lock: refreshes of one connection are serialised.
         self.lock = asyncio.Lock()
+        # The platform whose grant a refresh found dead (the connection's needs_reauth).
+        self.needs_reauth: str | None = None
 
 
 class FakeLease:
@@ -61,6 +64,13 @@ class FakeLease:
             if stored.payload != stale:
                 # Another request refreshed while this one waited: use its result.
                 return stored.payload
-            stored.payload = await refresh(stale)
+            if stored.needs_reauth is not None:
+                # The connection is marked: asking the provider again would only be refused.
+                raise ReauthorizationRequired(stored.needs_reauth)
+            try:
+                stored.payload = await refresh(stale)
+            except ReauthorizationRequired as error:
+                stored.needs_reauth = error.platform
+                raise
             stored.refreshes += 1
             return stored.payload

@@ -1,4 +1,5 @@
-"""The in-memory tenant store: TenantRepository, KeyDirectory and MeterOutbox.
+"""The in-memory tenant store: TenantRepository, MeterOutbox, and the MCP runtime's
+ScopeSource and AuditLog.
 
 Semantics the PostgreSQL adapter is held to: a unit of work sees and writes only its own
 workspace; writing a row of another workspace raises ``CrossTenantWrite``; a unit of work
@@ -19,19 +20,22 @@ import attrs
 
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_domain.changes import Change, ChangeKind
-from shopmcp_domain.connections import Connection
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
 from shopmcp_domain.ids import (
     ConnectionId,
     CredentialId,
     KeyId,
+    OAuthFlowId,
     PlaybookId,
     UsageEventId,
     WorkspaceId,
 )
 from shopmcp_domain.keys import McpKey
+from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.ports import ScopeRecord
 from shopmcp_domain.usage import (
     MAX_METER_ATTEMPTS,
     MeterRecord,
@@ -59,6 +63,7 @@ class _Partition:
     usage: list[UsageEvent] = attrs.Factory(list)
     outbox: dict[UsageEventId, _OutboxRow] = attrs.Factory(dict)
     playbooks: dict[PlaybookId, Playbook] = attrs.Factory(dict)
+    oauth_flows: dict[OAuthFlowId, OAuthFlow] = attrs.Factory(dict)
 
     def snapshot(self) -> _Partition:
         """A copy a unit of work may change freely. Shallow is enough: the domain objects are
@@ -72,6 +77,7 @@ class _Partition:
             usage=list(self.usage),
             outbox=dict(self.outbox),
             playbooks=dict(self.playbooks),
+            oauth_flows=dict(self.oauth_flows),
         )
 
 
@@ -157,6 +163,13 @@ class _Connections(_Base):
         self._p.connections[connection_id] = attrs.evolve(
             connection, credential_generation=generation
         )
+        self._changed(ChangeKind.CONNECTION, connection_id)
+
+    async def set_status(self, connection_id: ConnectionId, status: ConnectionStatus) -> None:
+        connection = self._p.connections.get(connection_id)
+        if connection is None:
+            raise NotFound("connection")
+        self._p.connections[connection_id] = connection.with_status(status)
         self._changed(ChangeKind.CONNECTION, connection_id)
 
     async def delete(self, connection_id: ConnectionId) -> bool:
@@ -246,6 +259,38 @@ class _Playbooks(_Base):
         return self._p.playbooks.pop(playbook_id, None) is not None
 
 
+class _OAuthFlows(_Base):
+    async def add(self, flow: OAuthFlow) -> None:
+        self._own(flow.workspace_id)
+        if self._p.workspace is None:
+            raise NotFound("workspace")
+        if flow.id in self._p.oauth_flows:
+            raise Conflict("flow exists")
+        self._p.oauth_flows[flow.id] = flow
+
+    async def get(self, flow_id: OAuthFlowId, *, for_update: bool = False) -> OAuthFlow | None:
+        return self._p.oauth_flows.get(flow_id)
+
+    async def mark_used(self, flow_id: OAuthFlowId, at: dt.datetime) -> bool:
+        flow = self._p.oauth_flows.get(flow_id)
+        if flow is None or flow.used_at is not None:
+            return False
+        self._p.oauth_flows[flow_id] = attrs.evolve(flow, used_at=at, sealed_verifier=None)
+        return True
+
+    async def record_outcome(self, flow_id: OAuthFlowId, outcome: FlowOutcome) -> None:
+        flow = self._p.oauth_flows.get(flow_id)
+        if flow is None:
+            raise NotFound("flow")
+        self._p.oauth_flows[flow_id] = attrs.evolve(flow, outcome=outcome)
+
+    async def purge(self, expired_before: dt.datetime) -> int:
+        old = [f.id for f in self._p.oauth_flows.values() if f.expires_at < expired_before]
+        for flow_id in old:
+            del self._p.oauth_flows[flow_id]
+        return len(old)
+
+
 class _UnitOfWork:
     def __init__(self, store: InMemoryTenantStore, workspace_id: WorkspaceId) -> None:
         self.workspace_id = workspace_id
@@ -259,6 +304,7 @@ class _UnitOfWork:
         self.keys = _Keys(self, store)
         self.usage = _Usage(self)
         self.playbooks = _Playbooks(self)
+        self.oauth_flows = _OAuthFlows(self)
 
 
 class InMemoryTenantStore:
@@ -266,6 +312,7 @@ class InMemoryTenantStore:
         self._partitions: dict[WorkspaceId, _Partition] = {}
         self._locks: dict[WorkspaceId, asyncio.Lock] = {}
         self.units_opened = 0
+        self.scope_loads = 0
         self.feed = feed
 
     @asynccontextmanager
@@ -284,13 +331,32 @@ class InMemoryTenantStore:
     def _prefix_taken(self, prefix: str) -> bool:
         return any(k.prefix == prefix for p in self._partitions.values() for k in p.keys.values())
 
-    # ---- KeyDirectory (cross-tenant)
-    async def find_by_prefix(self, prefix: str) -> McpKey | None:
+    # ---- ScopeSource (the MCP runtime's read side; the key is found before any workspace)
+    async def load(self, prefix: str) -> ScopeRecord | None:
+        self.scope_loads += 1
         for partition in self._partitions.values():
-            for key in partition.keys.values():
-                if key.prefix == prefix:
-                    return key
+            key = next((k for k in partition.keys.values() if k.prefix == prefix), None)
+            if key is None:
+                continue
+            if partition.workspace is None:
+                return None
+            return ScopeRecord(
+                key=key,
+                # The runtime may not read billing (PostgreSQL grants it no such column).
+                workspace=attrs.evolve(partition.workspace, billing_customer_id=None),
+                connections=tuple(
+                    sorted(partition.connections.values(), key=lambda c: (c.created_at, c.id))
+                ),
+                credentials=dict(partition.credentials),
+            )
         return None
+
+    # ---- AuditLog (the MCP runtime's write side)
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        if meter.usage_event_id != event.id or meter.workspace_id != event.workspace_id:
+            raise ValueError("a meter record belongs to its own usage event")
+        async with self.unit_of_work(event.workspace_id) as uow:
+            await uow.usage.record(event, meter)
 
     # ---- MeterOutbox (cross-tenant)
     def _outbox_rows(self) -> list[tuple[Workspace | None, _OutboxRow]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 import asyncpg.pool
@@ -14,18 +16,21 @@ from shopmcp_domain.ids import (
     ConnectionId,
     CredentialId,
     KeyId,
+    OAuthFlowId,
     PlaybookId,
     UsageEventId,
     WorkspaceId,
 )
 from shopmcp_domain.keys import KeyScopes, McpKey
+from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
 from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
 
-Row = asyncpg.Record
+# Read by name only: an asyncpg record, or a mapping built from a JSON result.
+Row = asyncpg.Record | Mapping[str, Any]
 # A plain connection or one lent by a pool.
 Conn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
@@ -134,4 +139,37 @@ def pending_meter_record(row: Row) -> PendingMeterRecord:
         ),
         billing_customer_id=row["billing_customer_id"],
         attempts=row["attempts"],
+    )
+
+
+def oauth_flow(row: Row) -> OAuthFlow:
+    workspace_id = WorkspaceId(row["workspace_id"])
+    verifier = None
+    if row["verifier_id"] is not None:
+        verifier = SealedCredential(
+            id=CredentialId(row["verifier_id"]),
+            workspace_id=workspace_id,
+            ciphertext=bytes(row["verifier_ciphertext"]),
+            nonce=bytes(row["verifier_nonce"]),
+            wrapped_dek=bytes(row["verifier_wrapped_dek"]),
+            kms_key_id=row["verifier_kms_key_id"],
+            version=row["verifier_envelope_version"],
+        )
+    outcome = None
+    if row["completed_at"] is not None:
+        outcome = FlowOutcome(
+            completed_at=row["completed_at"],
+            connection_ids=tuple(ConnectionId(c) for c in row["connection_ids"]),
+            error=row["error"],
+        )
+    return OAuthFlow(
+        id=OAuthFlowId(row["id"]),
+        workspace_id=workspace_id,
+        platform=Platform(row["platform"]),
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        sealed_verifier=verifier,
+        store_ref=row["store_ref"],
+        used_at=row["used_at"],
+        outcome=outcome,
     )

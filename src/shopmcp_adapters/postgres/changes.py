@@ -84,6 +84,10 @@ class PostgresChangeFeed(ChangeFanout):
         return self._conn is not None and not self._conn.is_closed()
 
     @property
+    def live(self) -> bool:
+        return self.connected
+
+    @property
     def backend_pid(self) -> int | None:
         """The listening session's server process id (for operators and tests)."""
         return self._conn.get_server_pid() if self._conn is not None else None

@@ -24,7 +24,8 @@ import asyncpg
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
-from shopmcp_domain.connections import Connection
+from shopmcp_adapters.postgres.oauth_flows import PostgresOAuthFlows
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
 from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, PlaybookId, WorkspaceId
@@ -185,6 +186,16 @@ class PostgresConnections(_Repo):
         if exists is None:
             raise NotFound("connection")
         raise Conflict("a credential generation only goes up")
+
+    async def set_status(self, connection_id: ConnectionId, status: ConnectionStatus) -> None:
+        changed = await self._conn.execute(
+            "update shopmcp.connections set status = $3 where workspace_id = $1 and id = $2",
+            self._ws,
+            connection_id,
+            status.value,
+        )
+        if _affected(changed) == 0:
+            raise NotFound("connection")
 
     async def delete(self, connection_id: ConnectionId) -> bool:
         credential_id = await self._conn.fetchval(
@@ -389,6 +400,7 @@ class PostgresUnitOfWork:
         self._keys = PostgresKeys(conn, workspace_id)
         self._usage = PostgresUsage(conn, workspace_id)
         self._playbooks = PostgresPlaybooks(conn, workspace_id)
+        self._oauth_flows = PostgresOAuthFlows(conn, workspace_id)
 
     @property
     def workspace_id(self) -> WorkspaceId:
@@ -417,6 +429,10 @@ class PostgresUnitOfWork:
     @property
     def playbooks(self) -> PostgresPlaybooks:
         return self._playbooks
+
+    @property
+    def oauth_flows(self) -> PostgresOAuthFlows:
+        return self._oauth_flows
 
     @property
     def connection(self) -> Conn:

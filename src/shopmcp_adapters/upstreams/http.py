@@ -17,6 +17,7 @@ Rules enforced here:
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import email.utils
 import functools
@@ -28,7 +29,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 import attrs
 import certifi
@@ -51,6 +52,9 @@ from shopmcp_domain.errors import (
 Sleep = Callable[[float], Awaitable[None]]
 MessageParser = Callable[[httpx.Response], str]
 RetryAfterParser = Callable[[httpx.Response], float | None]
+# A platform's own reading of a 4xx (OAuth's ``invalid_grant``), given the response and its
+# already-redacted message; None leaves it to the generic mapping.
+ClientErrorReader = Callable[[httpx.Response, str], UpstreamError | None]
 
 
 @attrs.frozen
@@ -222,6 +226,8 @@ _CREDENTIAL_HEADERS = (
 )
 # JSON body fields holding credentials (the OAuth token-refresh exchange).
 _CREDENTIAL_FIELD_PARTS = ("secret", "token", "password")
+# Form bodies are OAuth token requests: the authorization code and PKCE verifier count too.
+_FORM_CREDENTIAL_FIELD_PARTS = (*_CREDENTIAL_FIELD_PARTS, "code", "verifier", "assertion")
 _AUTH_PARAM_RE = re.compile(r'([A-Za-z_]+)="([^"]*)"')
 _MIN_SECRET_CHARS = 6
 REDACTED = "[redacted]"
@@ -236,7 +242,13 @@ def _sent_credentials(request: httpx.Request) -> set[str]:
             found.add(rest.strip())
             for _param, quoted in _AUTH_PARAM_RE.findall(value):  # OAuth 1.0a parameters
                 found.update((quoted, unquote(quoted)))
-    if request.headers.get("content-type", "").startswith("application/json"):
+            found.update(_basic_credentials(value))
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        for key, value in parse_qsl((request.content or b"").decode("latin-1")):
+            if any(part in key.lower() for part in _FORM_CREDENTIAL_FIELD_PARTS):
+                found.add(value)
+    if content_type.startswith("application/json"):
         try:
             body = json_module.loads(request.content or b"null")
         except ValueError:
@@ -247,6 +259,19 @@ def _sent_credentials(request: httpx.Request) -> set[str]:
                 if isinstance(value, str) and any(p in lowered for p in _CREDENTIAL_FIELD_PARTS):
                     found.add(value)
     return {value for value in found if len(value) >= _MIN_SECRET_CHARS}
+
+
+def _basic_credentials(value: str) -> set[str]:
+    """The client id and secret inside ``Basic <base64>`` (OAuth client authentication)."""
+    scheme, _, encoded = value.partition(" ")
+    if scheme.lower() != "basic":
+        return set()
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return set()
+    user, _, password = decoded.partition(":")
+    return {user, password, unquote(password)}
 
 
 def redact_sent_credentials(message: str, response: httpx.Response) -> str:
@@ -286,6 +311,7 @@ class UpstreamHttp:
     guard: HostGuard | None = None
     message: MessageParser = default_message
     retry_after: RetryAfterParser = retry_after_header
+    client_error_reader: ClientErrorReader | None = None
     sleep: Sleep = asyncio.sleep
 
     async def request(
@@ -296,9 +322,11 @@ class UpstreamHttp:
         idempotent: bool,
         params: httpx.QueryParams | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         auth: httpx.Auth | None = None,
     ) -> httpx.Response:
+        """``json`` or ``data`` (a form, as OAuth token endpoints take) is the body."""
         try:
             target = require_https_url(url)
             if self.guard is not None:
@@ -311,7 +339,7 @@ class UpstreamHttp:
         attempt = 0
         while True:
             request = self.client.build_request(
-                method, target, params=params, json=json, headers=headers
+                method, target, params=params, json=json, data=data, headers=headers
             )
             try:
                 response = await self._send(request, auth)
@@ -376,6 +404,10 @@ class UpstreamHttp:
         proxy, a debug page, a hostile store address) may echo the request back, and the
         message goes to the merchant's chat client."""
         message = redact_sent_credentials(self.message(response), response)
+        if self.client_error_reader is not None:
+            specific = self.client_error_reader(response, message)
+            if specific is not None:
+                return specific
         if response.status_code == 429:
             return UpstreamRateLimited(self.platform, message, self.retry_after(response))
         return UpstreamError(self.platform, response.status_code, message)

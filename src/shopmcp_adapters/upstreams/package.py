@@ -16,6 +16,7 @@ import attrs
 
 from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.module import PlatformModule, ToolTable
+from shopmcp_adapters.upstreams.oauth2 import OAuthClient, OAuthProvider
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import ConnectionUnavailable
 from shopmcp_domain.platforms import Platform
@@ -36,12 +37,14 @@ class InvalidCredentialFields(ValueError):
 @attrs.frozen
 class UpstreamEnv:
     """What a platform's client is built from: the shared HTTP policy (already carrying the
-    platform's error readers), the clock, and an origin that replaces the platform's own for
-    every connection (only the demo's sandboxes and tests set it)."""
+    platform's error readers), the clock, an origin that replaces the platform's own for
+    every connection (only the demo's sandboxes and tests set it), and for an OAuth platform
+    the client that refreshes its tokens (``OAuthTokens(env.oauth, lease, env.clock)``)."""
 
     http: UpstreamHttp
     clock: Clock
     base_url: str | None = None
+    oauth: OAuthClient | None = None
 
 
 @attrs.frozen
@@ -50,6 +53,16 @@ class CredentialField:
     description: str
     secret: bool = True
     required: bool = True
+
+
+# What an OAuth platform's connection holds: written by the connect flow and its refreshes
+# (``upstreams.oauth2``), never typed by a merchant. An OAuth package declares these fields.
+OAUTH_CREDENTIAL_FIELDS = (
+    CredentialField("access_token", "The current access token."),
+    CredentialField("refresh_token", "The refresh token (Xero rotates it on every refresh)."),
+    CredentialField("expires_at", "When the access token expires (ISO 8601).", secret=False),
+    CredentialField("scopes", "The scopes granted, space-separated.", secret=False),
+)
 
 
 def _no_policy_changes(http: UpstreamHttp) -> UpstreamHttp:
@@ -73,10 +86,14 @@ class PlatformPackage(Generic[ClientT]):
     # (the security page's v1 rule for Magento and Neto); only then does a workspace's own
     # opt-in apply.
     writes_operator_locked: bool = False
+    # How merchants connect it through OAuth 2.0 (Xero, Google); None for token platforms.
+    oauth: OAuthProvider | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.tools.platform is not self.platform:
             raise ValueError(f"{self.platform.value}: the tool table is another platform's")
+        if self.oauth is not None and self.oauth.platform is not self.platform:
+            raise ValueError(f"{self.platform.value}: the OAuth provider is another platform's")
 
     @property
     def specs(self) -> tuple[ToolSpec, ...]:

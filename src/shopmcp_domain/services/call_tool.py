@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from shopmcp_domain.errors import InternalError, InvalidArguments, ShopMcpError, UsageStatus
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, TenantRepository, ToolOutput, UpstreamCall, UpstreamClient
+from shopmcp_domain.ports import AuditLog, Clock, ToolOutput, UpstreamCall, UpstreamClient
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
@@ -33,7 +33,7 @@ from shopmcp_domain.usage import MeterRecord, UsageEvent, tool_label
 @attrs.frozen
 class ToolCallDeps:
     clock: Clock
-    tenants: TenantRepository
+    audit: AuditLog
     upstreams: Mapping[Platform, UpstreamClient]
 
 
@@ -106,5 +106,5 @@ async def call_tool(
             error_class=error_class,
             created_at=deps.clock.now(),
         )
-        async with deps.tenants.unit_of_work(scope.workspace.id) as uow:
-            await uow.usage.record(event, MeterRecord.for_event(event))
+        # Committed before the result goes back: an answered call is never missing its row.
+        await deps.audit.record(event, MeterRecord.for_event(event))

@@ -1,6 +1,10 @@
 """Credential leases: a connection's credential, opened on first use within one request and
 rotated (for providers whose tokens rotate on refresh) with per-connection serialisation.
 
+A refresher that raises ``ReauthorizationRequired`` (the provider's ``invalid_grant``) marks the
+connection ``needs_reauth`` in the same transaction, which commits; a rotation of a connection
+so marked raises it at once, without calling the refresher: one refusal per dead grant.
+
 Every re-seal is one generation higher, and the connection row records it in the same unit of
 work: the credential is always opened against the generation its connection row records, so an
 older sealing written back into the credential row is refused (see
@@ -14,9 +18,9 @@ import weakref
 
 import attrs
 
-from shopmcp_domain.connections import Connection
+from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, SealedCredential
-from shopmcp_domain.errors import CredentialUnavailable
+from shopmcp_domain.errors import CredentialUnavailable, ReauthorizationRequired
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.ports import CredentialVault, Refresher, TenantRepository
 
@@ -71,6 +75,7 @@ class VaultCredentialLease:
         return self._payload
 
     async def rotate(self, refresh: Refresher, stale: CredentialPayload) -> CredentialPayload:
+        revoked: ReauthorizationRequired | None = None
         async with _lock_for(self._connection.id):
             async with self._tenants.unit_of_work(self._connection.workspace_id) as uow:
                 sealed = await uow.credentials.get(self._connection.credential_id, for_update=True)
@@ -84,17 +89,30 @@ class VaultCredentialLease:
                     raise CredentialUnavailable()
                 stored = await self._vault.open(connection.credential_context, sealed)
                 if stored != stale:
-                    # Someone else refreshed while we waited: use theirs.
+                    # Someone else refreshed (or the merchant reconnected) while we waited.
                     self._connection = connection
                     self._sealed = sealed
                     self._payload = stored
                     return stored
-                fresh = await refresh(stored)
-                generation = sealed.generation + 1
-                context = attrs.evolve(connection.credential_context, generation=generation)
-                resealed = await self._vault.seal(context, fresh)
-                await uow.credentials.replace(resealed)
-                await uow.connections.advance_credential_generation(connection.id, generation)
+                if connection.status is ConnectionStatus.NEEDS_REAUTH:
+                    # A refresh already found the grant dead: another would only be refused.
+                    raise ReauthorizationRequired(connection.platform.value)
+                try:
+                    fresh = await refresh(stored)
+                except ReauthorizationRequired as error:
+                    # Recorded in this transaction, which commits: every later request sees
+                    # the connection needs the merchant, and nothing asks the provider again.
+                    await uow.connections.set_status(connection.id, ConnectionStatus.NEEDS_REAUTH)
+                    revoked = error
+                else:
+                    generation = sealed.generation + 1
+                    context = attrs.evolve(connection.credential_context, generation=generation)
+                    resealed = await self._vault.seal(context, fresh)
+                    await uow.credentials.replace(resealed)
+                    await uow.connections.advance_credential_generation(connection.id, generation)
+            if revoked is not None:
+                self._connection = connection.with_status(ConnectionStatus.NEEDS_REAUTH)
+                raise revoked
             self._connection = attrs.evolve(connection, credential_generation=generation)
             self._sealed = resealed
             self._payload = fresh

@@ -22,7 +22,7 @@ from shopmcp_domain.keys import (
     parse_token,
 )
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import CredentialLease, CredentialVault, KeyDirectory, TenantRepository
+from shopmcp_domain.ports import CredentialLease, CredentialVault, ScopeSource, TenantRepository
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -91,7 +91,7 @@ def _parsed_or_none(token: str) -> ParsedToken | None:
 
 async def authenticate(
     token: str,
-    directory: KeyDirectory,
+    scopes: ScopeSource,
     tenants: TenantRepository,
     vault: CredentialVault,
     registry: ToolRegistry,
@@ -101,23 +101,24 @@ async def authenticate(
     """The presented token (as sent: possibly empty or malformed) -> the workspace's scope.
     ``writes_locked``: the platforms whose writes the operator has locked (see the policy).
 
+    ``scopes`` answers with the key and everything the request needs in one read (or from a
+    cache that drops a workspace's records when it changes); ``tenants`` serves what a request
+    rarely does (a credential's rotation, the playbooks).
+
     Unknown, revoked, malformed and missing tokens all raise the same
-    :class:`AuthenticationFailed` after the same work: one directory lookup (a malformed token
+    :class:`AuthenticationFailed` after the same work: one scope lookup (a malformed token
     looks up a prefix no key can have) and one constant-time hash comparison, so timing tells
     nothing the caller did not already know."""
     parsed = _parsed_or_none(token)
     prefix, secret = (parsed.prefix, parsed.secret) if parsed else (NO_SUCH_PREFIX, "")
-    key = await directory.find_by_prefix(prefix)
+    record = await scopes.load(prefix)
+    key = record.key if record is not None else None
     expected = key.secret_hash if key is not None else DUMMY_SECRET_HASH
     secret_ok = hmac.compare_digest(expected, hash_secret(secret))
-    if parsed is None or key is None or not secret_ok or key.is_revoked:
+    if parsed is None or record is None or key is None or not secret_ok or key.is_revoked:
         raise AuthenticationFailed()
-    async with tenants.unit_of_work(key.workspace_id) as uow:
-        workspace = await uow.workspaces.get()
-        connections = tuple(await uow.connections.list())
-        sealed = {credential.id: credential for credential in await uow.credentials.list()}
-    if workspace is None:
-        raise AuthenticationFailed()
+    workspace = record.workspace
+    connections = record.connections
     return RequestScope(
         workspace=workspace,
         key=key,
@@ -127,5 +128,5 @@ async def authenticate(
         ),
         vault=vault,
         tenants=tenants,
-        sealed_credentials=sealed,
+        sealed_credentials=dict(record.credentials),
     )

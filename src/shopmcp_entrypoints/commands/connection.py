@@ -1,6 +1,7 @@
 """``shopmcp connection``: a workspace's stores::
 
     shopmcp connection add shopify --workspace <id> --store acme.myshopify.com   # token prompted
+    shopmcp connection add xero --workspace <id>        # OAuth: prints the address, then waits
     shopmcp connection add neto --workspace <id> --store https://www.acme.com.au \\
         --field username=api-user                                               # key prompted
     shopmcp connection list --workspace <id>
@@ -19,6 +20,7 @@ import uuid
 
 import typer
 
+from shopmcp_adapters.upstreams.oauth_providers import oauth_provider_for, oauth_providers
 from shopmcp_adapters.upstreams.package import (
     AnyPackage,
     CredentialField,
@@ -37,6 +39,8 @@ from shopmcp_entrypoints.commands._admin import (
     run_admin,
     workspace_id,
 )
+from shopmcp_entrypoints.commands.oauth_connect import run_oauth_connect
+from shopmcp_entrypoints.settings import Settings
 
 connection_app = command_group("A workspace's connected stores: add, list, remove.")
 
@@ -44,7 +48,12 @@ _FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Names that must never carry a value on the command line, declared by a package or not.
 _SECRET_FIELD_PARTS = ("secret", "token", "password")
 PLATFORM_NAMES = ", ".join(p.platform.value for p in PACKAGES)
+# Platforms connected through OAuth 2.0 that have no token package (Xero, Google).
+OAUTH_NAMES = ", ".join(
+    p.value for p in oauth_providers() if p not in {k.platform for k in PACKAGES}
+)
 STORE_HELP = "; ".join(f"{p.platform.value}: {p.store_ref_hint}" for p in PACKAGES)
+OAUTH_HELP = "; ".join(f"{p.platform.value}: {p.store_hint}" for p in oauth_providers().values())
 
 
 def _field_help(field: CredentialField) -> str:
@@ -126,9 +135,14 @@ def _package(name: str) -> AnyPackage:
 
 @connection_app.command("add")
 def connection_add(
-    platform: str = typer.Argument(..., help=f"One of {PLATFORM_NAMES}."),
+    platform: str = typer.Argument(
+        ..., help=f"One of {PLATFORM_NAMES}; through OAuth: {OAUTH_NAMES}."
+    ),
     workspace: str = typer.Option(..., help="Workspace id."),
-    store: str = typer.Option(..., help=f"The store. {STORE_HELP}."),
+    store: str | None = typer.Option(
+        None,
+        help=f"The store. {STORE_HELP}. Through OAuth ({OAUTH_NAMES}): optional, {OAUTH_HELP}.",
+    ),
     field: list[str] = typer.Option(  # noqa: B008
         [],
         help=(
@@ -144,18 +158,44 @@ def connection_add(
             "unique among the workspace's stores of this platform."
         ),
     ),
+    redirect_url: str | None = typer.Option(
+        None,
+        help=(
+            f"OAuth ({OAUTH_NAMES}) only: finish a started connection with the address the "
+            "browser was sent back to."
+        ),
+    ),
 ) -> None:
-    """Connect a store: its credential is sealed by the vault and stored with the connection."""
+    """Connect a store: its credential is sealed by the vault and stored with the connection.
+    Xero and Google connect through OAuth: this prints the address to authorise at and waits."""
+    provider = oauth_provider_for(platform)
+    if provider is not None:
+        if field or display_name:
+            raise typer.BadParameter(
+                f"{provider.platform.value} connects through OAuth: no credential fields or "
+                "label to give",
+                param_hint="--field/--display-name",
+            )
+        run_oauth_connect(
+            Settings(), provider.platform, workspace_id(workspace), store, redirect_url
+        )
+        return
     package = _package(platform)
+    if redirect_url is not None:
+        raise typer.BadParameter(
+            f"{package.platform.value} does not connect through OAuth", param_hint="--redirect-url"
+        )
+    if store is None:
+        raise typer.BadParameter(f"{package.platform.value} needs --store", param_hint="--store")
     try:
-        store = package.check_store_ref(store)
+        store_ref = package.check_store_ref(store)
     except InvalidStoreReference as error:
         raise typer.BadParameter(str(error), param_hint="--store") from None
     ws = workspace_id(workspace)
     payload = CredentialPayload(ask_credentials(package, field))
     connection = run_admin(
         lambda a: onboarding.connect_store(
-            a.tenants, a.vault, a.clock, ws, package.platform, store, payload, display_name
+            a.tenants, a.vault, a.clock, ws, package.platform, store_ref, payload, display_name
         )
     )
     typer.echo(f"connected {package.platform.value} store {connection.store_ref} ({connection.id})")
@@ -176,10 +216,8 @@ def connection_list(workspace: str = typer.Option(..., help="Workspace id.")) ->
     if not connections:
         typer.echo("no stores connected")
     for connection in connections:
-        typer.echo(
-            f"{connection.id}  {connection.platform.value}  {connection.label}  "
-            f"({connection.store_ref})"
-        )
+        where = f"  ({connection.store_ref})" if connection.store_ref != connection.label else ""
+        typer.echo(f"{connection.id}  {connection.platform.value}  {connection.label}{where}")
 
 
 @connection_app.command("remove")

@@ -35,6 +35,7 @@ from shopmcp_entrypoints.container import (
     resolve,
 )
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
+from shopmcp_entrypoints.http.oauth import oauth_callback
 from shopmcp_entrypoints.settings import Settings
 
 access_logger = logging.getLogger("shopmcp.access")
@@ -167,11 +168,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             yield
 
     return Litestar(
-        route_handlers=[health, mcp_endpoint],
+        route_handlers=[health, mcp_endpoint, oauth_callback],
         lifespan=[lifespan],
         middleware=[cast("Middleware", access_log)],
         logging_config=litestar_logging(),
-        dependencies=litestar_dependencies(clock=container.clock),
+        dependencies=litestar_dependencies(
+            clock=container.clock, oauth_connector=container.oauth_connector
+        ),
     )
 
 

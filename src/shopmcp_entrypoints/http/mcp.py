@@ -368,7 +368,7 @@ class McpGateway:
         try:
             request_scope = await authenticate(
                 token,
-                ports.directory,
+                ports.scopes,
                 ports.tenants,
                 ports.vault,
                 ports.registry,

@@ -41,7 +41,7 @@ async def _wired(upstream: Upstream) -> tuple[World, ToolCallDeps, RequestScope]
         await uow.connections.update(attrs.evolve(connection, store_ref=STORE_HASH))
     deps = ToolCallDeps(
         clock=world.clock,
-        tenants=world.store,
+        audit=world.store,
         upstreams={Platform.BIGCOMMERCE: upstream.module},
     )
     return world, deps, await world.scope(issued.token)

@@ -80,7 +80,7 @@ async def gateway() -> Gateway:
     module = module_of(MAGENTO, make_http(httpx.MockTransport(upstream.handle)))
     deps = ToolCallDeps(
         clock=world.clock,
-        tenants=world.store,
+        audit=world.store,
         upstreams={Platform.MAGENTO: module},
     )
     return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)

@@ -103,7 +103,7 @@ async def gateway() -> Gateway:
         await uow.connections.add(connection, sealed)
     upstream = Upstream([])
     module = module_of(NETO, make_http(httpx.MockTransport(upstream.handle)))
-    deps = ToolCallDeps(clock=world.clock, tenants=world.store, upstreams={Platform.NETO: module})
+    deps = ToolCallDeps(clock=world.clock, audit=world.store, upstreams={Platform.NETO: module})
     return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)
 
 

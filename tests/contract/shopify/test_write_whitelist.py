@@ -102,7 +102,7 @@ class Wired:
     def deps(self) -> ToolCallDeps:
         return ToolCallDeps(
             clock=self.world.clock,
-            tenants=self.world.store,
+            audit=self.world.store,
             upstreams={Platform.SHOPIFY: make_module(self.upstream)},
         )
 

@@ -11,4 +11,4 @@ from tests.ports.tenant_store import Ports
 
 @pytest.fixture
 def ports(database: Database) -> Ports:
-    return Ports("postgres", database.tenants, database.owner, database.owner)
+    return Ports("postgres", database.tenants, database.runtime, database.owner, database.runtime)

@@ -39,13 +39,13 @@ async def test_a_hostile_tool_name_is_an_unknown_tool_and_audited_once(
     vault = FakeVault()
     scope = await authenticate(
         issued.token,
-        ports.directory,
+        ports.scopes,
         ports.tenants,
         vault,
         sample_registry(),
         writes_locked=OPERATOR_LOCKED,
     )
-    deps = ToolCallDeps(clock=FakeClock(NOW), tenants=ports.tenants, upstreams={})
+    deps = ToolCallDeps(clock=FakeClock(NOW), audit=ports.audit, upstreams={})
 
     with pytest.raises(UnknownTool) as refused:
         await call_tool(deps, scope, ADMITTED, name, {})
@@ -66,13 +66,13 @@ async def test_a_well_formed_unknown_name_is_recorded_as_sent(ports: Ports) -> N
         await uow.keys.add(issued.key)
     scope = await authenticate(
         issued.token,
-        ports.directory,
+        ports.scopes,
         ports.tenants,
         FakeVault(),
         sample_registry(),
         writes_locked=OPERATOR_LOCKED,
     )
-    deps = ToolCallDeps(clock=FakeClock(NOW), tenants=ports.tenants, upstreams={})
+    deps = ToolCallDeps(clock=FakeClock(NOW), audit=ports.audit, upstreams={})
     with pytest.raises(UnknownTool):
         await call_tool(deps, scope, ADMITTED, f"{Platform.SHOPIFY.value}_call_rest", {})
     async with ports.tenants.unit_of_work(workspace.id) as uow:

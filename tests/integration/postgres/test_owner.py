@@ -14,7 +14,7 @@ from tests.ports.tenant_store import Ports, connection_for, sealed_for
 async def test_rewrap_source_pages_across_workspaces_and_swaps_only_unchanged_keys(
     database: Database,
 ) -> None:
-    ports = Ports("postgres", database.tenants, database.owner, database.owner)
+    ports = Ports("postgres", database.tenants, database.runtime, database.owner, database.runtime)
     a, b = await ports.new_workspace(), await ports.new_workspace()
     mine = []
     for workspace in (a, b, a):

@@ -21,10 +21,19 @@ from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.usage import MeterRecord
 from tests.factories import NOW, make_workspace
+from tests.ports.oauth_flows import flow_for
 from tests.ports.tenant_store import connection_for, playbook_for, sealed_for, usage_event
 
 # Tables the tenant role may SELECT; meter_outbox is insert-only for it.
-READABLE = ("workspaces", "connections", "credentials", "mcp_keys", "usage_events", "playbooks")
+READABLE = (
+    "workspaces",
+    "connections",
+    "credentials",
+    "mcp_keys",
+    "usage_events",
+    "playbooks",
+    "oauth_flows",
+)
 TENANT_TABLES = (*READABLE, "meter_outbox")
 
 BIND = "select set_config('app.workspace_id', $1, true)"
@@ -47,6 +56,11 @@ INSERT_ONE_ROW = {
     "created_at) values (gen_random_uuid(), $1, 1, now())",
     "playbooks": "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
     "created_at) values (gen_random_uuid(), $1, md5(random()::text), '', '', now())",
+    "oauth_flows": "insert into shopmcp.oauth_flows (id, workspace_id, platform, created_at, "
+    "expires_at, verifier_id, verifier_ciphertext, verifier_nonce, verifier_wrapped_dek, "
+    "verifier_kms_key_id, verifier_envelope_version) values (gen_random_uuid(), $1, 'xero', "
+    "now(), now() + interval '10 minutes', gen_random_uuid(), '\\x00', '\\x00', '\\x00', "
+    "'k', 2)",
 }
 
 
@@ -64,6 +78,7 @@ async def _seed(database: Database) -> WorkspaceId:
         await uow.connections.add(connection_for(workspace.id, sealed), sealed)
         await uow.keys.add(issue_key(workspace.id, NOW).key)
         await uow.playbooks.add(playbook_for(workspace.id, "weekly"))
+        await uow.oauth_flows.add(flow_for(workspace.id))
         for _ in range(3):
             event = usage_event(workspace.id)
             await uow.usage.record(event, MeterRecord.for_event(event))
@@ -117,6 +132,13 @@ async def test_updates_and_deletes_of_another_workspace_touch_nothing(
             ("DELETE FROM shopmcp.credentials WHERE workspace_id = $1"),
             ("UPDATE shopmcp.mcp_keys SET revoked_at = now() WHERE workspace_id = $1"),
             ("UPDATE shopmcp.workspaces SET name = 'pwned' WHERE id = $1"),
+            (
+                "UPDATE shopmcp.oauth_flows SET used_at = now(), verifier_id = null, "
+                "verifier_ciphertext = null, verifier_nonce = null, verifier_wrapped_dek = null, "
+                "verifier_kms_key_id = null, verifier_envelope_version = null "
+                "WHERE workspace_id = $1"
+            ),
+            ("DELETE FROM shopmcp.oauth_flows WHERE workspace_id = $1"),
         ]
         for statement in statements:
             assert (await tenant_conn.execute(statement, tenants.b)).endswith(" 0"), statement

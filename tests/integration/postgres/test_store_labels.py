@@ -55,7 +55,7 @@ async def test_two_magento_stores_are_told_apart_by_label(ports: Ports) -> None:
         await uow.keys.add(issued.key)
     scope = await authenticate(
         issued.token,
-        ports.directory,
+        ports.scopes,
         ports.tenants,
         vault,
         sample_registry(),
@@ -63,7 +63,7 @@ async def test_two_magento_stores_are_told_apart_by_label(ports: Ports) -> None:
     )
     assert scope.stores(Platform.MAGENTO).labels == ("Main", STORE_B)
     upstream = RecordingUpstream()
-    deps = ToolCallDeps(clock=clock, tenants=ports.tenants, upstreams={Platform.MAGENTO: upstream})
+    deps = ToolCallDeps(clock=clock, audit=ports.audit, upstreams={Platform.MAGENTO: upstream})
     for store in (STORE_B, "Main"):
         clock.advance(1)
         await call_tool(deps, scope, ADMITTED, "magento_get_thing", {"thing_id": 1, "store": store})

@@ -23,3 +23,20 @@ async def case(database: Database, kms_client: Any, kms_key: str) -> LeasePort:
 
 class TestCredentialLeasePortOnPostgres(CredentialLeaseSuite):
     pass
+
+
+@pytest.fixture
+async def runtime_case(database: Database, kms_client: Any, kms_key: str) -> LeasePort:
+    vault = KmsVault(kms_client, kms_key, SystemClock())
+    return await vault_lease_port(
+        "postgres-mcp-role", database.tenants, vault, vault.cache.clear, database.mcp_tenants
+    )
+
+
+class TestCredentialLeasePortAsTheMcpRole(CredentialLeaseSuite):
+    """The same suite with the lease working as shopmcp_mcp, the role the runtime holds: its
+    column grants are enough to lock, re-seal and mark a credential and nothing more."""
+
+    @pytest.fixture
+    def case(self, runtime_case: LeasePort) -> LeasePort:
+        return runtime_case

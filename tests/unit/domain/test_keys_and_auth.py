@@ -7,12 +7,12 @@ from shopmcp_domain.keys import (
     NO_SUCH_PREFIX,
     Access,
     KeyScopes,
-    McpKey,
     hash_secret,
     issue_key,
     parse_token,
 )
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.ports import ScopeRecord
 from tests.factories import NOW, World, make_workspace
 
 
@@ -81,13 +81,13 @@ async def test_every_presented_token_costs_exactly_one_directory_lookup() -> Non
     async with world.store.unit_of_work(revoked.key.workspace_id) as uow:
         await uow.keys.revoke(revoked.key.id, NOW)
     lookups: list[str] = []
-    real_find = world.store.find_by_prefix
+    real_find = world.store.load
 
-    async def counting_find(prefix: str) -> McpKey | None:
+    async def counting_find(prefix: str) -> ScopeRecord | None:
         lookups.append(prefix)
         return await real_find(prefix)
 
-    world.store.find_by_prefix = counting_find  # type: ignore[method-assign]
+    world.store.load = counting_find  # type: ignore[method-assign]
     refused = {
         "unknown": "smcp_" + "a" * 12 + "_" + "A" * 43,
         "wrong secret": f"smcp_{issued.key.prefix}_" + "A" * 43,

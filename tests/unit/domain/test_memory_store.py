@@ -80,5 +80,5 @@ async def test_revoked_keys_stay_revoked() -> None:
     async with world.store.unit_of_work(workspace.id) as uow:
         assert await uow.keys.revoke(issued.key.id, NOW)
         assert not await uow.keys.revoke(issued.key.id, NOW)
-    found = await world.store.find_by_prefix(issued.key.prefix)
-    assert found is not None and found.is_revoked
+    found = await world.store.load(issued.key.prefix)
+    assert found is not None and found.key.is_revoked

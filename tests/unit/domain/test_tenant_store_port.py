@@ -1,4 +1,4 @@
-"""TenantRepository, KeyDirectory and MeterOutbox on the in-memory store: the same suite the
+"""The tenant-store port suite on the in-memory store: the same suite the
 PostgreSQL store passes in ``tests/integration/postgres``."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tests.ports.tenant_store import Ports, TenantStoreSuite
 @pytest.fixture
 def ports() -> Ports:
     store = InMemoryTenantStore()
-    return Ports("memory", store, store, store)
+    return Ports("memory", store, store, store, store)
 
 
 class TestTenantStorePort(TenantStoreSuite):

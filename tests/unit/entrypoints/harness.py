@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from shopmcp_domain.platforms import Platform
-from shopmcp_entrypoints.container import build_container
+from shopmcp_entrypoints.container import Container, build_container
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
 from tests.asgi import Message, asgi_app
@@ -82,12 +82,14 @@ def settings(**overrides: Any) -> Settings:
     return Settings(**values)
 
 
-@asynccontextmanager
-async def running_gateway(world: World, **overrides: Any) -> AsyncIterator[Gateway]:
-    container = build_container(settings(**overrides))
+def wire_world(container: Container, world: World) -> None:
+    """Every port the app resolves, served by the world's fakes."""
     container.clock.override(providers.Object(world.clock))
     container.tenants.override(providers.Object(world.store))
-    container.key_directory.override(providers.Object(world.store))
+    container.mcp_tenants.override(providers.Object(world.store))
+    container.runtime_store.override(providers.Object(world.store))
+    # Uncached here: the tests change rows mid-test; the cache has its own tests.
+    container.scope_source.override(providers.Object(world.store))
     container.meter_outbox.override(providers.Object(world.store))
     container.vault.override(providers.Object(world.vault))
     container.rate_limiter.override(providers.Object(world.limiter))
@@ -95,6 +97,12 @@ async def running_gateway(world: World, **overrides: Any) -> AsyncIterator[Gatew
     container.upstreams.override(providers.Object({p: world.upstream for p in Platform}))
     container.writes_locked.override(providers.Object(world.writes_locked))
     container.outbox_drainer.override(providers.Object(None))
+
+
+@asynccontextmanager
+async def running_gateway(world: World, **overrides: Any) -> AsyncIterator[Gateway]:
+    container = build_container(settings(**overrides))
+    wire_world(container, world)
     app = create_app(container.settings(), container)
     async with lifespan(app):
         transport = httpx2.ASGITransport(app=asgi_app(app))

@@ -82,7 +82,7 @@ def test_connect_help_is_generated_from_the_platform_packages() -> None:
             assert package.platform.value in text
             for field in package.credential_fields:
                 assert field.name in text
-        assert "xero" not in text and "google" not in text  # no package, not offered
+        assert "through OAuth: xero, google" in text  # no token package: connected by OAuth
 
 
 def test_one_noun_per_resource_and_hidden_former_spellings() -> None:

@@ -298,13 +298,13 @@ async def test_unknown_revoked_malformed_and_missing_tokens_get_one_401(gateway:
     unknown = "smcp_" + "a" * 12 + "_" + "B" * 43
 
     lookups: list[str] = []
-    real_find = world.store.find_by_prefix
+    real_find = world.store.load
 
     async def counting_find(prefix: str) -> Any:
         lookups.append(prefix)
         return await real_find(prefix)
 
-    world.store.find_by_prefix = counting_find  # type: ignore[method-assign]
+    world.store.load = counting_find  # type: ignore[method-assign]
 
     answers = []
     for path, headers in [

@@ -67,13 +67,13 @@ async def counted(world: World) -> AsyncIterator[Counted]:
     world.limiter = limiter  # type: ignore[assignment]
     world.upstream.answer("shopify_get_thing", _thing)
     lookups: list[str] = []
-    real_find = world.store.find_by_prefix
+    real_find = world.store.load
 
     async def counting_find(prefix: str) -> Any:
         lookups.append(prefix)
         return await real_find(prefix)
 
-    world.store.find_by_prefix = counting_find  # type: ignore[method-assign]
+    world.store.load = counting_find  # type: ignore[method-assign]
     async with running_gateway(world) as gateway:
         yield Counted(gateway, limiter, lookups)
 

@@ -9,14 +9,13 @@ import logging
 import pytest
 from dependency_injector import providers
 
-from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.metering import DrainReport
 from shopmcp_entrypoints.commands.worker import run_worker
 from shopmcp_entrypoints.container import build_container
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
 from tests.factories import World
-from tests.unit.entrypoints.harness import lifespan, settings
+from tests.unit.entrypoints.harness import lifespan, settings, wire_world
 
 
 class FakeDrainer:
@@ -61,16 +60,9 @@ async def test_without_billing_the_worker_says_so_and_waits(
 async def test_the_gateway_runs_the_jobs_unless_a_worker_does(
     in_gateway: bool, expected: list[str]
 ) -> None:
-    world = World()
     drainer = FakeDrainer()
     container = build_container(settings(run_worker_in_gateway=in_gateway))
-    container.clock.override(providers.Object(world.clock))
-    container.tenants.override(providers.Object(world.store))
-    container.key_directory.override(providers.Object(world.store))
-    container.vault.override(providers.Object(world.vault))
-    container.rate_limiter.override(providers.Object(world.limiter))
-    container.tool_registry.override(providers.Object(world.registry))
-    container.upstreams.override(providers.Object({p: world.upstream for p in Platform}))
+    wire_world(container, World())
     container.outbox_drainer.override(providers.Object(drainer))
     async with lifespan(create_app(container.settings(), container)):
         pass

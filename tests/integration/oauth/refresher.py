@@ -1,0 +1,101 @@
+"""N requests on one connection whose access token has expired, each with its own lease (as N
+tools/calls would have), all asking for an access token at once. Run in the test process and,
+as ``python -m tests.integration.oauth.refresher``, in a second process with its own event
+loop, pool and vault object on the same database and key files.
+
+The second process reads its arguments as JSON on stdin's first line, opens everything and
+reads the (stale) credential in every lease, prints ``ready``, waits for ``go``, then prints
+the access tokens it got as one JSON line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import attrs
+
+from shopmcp_adapters.clock import SystemClock
+from shopmcp_adapters.postgres import PostgresTenantStore, tenant_url_from
+from shopmcp_adapters.upstreams.host_guard import HostGuard
+from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.oauth2 import OAuthClient, OAuthClientConfig, OAuthTokens
+from shopmcp_adapters.upstreams.xero.oauth import XERO_OAUTH
+from shopmcp_adapters.vault import build_vault
+from shopmcp_domain.connections import Connection
+from shopmcp_domain.ids import ConnectionId, WorkspaceId
+from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.services.credentials import VaultCredentialLease
+
+
+@attrs.frozen
+class Target:
+    """Where the token endpoint is and which connection to refresh."""
+
+    origin: str
+    ca_bundle: str
+    allowed_host: str
+    client_id: str
+    client_secret: str
+    workspace_id: str
+    connection_id: str
+
+    def oauth(self, clock: Clock) -> OAuthClient:
+        guard = HostGuard(allowed_hosts=frozenset({self.allowed_host}))
+        http = UpstreamHttp(
+            platform="xero",
+            client=build_async_client(ca_bundle=self.ca_bundle, guard=guard),
+            guard=guard,
+        )
+        config = OAuthClientConfig(self.client_id, self.client_secret, "https://x/cb")
+        return OAuthClient(XERO_OAUTH.with_origin(self.origin), http, clock, config)
+
+
+async def connection_of(tenants: TenantRepository, target: Target) -> Connection:
+    async with tenants.unit_of_work(WorkspaceId(uuid.UUID(target.workspace_id))) as uow:
+        connection = await uow.connections.get(ConnectionId(uuid.UUID(target.connection_id)))
+    assert connection is not None
+    return connection
+
+
+async def prepared(
+    tenants: TenantRepository, vault: CredentialVault, target: Target, calls: int
+) -> list[OAuthTokens]:
+    """``calls`` requests' token sources, each lease already holding the stale credential."""
+    clock = SystemClock()
+    oauth = target.oauth(clock)
+    connection = await connection_of(tenants, target)
+    leases = [VaultCredentialLease(connection, vault, tenants) for _ in range(calls)]
+    for lease in leases:
+        await lease.current()
+    return [OAuthTokens(oauth, lease, clock) for lease in leases]
+
+
+async def all_at_once(sources: list[OAuthTokens]) -> list[str]:
+    return list(await asyncio.gather(*(s.access_token() for s in sources)))
+
+
+async def _child(arguments: dict[str, Any]) -> None:
+    target = Target(**arguments["target"])
+    pool = await asyncpg.create_pool(
+        tenant_url_from(arguments["database_url"]), user="shopmcp_tenant", min_size=1, max_size=5
+    )
+    try:
+        tenants = PostgresTenantStore(pool)
+        vault = build_vault(None, Path(arguments["data_dir"]), SystemClock())
+        sources = await prepared(tenants, vault, target, arguments["calls"])
+        print("ready", flush=True)
+        line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+        assert line.strip() == "go", line
+        print(json.dumps(await all_at_once(sources)), flush=True)
+    finally:
+        await pool.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(_child(json.loads(sys.stdin.readline())))

@@ -1,0 +1,288 @@
+"""The MCP runtime's role, shopmcp_mcp, tried as an attacker with raw SQL would: it reads a key
+only by naming its prefix, reads nothing of another workspace, appends audit rows only to the
+workspace it serves, and can change nothing else (plans, opt-ins, keys, billing, schema, temp
+objects). And the grants of every login role, asserted exactly: a new grant fails this test
+until the test is changed on purpose."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import attrs
+import pytest
+import pytest_asyncio
+
+from shopmcp_adapters.postgres import Database, tenant_url_from
+from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.keys import McpKey, issue_key
+from shopmcp_domain.usage import MeterRecord
+from tests.factories import NOW, make_workspace
+from tests.ports.tenant_store import connection_for, sealed_for, usage_event
+
+BIND = "select set_config('app.workspace_id', $1, true)"
+BIND_PREFIX = "select set_config('app.key_prefix', $1, true)"
+
+
+@attrs.frozen
+class Tenant:
+    id: WorkspaceId
+    key: McpKey
+
+
+async def _tenant(database: Database) -> Tenant:
+    workspace = attrs.evolve(make_workspace(), billing_customer_id="cus_private")
+    sealed = sealed_for(workspace.id)
+    key = issue_key(workspace.id, NOW).key
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        await uow.workspaces.add(workspace)
+        await uow.connections.add(connection_for(workspace.id, sealed), sealed)
+        await uow.keys.add(key)
+        event = usage_event(workspace.id)
+        await uow.usage.record(event, MeterRecord.for_event(event))
+    return Tenant(workspace.id, key)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def pair(database: Database) -> tuple[Tenant, Tenant]:
+    return await _tenant(database), await _tenant(database)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def mcp(postgres_database_url: str, database: Database) -> AsyncIterator[asyncpg.Connection]:
+    """A raw connection as shopmcp_mcp: what the runtime pool holds."""
+    conn = await asyncpg.connect(tenant_url_from(postgres_database_url), user="shopmcp_mcp")
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def test_a_key_is_read_only_by_naming_its_prefix(
+    mcp: asyncpg.Connection, pair: tuple[Tenant, Tenant]
+) -> None:
+    a, b = pair
+    async with mcp.transaction():
+        assert await mcp.fetch("select id from shopmcp.mcp_keys") == []
+        await mcp.execute(BIND, str(a.id))  # the workspace setting does not open keys
+        assert await mcp.fetch("select id from shopmcp.mcp_keys") == []
+    async with mcp.transaction():
+        await mcp.execute(BIND_PREFIX, a.key.prefix)
+        rows = await mcp.fetch("select id, workspace_id from shopmcp.mcp_keys")
+    assert [(r["id"], r["workspace_id"]) for r in rows] == [(a.key.id, a.id)]
+    assert b.key.prefix != a.key.prefix
+
+
+async def test_another_workspace_is_invisible_and_unwritable(
+    mcp: asyncpg.Connection, pair: tuple[Tenant, Tenant]
+) -> None:
+    a, b = pair
+    async with mcp.transaction():
+        await mcp.execute(BIND, str(a.id))
+        for table in ("connections", "credentials", "playbooks"):
+            ids = {
+                r["workspace_id"]
+                for r in await mcp.fetch(
+                    "select workspace_id from shopmcp." + table  # constant table names
+                )
+            }
+            assert ids <= {a.id}, table
+        assert (
+            await mcp.fetchval("select count(*) from shopmcp.workspaces where id = $1", b.id) == 0
+        )
+    event = usage_event(b.id)
+    async with mcp.transaction():
+        await mcp.execute(BIND, str(a.id))
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+            await mcp.execute(
+                "insert into shopmcp.usage_events (workspace_id, id, key_prefix, tool, "
+                "connection_id, latency_ms, status, error_class, created_at) "
+                "values ($1, $2, 'abcdefghijkl', 'shopify_get_shop', null, 1, 'ok', null, now())",
+                b.id,
+                event.id,
+            )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update shopmcp.workspaces set plan = 'scale'",
+        "update shopmcp.workspaces set write_enabled = '{shopify}'",
+        "update shopmcp.workspaces set status = 'active'",
+        "select billing_customer_id from shopmcp.workspaces",
+        "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
+        "values (gen_random_uuid(), 'x', 'scale', 'active', now())",
+        "delete from shopmcp.workspaces",
+        "update shopmcp.mcp_keys set revoked_at = null",
+        "update shopmcp.mcp_keys set scopes = '{read,write}'",
+        "update shopmcp.mcp_keys set secret_hash = '\\x00'",
+        "insert into shopmcp.mcp_keys (workspace_id, id, prefix, secret_hash, scopes, created_at) "
+        "values (gen_random_uuid(), gen_random_uuid(), 'x', '\\x00', '{}', now())",
+        "delete from shopmcp.mcp_keys",
+        "update shopmcp.connections set store_ref = 'evil.example'",
+        "update shopmcp.connections set platform = 'magento'",
+        "delete from shopmcp.connections",
+        "delete from shopmcp.credentials",
+        "update shopmcp.credentials set workspace_id = gen_random_uuid()",
+        "update shopmcp.usage_events set status = 'ok'",
+        "delete from shopmcp.usage_events",
+        "select * from shopmcp.usage_events",
+        "select * from shopmcp.meter_outbox",
+        "update shopmcp.meter_outbox set sent_at = now()",
+        "update shopmcp.playbooks set template = 'x'",
+        "delete from shopmcp.playbooks",
+        "select * from shopmcp.oauth_flows",
+        "select * from shopmcp.schema_migrations",
+        "create temporary table scratch (id int)",
+        "create table shopmcp.scratch (id int)",
+        "create table public.scratch (id int)",
+        "create function shopmcp.f() returns int language sql as 'select 1'",
+        "alter table shopmcp.usage_events disable row level security",
+        "drop policy mcp_key_by_prefix on shopmcp.mcp_keys",
+        "set role shopmcp_owner",
+        "set role shopmcp_tenant",
+        "select rolname from pg_authid",
+    ],
+)
+async def test_the_runtime_can_change_nothing_else(
+    mcp: asyncpg.Connection, pair: tuple[Tenant, Tenant], statement: str
+) -> None:
+    a, _ = pair
+    async with mcp.transaction():
+        await mcp.execute(BIND, str(a.id))
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await mcp.execute(statement)
+
+
+async def test_what_the_runtime_needs_works(
+    mcp: asyncpg.Connection, pair: tuple[Tenant, Tenant], database: Database
+) -> None:
+    a, _ = pair
+    scope = await mcp.fetchval("select shopmcp.load_scope($1)", a.key.prefix)
+    assert scope is not None and str(a.id) in scope and "cus_private" not in scope
+    assert await mcp.fetchval("select shopmcp.load_scope('zzzzzzzzzzzz')") is None
+    # The settings the function made are gone with its implicit transaction.
+    assert await mcp.fetchval("select current_setting('app.workspace_id', true)") in ("", None)
+    event = usage_event(a.id)
+    written = await mcp.fetchval(
+        "select shopmcp.record_usage(array[$1::uuid], array[$2::uuid], array['abcdefghijkl'], "
+        "array['shopify_get_shop'], array[null::uuid], array[1.5::float8], array['ok'], "
+        "array[null::text], array[now()], array[1])",
+        a.id,
+        event.id,
+    )
+    assert written == 1
+    async with database.tenants.unit_of_work(a.id) as uow:
+        assert event.id in {e.id for e in await uow.usage.recent(10)}
+
+
+async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database) -> None:
+    for role in ("shopmcp_tenant", "public"):
+        for function in (
+            "shopmcp.load_scope(text)",
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[])",
+        ):
+            assert not await database.owner_pool.fetchval(
+                "select has_function_privilege($1, $2, 'EXECUTE')", role, function
+            ), (role, function)
+
+
+async def test_no_login_role_may_create_temporary_objects(database: Database) -> None:
+    for role in ("shopmcp_tenant", "shopmcp_mcp", "public"):
+        assert not await database.owner_pool.fetchval(
+            "select has_database_privilege($1, current_database(), 'TEMPORARY')", role
+        ), role
+
+
+# Every privilege a login role holds in schema shopmcp: (kind, object, column, role, privilege).
+EXPECTED_GRANTS = {
+    *{
+        ("table", t, None, "shopmcp_tenant", p)
+        for t in ("connections", "credentials", "playbooks", "oauth_flows")
+        for p in ("SELECT", "INSERT", "UPDATE", "DELETE")
+    },
+    *{("table", "workspaces", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT", "UPDATE")},
+    *{("table", "mcp_keys", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
+    *{("column", "mcp_keys", c, "shopmcp_tenant", "UPDATE") for c in ("revoked_at", "name")},
+    *{("table", "usage_events", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
+    ("table", "meter_outbox", None, "shopmcp_tenant", "INSERT"),
+    *{
+        ("table", t, None, "shopmcp_mcp", "SELECT")
+        for t in ("connections", "credentials", "playbooks")
+    },
+    *{("table", t, None, "shopmcp_mcp", "INSERT") for t in ("usage_events", "meter_outbox")},
+    *{
+        ("column", "mcp_keys", c, "shopmcp_mcp", "SELECT")
+        for c in (
+            "id",
+            "workspace_id",
+            "prefix",
+            "secret_hash",
+            "scopes",
+            "name",
+            "created_at",
+            "revoked_at",
+        )
+    },
+    *{
+        ("column", "workspaces", c, "shopmcp_mcp", "SELECT")
+        for c in ("id", "name", "plan", "status", "write_enabled", "created_at")
+    },
+    *{
+        ("column", "connections", c, "shopmcp_mcp", "UPDATE")
+        for c in ("status", "credential_generation")
+    },
+    *{
+        ("column", "credentials", c, "shopmcp_mcp", "UPDATE")
+        for c in (
+            "ciphertext",
+            "nonce",
+            "wrapped_dek",
+            "kms_key_id",
+            "envelope_version",
+            "generation",
+            "updated_at",
+        )
+    },
+    ("function", "load_scope", None, "shopmcp_mcp", "EXECUTE"),
+    ("function", "record_usage", None, "shopmcp_mcp", "EXECUTE"),
+    # A trigger function: it cannot be called except as a trigger.
+    ("function", "notify_change", None, "PUBLIC", "EXECUTE"),
+    ("schema", "shopmcp", None, "shopmcp_tenant", "USAGE"),
+    ("schema", "shopmcp", None, "shopmcp_mcp", "USAGE"),
+}
+
+GRANTS_SQL = """
+select 'table' as kind, c.relname as obj, null::text as col,
+       pg_get_userbyid(x.grantee) as grantee, x.privilege_type as privilege
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(c.relacl) x
+ where n.nspname = 'shopmcp' and x.grantee <> c.relowner
+union all
+select 'column', c.relname, a.attname, pg_get_userbyid(x.grantee), x.privilege_type
+  from pg_attribute a join pg_class c on c.oid = a.attrelid
+  join pg_namespace n on n.oid = c.relnamespace, aclexplode(a.attacl) x
+ where n.nspname = 'shopmcp' and a.attacl is not null
+union all
+select 'function', p.proname, null,
+       case when x.grantee = 0 then 'PUBLIC' else pg_get_userbyid(x.grantee) end,
+       x.privilege_type
+  from pg_proc p join pg_namespace n on n.oid = p.pronamespace,
+       aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x
+ where n.nspname = 'shopmcp' and x.grantee <> p.proowner
+union all
+select 'schema', n.nspname, null,
+       case when x.grantee = 0 then 'PUBLIC' else pg_get_userbyid(x.grantee) end,
+       x.privilege_type
+  from pg_namespace n, aclexplode(n.nspacl) x
+ where n.nspname = 'shopmcp' and x.grantee <> n.nspowner
+"""
+
+
+async def test_the_grants_of_every_role_are_exactly_these(database: Database) -> None:
+    actual = {
+        (r["kind"], r["obj"], r["col"], r["grantee"], r["privilege"])
+        for r in await database.owner_pool.fetch(GRANTS_SQL)
+    }
+    assert actual - EXPECTED_GRANTS == set(), "grants nobody decided on"
+    assert EXPECTED_GRANTS - actual == set(), "grants the runtime needs are missing"
