@@ -36,6 +36,8 @@ def serve(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
+        loop=settings.event_loop,
+        http=settings.http_parser,
         access_log=False,  # the app logs requests itself, with the token redacted
         log_level="info",
         log_config=None,  # keep the redacting handler configure_logging installed

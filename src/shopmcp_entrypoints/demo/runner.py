@@ -1,11 +1,11 @@
 """The demo: sandbox stores on loopback HTTPS, the gateway on embedded defaults, and a demo
 workspace connected to them.
 
-Shopify shop domains must look like ``*.myshopify.com``; the sandbox answers for any shop name
-on one loopback origin, so the gateway is pointed at it with ``SHOPMCP_UPSTREAM_BASE_URLS`` (a
-setting meant only for sandboxes). Magento and Neto stores are
-addressed by URL, so their connections' stores are simply the sandboxes'
-``https://127.0.0.1:<port>``.
+Shopify shop domains must look like ``*.myshopify.com`` and BigCommerce stores are a store hash
+on ``api.bigcommerce.com``: their sandboxes answer on loopback origins, so the gateway is pointed
+at them with ``SHOPMCP_UPSTREAM_BASE_URLS`` (a setting meant only for sandboxes) and their
+connections keep a real-looking store reference. Magento and Neto stores are addressed by URL,
+so their connections' stores are simply the sandboxes' ``https://127.0.0.1:<port>``.
 Exactly the sandboxes' ``127.0.0.1:<port>`` origins are allow-listed for the SSRF guard
 (``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``); the guard stays on for everything else, other loopback
 ports included.
@@ -28,7 +28,8 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.commands._admin import mcp_url
 from shopmcp_entrypoints.container import build_container, resolve
 from shopmcp_entrypoints.demo.clients import client_snippets, render
-from shopmcp_entrypoints.demo.sandboxes import magento, neto, shopify
+from shopmcp_entrypoints.demo.sandboxes import bigcommerce, magento, neto, shopify
+from shopmcp_entrypoints.demo.sandboxes.bigcommerce_data import STORE_HASH as BIGCOMMERCE_STORE
 from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
 from shopmcp_entrypoints.demo.state import (
     DemoStore,
@@ -48,9 +49,16 @@ SandboxFactory = Callable[[str], Litestar]
 
 SANDBOXES: tuple[tuple[Platform, SandboxFactory], ...] = (
     (Platform.SHOPIFY, shopify.create_sandbox_app),
+    (Platform.BIGCOMMERCE, bigcommerce.create_sandbox_app),
     (Platform.MAGENTO, magento.create_sandbox_app),
     (Platform.NETO, neto.create_sandbox_app),
 )
+# Platforms whose store reference is not a URL: the gateway reaches their sandbox through
+# ``upstream_base_urls``, and the connection names this store.
+STORE_REFS: dict[Platform, str] = {
+    Platform.SHOPIFY: DEMO_SHOP,
+    Platform.BIGCOMMERCE: BIGCOMMERCE_STORE,
+}
 
 
 def _access_token(secret: str) -> dict[str, str]:
@@ -80,11 +88,9 @@ class SandboxStores:
             "upstream_allowed_hosts": sorted({*base.upstream_allowed_hosts, *self.allowed_hosts()}),
             **changes,
         }
-        if Platform.SHOPIFY in self.origins:
-            update["upstream_base_urls"] = {
-                **base.upstream_base_urls,
-                Platform.SHOPIFY: self.origins[Platform.SHOPIFY],
-            }
+        redirected = {p: self.origins[p] for p in STORE_REFS if p in self.origins}
+        if redirected:
+            update["upstream_base_urls"] = {**base.upstream_base_urls, **redirected}
         return base.model_copy(update=update)
 
     def allowed_hosts(self) -> list[str]:
@@ -92,7 +98,7 @@ class SandboxStores:
         return sorted(f"{url.host}:{url.port}" for url in map(httpx.URL, self.origins.values()))
 
     def store_ref(self, platform: Platform) -> str:
-        return DEMO_SHOP if platform is Platform.SHOPIFY else self.origins[platform]
+        return STORE_REFS[platform] if platform in STORE_REFS else self.origins[platform]
 
     def credentials(self, platform: Platform) -> CredentialPayload:
         return CredentialPayload(_CREDENTIALS.get(platform, _access_token)(self.tokens[platform]))

@@ -71,6 +71,7 @@ def mcp_settings(settings: Settings) -> McpSettings:
         allowed_hosts=hosts,
         allowed_origins=origins,
         max_request_bytes=settings.max_request_bytes,
+        fast_path=settings.mcp_fast_path,
     )
 
 
