@@ -13,7 +13,8 @@ from shopmcp_domain.platforms import Platform
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore")
+    # An empty variable counts as unset (compose files pass `${VAR:-}` through as "").
+    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore", env_ignore_empty=True)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     # Unset: the meter outbox accumulates and nothing is sent.
     stripe_api_key: SecretStr | None = None
     stripe_meter_event_name: str = "shopmcp_tool_call"
+    # The background jobs (today the meter-outbox drain) run inside the gateway unless a
+    # separate `shopmcp worker` process runs them (then set this to false for the gateway).
+    run_worker_in_gateway: bool = True
     sentry_dsn: SecretStr | None = None
     environment: str = "development"
 

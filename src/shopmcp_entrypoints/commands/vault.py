@@ -1,16 +1,21 @@
-"""``shopmcp keys``: master-key rotation and local master keys.
+"""``shopmcp vault``: the master keys that wrap every credential's data key.
 
 Rotating a master key::
 
-    shopmcp keys new-local                      # embedded default: a new local key, made active
-    shopmcp keys rewrap --to local:<fingerprint>
+    shopmcp vault new-local-key                   # embedded default: a new local key, active
+    shopmcp vault rewrap --to local:<fingerprint>
+    shopmcp vault retire-key local:<old fingerprint>
     # or, with KMS: point SHOPMCP_KMS_KEY_ID at the new key, restart, then
-    shopmcp keys rewrap --to <new key id, alias or ARN>
+    shopmcp vault rewrap --to <new key id, alias or ARN>
+    shopmcp vault retire-key <old key ARN>        # checks, then says how to disable it in KMS
 
 ``rewrap`` re-wraps every credential's data key under the target key; ciphertexts are never
 rewritten. It is idempotent and resumable: credentials already under the target are skipped,
 so an interrupted run is simply run again (``--after <credential id>`` starts past a point).
-Run it again until it reports nothing left; then the old key can be retired.
+Run it again until it reports nothing left; then retire the old key.
+
+The commands' former spellings (``shopmcp keys rewrap|new-local|list-local``) still work,
+hidden, for one release.
 """
 
 from __future__ import annotations
@@ -23,17 +28,27 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shopmcp_adapters.vault.rotation import Rewrapper, RewrapReport, RewrapSource, rewrap_all
+from shopmcp_adapters.vault.keyring import LOCAL_PREFIX
+from shopmcp_adapters.vault.rotation import (
+    Rewrapper,
+    RewrapReport,
+    RewrapSource,
+    count_wrapped_under,
+    rewrap_all,
+)
 from shopmcp_domain.ids import CredentialId
+from shopmcp_entrypoints.commands._admin import command_group, fail
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
     from shopmcp_adapters.vault import LocalKeyRing
     from shopmcp_entrypoints.container import Container
 
-keys_app = typer.Typer(
-    no_args_is_help=True, help="Master keys: re-wrap credentials under a new key, local keys."
+vault_app = command_group(
+    "Master keys: re-wrap credentials under a new key, create local keys, retire old keys."
 )
+# The former spellings, hidden: `shopmcp keys rewrap|new-local|list-local`.
+legacy_keys_app = command_group("Former name of `shopmcp vault`.", hidden_alias=True)
 
 
 async def run_rewrap(
@@ -119,13 +134,15 @@ def _credential_id(value: str | None) -> CredentialId | None:
         raise typer.BadParameter("not a credential id (a UUID)") from None
 
 
-@keys_app.command("rewrap")
+@vault_app.command("rewrap")
+@legacy_keys_app.command("rewrap")
 def rewrap(
     to: str = typer.Option(..., "--to", help="Target master key: local:<fingerprint> or KMS."),
     batch_size: int = typer.Option(100, min=1, max=10_000, help="Credentials per batch."),
     after: str | None = typer.Option(None, help="Resume after this credential id."),
 ) -> None:
-    """Re-wrap every credential's data key under the key TO (ciphertexts untouched)."""
+    """Re-wrap every credential's data key under the key TO (ciphertexts untouched); then
+    retire the old key with `shopmcp vault retire-key`."""
     settings = Settings()
     try:
         report = asyncio.run(_rewrap_from_settings(settings, to, batch_size, _credential_id(after)))
@@ -137,7 +154,8 @@ def rewrap(
         raise typer.Exit(code=1)
 
 
-@keys_app.command("new-local")
+@vault_app.command("new-local-key")
+@legacy_keys_app.command("new-local")
 def new_local(
     activate: bool = typer.Option(True, help="Seal new credentials under it (from next start)."),
 ) -> None:
@@ -149,9 +167,71 @@ def new_local(
     typer.echo(key_id)
 
 
-@keys_app.command("list-local")
+@vault_app.command("list-local-keys")
+@legacy_keys_app.command("list-local")
 def list_local() -> None:
     """List the local master keys in SHOPMCP_DATA_DIR (the active one is marked)."""
     ring = _local_keys()
     for key_id in sorted(ring.key_ids):
         typer.echo(f"{key_id}{'  (active)' if key_id == ring.active_key_id else ''}")
+
+
+async def _retire_check(settings: Settings, key_id: str, container: Container | None = None) -> str:
+    """The stored form of ``key_id`` (a KMS alias resolves to its ARN), once sure it may go:
+    not the key new credentials are sealed under, and nothing wrapped under it any more."""
+    from shopmcp_entrypoints.container import build_container, provided, resolve
+
+    container = container or build_container(settings)
+    try:
+        if key_id.startswith(LOCAL_PREFIX):
+            ring = container.local_keys()
+            if key_id not in ring.key_ids:
+                fail(f"no local key {key_id} in {ring.directory}")
+            if key_id == ring.active_key_id and not settings.kms_key_id:
+                fail(
+                    f"{key_id} is the active key: create another (shopmcp vault new-local-key), "
+                    "rewrap to it, then retire this one"
+                )
+            stored = key_id
+        else:
+            if settings.kms_key_id and key_id == settings.kms_key_id:
+                fail(f"{key_id} is SHOPMCP_KMS_KEY_ID, the key new credentials are sealed under")
+            stored = await container.rewrap_vault(to_key_id=key_id).resolve_key_id(key_id)
+        source = await provided(container.rewrap_source)
+        remaining = await count_wrapped_under(source, stored)
+        if remaining:
+            fail(
+                f"{remaining} credential(s) are still wrapped under {stored}: run "
+                "`shopmcp vault rewrap --to <the current key>` until it reports done, then retry"
+            )
+        return stored
+    finally:
+        await resolve(container.shutdown_resources)
+
+
+@vault_app.command("retire-key")
+def retire_key(
+    key_id: str = typer.Argument(..., help="The old master key: local:<fingerprint> or KMS."),
+    yes: bool = typer.Option(False, "--yes", help="Delete a local key file without asking."),
+) -> None:
+    """Retire a master key once nothing is wrapped under it. A local key file is deleted; a KMS
+    key is checked, and the commands that disable and delete it in KMS are printed (the
+    gateway's AWS role should not be allowed to delete keys)."""
+    settings = Settings()
+    try:
+        stored = asyncio.run(_retire_check(settings, key_id))
+    except ValueError as error:  # a KMS key the vault cannot resolve
+        fail(f"retire-key: {error}", code=2)
+    if key_id.startswith(LOCAL_PREFIX):
+        if not yes:
+            typer.confirm(
+                f"Nothing is wrapped under {key_id}. Delete its key file for good (a database "
+                "backup from before the rewrap could then never be opened)?",
+                abort=True,
+            )
+        _local_keys().remove_key(key_id)
+        typer.echo(f"retired {key_id}: its key file is deleted")
+        return
+    typer.echo(f"nothing is wrapped under {stored} any more. Retire it in KMS:")
+    typer.echo(f"  aws kms disable-key --key-id {stored}          # reversible: enable-key")
+    typer.echo(f"  aws kms schedule-key-deletion --key-id {stored} --pending-window-in-days 30")
