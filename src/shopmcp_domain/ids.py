@@ -40,3 +40,25 @@ def new_playbook_id() -> PlaybookId:
 
 def new_oauth_flow_id() -> OAuthFlowId:
     return OAuthFlowId(uuid.uuid4())
+
+
+AccountId = NewType("AccountId", uuid.UUID)
+SessionId = NewType("SessionId", uuid.UUID)
+SignInCodeId = NewType("SignInCodeId", uuid.UUID)
+AuditEntryId = NewType("AuditEntryId", uuid.UUID)
+
+
+def new_account_id() -> AccountId:
+    return AccountId(uuid.uuid4())
+
+
+def new_session_id() -> SessionId:
+    return SessionId(uuid.uuid4())
+
+
+def new_sign_in_code_id() -> SignInCodeId:
+    return SignInCodeId(uuid.uuid4())
+
+
+def new_audit_entry_id() -> AuditEntryId:
+    return AuditEntryId(uuid.uuid4())

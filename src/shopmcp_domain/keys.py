@@ -13,11 +13,12 @@ import hashlib
 import hmac
 import re
 import secrets
+import uuid
 
 import attrs
 
 from shopmcp_domain.errors import AuthenticationFailed
-from shopmcp_domain.ids import KeyId, WorkspaceId, new_key_id
+from shopmcp_domain.ids import ConnectionId, KeyId, WorkspaceId, new_key_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.text import check_plain_text
 
@@ -34,10 +35,16 @@ class Access(enum.StrEnum):
 
 @attrs.frozen
 class KeyScopes:
-    """What a key may do: which access levels, and optionally only some platforms."""
+    """What a key may do: which access levels, and optionally only some platforms and only
+    some connections (the MCP runtime's scope source leaves the others out of the key's
+    scope, so their tools and stores are not there at all)."""
 
     access: frozenset[Access] = frozenset({Access.READ})
     platforms: frozenset[Platform] | None = None  # None: every connected platform
+    connections: frozenset[ConnectionId] | None = None  # None: every connection
+
+    def permits_connection(self, connection_id: ConnectionId) -> bool:
+        return self.connections is None or connection_id in self.connections
 
     def permits(self, platform: Platform, access: Access) -> bool:
         if access not in self.access:
@@ -48,18 +55,27 @@ class KeyScopes:
         out = sorted(a.value for a in self.access)
         if self.platforms is not None:
             out += sorted(f"platform:{p.value}" for p in self.platforms)
+        if self.connections is not None:
+            out += sorted(f"connection:{c}" for c in self.connections)
         return out
 
     @classmethod
     def from_strings(cls, scopes: list[str] | tuple[str, ...] | frozenset[str]) -> KeyScopes:
         access: set[Access] = set()
         platforms: set[Platform] = set()
+        connections: set[ConnectionId] = set()
         for scope in scopes:
             if scope.startswith("platform:"):
                 platforms.add(Platform(scope.removeprefix("platform:")))
+            elif scope.startswith("connection:"):
+                connections.add(ConnectionId(uuid.UUID(scope.removeprefix("connection:"))))
             else:
                 access.add(Access(scope))
-        return cls(access=frozenset(access), platforms=frozenset(platforms) if platforms else None)
+        return cls(
+            access=frozenset(access),
+            platforms=frozenset(platforms) if platforms else None,
+            connections=frozenset(connections) if connections else None,
+        )
 
 
 ALL_ACCESS = KeyScopes(access=frozenset({Access.READ, Access.WRITE}))

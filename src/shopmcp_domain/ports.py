@@ -15,10 +15,15 @@ from typing import Any, Protocol
 import attrs
 from pydantic import BaseModel
 
+from shopmcp_domain.accounts import Member, Membership, Role
+from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.changes import ChangeListener, Unsubscribe
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
+from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.ids import (
+    AccountId,
+    AuditEntryId,
     ConnectionId,
     CredentialId,
     KeyId,
@@ -33,7 +38,13 @@ from shopmcp_domain.plans import RateLimit
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.tools.spec import ToolSpec
-from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
+from shopmcp_domain.usage import (
+    MeterRecord,
+    PendingMeterRecord,
+    ToolUsage,
+    UsageEvent,
+    UsageQuery,
+)
 from shopmcp_domain.workspaces import Workspace
 
 # --------------------------------------------------------------------------- time
@@ -180,6 +191,58 @@ class UsageRepository(Protocol):
 
     async def recent(self, limit: int = 50) -> Sequence[UsageEvent]: ...
 
+    async def search(self, query: UsageQuery) -> Sequence[UsageEvent]:
+        """Events matching the query's filters, newest first by ``(created_at, id)``,
+        starting strictly below ``query.before``; at most ``query.limit``."""
+        ...
+
+    async def summary(
+        self, since: dt.datetime | None, until: dt.datetime | None
+    ) -> Sequence[ToolUsage]:
+        """Per tool, in ``[since, until)``: calls, failed calls and latency percentiles
+        (``percentile_cont``), by tool name."""
+        ...
+
+    async def last_used(self) -> Mapping[str, dt.datetime]:
+        """The latest event of each key prefix that made one."""
+        ...
+
+
+class MemberRepository(Protocol):
+    """The workspace's members (each an account with a role)."""
+
+    async def list(self) -> Sequence[Member]: ...
+
+    async def get(self, account_id: AccountId) -> Member | None: ...
+
+    async def add(self, membership: Membership) -> None:
+        """``Conflict`` when the account is a member already."""
+        ...
+
+    async def set_role(self, account_id: AccountId, role: Role) -> bool: ...
+
+    async def remove(self, account_id: AccountId) -> bool: ...
+
+
+class AuditEntryRepository(Protocol):
+    """The workspace's audit log: append-only."""
+
+    async def add(self, entry: AuditEntry) -> None: ...
+
+    async def list(
+        self, before: tuple[dt.datetime, AuditEntryId] | None = None, limit: int = 100
+    ) -> Sequence[AuditEntry]:
+        """Newest first by ``(created_at, id)``, strictly below ``before``."""
+        ...
+
+
+class ErasureRequestRepository(Protocol):
+    async def get(self) -> ErasureRequest | None: ...
+
+    async def add(self, request: ErasureRequest) -> None:
+        """``Conflict`` when the workspace's erasure was already requested."""
+        ...
+
 
 class PlaybookRepository(Protocol):
     async def list(self) -> Sequence[Playbook]: ...
@@ -242,11 +305,23 @@ class TenantUnitOfWork(Protocol):
     @property
     def oauth_flows(self) -> OAuthFlowRepository: ...
 
+    @property
+    def members(self) -> MemberRepository: ...
+
+    @property
+    def audit_entries(self) -> AuditEntryRepository: ...
+
+    @property
+    def erasure_requests(self) -> ErasureRequestRepository: ...
+
 
 class TenantRepository(Protocol):
     def unit_of_work(
         self, workspace_id: WorkspaceId
     ) -> AbstractAsyncContextManager[TenantUnitOfWork]: ...
+
+
+# --------------------------------------------------------------------------- the store's reads
 
 
 @attrs.frozen(repr=False)
@@ -375,3 +450,14 @@ class UpstreamClient(Protocol):
     """One platform's tools. Raises the domain's Upstream* errors, never transport errors."""
 
     async def call(self, call: UpstreamCall) -> ToolOutput: ...
+
+
+class CredentialProbe(Protocol):
+    """One cheap read against a store with a candidate credential, before it is saved."""
+
+    async def probe(
+        self, platform: Platform, store_ref: str, credentials: CredentialPayload
+    ) -> None:
+        """Return when the store accepted the credential; raise ``ProbeFailed`` saying why
+        when it did not (``PlatformUnavailable`` for a platform without tools)."""
+        ...

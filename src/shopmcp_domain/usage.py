@@ -87,3 +87,58 @@ class PendingMeterRecord:
     record: MeterRecord
     billing_customer_id: str | None
     attempts: int = 0
+
+
+# --------------------------------------------------------------------------- usage review
+
+MAX_USAGE_PAGE = 500
+
+
+@attrs.frozen
+class UsageCursor:
+    """Where a page of usage events ends: events are listed newest first, ordered by
+    ``(created_at, id)``, and the next page starts strictly below this pair."""
+
+    created_at: dt.datetime
+    id: UsageEventId
+
+
+@attrs.frozen
+class UsageQuery:
+    """Filters of the usage review; each None filter matches everything. ``since`` is
+    inclusive, ``until`` exclusive."""
+
+    tool: str | None = None
+    status: UsageStatus | None = None
+    connection_id: ConnectionId | None = None
+    key_prefix: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    before: UsageCursor | None = None
+    limit: int = attrs.field(
+        default=100, validator=attrs.validators.in_(range(1, 1 + MAX_USAGE_PAGE))
+    )
+
+
+@attrs.frozen
+class ToolUsage:
+    """One tool's calls in a period: how many, how many failed, and latency percentiles
+    (continuous, as PostgreSQL's ``percentile_cont``)."""
+
+    tool: str
+    calls: int
+    errors: int
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+
+
+def percentile_cont(values: list[float], fraction: float) -> float:
+    """Linear interpolation between the closest ranks: what ``percentile_cont`` computes."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values")
+    position = fraction * (len(ordered) - 1)
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)

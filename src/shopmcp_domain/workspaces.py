@@ -16,6 +16,8 @@ from shopmcp_domain.text import check_plain_text
 class WorkspaceStatus(enum.StrEnum):
     ACTIVE = "active"
     PENDING_DELETION = "pending_deletion"
+    # Staff suspended it (the admin console): it serves no tools until resumed.
+    SUSPENDED = "suspended"
 
 
 def _name(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -54,3 +56,20 @@ class Workspace:
 
     def mark_pending_deletion(self) -> Workspace:
         return attrs.evolve(self, status=WorkspaceStatus.PENDING_DELETION)
+
+    def rename(self, name: str) -> Workspace:
+        return attrs.evolve(self, name=name)
+
+    def with_status(self, status: WorkspaceStatus) -> Workspace:
+        return attrs.evolve(self, status=status)
+
+
+@attrs.frozen
+class WorkspaceOverview:
+    """What staff see of one workspace: metadata only, never a credential or a usage row."""
+
+    workspace: Workspace
+    platforms: tuple[Platform, ...]
+    connections: int
+    active_keys: int
+    members: int
