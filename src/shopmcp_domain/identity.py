@@ -119,7 +119,7 @@ class AdminDirectory(Protocol):
         None when there is no such workspace."""
         ...
 
-    async def record(self, entry: AuditEntry) -> None:
+    async def record_action(self, entry: AuditEntry) -> None:
         """Append an entry to a workspace's audit log (an inspection by staff)."""
         ...
 

@@ -204,7 +204,7 @@ class UsageRepository(Protocol):
         ...
 
     async def last_used(self) -> Mapping[str, dt.datetime]:
-        """The latest event of each key prefix that made one."""
+        """The latest event of each of the workspace's keys that made one, by prefix."""
         ...
 
 

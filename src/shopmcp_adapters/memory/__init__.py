@@ -7,9 +7,9 @@ real adapters (``tests/ports``):
 - ``CredentialVault``: ``FakeVault``; real: the local and KMS vaults
 - ``ChangeFeed``: ``InMemoryChangeFeed`` (fed by ``InMemoryTenantStore(feed)``); real:
   ``PostgresChangeFeed`` (row triggers and LISTEN)
-- ``TenantRepository``, ``MeterOutbox``, ``ScopeSource``, ``AuditLog``:
-  ``InMemoryTenantStore``; real:
-  PostgreSQL
+- ``TenantRepository``, ``MeterOutbox``, ``ScopeSource``, ``AuditLog``, and the people side
+  (``IdentityStore``, ``AdminDirectory``): ``InMemoryTenantStore``; real: PostgreSQL
+- ``EmailSender``: ``OutboxMailer``; real: the HTTP provider and the local outbox file
 - ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
   limiter's per-process fallback); real: Redis
 - ``Meter``: ``InMemoryMeter``; real: the Stripe meter
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.memory.tenants import InMemoryTenantStore
@@ -30,7 +31,7 @@ from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
 
 if TYPE_CHECKING:
-    from shopmcp_domain import ports
+    from shopmcp_domain import identity, ports
 
     # mypy --strict proves each fake satisfies its port.
     def _conforms(
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         meter: InMemoryMeter,
         lease: FakeLease,
         upstream: RecordingUpstream,
+        mailer: OutboxMailer,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -54,6 +56,9 @@ if TYPE_CHECKING:
         _meter: ports.Meter = meter
         _lease: ports.CredentialLease = lease
         _upstream: ports.UpstreamClient = upstream
+        _identity: identity.IdentityStore = store
+        _admin: identity.AdminDirectory = store
+        _mailer: identity.EmailSender = mailer
 
 
 __all__ = [
@@ -64,5 +69,6 @@ __all__ = [
     "InMemoryMeter",
     "InMemoryRateLimiter",
     "InMemoryTenantStore",
+    "OutboxMailer",
     "RecordingUpstream",
 ]

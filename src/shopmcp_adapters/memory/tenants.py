@@ -13,17 +13,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import attrs
 
+from shopmcp_adapters.memory import dashboard
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
+from shopmcp_adapters.memory.identity import IdentityFake
+from shopmcp_domain.accounts import Membership
+from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.changes import Change, ChangeKind
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
 from shopmcp_domain.ids import (
+    AccountId,
     ConnectionId,
     CredentialId,
     KeyId,
@@ -40,7 +46,9 @@ from shopmcp_domain.usage import (
     MAX_METER_ATTEMPTS,
     MeterRecord,
     PendingMeterRecord,
+    ToolUsage,
     UsageEvent,
+    UsageQuery,
 )
 from shopmcp_domain.workspaces import Workspace
 
@@ -64,6 +72,9 @@ class _Partition:
     outbox: dict[UsageEventId, _OutboxRow] = attrs.Factory(dict)
     playbooks: dict[PlaybookId, Playbook] = attrs.Factory(dict)
     oauth_flows: dict[OAuthFlowId, OAuthFlow] = attrs.Factory(dict)
+    members: dict[AccountId, Membership] = attrs.Factory(dict)
+    audit: list[AuditEntry] = attrs.Factory(list)
+    erasure: ErasureRequest | None = None
 
     def snapshot(self) -> _Partition:
         """A copy a unit of work may change freely. Shallow is enough: the domain objects are
@@ -78,6 +89,9 @@ class _Partition:
             outbox=dict(self.outbox),
             playbooks=dict(self.playbooks),
             oauth_flows=dict(self.oauth_flows),
+            members=dict(self.members),
+            audit=list(self.audit),
+            erasure=self.erasure,
         )
 
 
@@ -239,6 +253,18 @@ class _Usage(_Base):
     async def recent(self, limit: int = 50) -> Sequence[UsageEvent]:
         return sorted(self._p.usage, key=lambda e: e.created_at, reverse=True)[:limit]
 
+    async def search(self, query: UsageQuery) -> Sequence[UsageEvent]:
+        return dashboard.search(self._p.usage, query)
+
+    async def summary(
+        self, since: dt.datetime | None, until: dt.datetime | None
+    ) -> Sequence[ToolUsage]:
+        return dashboard.summary(self._p.usage, since, until)
+
+    async def last_used(self) -> Mapping[str, dt.datetime]:
+        prefixes = {k.prefix for k in self._p.keys.values()}
+        return {p: t for p, t in dashboard.last_used(self._p.usage).items() if p in prefixes}
+
 
 class _Playbooks(_Base):
     async def list(self) -> Sequence[Playbook]:
@@ -293,6 +319,7 @@ class _OAuthFlows(_Base):
 
 class _UnitOfWork:
     def __init__(self, store: InMemoryTenantStore, workspace_id: WorkspaceId) -> None:
+        self.store = store
         self.workspace_id = workspace_id
         # Work on a copy; the store swaps it in only on a clean exit (rollback = discard).
         self.partition = store._partitions.get(workspace_id, _Partition()).snapshot()
@@ -305,10 +332,14 @@ class _UnitOfWork:
         self.usage = _Usage(self)
         self.playbooks = _Playbooks(self)
         self.oauth_flows = _OAuthFlows(self)
+        self.members = dashboard.Members(self)
+        self.audit_entries = dashboard.AuditEntries(self)
+        self.erasure_requests = dashboard.ErasureRequests(self)
 
 
-class InMemoryTenantStore:
+class InMemoryTenantStore(IdentityFake):
     def __init__(self, feed: InMemoryChangeFeed | None = None) -> None:
+        self._init_people()
         self._partitions: dict[WorkspaceId, _Partition] = {}
         self._locks: dict[WorkspaceId, asyncio.Lock] = {}
         self.units_opened = 0
@@ -327,6 +358,15 @@ class InMemoryTenantStore:
         if self.feed is not None:
             for change in dict.fromkeys(uow.changes):  # once each, like NOTIFY in a transaction
                 self.feed.publish(change)
+
+    def _store(self) -> InMemoryTenantStore:
+        return self
+
+    def partitions(self) -> list[_Partition]:
+        return list(self._partitions.values())
+
+    def partition(self, workspace_id: WorkspaceId) -> _Partition | None:
+        return self._partitions.get(workspace_id)
 
     def _prefix_taken(self, prefix: str) -> bool:
         return any(k.prefix == prefix for p in self._partitions.values() for k in p.keys.values())

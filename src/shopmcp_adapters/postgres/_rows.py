@@ -9,15 +9,22 @@ from typing import Any
 import asyncpg
 import asyncpg.pool
 
+from shopmcp_domain.accounts import Account, Member, Role, Session, SignInCode
+from shopmcp_domain.audit import Actor, AuditEntry
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
+from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.ids import (
+    AccountId,
+    AuditEntryId,
     ConnectionId,
     CredentialId,
     KeyId,
     OAuthFlowId,
     PlaybookId,
+    SessionId,
+    SignInCodeId,
     UsageEventId,
     WorkspaceId,
 )
@@ -26,7 +33,7 @@ from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, UsageEvent
+from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, ToolUsage, UsageEvent
 from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
 
 # Read by name only: an asyncpg record, or a mapping built from a JSON result.
@@ -172,4 +179,86 @@ def oauth_flow(row: Row) -> OAuthFlow:
         store_ref=row["store_ref"],
         used_at=row["used_at"],
         outcome=outcome,
+    )
+
+
+def account(row: Row) -> Account:
+    return Account(
+        id=AccountId(row["id"]),
+        email=row["email"],
+        created_at=row["created_at"],
+        is_staff=row["is_staff"],
+    )
+
+
+def session(row: Row) -> Session:
+    return Session(
+        id=SessionId(row["id"]),
+        account_id=AccountId(row["account_id"]),
+        token_hash=bytes(row["token_hash"]),
+        created_at=row["created_at"],
+        last_seen_at=row["last_seen_at"],
+        expires_at=row["expires_at"],
+        absolute_expires_at=row["absolute_expires_at"],
+        revoked_at=row["revoked_at"],
+    )
+
+
+def sign_in_code(row: Row) -> SignInCode:
+    return SignInCode(
+        id=SignInCodeId(row["id"]),
+        email=row["email"],
+        code_hash=bytes(row["code_hash"]),
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        attempts=row["attempts"],
+        consumed_at=row["consumed_at"],
+    )
+
+
+def member(row: Row) -> Member:
+    return Member(
+        account_id=AccountId(row["account_id"]),
+        email=row["email"],
+        role=Role(row["role"]),
+        created_at=row["created_at"],
+    )
+
+
+def audit_entry(row: Row) -> AuditEntry:
+    actor_id = row["actor_account_id"]
+    return AuditEntry(
+        id=AuditEntryId(row["id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        actor=Actor(None if actor_id is None else AccountId(actor_id), row["actor"]),
+        action=row["action"],
+        target_kind=row["target_kind"],
+        target_id=row["target_id"],
+        created_at=row["created_at"],
+        detail=json.loads(row["detail"]),
+    )
+
+
+def audit_detail(entry: AuditEntry) -> str:
+    return json.dumps(dict(entry.detail), sort_keys=True)
+
+
+def erasure_request(row: Row) -> ErasureRequest:
+    by = row["requested_by"]
+    return ErasureRequest(
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        requested_at=row["requested_at"],
+        requested_by=None if by is None else AccountId(by),
+        requested_by_label=row["requested_by_label"],
+    )
+
+
+def tool_usage(row: Row) -> ToolUsage:
+    return ToolUsage(
+        tool=row["tool"],
+        calls=row["calls"],
+        errors=row["errors"],
+        p50_ms=row["p50"],
+        p90_ms=row["p90"],
+        p99_ms=row["p99"],
     )

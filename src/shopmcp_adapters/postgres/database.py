@@ -12,6 +12,7 @@ import asyncpg
 import attrs
 
 from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
+from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
 from shopmcp_adapters.postgres.owner import PostgresOwnerStore
 from shopmcp_adapters.postgres.roles import MCP_ROLE, TENANT_ROLE
@@ -21,6 +22,7 @@ from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepos
 
 if TYPE_CHECKING:
     from shopmcp_adapters.postgres.changes import PostgresChangeFeed
+    from shopmcp_domain.identity import AdminDirectory, IdentityStore
     from shopmcp_domain.ports import ChangeFeed
 
     # mypy --strict proves the adapters satisfy the domain's ports. (That the owner store is
@@ -30,8 +32,11 @@ if TYPE_CHECKING:
         owner: PostgresOwnerStore,
         feed: PostgresChangeFeed,
         runtime: PostgresRuntimeStore,
+        identity: PostgresIdentityStore,
     ) -> None:
         _feed: ChangeFeed = feed
+        _identity: IdentityStore = identity
+        _admin: AdminDirectory = owner
         _tenants: TenantRepository = tenants
         _outbox: MeterOutbox = owner
         _scopes: ScopeSource = runtime
@@ -53,6 +58,8 @@ class Database:
     # units of work as shopmcp_mcp for a lease's rotation and the playbooks (``mcp_tenants``).
     runtime: PostgresRuntimeStore
     mcp_tenants: PostgresTenantStore
+    # The people side (accounts, sessions, sign-in codes) on the tenant pool (migration 0006).
+    identity: PostgresIdentityStore
     tenant_pool: asyncpg.Pool = attrs.field(repr=False)
     owner_pool: asyncpg.Pool = attrs.field(repr=False)
     mcp_pool: asyncpg.Pool = attrs.field(repr=False)
@@ -181,6 +188,7 @@ async def open_database(
         owner=PostgresOwnerStore(owner_pool),
         runtime=PostgresRuntimeStore(mcp_pool),
         mcp_tenants=PostgresTenantStore(mcp_pool),
+        identity=PostgresIdentityStore(tenant_pool),
         tenant_pool=tenant_pool,
         owner_pool=owner_pool,
         mcp_pool=mcp_pool,

@@ -14,15 +14,42 @@ from collections.abc import Sequence
 import asyncpg
 
 from shopmcp_adapters.postgres import _rows
+from shopmcp_adapters.postgres.dashboard import INSERT_AUDIT_SQL, audit_values
+from shopmcp_domain.accounts import Account
+from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.ids import CredentialId, UsageEventId, WorkspaceId
 from shopmcp_domain.keys import McpKey
+from shopmcp_domain.platforms import Platform
 from shopmcp_domain.usage import MAX_METER_ATTEMPTS, PendingMeterRecord
+from shopmcp_domain.workspaces import Workspace, WorkspaceOverview, WorkspaceStatus
 
 # The token lookup, named so the benchmark EXPLAINs exactly what the adapter runs.
 FIND_KEY_SQL = (
     "select id, workspace_id, prefix, secret_hash, scopes, name, created_at, revoked_at "
     "from shopmcp.mcp_keys where prefix = $1"
+)
+
+_WORKSPACES_FIRST_SQL = (
+    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
+    "from shopmcp.workspaces order by created_at, id limit $1"
+)
+_WORKSPACES_AFTER_SQL = (
+    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
+    "from shopmcp.workspaces where (created_at, id) > ($1, $2) order by created_at, id limit $3"
+)
+_OVERVIEW_SQL = (
+    "select w.id, w.name, w.plan, w.status, w.write_enabled, w.billing_customer_id, "
+    "w.created_at, "
+    "(select coalesce(array_agg(distinct c.platform), '{}') from shopmcp.connections c "
+    " where c.workspace_id = w.id) as platforms, "
+    "(select count(*) from shopmcp.connections c where c.workspace_id = w.id)::int "
+    " as connections, "
+    "(select count(*) from shopmcp.mcp_keys k where k.workspace_id = w.id "
+    " and k.revoked_at is null)::int as active_keys, "
+    "(select count(*) from shopmcp.workspace_members m where m.workspace_id = w.id)::int "
+    " as members "
+    "from shopmcp.workspaces w where w.id = $1"
 )
 
 # A claimed outbox row that was neither sent nor failed within this time (its worker died)
@@ -143,3 +170,56 @@ class PostgresOwnerStore:
             expected_wrapped_dek,
         )
         return int(status.rsplit(" ", 1)[-1]) > 0
+
+    # ------------------------------------------------------------------ AdminDirectory
+
+    # Cross-tenant by nature: the admin console and the operator's CLI, which authorise the
+    # actor (a staff account, the operator) before they call any of these.
+
+    async def workspaces(
+        self, after: tuple[dt.datetime, WorkspaceId] | None, limit: int
+    ) -> Sequence[Workspace]:
+        if after is None:
+            rows = await self._pool.fetch(_WORKSPACES_FIRST_SQL, limit)
+        else:
+            rows = await self._pool.fetch(_WORKSPACES_AFTER_SQL, after[0], after[1], limit)
+        return [_rows.workspace(row) for row in rows]
+
+    async def overview(self, workspace_id: WorkspaceId) -> WorkspaceOverview | None:
+        row = await self._pool.fetchrow(_OVERVIEW_SQL, workspace_id)
+        if row is None:
+            return None
+        return WorkspaceOverview(
+            workspace=_rows.workspace(row),
+            platforms=tuple(sorted(Platform(p) for p in row["platforms"])),
+            connections=row["connections"],
+            active_keys=row["active_keys"],
+            members=row["members"],
+        )
+
+    async def set_status(
+        self, workspace_id: WorkspaceId, status: WorkspaceStatus, entry: AuditEntry
+    ) -> Workspace | None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "update shopmcp.workspaces set status = $2 where id = $1 returning id, name, "
+                "plan, status, write_enabled, billing_customer_id, created_at",
+                workspace_id,
+                status.value,
+            )
+            if row is None:
+                return None
+            await conn.execute(INSERT_AUDIT_SQL, *audit_values(entry))
+        return _rows.workspace(row)
+
+    async def record_action(self, entry: AuditEntry) -> None:
+        await self._pool.execute(INSERT_AUDIT_SQL, *audit_values(entry))
+
+    async def set_staff(self, email: str, staff: bool) -> Account | None:
+        row = await self._pool.fetchrow(
+            "update shopmcp.accounts set is_staff = $2 where email = $1 "
+            "returning id, email, is_staff, created_at",
+            email,
+            staff,
+        )
+        return None if row is None else _rows.account(row)

@@ -24,6 +24,12 @@ import asyncpg
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
+from shopmcp_adapters.postgres.dashboard import (
+    PostgresAuditEntries,
+    PostgresErasureRequests,
+    PostgresMembers,
+    UsageReview,
+)
 from shopmcp_adapters.postgres.oauth_flows import PostgresOAuthFlows
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
@@ -316,7 +322,7 @@ class PostgresKeys(_Repo):
         return _affected(status) > 0
 
 
-class PostgresUsage(_Repo):
+class PostgresUsage(UsageReview):
     async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
         # One statement, one round trip: the audit row and its meter row commit together.
         async with domain_errors(self._conn, "usage event exists"):
@@ -401,6 +407,9 @@ class PostgresUnitOfWork:
         self._usage = PostgresUsage(conn, workspace_id)
         self._playbooks = PostgresPlaybooks(conn, workspace_id)
         self._oauth_flows = PostgresOAuthFlows(conn, workspace_id)
+        self._members = PostgresMembers(conn, workspace_id)
+        self._audit_entries = PostgresAuditEntries(conn, workspace_id)
+        self._erasure_requests = PostgresErasureRequests(conn, workspace_id)
 
     @property
     def workspace_id(self) -> WorkspaceId:
@@ -433,6 +442,18 @@ class PostgresUnitOfWork:
     @property
     def oauth_flows(self) -> PostgresOAuthFlows:
         return self._oauth_flows
+
+    @property
+    def members(self) -> PostgresMembers:
+        return self._members
+
+    @property
+    def audit_entries(self) -> PostgresAuditEntries:
+        return self._audit_entries
+
+    @property
+    def erasure_requests(self) -> PostgresErasureRequests:
+        return self._erasure_requests
 
     @property
     def connection(self) -> Conn:

@@ -133,6 +133,15 @@ async def test_another_workspace_is_invisible_and_unwritable(
         "delete from shopmcp.playbooks",
         "select * from shopmcp.oauth_flows",
         "select * from shopmcp.schema_migrations",
+        # Migration 0006 gives the runtime nothing: no person, session, code, member or entry.
+        "select * from shopmcp.accounts",
+        "select * from shopmcp.sessions",
+        "select * from shopmcp.sign_in_codes",
+        "select * from shopmcp.workspace_members",
+        "select * from shopmcp.audit_log",
+        "select * from shopmcp.erasure_requests",
+        "insert into shopmcp.accounts (id, email, created_at) values "
+        "(gen_random_uuid(), 'x@example.com', now())",
         "create temporary table scratch (id int)",
         "create table shopmcp.scratch (id int)",
         "create table public.scratch (id int)",
@@ -207,6 +216,31 @@ EXPECTED_GRANTS = {
     *{("column", "mcp_keys", c, "shopmcp_tenant", "UPDATE") for c in ("revoked_at", "name")},
     *{("table", "usage_events", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
     ("table", "meter_outbox", None, "shopmcp_tenant", "INSERT"),
+    # Migration 0006, the dashboard: people, members, the audit log, erasure requests.
+    *{("table", t, None, "shopmcp_tenant", p) for t in ("accounts",) for p in ("SELECT", "INSERT")},
+    *{("table", "sessions", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
+    *{
+        ("column", "sessions", c, "shopmcp_tenant", "UPDATE")
+        for c in ("last_seen_at", "expires_at", "revoked_at")
+    },
+    *{
+        ("table", "sign_in_codes", None, "shopmcp_tenant", p)
+        for p in ("SELECT", "INSERT", "DELETE")
+    },
+    *{
+        ("column", "sign_in_codes", c, "shopmcp_tenant", "UPDATE")
+        for c in ("attempts", "consumed_at")
+    },
+    *{
+        ("table", "workspace_members", None, "shopmcp_tenant", p)
+        for p in ("SELECT", "INSERT", "DELETE")
+    },
+    ("column", "workspace_members", "role", "shopmcp_tenant", "UPDATE"),
+    *{
+        ("table", t, None, "shopmcp_tenant", p)
+        for t in ("audit_log", "erasure_requests")
+        for p in ("SELECT", "INSERT")
+    },
     *{
         ("table", t, None, "shopmcp_mcp", "SELECT")
         for t in ("connections", "credentials", "playbooks")
