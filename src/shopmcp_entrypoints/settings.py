@@ -74,6 +74,35 @@ class Settings(BaseSettings):
     # which only processes sharing that directory share: set it when replicas do not.
     oauth_state_secret: SecretStr | None = Field(default=None, min_length=32)
 
+    # The dashboard's sign-in email. Unset URL: messages are written to a local outbox under
+    # data_dir (``shopmcp mail tail`` prints them). Set: a transactional-email provider's HTTP
+    # API, sent a JSON {"from", "to", "subject", "text"} with the key as a bearer token.
+    email_api_url: str | None = None
+    email_api_key: SecretStr | None = None
+    email_from: str = "ShopMCP <no-reply@shopmcp.invalid>"
+    # Whether an address without an account may sign in (its account is made at the first
+    # sign-in). Off: accounts come from `shopmcp account create` or an owner adding a member.
+    signup_open: bool = False
+    # Hashes sign-in codes and derives CSRF tokens (at least 32 characters; the same on every
+    # replica). Unset: a random secret kept under data_dir.
+    auth_secret: SecretStr | None = Field(default=None, min_length=32)
+
+    # Shopify's OAuth install flow (a public or custom app's client credentials). Unset: a
+    # Shopify store is connected with an Admin API token instead.
+    shopify_client_id: str | None = None
+    shopify_client_secret: SecretStr | None = None
+    # The access scopes the install asks for (and checks were all granted).
+    shopify_scopes: list[str] = Field(
+        default_factory=lambda: [
+            "read_products",
+            "read_orders",
+            "read_customers",
+            "read_inventory",
+            "read_locations",
+            "read_fulfillments",
+        ]
+    )
+
     # Transport security for the MCP endpoint (DNS-rebinding protection).
     allowed_origins: list[str] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)

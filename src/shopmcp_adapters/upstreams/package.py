@@ -9,7 +9,7 @@ composition root builds every module from these objects and nothing else; the tu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -65,6 +65,15 @@ OAUTH_CREDENTIAL_FIELDS = (
 )
 
 
+@attrs.frozen
+class Probe:
+    """The validation read made with a candidate credential before it is saved: one cheap read
+    tool of the package's own table, with these arguments."""
+
+    tool: str
+    arguments: Mapping[str, Any] = attrs.field(factory=dict)
+
+
 def _no_policy_changes(http: UpstreamHttp) -> UpstreamHttp:
     return http
 
@@ -88,10 +97,19 @@ class PlatformPackage(Generic[ClientT]):
     writes_operator_locked: bool = False
     # How merchants connect it through OAuth 2.0 (Xero, Google); None for token platforms.
     oauth: OAuthProvider | None = None
+    # The read that checks a credential before it is saved (None: saved unchecked).
+    probe: Probe | None = None
+    # How to mint the narrowest token on this platform (the upstream ACL is the final gate):
+    # shown with every connect answer.
+    access_guidance: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.tools.platform is not self.platform:
             raise ValueError(f"{self.platform.value}: the tool table is another platform's")
+        if self.probe is not None:
+            spec = next((s for s in self.tools.specs if s.name == self.probe.tool), None)
+            if spec is None or spec.access.value != "read":
+                raise ValueError(f"{self.platform.value}: the probe must be one of its reads")
         if self.oauth is not None and self.oauth.platform is not self.platform:
             raise ValueError(f"{self.platform.value}: the OAuth provider is another platform's")
 

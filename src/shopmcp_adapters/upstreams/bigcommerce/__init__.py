@@ -9,7 +9,12 @@ from shopmcp_adapters.upstreams.bigcommerce.client import (
 
 # Under another name: bound as ``tools`` it would hide the tools submodule on the package.
 from shopmcp_adapters.upstreams.bigcommerce.tools import tools as tool_table
-from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
+from shopmcp_adapters.upstreams.package import (
+    CredentialField,
+    PlatformPackage,
+    Probe,
+    UpstreamEnv,
+)
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease
@@ -30,4 +35,11 @@ PACKAGE = PlatformPackage(
     tools=tool_table,
     make_client=_client,
     http_policy=bigcommerce_http,
+    probe=Probe("bigcommerce_get_store"),
+    access_guidance=(
+        "In the BigCommerce control panel (Settings > Store-level API accounts) create an API "
+        "account with OAuth scopes set to read-only for Products, Orders, Customers and "
+        "Information & settings (modify only what you will enable writes for, none else); "
+        "paste its access token and the store hash from its API path."
+    ),
 )

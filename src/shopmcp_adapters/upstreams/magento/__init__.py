@@ -7,7 +7,12 @@ from shopmcp_adapters.upstreams.magento.client import (
     magento_http,
 )
 from shopmcp_adapters.upstreams.magento.tools import tools
-from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
+from shopmcp_adapters.upstreams.package import (
+    CredentialField,
+    PlatformPackage,
+    Probe,
+    UpstreamEnv,
+)
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import ConnectionUnavailable
 from shopmcp_domain.platforms import Platform
@@ -45,4 +50,11 @@ PACKAGE = PlatformPackage(
     make_client=_client,
     http_policy=magento_http,
     writes_operator_locked=True,
+    probe=Probe("magento_get_store"),
+    access_guidance=(
+        "In the Magento admin (System > Extensions > Integrations) add an integration whose "
+        "API resource access is Custom, ticking only the read resources you want (Catalog, "
+        "Sales > Operations > Orders > Actions > View, Customers, Stores > Settings), "
+        "activate it and paste its access token."
+    ),
 )

@@ -10,7 +10,12 @@ from shopmcp_adapters.upstreams.neto.client import (
 
 # Under another name: bound as ``tools`` it would hide the tools submodule on the package.
 from shopmcp_adapters.upstreams.neto.tools import tools as tool_table
-from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
+from shopmcp_adapters.upstreams.package import (
+    CredentialField,
+    PlatformPackage,
+    Probe,
+    UpstreamEnv,
+)
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import ConnectionUnavailable
 from shopmcp_domain.platforms import Platform
@@ -44,4 +49,10 @@ PACKAGE = PlatformPackage(
     # The security page's v1 rule: Neto's write tools stay locked until the operator unlocks
     # the platform.
     writes_operator_locked=True,
+    probe=Probe("neto_list_warehouses", {"limit": 1}),
+    access_guidance=(
+        "In Neto (Settings & tools > All settings & tools > API) create a staff user for the "
+        "API whose permissions allow only viewing products, orders, customers and warehouses, "
+        "generate its secure API key, and give that user's name and the key."
+    ),
 )

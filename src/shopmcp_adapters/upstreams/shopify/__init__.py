@@ -1,6 +1,11 @@
 """Shopify Admin GraphQL (pinned API version), one platform package."""
 
-from shopmcp_adapters.upstreams.package import CredentialField, PlatformPackage, UpstreamEnv
+from shopmcp_adapters.upstreams.package import (
+    CredentialField,
+    PlatformPackage,
+    Probe,
+    UpstreamEnv,
+)
 from shopmcp_adapters.upstreams.shopify.client import (
     ShopifyClient,
     shopify_http,
@@ -39,4 +44,11 @@ PACKAGE = PlatformPackage(
     tools=shopify_tools,
     make_client=_client,
     http_policy=shopify_http,
+    probe=Probe("shopify_get_shop"),
+    access_guidance=(
+        "Create a custom app in the Shopify admin (Settings > Apps and sales channels > Develop "
+        "apps), give its Admin API integration only the read_* scopes of what you want the "
+        "assistant to see (add write_products or write_inventory only if you will enable "
+        "writes), install it and paste its Admin API access token (shpat_...)."
+    ),
 )
