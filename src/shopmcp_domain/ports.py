@@ -457,7 +457,8 @@ class CredentialProbe(Protocol):
 
     async def probe(
         self, platform: Platform, store_ref: str, credentials: CredentialPayload
-    ) -> None:
-        """Return when the store accepted the credential; raise ``ProbeFailed`` saying why
-        when it did not (``PlatformUnavailable`` for a platform without tools)."""
+    ) -> CredentialPayload:
+        """The credential to save (the candidate, or what a refresh on the way made of it)
+        when the store accepted it; ``ProbeFailed`` saying why when it did not
+        (``PlatformUnavailable`` for a platform without tools)."""
         ...

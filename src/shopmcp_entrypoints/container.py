@@ -27,6 +27,9 @@ from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import UpstreamEnv
 from shopmcp_adapters.upstreams.platforms import PACKAGES, platform_names, writes_locked
+from shopmcp_domain.accounts import AuthSecret
+from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
+from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
@@ -39,11 +42,15 @@ from shopmcp_domain.ports import (
     TenantRepository,
     UpstreamClient,
 )
+from shopmcp_domain.services.key_scope import ConnectionScopedSource
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients, state_secret
+from shopmcp_entrypoints.probing import ModuleProbe
 from shopmcp_entrypoints.settings import Settings
+from shopmcp_entrypoints.shopify_connect import ShopifyInstalls, shopify_app
 
 if TYPE_CHECKING:
     from shopmcp_adapters.postgres import Database
@@ -104,11 +111,89 @@ async def _cached_scopes(
 ) -> AsyncIterator[ScopeSource]:
     """Authenticated scopes from memory, dropped by the change feed when anything of their
     workspace changes on any replica (see ``CachedScopeSource``)."""
-    cache = CachedScopeSource(runtime, changes, clock)
+    # Keys scoped to some connections see only those (filtered before caching: a key's scopes
+    # never change).
+    cache = CachedScopeSource(ConnectionScopedSource(runtime), changes, clock)
     try:
         yield cache
     finally:
         cache.close()
+
+
+def _identity_of(database: Database) -> IdentityStore:
+    """Accounts, sessions and sign-in codes, as shopmcp_tenant (migration 0006's policies)."""
+    return database.identity
+
+
+def _admin_of(database: Database) -> AdminDirectory:
+    """The admin console's cross-tenant reads and changes: the owner side of the store."""
+    return database.owner
+
+
+def _auth_secret(settings: Settings) -> AuthSecret:
+    if settings.auth_secret is not None:
+        return AuthSecret.from_text(settings.auth_secret.get_secret_value())
+    from shopmcp_adapters.vault.secret_file import load_or_create_secret
+
+    return AuthSecret(load_or_create_secret(settings.data_dir / "auth" / "auth.secret"))
+
+
+def _mailer(
+    settings: Settings, clock: Clock, client: httpx.AsyncClient, guard: HostGuard
+) -> EmailSender:
+    """The provider's HTTP API with SHOPMCP_EMAIL_API_URL, else the local outbox file."""
+    from shopmcp_adapters.email import HttpEmailSender, LocalOutbox
+
+    if settings.email_api_url is None:
+        return LocalOutbox(settings.data_dir, clock.now)
+    key = settings.email_api_key.get_secret_value() if settings.email_api_key else ""
+    return HttpEmailSender(
+        http=UpstreamHttp(platform="email", client=client, guard=guard),
+        url=settings.email_api_url,
+        api_key=key,
+        sender=settings.email_from,
+    )
+
+
+def _scope_forgetter(scopes: ScopeSource) -> Callable[[WorkspaceId], None]:
+    if isinstance(scopes, CachedScopeSource):
+        return scopes.forget_workspace
+
+    def nothing_cached(_: WorkspaceId) -> None:
+        return None
+
+    return nothing_cached
+
+
+def _shopify_installs(
+    settings: Settings,
+    tenants: TenantRepository,
+    vault: CredentialVault,
+    clock: Clock,
+    secret: Any,
+    clients: Mapping[Platform, httpx.AsyncClient],
+    guard: HostGuard,
+) -> ShopifyInstalls:
+    from shopmcp_adapters.upstreams.shopify.client import shopify_http
+
+    http = shopify_http(
+        UpstreamHttp(platform="shopify", client=clients[Platform.SHOPIFY], guard=guard)
+    )
+    return ShopifyInstalls(
+        tenants=tenants,
+        vault=vault,
+        clock=clock,
+        secret=secret,
+        http=http,
+        app=shopify_app(settings),
+        sandbox_origin=settings.upstream_base_urls.get(Platform.SHOPIFY),
+    )
+
+
+def _dashboard_base_url(settings: Settings) -> str:
+    from shopmcp_entrypoints.commands._admin import mcp_base_url
+
+    return mcp_base_url(settings)
 
 
 def _meter_outbox_of(database: Database) -> MeterOutbox:
@@ -332,6 +417,42 @@ class Container(containers.DeclarativeContainer):
     # and SHOPMCP_WRITES_UNLOCKED_PLATFORMS.
     writes_locked = providers.Singleton(_writes_locked, settings=settings)
     platform_names = providers.Singleton(platform_names)
+
+    # The dashboard REST API: people, the admin directory, mail, the auth secret, the
+    # validation read and Shopify's install flow.
+    identity = providers.Callable(_identity_of, database)
+    admin_directory = providers.Callable(_admin_of, database)
+    auth_secret = providers.Singleton(_auth_secret, settings=settings)
+    mailer = providers.Singleton(
+        _mailer, settings=settings, clock=clock, client=oauth_http_client, guard=host_guard
+    )
+    credential_probe = providers.Singleton(ModuleProbe, modules=platform_modules)
+    shopify_installs = providers.Singleton(
+        _shopify_installs,
+        settings=settings,
+        tenants=tenants,
+        vault=vault,
+        clock=clock,
+        secret=oauth_state_secret,
+        clients=http_clients,
+        guard=host_guard,
+    )
+    dashboard = providers.Singleton(
+        DashboardPorts,
+        clock=clock,
+        tenants=tenants,
+        identity=identity,
+        admin=admin_directory,
+        vault=vault,
+        mailer=mailer,
+        secret=auth_secret,
+        probe=credential_probe,
+        shopify=shopify_installs,
+        forget_scopes=providers.Callable(_scope_forgetter, scope_source),
+        writes_locked=writes_locked,
+        signup_open=settings.provided.signup_open,
+        mcp_base_url=providers.Callable(_dashboard_base_url, settings),
+    )
 
 
 def build_container(settings: Settings) -> Container:

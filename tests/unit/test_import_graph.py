@@ -41,6 +41,7 @@ UPSTREAM_CORE = (
 SHARED_EDGES = {
     ("memory", "changes"): "InMemoryChangeFeed is the shared fan-out and nothing else",
     ("postgres", "changes"): "PostgresChangeFeed hands LISTEN notices to the shared fan-out",
+    ("email", "upstreams.http"): "the email provider is reached through the one HTTP policy",
 }
 # Edges between upstream core modules.
 CORE_EDGES = {
@@ -53,6 +54,8 @@ CORE_EDGES = {
     ("upstreams.package", "upstreams.oauth2"): "a package carries its OAuth provider description",
     ("upstreams.oauth_providers", "upstreams.oauth2"): "the OAuth providers are OAuthProviders",
     ("upstreams.oauth_providers", "upstreams.platforms"): "a package's own provider comes first",
+    ("upstreams.shopify_install", "upstreams.http"): "the install's token request, one policy",
+    ("upstreams.shopify_install", "upstreams.shopify"): "a shop domain is checked as tools do",
 }
 # What every platform package may import: the shared upstream core.
 PLATFORM_MAY_IMPORT = {
