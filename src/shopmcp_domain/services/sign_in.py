@@ -27,6 +27,7 @@ from shopmcp_domain.accounts import (
     new_code,
     normalise_email,
 )
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.errors import Conflict, NotFound, NotSignedIn, SignInFailed, SignInThrottled
 from shopmcp_domain.identity import EmailMessage, EmailSender, IdentityStore
 from shopmcp_domain.ids import AccountId, SessionId, new_account_id, new_sign_in_code_id
@@ -39,6 +40,10 @@ class SignedIn:
 
     account: Account
     session: Session
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.account.id, self.account.email)
 
 
 def code_message(email: str, code: str, product: str = "ShopMCP") -> EmailMessage:

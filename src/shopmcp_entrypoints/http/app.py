@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from litestar import Litestar, asgi, get
 from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import Logger, Middleware, Receive, Scope, Send
 from starlette.types import ASGIApp, Message
 from starlette.types import Receive as AnyReceive
@@ -27,6 +29,7 @@ from starlette.types import Scope as AnyScope
 from starlette.types import Send as AnySend
 
 from shopmcp_adapters.observability import QUIET_LOGGERS, redact_path
+from shopmcp_domain.errors import ShopMcpError
 from shopmcp_entrypoints.container import (
     Container,
     build_container,
@@ -34,6 +37,8 @@ from shopmcp_entrypoints.container import (
     litestar_dependencies,
     resolve,
 )
+from shopmcp_entrypoints.http import api
+from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
 from shopmcp_entrypoints.http.oauth import oauth_callback
 from shopmcp_entrypoints.settings import Settings
@@ -41,7 +46,7 @@ from shopmcp_entrypoints.settings import Settings
 access_logger = logging.getLogger("shopmcp.access")
 
 
-@get("/health", sync_to_thread=False)
+@get("/health", sync_to_thread=False, tags=["health"])
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -135,11 +140,44 @@ def log_exception(logger: Logger, scope: Scope, _traceback: list[str]) -> None:
     Anything else is an error with its traceback (redacted by the root handler)."""
     error = sys.exc_info()[1]
     status = getattr(error, "status_code", 500)
+    if isinstance(error, ShopMcpError):
+        # The API's refusals (a workspace not found, a role too low): answered as problems.
+        status = error.http_status
     path = redact_path(scope.get("path", ""))
-    if isinstance(error, HTTPException) and isinstance(status, int) and status < 500:
+    if isinstance(error, HTTPException | ShopMcpError) and isinstance(status, int) and status < 500:
         logger.debug("%s %s refused: %d", scope.get("method", "-"), path, status)
         return
     logger.error("uncaught exception (%s %s)", scope.get("method", "-"), path, exc_info=error)
+
+
+def openapi_config() -> OpenAPIConfig:
+    """``/schema/openapi.json``: the dashboard API's routes (the MCP endpoint is not REST)."""
+    return OpenAPIConfig(
+        title="ShopMCP dashboard API",
+        version="1",
+        description=(
+            "Sign in with a one-time email code, then manage workspaces, connections, MCP keys, "
+            "write opt-ins and review usage. Errors are RFC 9457 problem details."
+        ),
+        path="/schema",
+        components=Components(
+            security_schemes={
+                "session": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="A session token (smss_...), from POST /api/v1/auth/session",
+                ),
+                "session_cookie": SecurityScheme(
+                    type="apiKey",
+                    name="shopmcp_session",
+                    security_scheme_in="cookie",
+                    description="The session cookie; state changes must be JSON or carry "
+                    "the X-CSRF-Token header",
+                ),
+            }
+        ),
+        security=[{"session": []}, {"session_cookie": []}],
+    )
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
@@ -168,15 +206,26 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             app.state.gateway = gateway
             yield
 
-    return Litestar(
-        route_handlers=[health, mcp_endpoint, oauth_callback],
+    app = Litestar(
+        route_handlers=[health, mcp_endpoint, oauth_callback, *api.ROUTES],
         lifespan=[lifespan],
         middleware=[cast("Middleware", access_log)],
         logging_config=litestar_logging(),
         dependencies=litestar_dependencies(
-            clock=container.clock, oauth_connector=container.oauth_connector
+            clock=container.clock,
+            oauth_connector=container.oauth_connector,
+            shopify_installs=container.shopify_installs,
+            dashboard=container.dashboard,
         ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_request=api.require_json_body,
+        openapi_config=openapi_config(),
     )
+    handlers = [h for route in app.routes for h in getattr(route, "route_handlers", ())]
+    undeclared = api.undeclared_roles(handlers)
+    if undeclared:
+        raise RuntimeError(f"workspace routes without a role: {', '.join(undeclared)}")
+    return app
 
 
 __all__ = ["create_app", "mcp_settings", "transport_allowlists"]

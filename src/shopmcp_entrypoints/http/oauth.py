@@ -20,7 +20,9 @@ from litestar.enums import MediaType
 from litestar.params import FromPath
 
 from shopmcp_domain.errors import InternalError, OAuthFlowRefused, ShopMcpError
+from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.oauth_connect import OAuthConnector
+from shopmcp_entrypoints.shopify_connect import ShopifyInstalls
 
 logger = logging.getLogger("shopmcp.oauth")
 
@@ -58,10 +60,18 @@ async def oauth_callback(
     platform: FromPath[str],
     request: Request[Any, Any, Any],
     oauth_connector: NamedDependency[OAuthConnector],
+    shopify_installs: NamedDependency[ShopifyInstalls],
 ) -> Response[str]:
     try:
         state, code, error = (_single(request, n) for n in ("state", "code", "error"))
-        completed = await oauth_connector.complete(platform, state=state, code=code, error=error)
+        if platform == Platform.SHOPIFY.value:
+            # Shopify signs the whole query (hmac): every parameter, as sent, is checked.
+            query = list(request.query_params.multi_items())
+            completed = await shopify_installs.complete(query)
+        else:
+            completed = await oauth_connector.complete(
+                platform, state=state, code=code, error=error
+            )
     except AmbiguousParameter:
         return page("Not connected", "the callback carried a parameter twice", 400)
     except ShopMcpError as refusal:
@@ -81,7 +91,11 @@ async def oauth_callback(
         completed.flow.id,
         connection.id,
     )
-    name = oauth_connector.client(connection.platform).provider.display_name
+    name = (
+        "Shopify"
+        if connection.platform is Platform.SHOPIFY
+        else oauth_connector.client(connection.platform).provider.display_name
+    )
     return page(
         "Connected",
         f"{name}: {connection.display_name} is connected to your ShopMCP workspace. "

@@ -1,0 +1,192 @@
+"""``/api/v1/platforms`` and a workspace's ``/connections``: metadata only (never a secret or a
+ciphertext). A credential is tried against the store before it is saved (the package's probe
+read); on failure nothing is saved and the answer says why. Every connect answer carries the
+platform's guidance on minting the narrowest token."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, delete, get, post, put
+
+from shopmcp_adapters.upstreams.package import (
+    AnyPackage,
+    InvalidCredentialFields,
+    InvalidStoreReference,
+)
+from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
+from shopmcp_adapters.upstreams.shopify.client import validate_shop_domain
+from shopmcp_domain.accounts import Role
+from shopmcp_domain.credentials import CredentialPayload
+from shopmcp_domain.errors import ConnectionUnavailable, InvalidRequest, NotFound
+from shopmcp_domain.ids import ConnectionId
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.services import dashboard as manage
+from shopmcp_domain.services import onboarding
+from shopmcp_domain.services.dashboard import Access
+from shopmcp_entrypoints.dashboard_ports import DashboardPorts
+from shopmcp_entrypoints.http.api.auth import MEMBER, needs
+from shopmcp_entrypoints.http.api.schemas import (
+    ConnectedOut,
+    ConnectionOut,
+    ConnectRequest,
+    CredentialFieldOut,
+    CredentialReplace,
+    InstallOut,
+    PlatformOut,
+    ShopifyInstallRequest,
+)
+
+
+def _platform_out(package: AnyPackage, dashboard: DashboardPorts) -> PlatformOut:
+    return PlatformOut(
+        platform=package.platform,
+        display_name=package.display_name,
+        store_hint=package.store_ref_hint,
+        credential_fields=[
+            CredentialFieldOut(
+                name=f.name, description=f.description, secret=f.secret, required=f.required
+            )
+            for f in package.credential_fields
+        ],
+        guidance=package.access_guidance,
+        writes_locked=package.platform in dashboard.writes_locked,
+        install=package.platform is Platform.SHOPIFY and dashboard.shopify.app is not None,
+    )
+
+
+@get("/api/v1/platforms", tags=["connections"])
+async def platforms(dashboard: DashboardPorts) -> list[PlatformOut]:
+    """The platforms a store can be connected from, what each takes, and how to mint the
+    narrowest token there."""
+    return [_platform_out(p, dashboard) for p in PACKAGES]
+
+
+def _checked(package: AnyPackage, store: str, fields: dict[str, str]) -> tuple[str, str]:
+    try:
+        store_ref = package.check_store_ref(store)
+        package.check_credential_fields(frozenset(fields))
+    except (InvalidStoreReference, InvalidCredentialFields) as error:
+        raise InvalidRequest(str(error)) from None
+    return store_ref, package.access_guidance
+
+
+class Connections(Controller):
+    path = "/api/v1/workspaces/{workspace_id:uuid}/connections"
+    tags = ("connections",)
+    dependencies = MEMBER
+
+    @get("/", opt=needs(Role.VIEWER))
+    async def list_connections(
+        self, access: Access, dashboard: DashboardPorts
+    ) -> list[ConnectionOut]:
+        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+            return [ConnectionOut.of(c) for c in await uow.connections.list()]
+
+    @get("/{connection_id:uuid}", opt=needs(Role.VIEWER))
+    async def show(
+        self, connection_id: uuid.UUID, access: Access, dashboard: DashboardPorts
+    ) -> ConnectionOut:
+        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+            connection = await uow.connections.get(ConnectionId(connection_id))
+        if connection is None:
+            raise NotFound("connection")
+        return ConnectionOut.of(connection)
+
+    @post("/", opt=needs(Role.ADMIN))
+    async def connect(
+        self, data: ConnectRequest, access: Access, dashboard: DashboardPorts
+    ) -> ConnectedOut:
+        """Connect a store with a token: tried against the store first (one read); on
+        failure nothing is saved and the problem says why."""
+        access.ensure_active()
+        package = package_for(data.platform)
+        store_ref, guidance = _checked(package, data.store, data.credentials)
+        checked = await dashboard.probe.probe(
+            package.platform, store_ref, CredentialPayload(data.credentials)
+        )
+        connection = await onboarding.connect_store(
+            dashboard.tenants,
+            dashboard.vault,
+            dashboard.clock,
+            access.workspace_id,
+            package.platform,
+            store_ref,
+            checked,
+            data.display_name,
+            actor=access.actor,
+        )
+        return ConnectedOut(connection=ConnectionOut.of(connection), guidance=guidance)
+
+    @put("/{connection_id:uuid}/credential", opt=needs(Role.ADMIN))
+    async def replace_credential(
+        self,
+        connection_id: uuid.UUID,
+        data: CredentialReplace,
+        access: Access,
+        dashboard: DashboardPorts,
+    ) -> ConnectedOut:
+        """Replace the credential of a connection (a mistyped or rotated token): tried against
+        the store first, then re-sealed one generation up; the old one is gone."""
+        access.ensure_active()
+        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+            existing = await uow.connections.get(ConnectionId(connection_id))
+        if existing is None:
+            raise NotFound("connection")
+        package = package_for(existing.platform)
+        _, guidance = _checked(package, existing.store_ref, data.credentials)
+        checked = await dashboard.probe.probe(
+            package.platform, existing.store_ref, CredentialPayload(data.credentials)
+        )
+        replaced = await manage.replace_credential(
+            dashboard.tenants,
+            dashboard.vault,
+            dashboard.clock,
+            access,
+            ConnectionId(connection_id),
+            checked,
+        )
+        dashboard.forget_scopes(access.workspace_id)
+        return ConnectedOut(connection=ConnectionOut.of(replaced), guidance=guidance)
+
+    @delete("/{connection_id:uuid}", opt=needs(Role.ADMIN))
+    async def disconnect(
+        self, connection_id: uuid.UUID, access: Access, dashboard: DashboardPorts
+    ) -> None:
+        """Disconnect: the connection and its sealed credential are deleted together
+        (crypto-shredding), and its tools disappear from every key at once."""
+        access.ensure_active()
+        deleted = await onboarding.disconnect_store(
+            dashboard.tenants,
+            dashboard.vault,
+            access.workspace_id,
+            ConnectionId(connection_id),
+            clock=dashboard.clock,
+            actor=access.actor,
+        )
+        if not deleted:
+            raise NotFound("connection")
+        dashboard.forget_scopes(access.workspace_id)
+
+    @post("/shopify/install", opt=needs(Role.ADMIN))
+    async def shopify_install(
+        self, data: ShopifyInstallRequest, access: Access, dashboard: DashboardPorts
+    ) -> InstallOut:
+        """Connect a Shopify store through the app's OAuth install: open the returned
+        ``authorization_url`` in the browser; Shopify sends it back to
+        ``/oauth/shopify/callback``, which connects the store."""
+        access.ensure_active()
+        try:
+            shop = validate_shop_domain(data.shop.strip().lower())
+        except ConnectionUnavailable as error:
+            raise InvalidRequest(error.message) from None
+        started = await dashboard.shopify.begin(access.workspace_id, shop)
+        return InstallOut(
+            authorization_url=started.authorization_url,
+            flow_id=started.flow.id,
+            expires_at=started.flow.expires_at,
+            guidance=package_for(Platform.SHOPIFY).access_guidance,
+        )
+
+
+ROUTES = [platforms, Connections]

@@ -1,0 +1,201 @@
+"""A workspace's ``/usage``: every tool call made under its keys (metadata only: never
+arguments or responses), newest first with keyset pagination on ``(created_at, id)``; per-tool
+counts and latency percentiles for a period; and the same rows as a streamed CSV or JSON
+download."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from collections.abc import AsyncIterator
+from typing import Literal
+
+import attrs
+from litestar import Controller, get
+from litestar.response import Stream
+
+from shopmcp_domain.accounts import Role
+from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.ids import ConnectionId, UsageEventId, WorkspaceId
+from shopmcp_domain.ports import TenantRepository
+from shopmcp_domain.services.dashboard import Access
+from shopmcp_domain.usage import MAX_USAGE_PAGE, UsageCursor, UsageEvent, UsageQuery
+from shopmcp_entrypoints.dashboard_ports import DashboardPorts
+from shopmcp_entrypoints.http.api.auth import MEMBER, needs
+from shopmcp_entrypoints.http.api.cursors import decode_cursor, encode_cursor
+from shopmcp_entrypoints.http.api.schemas import (
+    ToolUsageOut,
+    UsageEventOut,
+    UsagePageOut,
+    UsageSummaryOut,
+)
+
+CSV_COLUMNS = (
+    "created_at",
+    "id",
+    "tool",
+    "status",
+    "key_prefix",
+    "connection_id",
+    "latency_ms",
+    "error_class",
+)
+EXPORT_PAGE = 500
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _query(
+    tool: str | None,
+    status: UsageStatus | None,
+    connection: uuid.UUID | None,
+    key_prefix: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> UsageQuery:
+    before = decode_cursor(cursor)
+    return UsageQuery(
+        tool=tool[:100] if tool else None,
+        status=status,
+        connection_id=None if connection is None else ConnectionId(connection),
+        key_prefix=key_prefix[:64] if key_prefix else None,
+        since=_utc(since),
+        until=_utc(until),
+        before=None if before is None else UsageCursor(before[0], UsageEventId(before[1])),
+        limit=max(1, min(limit, MAX_USAGE_PAGE)),
+    )
+
+
+async def _pages(
+    tenants: TenantRepository, workspace_id: WorkspaceId, query: UsageQuery
+) -> AsyncIterator[list[UsageEvent]]:
+    """Every matching event, a page (one short transaction) at a time."""
+    page_query = attrs.evolve(query, limit=EXPORT_PAGE)
+    while True:
+        async with tenants.unit_of_work(workspace_id) as uow:
+            events = list(await uow.usage.search(page_query))
+        if events:
+            yield events
+        if len(events) < EXPORT_PAGE:
+            return
+        last = events[-1]
+        page_query = attrs.evolve(page_query, before=UsageCursor(last.created_at, last.id))
+
+
+def _csv_line(values: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(values)
+    return out.getvalue()
+
+
+def _row(event: UsageEvent) -> list[str]:
+    return [
+        event.created_at.isoformat(),
+        str(event.id),
+        event.tool,
+        event.status.value,
+        event.key_prefix,
+        "" if event.connection_id is None else str(event.connection_id),
+        f"{event.latency_ms:.3f}",
+        event.error_class or "",
+    ]
+
+
+async def _csv(pages: AsyncIterator[list[UsageEvent]]) -> AsyncIterator[str]:
+    yield _csv_line(list(CSV_COLUMNS))
+    async for events in pages:
+        yield "".join(_csv_line(_row(e)) for e in events)
+
+
+async def _json(pages: AsyncIterator[list[UsageEvent]]) -> AsyncIterator[str]:
+    yield "["
+    first = True
+    async for events in pages:
+        for event in events:
+            yield ("" if first else ",") + UsageEventOut.of(event).model_dump_json()
+            first = False
+    yield "]"
+
+
+class Usage(Controller):
+    path = "/api/v1/workspaces/{workspace_id:uuid}/usage"
+    tags = ("usage",)
+    dependencies = MEMBER
+
+    @get("/", opt=needs(Role.VIEWER))
+    async def events(
+        self,
+        access: Access,
+        dashboard: DashboardPorts,
+        tool: str | None = None,
+        status: UsageStatus | None = None,
+        connection: uuid.UUID | None = None,
+        key_prefix: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        cursor: str | None = None,
+        limit: int = 100,
+    ) -> UsagePageOut:
+        """Tool calls, newest first. Filters combine; ``since`` is inclusive, ``until``
+        exclusive; pass ``next_cursor`` back as ``cursor`` for the next page."""
+        query = _query(tool, status, connection, key_prefix, since, until, cursor, limit)
+        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+            events = list(await uow.usage.search(query))
+        last = events[-1] if len(events) == query.limit else None
+        return UsagePageOut(
+            events=[UsageEventOut.of(e) for e in events],
+            next_cursor=None if last is None else encode_cursor(last.created_at, last.id),
+        )
+
+    @get("/summary", opt=needs(Role.VIEWER))
+    async def summary(
+        self,
+        access: Access,
+        dashboard: DashboardPorts,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> UsageSummaryOut:
+        """Per tool in the period: calls, failed calls, and p50/p90/p99 latency."""
+        since, until = _utc(since), _utc(until)
+        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+            tools = await uow.usage.summary(since, until)
+        return UsageSummaryOut(since=since, until=until, tools=[ToolUsageOut.of(t) for t in tools])
+
+    @get("/export", opt=needs(Role.VIEWER))
+    async def export(
+        self,
+        access: Access,
+        dashboard: DashboardPorts,
+        format: Literal["csv", "json"] = "csv",
+        tool: str | None = None,
+        status: UsageStatus | None = None,
+        connection: uuid.UUID | None = None,
+        key_prefix: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> Stream:
+        """Every matching call as CSV or a JSON array, streamed (same filters as the list)."""
+        query = _query(tool, status, connection, key_prefix, since, until, None, EXPORT_PAGE)
+        pages = _pages(dashboard.tenants, access.workspace_id, query)
+        body = _csv(pages) if format == "csv" else _json(pages)
+        media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
+        name = f"usage-{access.workspace_id}.{format}"
+        return Stream(
+            body,
+            media_type=media,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+
+ROUTES = [Usage]
