@@ -9,6 +9,8 @@ import logging
 import uuid
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 
 from shopmcp_domain.audit import Actor, audit_entry
 from shopmcp_domain.errors import NotFound, StaffOnly
@@ -27,7 +29,7 @@ from shopmcp_entrypoints.http.api.schemas import (
 logger = logging.getLogger("shopmcp.admin")
 
 
-def staff_actor(signed_in: SignedIn) -> Actor:
+def staff_actor(signed_in: NamedDependency[SignedIn]) -> Actor:
     if not signed_in.account.is_staff:
         raise StaffOnly()
     return Actor.staff(signed_in.account.id, signed_in.account.email)
@@ -41,10 +43,10 @@ class Admin(Controller):
     @get("/")
     async def list_workspaces(
         self,
-        signed_in: SignedIn,
-        dashboard: DashboardPorts,
-        cursor: str | None = None,
-        limit: int = 50,
+        signed_in: NamedDependency[SignedIn],
+        dashboard: NamedDependency[DashboardPorts],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
     ) -> AdminWorkspacePageOut:
         """Every workspace, oldest first."""
         staff_actor(signed_in)
@@ -62,7 +64,10 @@ class Admin(Controller):
 
     @get("/{workspace_id:uuid}")
     async def inspect(
-        self, workspace_id: uuid.UUID, signed_in: SignedIn, dashboard: DashboardPorts
+        self,
+        workspace_id: FromPath[uuid.UUID],
+        signed_in: NamedDependency[SignedIn],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> AdminOverviewOut:
         actor = staff_actor(signed_in)
         overview = await dashboard.admin.overview(WorkspaceId(workspace_id))
@@ -88,9 +93,9 @@ class Admin(Controller):
 
     async def _set_status(
         self,
-        workspace_id: uuid.UUID,
-        signed_in: SignedIn,
-        dashboard: DashboardPorts,
+        workspace_id: FromPath[uuid.UUID],
+        signed_in: NamedDependency[SignedIn],
+        dashboard: NamedDependency[DashboardPorts],
         status: WorkspaceStatus,
         action: str,
     ) -> AdminWorkspaceOut:
@@ -112,7 +117,10 @@ class Admin(Controller):
 
     @post("/{workspace_id:uuid}/suspend", status_code=200)
     async def suspend(
-        self, workspace_id: uuid.UUID, signed_in: SignedIn, dashboard: DashboardPorts
+        self,
+        workspace_id: FromPath[uuid.UUID],
+        signed_in: NamedDependency[SignedIn],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> AdminWorkspaceOut:
         """Stop the workspace serving tools (every key is refused) until resumed."""
         return await self._set_status(
@@ -121,7 +129,10 @@ class Admin(Controller):
 
     @post("/{workspace_id:uuid}/resume", status_code=200)
     async def resume(
-        self, workspace_id: uuid.UUID, signed_in: SignedIn, dashboard: DashboardPorts
+        self,
+        workspace_id: FromPath[uuid.UUID],
+        signed_in: NamedDependency[SignedIn],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> AdminWorkspaceOut:
         return await self._set_status(
             workspace_id, signed_in, dashboard, WorkspaceStatus.ACTIVE, "admin.resume"

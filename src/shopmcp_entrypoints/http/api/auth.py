@@ -21,7 +21,8 @@ from typing import Any
 
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import Cookie
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 
 from shopmcp_domain.accounts import CODE_LIFETIME, AuthSecret, Role, Session
 from shopmcp_domain.errors import CsrfRejected, InternalError, NotSignedIn
@@ -86,7 +87,9 @@ async def check_csrf(request: Request[Any, Any, Any], session: Session, secret: 
     raise CsrfRejected()
 
 
-async def provide_signed_in(request: Request[Any, Any, Any], dashboard: DashboardPorts) -> SignedIn:
+async def provide_signed_in(
+    request: Request[Any, Any, Any], dashboard: NamedDependency[DashboardPorts]
+) -> SignedIn:
     token, by_cookie = _presented(request)
     signed = await sign_in.resolve_session(dashboard.identity, dashboard.clock, token)
     if by_cookie and request.method in UNSAFE_METHODS:
@@ -96,9 +99,9 @@ async def provide_signed_in(request: Request[Any, Any, Any], dashboard: Dashboar
 
 async def provide_access(
     request: Request[Any, Any, Any],
-    workspace_id: uuid.UUID,
-    signed_in: SignedIn,
-    dashboard: DashboardPorts,
+    workspace_id: FromPath[uuid.UUID],
+    signed_in: NamedDependency[SignedIn],
+    dashboard: NamedDependency[DashboardPorts],
 ) -> Access:
     needed = request.route_handler.opt.get(ROLE_OPT)
     if not isinstance(needed, Role):
@@ -148,7 +151,9 @@ def cleared_cookie(request: Request[Any, Any, Any]) -> Cookie:
 
 
 @post("/api/v1/auth/code", status_code=202, tags=["sessions"])
-async def send_code(data: CodeRequest, dashboard: DashboardPorts) -> CodeSentOut:
+async def send_code(
+    data: JSONBody[CodeRequest], dashboard: NamedDependency[DashboardPorts]
+) -> CodeSentOut:
     """Mail a one-time sign-in code (8 digits, 10 minutes, 5 tries). The answer is the same
     whether or not the address has an account."""
     await sign_in.request_code(
@@ -167,7 +172,9 @@ async def send_code(data: CodeRequest, dashboard: DashboardPorts) -> CodeSentOut
 
 @post("/api/v1/auth/session", status_code=201, tags=["sessions"])
 async def open_session(
-    request: Request[Any, Any, Any], data: SignInRequest, dashboard: DashboardPorts
+    request: Request[Any, Any, Any],
+    data: JSONBody[SignInRequest],
+    dashboard: NamedDependency[DashboardPorts],
 ) -> Response[SignedInOut]:
     """Redeem a code: a session (its token shown once, and set as an HttpOnly cookie)."""
     account, issued = await sign_in.redeem_code(
@@ -193,7 +200,9 @@ async def open_session(
 
 
 @get("/api/v1/session", dependencies=SIGNED_IN, tags=["sessions"])
-async def whoami(signed_in: SignedIn, dashboard: DashboardPorts) -> WhoAmIOut:
+async def whoami(
+    signed_in: NamedDependency[SignedIn], dashboard: NamedDependency[DashboardPorts]
+) -> WhoAmIOut:
     """The signed-in account, its session and the session's CSRF token."""
     return WhoAmIOut(
         account=AccountOut.of(signed_in.account),
@@ -204,7 +213,9 @@ async def whoami(signed_in: SignedIn, dashboard: DashboardPorts) -> WhoAmIOut:
 
 @delete("/api/v1/session", dependencies=SIGNED_IN, status_code=204, tags=["sessions"])
 async def sign_out(
-    request: Request[Any, Any, Any], signed_in: SignedIn, dashboard: DashboardPorts
+    request: Request[Any, Any, Any],
+    signed_in: NamedDependency[SignedIn],
+    dashboard: NamedDependency[DashboardPorts],
 ) -> Response[None]:
     """Revoke this session (refused from the next request on) and clear its cookie."""
     await sign_in.revoke_session(
@@ -214,14 +225,18 @@ async def sign_out(
 
 
 @get("/api/v1/sessions", dependencies=SIGNED_IN, tags=["sessions"])
-async def my_sessions(signed_in: SignedIn, dashboard: DashboardPorts) -> list[SessionOut]:
+async def my_sessions(
+    signed_in: NamedDependency[SignedIn], dashboard: NamedDependency[DashboardPorts]
+) -> list[SessionOut]:
     sessions = await sign_in.list_sessions(dashboard.identity, signed_in.account.id)
     return [SessionOut.of(s, signed_in.session.id) for s in sessions]
 
 
 @delete("/api/v1/sessions/{session_id:uuid}", dependencies=SIGNED_IN, tags=["sessions"])
 async def revoke_my_session(
-    session_id: uuid.UUID, signed_in: SignedIn, dashboard: DashboardPorts
+    session_id: FromPath[uuid.UUID],
+    signed_in: NamedDependency[SignedIn],
+    dashboard: NamedDependency[DashboardPorts],
 ) -> None:
     """Revoke one of your sessions (another browser, a lost laptop)."""
     await sign_in.revoke_session(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from shopmcp_adapters.upstreams.package import (
     AnyPackage,
@@ -38,7 +40,7 @@ from shopmcp_entrypoints.http.api.schemas import (
 )
 
 
-def _platform_out(package: AnyPackage, dashboard: DashboardPorts) -> PlatformOut:
+def _platform_out(package: AnyPackage, dashboard: NamedDependency[DashboardPorts]) -> PlatformOut:
     return PlatformOut(
         platform=package.platform,
         display_name=package.display_name,
@@ -56,7 +58,7 @@ def _platform_out(package: AnyPackage, dashboard: DashboardPorts) -> PlatformOut
 
 
 @get("/api/v1/platforms", tags=["connections"])
-async def platforms(dashboard: DashboardPorts) -> list[PlatformOut]:
+async def platforms(dashboard: NamedDependency[DashboardPorts]) -> list[PlatformOut]:
     """The platforms a store can be connected from, what each takes, and how to mint the
     narrowest token there."""
     return [_platform_out(p, dashboard) for p in PACKAGES]
@@ -78,14 +80,17 @@ class Connections(Controller):
 
     @get("/", opt=needs(Role.VIEWER))
     async def list_connections(
-        self, access: Access, dashboard: DashboardPorts
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
     ) -> list[ConnectionOut]:
         async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
             return [ConnectionOut.of(c) for c in await uow.connections.list()]
 
     @get("/{connection_id:uuid}", opt=needs(Role.VIEWER))
     async def show(
-        self, connection_id: uuid.UUID, access: Access, dashboard: DashboardPorts
+        self,
+        connection_id: FromPath[uuid.UUID],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> ConnectionOut:
         async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
             connection = await uow.connections.get(ConnectionId(connection_id))
@@ -95,7 +100,10 @@ class Connections(Controller):
 
     @post("/", opt=needs(Role.ADMIN))
     async def connect(
-        self, data: ConnectRequest, access: Access, dashboard: DashboardPorts
+        self,
+        data: JSONBody[ConnectRequest],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> ConnectedOut:
         """Connect a store with a token: tried against the store first (one read); on
         failure nothing is saved and the problem says why."""
@@ -121,10 +129,10 @@ class Connections(Controller):
     @put("/{connection_id:uuid}/credential", opt=needs(Role.ADMIN))
     async def replace_credential(
         self,
-        connection_id: uuid.UUID,
-        data: CredentialReplace,
-        access: Access,
-        dashboard: DashboardPorts,
+        connection_id: FromPath[uuid.UUID],
+        data: JSONBody[CredentialReplace],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> ConnectedOut:
         """Replace the credential of a connection (a mistyped or rotated token): tried against
         the store first, then re-sealed one generation up; the old one is gone."""
@@ -151,7 +159,10 @@ class Connections(Controller):
 
     @delete("/{connection_id:uuid}", opt=needs(Role.ADMIN))
     async def disconnect(
-        self, connection_id: uuid.UUID, access: Access, dashboard: DashboardPorts
+        self,
+        connection_id: FromPath[uuid.UUID],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> None:
         """Disconnect: the connection and its sealed credential are deleted together
         (crypto-shredding), and its tools disappear from every key at once."""
@@ -170,7 +181,10 @@ class Connections(Controller):
 
     @post("/shopify/install", opt=needs(Role.ADMIN))
     async def shopify_install(
-        self, data: ShopifyInstallRequest, access: Access, dashboard: DashboardPorts
+        self,
+        data: JSONBody[ShopifyInstallRequest],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> InstallOut:
         """Connect a Shopify store through the app's OAuth install: open the returned
         ``authorization_url`` in the browser; Shopify sends it back to

@@ -9,6 +9,8 @@ request with the key is refused here; other replicas drop it on the change notic
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from shopmcp_adapters.upstreams.platforms import AVAILABLE, package_for
 from shopmcp_domain.accounts import Role
@@ -37,7 +39,9 @@ class Keys(Controller):
     dependencies = MEMBER
 
     @get("/", opt=needs(Role.VIEWER))
-    async def list_keys(self, access: Access, dashboard: DashboardPorts) -> list[KeyOut]:
+    async def list_keys(
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
+    ) -> list[KeyOut]:
         """Every key by prefix: scopes, created, revoked, last used. Never a secret."""
         async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
             keys = await uow.keys.list()
@@ -46,7 +50,10 @@ class Keys(Controller):
 
     @post("/", opt=needs(Role.ADMIN))
     async def create_key(
-        self, data: KeyCreate, access: Access, dashboard: DashboardPorts
+        self,
+        data: JSONBody[KeyCreate],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> IssuedKeyOut:
         """A new key: its token and MCP URL are in this answer and never again."""
         access.ensure_active()
@@ -81,7 +88,12 @@ class Keys(Controller):
         )
 
     @delete("/{prefix:str}", opt=needs(Role.ADMIN))
-    async def revoke_key(self, prefix: str, access: Access, dashboard: DashboardPorts) -> None:
+    async def revoke_key(
+        self,
+        prefix: FromPath[str],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+    ) -> None:
         """Revoke: the key's next request is refused (401)."""
         await manage.revoke_key(
             dashboard.tenants, dashboard.clock, access.workspace_id, prefix[:64], access.actor
@@ -96,7 +108,9 @@ class Writes(Controller):
     dependencies = MEMBER
 
     @get("/", opt=needs(Role.VIEWER))
-    async def list_writes(self, access: Access, dashboard: DashboardPorts) -> list[WritesOut]:
+    async def list_writes(
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
+    ) -> list[WritesOut]:
         async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
             connected = {c.platform for c in await uow.connections.list()}
         return [
@@ -111,7 +125,11 @@ class Writes(Controller):
 
     @put("/{platform:str}", opt=needs(Role.ADMIN))
     async def set_writes(
-        self, platform: str, data: WritesUpdate, access: Access, dashboard: DashboardPorts
+        self,
+        platform: FromPath[str],
+        data: JSONBody[WritesUpdate],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> WritesOut:
         """Enable or disable a platform's write tools for the workspace (keys still need write
         access). A platform the operator locked refuses to be enabled (409)."""

@@ -14,6 +14,8 @@ from typing import Literal
 
 import attrs
 from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Stream
 
 from shopmcp_domain.accounts import Role
@@ -133,16 +135,16 @@ class Usage(Controller):
     @get("/", opt=needs(Role.VIEWER))
     async def events(
         self,
-        access: Access,
-        dashboard: DashboardPorts,
-        tool: str | None = None,
-        status: UsageStatus | None = None,
-        connection: uuid.UUID | None = None,
-        key_prefix: str | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-        cursor: str | None = None,
-        limit: int = 100,
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+        tool: FromQuery[str | None] = None,
+        status: FromQuery[UsageStatus | None] = None,
+        connection: FromQuery[uuid.UUID | None] = None,
+        key_prefix: FromQuery[str | None] = None,
+        since: FromQuery[dt.datetime | None] = None,
+        until: FromQuery[dt.datetime | None] = None,
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 100,
     ) -> UsagePageOut:
         """Tool calls, newest first. Filters combine; ``since`` is inclusive, ``until``
         exclusive; pass ``next_cursor`` back as ``cursor`` for the next page."""
@@ -158,10 +160,10 @@ class Usage(Controller):
     @get("/summary", opt=needs(Role.VIEWER))
     async def summary(
         self,
-        access: Access,
-        dashboard: DashboardPorts,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+        since: FromQuery[dt.datetime | None] = None,
+        until: FromQuery[dt.datetime | None] = None,
     ) -> UsageSummaryOut:
         """Per tool in the period: calls, failed calls, and p50/p90/p99 latency."""
         since, until = _utc(since), _utc(until)
@@ -172,15 +174,15 @@ class Usage(Controller):
     @get("/export", opt=needs(Role.VIEWER))
     async def export(
         self,
-        access: Access,
-        dashboard: DashboardPorts,
-        format: Literal["csv", "json"] = "csv",
-        tool: str | None = None,
-        status: UsageStatus | None = None,
-        connection: uuid.UUID | None = None,
-        key_prefix: str | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+        format: FromQuery[Literal["csv", "json"]] = "csv",
+        tool: FromQuery[str | None] = None,
+        status: FromQuery[UsageStatus | None] = None,
+        connection: FromQuery[uuid.UUID | None] = None,
+        key_prefix: FromQuery[str | None] = None,
+        since: FromQuery[dt.datetime | None] = None,
+        until: FromQuery[dt.datetime | None] = None,
     ) -> Stream:
         """Every matching call as CSV or a JSON array, streamed (same filters as the list)."""
         query = _query(tool, status, connection, key_prefix, since, until, None, EXPORT_PAGE)

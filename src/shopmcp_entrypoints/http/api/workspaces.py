@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.errors import NotFound
@@ -36,7 +38,9 @@ class Workspaces(Controller):
     dependencies = SIGNED_IN
 
     @get("/")
-    async def list_mine(self, signed_in: SignedIn, dashboard: DashboardPorts) -> list[WorkspaceOut]:
+    async def list_mine(
+        self, signed_in: NamedDependency[SignedIn], dashboard: NamedDependency[DashboardPorts]
+    ) -> list[WorkspaceOut]:
         """The workspaces you are a member of, with your role in each."""
         async with dashboard.identity.transaction() as uow:
             memberships = await uow.memberships.of_account(signed_in.account.id)
@@ -44,7 +48,10 @@ class Workspaces(Controller):
 
     @post("/")
     async def create(
-        self, data: WorkspaceCreate, signed_in: SignedIn, dashboard: DashboardPorts
+        self,
+        data: JSONBody[WorkspaceCreate],
+        signed_in: NamedDependency[SignedIn],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> WorkspaceOut:
         """A new workspace (free plan); you are its owner."""
         workspace = await onboarding.create_workspace(
@@ -63,13 +70,16 @@ class Workspace(Controller):
     dependencies = MEMBER
 
     @get("/", opt=needs(Role.VIEWER))
-    async def show(self, access: Access) -> WorkspaceOut:
+    async def show(self, access: NamedDependency[Access]) -> WorkspaceOut:
         """Name, plan, limits, status, write opt-ins, and your role."""
         return WorkspaceOut.of(access.workspace, access.role)
 
     @patch("/", opt=needs(Role.ADMIN))
     async def rename(
-        self, data: WorkspaceUpdate, access: Access, dashboard: DashboardPorts
+        self,
+        data: JSONBody[WorkspaceUpdate],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> WorkspaceOut:
         renamed = await manage.rename_workspace(
             dashboard.tenants, dashboard.clock, access, data.name
@@ -77,7 +87,9 @@ class Workspace(Controller):
         return WorkspaceOut.of(renamed, access.role)
 
     @delete("/", opt=needs(Role.OWNER), status_code=202)
-    async def delete_workspace(self, access: Access, dashboard: DashboardPorts) -> ErasureOut:
+    async def delete_workspace(
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
+    ) -> ErasureOut:
         """Erase the workspace: it stops serving at once, its keys are revoked and its
         credentials crypto-shredded; everything else goes within 30 days."""
         request = await request_erasure(
@@ -94,13 +106,18 @@ class Workspace(Controller):
     # ------------------------------------------------------------------ members
 
     @get("/members", opt=needs(Role.VIEWER))
-    async def members(self, access: Access, dashboard: DashboardPorts) -> list[MemberOut]:
+    async def members(
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
+    ) -> list[MemberOut]:
         async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
             return [MemberOut.of(m) for m in await uow.members.list()]
 
     @post("/members", opt=needs(Role.OWNER))
     async def add_member(
-        self, data: MemberAdd, access: Access, dashboard: DashboardPorts
+        self,
+        data: JSONBody[MemberAdd],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> MemberOut:
         """Add someone by address (their account is made if they have none; they sign in with
         a code sent to it)."""
@@ -112,7 +129,11 @@ class Workspace(Controller):
 
     @patch("/members/{account_id:uuid}", opt=needs(Role.OWNER))
     async def change_role(
-        self, account_id: uuid.UUID, data: MemberUpdate, access: Access, dashboard: DashboardPorts
+        self,
+        account_id: FromPath[uuid.UUID],
+        data: JSONBody[MemberUpdate],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> MemberOut:
         await manage.change_member(
             dashboard.tenants, dashboard.clock, access, AccountId(account_id), data.role
@@ -125,7 +146,10 @@ class Workspace(Controller):
 
     @delete("/members/{account_id:uuid}", opt=needs(Role.OWNER))
     async def remove_member(
-        self, account_id: uuid.UUID, access: Access, dashboard: DashboardPorts
+        self,
+        account_id: FromPath[uuid.UUID],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
     ) -> None:
         await manage.change_member(
             dashboard.tenants, dashboard.clock, access, AccountId(account_id), None
@@ -136,10 +160,10 @@ class Workspace(Controller):
     @get("/audit", opt=needs(Role.VIEWER))
     async def audit(
         self,
-        access: Access,
-        dashboard: DashboardPorts,
-        cursor: str | None = None,
-        limit: int = 50,
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
     ) -> AuditPageOut:
         """Dashboard and admin actions, newest first (tool calls are in /usage)."""
         limit = max(1, min(limit, 200))
