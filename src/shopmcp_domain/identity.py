@@ -51,9 +51,10 @@ class SessionRepository(Protocol):
 
 
 class SignInCodeRepository(Protocol):
-    async def latest(self, email: str, *, for_update: bool = False) -> SignInCode | None:
-        """The address's newest code (the only one that counts); ``for_update`` locks it
-        until the unit of work ends, so concurrent tries are counted one by one."""
+    async def current(self, email: str, *, for_update: bool = False) -> SignInCode | None:
+        """The address's newest code not yet consumed (the only one that counts: asking for a
+        new code consumes the others); ``for_update`` locks it until the unit of work ends, so
+        concurrent tries are counted one by one."""
         ...
 
     async def add(self, code: SignInCode) -> None: ...

@@ -100,8 +100,8 @@ class _Codes:
             key=lambda c: (c.created_at, str(c.id)),
         )
 
-    async def latest(self, email: str, *, for_update: bool = False) -> SignInCode | None:
-        codes = self._of(email)
+    async def current(self, email: str, *, for_update: bool = False) -> SignInCode | None:
+        codes = [c for c in self._of(email) if c.consumed_at is None]
         return codes[-1] if codes else None
 
     async def add(self, code: SignInCode) -> None:

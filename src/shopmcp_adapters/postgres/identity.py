@@ -46,14 +46,15 @@ _SESSION_OF_ACCOUNT_SQL = (
     "select id, account_id, token_hash, created_at, last_seen_at, expires_at, "
     "absolute_expires_at, revoked_at from shopmcp.sessions where account_id = $1 and id = $2"
 )
-_LATEST_CODE_SQL = (
+_CURRENT_CODE_SQL = (
     "select id, email, code_hash, created_at, expires_at, attempts, consumed_at "
-    "from shopmcp.sign_in_codes where email = $1 order by created_at desc, id desc limit 1"
+    "from shopmcp.sign_in_codes where email = $1 and consumed_at is null "
+    "order by created_at desc, id desc limit 1"
 )
-_LATEST_CODE_FOR_UPDATE_SQL = (
+_CURRENT_CODE_FOR_UPDATE_SQL = (
     "select id, email, code_hash, created_at, expires_at, attempts, consumed_at "
-    "from shopmcp.sign_in_codes where email = $1 order by created_at desc, id desc limit 1 "
-    "for update"
+    "from shopmcp.sign_in_codes where email = $1 and consumed_at is null "
+    "order by created_at desc, id desc limit 1 for update"
 )
 _MEMBERSHIPS_SQL = (
     "select w.id, w.name, w.plan, w.status, w.write_enabled, w.billing_customer_id, "
@@ -151,12 +152,12 @@ class PostgresSessions(_Repo):
 
 
 class PostgresSignInCodes(_Repo):
-    async def latest(self, email: str, *, for_update: bool = False) -> SignInCode | None:
+    async def current(self, email: str, *, for_update: bool = False) -> SignInCode | None:
         await self._as_email(email)
         if for_update:
-            row = await self._conn.fetchrow(_LATEST_CODE_FOR_UPDATE_SQL, email)
+            row = await self._conn.fetchrow(_CURRENT_CODE_FOR_UPDATE_SQL, email)
         else:
-            row = await self._conn.fetchrow(_LATEST_CODE_SQL, email)
+            row = await self._conn.fetchrow(_CURRENT_CODE_SQL, email)
         return None if row is None else _rows.sign_in_code(row)
 
     async def add(self, code: SignInCode) -> None:

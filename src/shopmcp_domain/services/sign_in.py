@@ -81,6 +81,10 @@ async def request_code(
             wait = (oldest + CODE_SEND_WINDOW - now).total_seconds() if oldest else 60.0
             raise SignInThrottled(wait)
         await uow.codes.purge(address, now - CODE_RETENTION)
+        # Only the newest code counts: the one before it is spent from now on.
+        earlier = await uow.codes.current(address, for_update=True)
+        if earlier is not None:
+            await uow.codes.update(attrs.evolve(earlier, consumed_at=now))
         # Recorded whether or not a message goes out: the limit counts asks, not accounts.
         await uow.codes.add(
             SignInCode(
@@ -116,7 +120,7 @@ async def redeem_code(
     presented = secret.code_hash(address, code.strip())
     opened: tuple[Account, IssuedSession] | None = None
     async with identity.transaction() as uow:
-        latest = await uow.codes.latest(address, for_update=True)
+        latest = await uow.codes.current(address, for_update=True)
         if latest is None or not latest.usable_at(now):
             raise SignInFailed()
         right = latest.matches(presented)
