@@ -6,7 +6,7 @@ redeem it)."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -21,7 +21,7 @@ from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import ProbeFailed
 from shopmcp_domain.platforms import Platform
-from shopmcp_entrypoints.container import build_container
+from shopmcp_entrypoints.container import Container, build_container
 from shopmcp_entrypoints.http.app import create_app
 from tests.asgi import asgi_app
 from tests.factories import World
@@ -90,7 +90,12 @@ class Api:
 
 
 @asynccontextmanager
-async def running_api(world: World | None = None, **overrides: Any) -> AsyncIterator[Api]:
+async def running_api(
+    world: World | None = None,
+    configure: Callable[[Container], None] | None = None,
+    **overrides: Any,
+) -> AsyncIterator[Api]:
+    """``configure`` overrides more of the container (after the fakes are wired)."""
     world = world or World()
     values: dict[str, Any] = {
         "signup_open": True,
@@ -108,6 +113,8 @@ async def running_api(world: World | None = None, **overrides: Any) -> AsyncIter
     container.auth_secret.override(providers.Object(AuthSecret(AUTH_SECRET)))
     container.credential_probe.override(providers.Object(probe))
     container.http_clients.override(providers.Object({p: None for p in Platform}))
+    if configure is not None:
+        configure(container)
     app = create_app(container.settings(), container)
     async with lifespan(app):
         transport = httpx2.ASGITransport(app=asgi_app(app))
