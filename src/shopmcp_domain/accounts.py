@@ -25,6 +25,7 @@ from base64 import urlsafe_b64encode
 
 import attrs
 
+from shopmcp_domain.errors import InvalidRequest
 from shopmcp_domain.ids import AccountId, SessionId, SignInCodeId, WorkspaceId, new_session_id
 from shopmcp_domain.text import plain_text_problem
 from shopmcp_domain.workspaces import Workspace
@@ -49,17 +50,21 @@ _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MIN_SECRET_BYTES = 32
 
 
-class InvalidEmail(ValueError):
-    pass
+class InvalidEmail(InvalidRequest, ValueError):
+    """A value that is no email address: a refusal (422) to the API, a ``ValueError`` to
+    validators."""
+
+    def __init__(self) -> None:
+        super().__init__("not an email address")
 
 
 def normalise_email(value: str) -> str:
     """The address as accounts store it, or :class:`InvalidEmail`."""
     email = value.strip().lower()
     if len(email) > 254 or not _EMAIL_RE.fullmatch(email):
-        raise InvalidEmail("not an email address")
+        raise InvalidEmail()
     if plain_text_problem(email, max_chars=254) is not None or not email.isascii():
-        raise InvalidEmail("not an email address")
+        raise InvalidEmail()
     return email
 
 

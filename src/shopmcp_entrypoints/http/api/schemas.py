@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shopmcp_domain.accounts import Account, Member, Role, Session
+from shopmcp_domain.accounts import Account, Member, Role, Session, normalise_email
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.keys import Access, McpKey
@@ -30,7 +30,7 @@ def _plain(what: str, max_chars: int) -> AfterValidator:
 WorkspaceName = Annotated[str, Field(min_length=1, max_length=200), _plain("name", 200)]
 Label = Annotated[str, Field(max_length=200), _plain("name", 200)]
 KeyName = Annotated[str, Field(max_length=100), _plain("name", 100)]
-EmailText = Annotated[str, Field(min_length=3, max_length=254)]
+EmailText = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(normalise_email)]
 StoreText = Annotated[str, Field(min_length=1, max_length=255), _plain("store", 255)]
 CredentialValue = Annotated[str, Field(min_length=1, max_length=16_384)]
 CredentialName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
