@@ -1,6 +1,6 @@
 """The ``shopmcp`` command line: verbs for the processes (``serve``, ``worker``, ``demo``,
 ``migrate``) and one noun per resource (``workspace``, ``connection``, ``key``, ``writes``,
-``playbook``, ``usage``, ``vault``)."""
+``playbook``, ``usage``, ``account``, ``mail``, ``vault``)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ import sys
 import typer
 
 from shopmcp_entrypoints.commands._errors import report
+from shopmcp_entrypoints.commands.account import account_app
 from shopmcp_entrypoints.commands.connection import connection_add, connection_app
 from shopmcp_entrypoints.commands.db import migrate
 from shopmcp_entrypoints.commands.demo import demo
 from shopmcp_entrypoints.commands.key import key_app
+from shopmcp_entrypoints.commands.mail import mail_app
 from shopmcp_entrypoints.commands.playbook import playbook_app
 from shopmcp_entrypoints.commands.serve import serve
+from shopmcp_entrypoints.commands.usage import usage_app
 from shopmcp_entrypoints.commands.vault import legacy_keys_app, vault_app
 from shopmcp_entrypoints.commands.worker import worker
-from shopmcp_entrypoints.commands.workspace import usage_app, workspace_app, writes_app
+from shopmcp_entrypoints.commands.workspace import workspace_app, writes_app
 from shopmcp_entrypoints.lifecycle import exit_cleanly_on_signals
 
 app = typer.Typer(
@@ -68,6 +71,8 @@ app.add_typer(key_app, name="key")
 app.add_typer(writes_app, name="writes")
 app.add_typer(playbook_app, name="playbook")
 app.add_typer(usage_app, name="usage")
+app.add_typer(account_app, name="account")
+app.add_typer(mail_app, name="mail")
 app.add_typer(vault_app, name="vault")
 # Former spellings, kept for one release: `connect` is `connection add`, `keys` is `vault`.
 app.command("connect", hidden=True)(connection_add)

@@ -164,16 +164,16 @@ async def replace_credential(
     tenants: TenantRepository,
     vault: CredentialVault,
     clock: Clock,
-    access: Access,
+    workspace_id: WorkspaceId,
     connection_id: ConnectionId,
     credentials: CredentialPayload,
+    actor: Actor,
 ) -> Connection:
     """Re-seal a connection's credential with a new one (a mistyped token replaced): one
     generation up, under the credential row's lock, as a rotation is; the connection is
     active again (a disabled one stays disabled). The old data key leaves this process's
     cache at once, other replicas' with the change notice."""
-    access.ensure_active()
-    async with tenants.unit_of_work(access.workspace_id) as uow:
+    async with tenants.unit_of_work(workspace_id) as uow:
         connection = await uow.connections.get(connection_id)
         if connection is None:
             raise NotFound("connection")
@@ -195,8 +195,8 @@ async def replace_credential(
         await uow.connections.update(replaced)
         await uow.audit_entries.add(
             audit_entry(
-                access.workspace_id,
-                access.actor,
+                workspace_id,
+                actor,
                 "connection.replace",
                 "connection",
                 connection_id,
@@ -205,7 +205,7 @@ async def replace_credential(
                 generation=str(generation),
             )
         )
-    vault.forget_credential(access.workspace_id, replaced.credential_id)
+    vault.forget_credential(workspace_id, replaced.credential_id)
     return replaced
 
 

@@ -13,9 +13,10 @@ import attrs
 import typer
 
 from shopmcp_domain.errors import ShopMcpError
+from shopmcp_domain.identity import AdminDirectory, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import Clock, CredentialProbe, CredentialVault, TenantRepository
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -50,6 +51,26 @@ class Admin:
     clock: Clock
     # The server's operator write lock, from the same settings (SHOPMCP_WRITES_UNLOCKED_PLATFORMS).
     writes_locked: frozenset[Platform]
+    container: Container = attrs.field(repr=False)
+
+    async def identity(self) -> IdentityStore:
+        """Accounts, sessions and sign-in codes (the tenant role, migration 0006)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.identity)
+
+    async def directory(self) -> AdminDirectory:
+        """Every workspace, and the staff flag: the owner side (the operator's CLI)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.admin_directory)
+
+    async def probe(self) -> CredentialProbe:
+        """The validation read (opens the upstream HTTP clients: only commands that check a
+        credential pay for them)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.credential_probe)
 
 
 @asynccontextmanager
@@ -66,6 +87,7 @@ async def admin(settings: Settings, container: Container | None = None) -> Async
             vault=await provided(container.vault),
             clock=await provided(container.clock),
             writes_locked=await provided(container.writes_locked),
+            container=container,
         )
     finally:
         await resolve(container.shutdown_resources)

@@ -4,8 +4,9 @@
     shopmcp connection add xero --workspace <id>        # OAuth: prints the address, then waits
     shopmcp connection add neto --workspace <id> --store https://www.acme.com.au \\
         --field username=api-user                                               # key prompted
-    shopmcp connection list --workspace <id>
-    shopmcp connection remove --workspace <id> --id <connection id>
+    shopmcp connection list --workspace <id> [--json]
+    shopmcp connection replace --workspace <id> --id <connection id>            # token prompted
+    shopmcp connection disconnect --workspace <id> --id <connection id>
 
 Each platform package declares its credential fields; exactly those are asked for. Secrets
 are prompted for (hidden) or read from ``SHOPMCP_CONNECT_<NAME>``, never taken from the
@@ -14,6 +15,7 @@ command line, where shell history and process listings would keep them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
@@ -28,11 +30,13 @@ from shopmcp_adapters.upstreams.package import (
     InvalidStoreReference,
 )
 from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import NotFound, ShopMcpError
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.services import onboarding
+from shopmcp_domain.services.dashboard import replace_credential
 from shopmcp_entrypoints.commands._admin import (
     Admin,
     command_group,
@@ -42,7 +46,9 @@ from shopmcp_entrypoints.commands._admin import (
 from shopmcp_entrypoints.commands.oauth_connect import run_oauth_connect
 from shopmcp_entrypoints.settings import Settings
 
-connection_app = command_group("A workspace's connected stores: add, list, remove.")
+connection_app = command_group(
+    "A workspace's connected stores: add, list, replace a credential, disconnect."
+)
 
 _FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Names that must never carry a value on the command line, declared by a package or not.
@@ -202,7 +208,10 @@ def connection_add(
 
 
 @connection_app.command("list")
-def connection_list(workspace: str = typer.Option(..., help="Workspace id.")) -> None:
+def connection_list(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON (metadata only) instead of lines."),
+) -> None:
     """The workspace's stores: platform, label (the tools' `store` argument) and id."""
     ws = workspace_id(workspace)
 
@@ -213,6 +222,9 @@ def connection_list(workspace: str = typer.Option(..., help="Workspace id.")) ->
             return list(await uow.connections.list())
 
     connections = run_admin(work)
+    if as_json:
+        typer.echo(json.dumps([_connection_json(c) for c in connections], indent=2))
+        return
     if not connections:
         typer.echo("no stores connected")
     for connection in connections:
@@ -220,21 +232,81 @@ def connection_list(workspace: str = typer.Option(..., help="Workspace id.")) ->
         typer.echo(f"{connection.id}  {connection.platform.value}  {connection.label}{where}")
 
 
-@connection_app.command("remove")
-def connection_remove(
-    workspace: str = typer.Option(..., help="Workspace id."),
-    connection_id: str = typer.Option(..., "--id", help="Connection id, as `list` shows it."),
-) -> None:
-    """Disconnect a store; its sealed credential is deleted with it."""
-    ws = workspace_id(workspace)
+def _connection_json(connection: Connection) -> dict[str, object]:
+    return {
+        "id": str(connection.id),
+        "platform": connection.platform.value,
+        "store": connection.store_ref,
+        "label": connection.label,
+        "status": connection.status.value,
+        "scopes": sorted(connection.scopes),
+        "credential_generation": connection.credential_generation,
+        "created_at": connection.created_at.isoformat(),
+    }
+
+
+def _connection_id(value: str) -> ConnectionId:
     try:
-        target = ConnectionId(uuid.UUID(connection_id))
+        return ConnectionId(uuid.UUID(value))
     except ValueError:
         raise typer.BadParameter("not a connection id (a UUID)", param_hint="--id") from None
 
+
+@connection_app.command("replace")
+def connection_replace(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    connection_id: str = typer.Option(..., "--id", help="Connection id, as `list` shows it."),
+    field: list[str] = typer.Option(  # noqa: B008
+        [], help="Credential fields, as for `add` (secrets prompted or SHOPMCP_CONNECT_<NAME>)."
+    ),
+) -> None:
+    """Replace a store's credential (a mistyped or rotated token). The new one is tried
+    against the store first; nothing changes when the store refuses it."""
+    ws = workspace_id(workspace)
+    target = _connection_id(connection_id)
+
+    async def find(a: Admin) -> Connection:
+        async with a.tenants.unit_of_work(ws) as uow:
+            found = await uow.connections.get(target)
+        if found is None:
+            raise NotFound("connection")
+        return found
+
+    existing = run_admin(find)
+    package = _package(existing.platform.value)
+    payload = CredentialPayload(ask_credentials(package, field))
+
+    async def work(a: Admin) -> Connection:
+        checked = await (await a.probe()).probe(existing.platform, existing.store_ref, payload)
+        return await replace_credential(
+            a.tenants, a.vault, a.clock, ws, target, checked, Actor.cli()
+        )
+
+    replaced = run_admin(work)
+    typer.echo(
+        f"replaced the credential of {replaced.platform.value} store {replaced.store_ref} "
+        f"(generation {replaced.credential_generation})"
+    )
+
+
+@connection_app.command("disconnect")
+def connection_disconnect(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    connection_id: str = typer.Option(..., "--id", help="Connection id, as `list` shows it."),
+) -> None:
+    """Disconnect a store; its sealed credential is deleted with it (crypto-shredding)."""
+    ws = workspace_id(workspace)
+    target = _connection_id(connection_id)
+
     async def work(a: Admin) -> bool:
-        return await onboarding.disconnect_store(a.tenants, a.vault, ws, target)
+        return await onboarding.disconnect_store(
+            a.tenants, a.vault, ws, target, clock=a.clock, actor=Actor.cli()
+        )
 
     if not run_admin(work):
         raise typer.BadParameter("no such connection in this workspace", param_hint="--id")
-    typer.echo(f"removed connection {target}")
+    typer.echo(f"disconnected {target}")
+
+
+# The former spelling, kept for one release.
+connection_app.command("remove", hidden=True)(connection_disconnect)

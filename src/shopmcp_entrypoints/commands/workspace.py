@@ -1,10 +1,11 @@
-"""``shopmcp workspace`` (the tenant), ``shopmcp writes`` (its per-platform write opt-in) and
-``shopmcp usage`` (its audit trail)::
+"""``shopmcp workspace`` (the tenant) and ``shopmcp writes`` (its per-platform write
+opt-in)::
 
     shopmcp workspace create --name "Acme" --plan starter      # prints the workspace id
+    shopmcp workspace list                                      # every workspace (operator)
     shopmcp workspace show --workspace <id>
+    shopmcp workspace delete --workspace <id>                   # erasure: asks first
     shopmcp writes enable --workspace <id> --platform shopify   # keys still need --write
-    shopmcp usage show --workspace <id> --limit 20
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import typer
 
 from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.errors import NotFound, ShopMcpError, WritesLocked
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.services import onboarding
-from shopmcp_domain.usage import UsageEvent
+from shopmcp_domain.services.erasure import request_erasure
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.commands._admin import (
     Admin,
@@ -25,11 +27,10 @@ from shopmcp_entrypoints.commands._admin import (
     workspace_id,
 )
 
-workspace_app = command_group("Workspaces (tenants): create one, show one.")
+workspace_app = command_group("Workspaces (tenants): create, list, show, delete.")
 writes_app = command_group(
     "A workspace's write opt-in, per platform (write tools also need a key issued with --write)."
 )
-usage_app = command_group("A workspace's audit trail: one row per tools/call.")
 
 PLATFORM_NAMES = ", ".join(p.platform.value for p in PACKAGES)
 LOCKED_NAMES = ", ".join(p.platform.value for p in PACKAGES if p.writes_operator_locked)
@@ -44,6 +45,41 @@ def workspace_create(
     """Create a workspace and print its id."""
     workspace = run_admin(lambda a: onboarding.create_workspace(a.tenants, a.clock, name, plan))
     typer.echo(str(workspace.id))
+
+
+@workspace_app.command("list")
+def workspace_list(
+    limit: int = typer.Option(200, min=1, max=10_000, help="At most this many, oldest first."),
+) -> None:
+    """Every workspace on this gateway (the operator's view: id, status, plan, name)."""
+
+    async def work(a: Admin) -> list[Workspace]:
+        return list(await (await a.directory()).workspaces(None, limit))
+
+    found = run_admin(work)
+    if not found:
+        typer.echo("no workspaces")
+    for ws in found:
+        typer.echo(f"{ws.id}  {ws.status.value:<16} {ws.plan.value:<8} {ws.name}")
+
+
+@workspace_app.command("delete")
+def workspace_delete(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Erase a workspace: it stops serving now, its keys are revoked and its credentials
+    crypto-shredded; the rest is removed by the erasure sweep within 30 days."""
+    ws = workspace_id(workspace)
+    if not yes:
+        typer.confirm(f"erase workspace {ws}? its keys stop working at once", abort=True)
+
+    async def work(a: Admin) -> str:
+        request = await request_erasure(a.tenants, a.vault, a.clock, ws, Actor.cli())
+        return f"{request.requested_at:%Y-%m-%d %H:%M}"
+
+    since = run_admin(work)
+    typer.echo(f"workspace {ws} is pending deletion (requested {since}); keys revoked")
 
 
 @workspace_app.command("show")
@@ -135,32 +171,3 @@ def writes_disable(
 ) -> None:
     """Disable a platform's write tools for the workspace."""
     _set_writes(workspace, platform, False)
-
-
-def _usage_line(event: UsageEvent) -> str:
-    error = f" {event.error_class}" if event.error_class else ""
-    return (
-        f"{event.created_at:%Y-%m-%d %H:%M:%S} {event.status.value:<22} {event.tool} "
-        f"key {event.key_prefix} {event.latency_ms:.0f}ms{error}"
-    )
-
-
-@usage_app.command("show")
-def usage_show(
-    workspace: str = typer.Option(..., help="Workspace id."),
-    limit: int = typer.Option(20, min=1, max=500, help="How many of the latest calls."),
-) -> None:
-    """The workspace's latest tools/call records (never arguments or responses)."""
-    ws = workspace_id(workspace)
-
-    async def work(a: Admin) -> list[UsageEvent]:
-        async with a.tenants.unit_of_work(ws) as uow:
-            if await uow.workspaces.get() is None:
-                raise NotFound("workspace")
-            return list(await uow.usage.recent(limit=limit))
-
-    events = run_admin(work)
-    if not events:
-        typer.echo("no tool calls yet")
-    for event in events:
-        typer.echo(_usage_line(event))

@@ -87,7 +87,17 @@ def test_connect_help_is_generated_from_the_platform_packages() -> None:
 
 def test_one_noun_per_resource_and_hidden_former_spellings() -> None:
     top = invoke("--help").output
-    for noun in ("workspace", "connection", "key", "writes", "playbook", "usage", "vault"):
+    for noun in (
+        "workspace",
+        "connection",
+        "key",
+        "writes",
+        "playbook",
+        "usage",
+        "account",
+        "mail",
+        "vault",
+    ):
         assert f"  {noun} " in top
     assert "keys" not in top.split() and "connect" not in top.split()
 

@@ -150,9 +150,10 @@ class Connections(Controller):
             dashboard.tenants,
             dashboard.vault,
             dashboard.clock,
-            access,
+            access.workspace_id,
             ConnectionId(connection_id),
             checked,
+            access.actor,
         )
         dashboard.forget_scopes(access.workspace_id)
         return ConnectedOut(connection=ConnectionOut.of(replaced), guidance=guidance)
