@@ -120,7 +120,9 @@ def test_no_generated_request_gets_a_server_error(case: Any, live: LiveApi) -> N
 
 def _httpx_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     """schemathesis speaks requests' keyword arguments; httpx takes a few differently."""
-    out = {k: kwargs[k] for k in ("method", "url", "headers", "params") if k in kwargs}
+    out: dict[str, Any] = {
+        k: kwargs[k] for k in ("method", "url", "headers", "params") if k in kwargs
+    }
     if "json" in kwargs:
         out["json"] = kwargs["json"]
     elif "data" in kwargs and kwargs["data"] is not None:

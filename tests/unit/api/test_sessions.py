@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -196,7 +197,7 @@ async def test_the_csrf_check_reads_a_form_field_for_the_web_pages(api: Api) -> 
     found = next(s for s in session.values() if s.token_hash == hash_session_token(token))
     secret = AuthSecret(AUTH_SECRET)
 
-    def form_request(body: bytes) -> Request[object, object, object]:
+    def form_request(body: bytes) -> Request[Any, Any, Any]:
         scope = {
             "type": "http",
             "method": "POST",

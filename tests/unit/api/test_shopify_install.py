@@ -85,9 +85,9 @@ class Install:
             json={"shop": shop},
         )
         assert started.status_code == 201, started.text
-        url = urlsplit(started.json()["authorization_url"])
+        url = urlsplit(str(started.json()["authorization_url"]))
         assert url.netloc == shop and url.path == "/admin/oauth/authorize"
-        query = dict(parse_qsl(url.query))
+        query: dict[str, str] = dict(parse_qsl(url.query))
         assert query["client_id"] == CLIENT_ID and query["scope"] == ",".join(SCOPES)
         assert query["redirect_uri"].endswith("/oauth/shopify/callback")
         return query["state"]
