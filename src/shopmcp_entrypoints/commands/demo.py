@@ -26,6 +26,9 @@ def demo(
             "data_dir": base.data_dir / "demo",
             "port": port or base.port,
             "host": "127.0.0.1",
+            # A loopback sandbox: anyone at this machine may sign in to its dashboard API with
+            # a code from the local outbox (shopmcp mail tail).
+            "signup_open": True,
         }
     )
     with contextlib.suppress(KeyboardInterrupt):

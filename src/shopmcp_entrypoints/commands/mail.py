@@ -1,6 +1,7 @@
 """``shopmcp mail tail``: the embedded default's outgoing mail (sign-in codes), written to a
 local outbox under the data dir instead of being delivered (set ``SHOPMCP_EMAIL_API_URL`` to
-send through a provider instead)."""
+send through a provider instead). ``shopmcp demo`` keeps its own data dir (``<data dir>/demo``):
+its mail is shown too."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ def mail_tail(last: int = typer.Option(5, min=1, max=200, help="How many of the 
     if settings.email_api_url:
         typer.echo(f"mail is sent through {settings.email_api_url}; there is no local outbox")
         return
-    messages = read_outbox(settings.data_dir, last)
+    messages = sorted(
+        read_outbox(settings.data_dir, last) + read_outbox(settings.data_dir / "demo", last),
+        key=lambda m: m["at"],
+    )[-last:]
     if not messages:
         typer.echo("no mail yet")
     for message in messages:

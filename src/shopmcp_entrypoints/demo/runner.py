@@ -171,6 +171,13 @@ def banner(stores: SandboxStores, demo: PreparedDemo, url: str) -> list[str]:
         f"  {platform.value} sandbox: {origin} (local CA {stores.tls.ca_bundle})"
         for platform, origin in stores.origins.items()
     ]
+    if Platform.SHOPIFY in stores.tokens:
+        # For trying the dashboard API (README): connect the sandbox shop to a workspace of
+        # your own. The token opens only this local sandbox.
+        lines.append(
+            f"  to connect it through /api/v1: store {DEMO_SHOP}, access_token "
+            f"{stores.tokens[Platform.SHOPIFY]}"
+        )
     lines += [
         f"  workspace: {workspace.id} ({workspace.name}, plan {workspace.plan.value}: "
         f"{workspace.plan.rate_limit.limit} requests/min, read-only key)",
