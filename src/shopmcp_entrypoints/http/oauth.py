@@ -64,8 +64,10 @@ async def oauth_callback(
 ) -> Response[str]:
     try:
         state, code, error = (_single(request, n) for n in ("state", "code", "error"))
-        if platform == Platform.SHOPIFY.value:
+        if platform == Platform.SHOPIFY.value and shopify_installs.app is not None:
             # Shopify signs the whole query (hmac): every parameter, as sent, is checked.
+            # Without an app configured there is no Shopify callback: it reads as any
+            # platform without an OAuth provider (404).
             query = list(request.query_params.multi_items())
             completed = await shopify_installs.complete(query)
         else:
