@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+import asyncpg
+
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
@@ -75,7 +77,12 @@ def _affected(status: str) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
-def audit_values(entry: AuditEntry) -> tuple[object, ...]:
+async def insert_audit(conn: Conn | asyncpg.Pool, entry: AuditEntry) -> None:
+    """Append one audit entry (the owner side's staff actions use it too)."""
+    await conn.execute(INSERT_AUDIT_SQL, *_audit_values(entry))
+
+
+def _audit_values(entry: AuditEntry) -> tuple[object, ...]:
     return (
         entry.workspace_id,
         entry.id,
@@ -143,7 +150,7 @@ class PostgresAuditEntries(_Repo):
     async def add(self, entry: AuditEntry) -> None:
         self._own(entry.workspace_id)
         async with domain_errors(self._conn, "audit entry exists"):
-            await self._conn.execute(INSERT_AUDIT_SQL, *audit_values(entry))
+            await insert_audit(self._conn, entry)
 
     async def list(
         self, before: tuple[dt.datetime, AuditEntryId] | None = None, limit: int = 100

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from shopmcp_adapters.postgres import _rows
-from shopmcp_adapters.postgres.dashboard import INSERT_AUDIT_SQL, audit_values
+from shopmcp_adapters.postgres.dashboard import insert_audit
 from shopmcp_domain.accounts import Account
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.credentials import SealedCredential
@@ -209,11 +209,11 @@ class PostgresOwnerStore:
             )
             if row is None:
                 return None
-            await conn.execute(INSERT_AUDIT_SQL, *audit_values(entry))
+            await insert_audit(conn, entry)
         return _rows.workspace(row)
 
     async def record_action(self, entry: AuditEntry) -> None:
-        await self._pool.execute(INSERT_AUDIT_SQL, *audit_values(entry))
+        await insert_audit(self._pool, entry)
 
     async def set_staff(self, email: str, staff: bool) -> Account | None:
         row = await self._pool.fetchrow(

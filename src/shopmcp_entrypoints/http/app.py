@@ -38,7 +38,7 @@ from shopmcp_entrypoints.container import (
     resolve,
 )
 from shopmcp_entrypoints.http import api
-from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS
+from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS, document_problems
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
 from shopmcp_entrypoints.http.oauth import oauth_callback
 from shopmcp_entrypoints.settings import Settings
@@ -225,6 +225,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     undeclared = api.undeclared_roles(handlers)
     if undeclared:
         raise RuntimeError(f"workspace routes without a role: {', '.join(undeclared)}")
+    document_problems(app.openapi_schema, api.PUBLIC_OPERATIONS)
     return app
 
 

@@ -14,6 +14,12 @@ from shopmcp_entrypoints.http.api import admin, auth, connections, keys, usage, 
 from shopmcp_entrypoints.http.api.auth import ROLE_OPT, UNSAFE_METHODS, content_type
 
 API_PREFIX = "/api/v1"
+# Operations that need no session (as the OpenAPI document spells their paths).
+PUBLIC_OPERATIONS = {
+    ("POST", "/api/v1/auth/code"),
+    ("POST", "/api/v1/auth/session"),
+    ("GET", "/api/v1/platforms"),
+}
 WORKSPACE_PREFIX = "/api/v1/workspaces/{workspace_id:uuid}"
 
 ROUTES: list[Any] = [

@@ -14,6 +14,14 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Reference,
+    Schema,
+)
 
 from shopmcp_domain.errors import (
     InternalError,
@@ -110,3 +118,53 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     HTTPException: http_problem,
     Exception: unexpected_problem,
 }
+
+
+# --------------------------------------------------------------------------- the OpenAPI side
+
+PROBLEM_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    description="RFC 9457 problem details",
+    properties={
+        "type": Schema(type=OpenAPIType.STRING, description="urn:shopmcp:problem:<code>"),
+        "title": Schema(type=OpenAPIType.STRING),
+        "status": Schema(type=OpenAPIType.INTEGER),
+        "detail": Schema(type=OpenAPIType.STRING),
+        "code": Schema(type=OpenAPIType.STRING, description="stable, for clients to branch on"),
+    },
+    required=["type", "title", "status", "detail", "code"],
+)
+_DESCRIPTIONS = {
+    "400": "The request is not valid (errors lists where)",
+    "401": "No session, or one expired or revoked",
+    "403": "Your role does not allow this, or a cookie-carried change without CSRF proof",
+    "404": "Not found: also every workspace you are not a member of",
+    "409": "Conflicts with the current state (already connected, writes locked, ...)",
+    "422": "Refused as given (a credential the store rejected, a malformed cursor, ...)",
+}
+
+
+def document_problems(schema: OpenAPI, public: set[tuple[str, str]]) -> None:
+    """Every API operation's refusals, documented as the problems they are."""
+    components = schema.components
+    if components.schemas is None:
+        components.schemas = {}
+    components.schemas["Problem"] = PROBLEM_SCHEMA
+    content = {
+        PROBLEM_MEDIA_TYPE: OpenAPIMediaType(schema=Reference("#/components/schemas/Problem"))
+    }
+    for path, item in (schema.paths or {}).items():
+        if not path.startswith("/api/"):
+            continue
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation = getattr(item, method, None)
+            if operation is None:
+                continue
+            responses = operation.responses if operation.responses is not None else {}
+            wanted = {"400", "404", "409", "422"}
+            if (method.upper(), path) not in public:
+                wanted |= {"401", "403"}
+            for status in sorted(wanted | {s for s in responses if s.startswith(("4", "5"))}):
+                description = _DESCRIPTIONS.get(status, "Refused")
+                responses[status] = OpenAPIResponse(description=description, content=content)
+            operation.responses = responses
