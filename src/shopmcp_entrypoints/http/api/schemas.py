@@ -78,8 +78,8 @@ class CredentialReplace(_In):
 
 
 class ShopifyInstallRequest(_In):
+    # The shop's *.myshopify.com domain; it is also the connection's label.
     shop: StoreText
-    # Accepted for symmetry with connecting by token; the label is the shop's domain.
 
 
 class KeyCreate(_In):
