@@ -91,9 +91,16 @@ async def one_shot_listener(connector: OAuthConnector, host: str, port: int) -> 
     async def provide() -> OAuthConnector:
         return connector
 
+    async def no_shopify_installs() -> None:
+        # This command connects Xero and Google; Shopify's install is the dashboard's.
+        return None
+
     app = Litestar(
         route_handlers=[oauth_callback],
-        dependencies={"oauth_connector": Provide(provide)},
+        dependencies={
+            "oauth_connector": Provide(provide),
+            "shopify_installs": Provide(no_shopify_installs),
+        },
         openapi_config=None,
         logging_config=None,
     )

@@ -60,11 +60,15 @@ async def oauth_callback(
     platform: FromPath[str],
     request: Request[Any, Any, Any],
     oauth_connector: NamedDependency[OAuthConnector],
-    shopify_installs: NamedDependency[ShopifyInstalls],
+    shopify_installs: NamedDependency[ShopifyInstalls | None],
 ) -> Response[str]:
     try:
         state, code, error = (_single(request, n) for n in ("state", "code", "error"))
-        if platform == Platform.SHOPIFY.value and shopify_installs.app is not None:
+        if (
+            platform == Platform.SHOPIFY.value
+            and shopify_installs is not None
+            and shopify_installs.app is not None
+        ):
             # Shopify signs the whole query (hmac): every parameter, as sent, is checked.
             # Without an app configured there is no Shopify callback: it reads as any
             # platform without an OAuth provider (404).
