@@ -158,6 +158,18 @@ class PlatformUnavailable(ShopMcpError):
         super().__init__(f"{platform} has no tool module yet (available: {names})")
 
 
+class StoreAddressRefused(ShopMcpError):
+    """A store address the gateway may not connect to (a private, loopback or otherwise
+    non-public address, or a name that does not resolve: one message for all)."""
+
+    code = "store_address_refused"
+    http_status = 422
+
+    def __init__(self, platform: str, detail: str) -> None:
+        self.platform = platform
+        super().__init__(f"{platform} store refused: {detail}")
+
+
 class ConnectionUnavailable(ShopMcpError):
     code = "connection_unavailable"
     usage_status = UsageStatus.CONNECTION_UNAVAILABLE

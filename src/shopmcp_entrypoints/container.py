@@ -36,6 +36,7 @@ from shopmcp_domain.ports import (
     MeterOutbox,
     RateLimiter,
     ScopeSource,
+    StoreAddressCheck,
     TenantRepository,
     UpstreamClient,
 )
@@ -252,6 +253,12 @@ async def _http_clients(
             await client.aclose()
 
 
+def _store_check(guard: HostGuard) -> StoreAddressCheck:
+    from shopmcp_adapters.upstreams.store_check import GuardedStoreCheck
+
+    return GuardedStoreCheck(guard)
+
+
 def _host_guard(settings: Settings) -> HostGuard:
     """One guard for every platform: the early check in ``UpstreamHttp`` and the connect-time
     check in each client's network backend apply the same allow-list."""
@@ -301,6 +308,8 @@ class Container(containers.DeclarativeContainer):
     outbox_drainer = providers.Resource(_outbox_drainer, settings=settings, outbox=meter_outbox)
 
     host_guard = providers.Singleton(_host_guard, settings=settings)
+    # The same guard, at connect time: a store URL a merchant names is vetted before it is kept.
+    store_check = providers.Singleton(_store_check, guard=host_guard)
     http_clients = providers.Resource(_http_clients, settings=settings, guard=host_guard)
     # OAuth platforms (Xero, Google): their token endpoints' client, one OAuthClient each, the
     # state secret, and the connect flows the callback route and the CLI run.

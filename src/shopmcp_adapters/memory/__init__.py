@@ -25,6 +25,7 @@ from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
+from shopmcp_adapters.memory.store_check import FakeStoreCheck
 from shopmcp_adapters.memory.tenants import InMemoryTenantStore
 from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         meter: InMemoryMeter,
         lease: FakeLease,
         upstream: RecordingUpstream,
+        stores: FakeStoreCheck,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -54,11 +56,13 @@ if TYPE_CHECKING:
         _meter: ports.Meter = meter
         _lease: ports.CredentialLease = lease
         _upstream: ports.UpstreamClient = upstream
+        _stores: ports.StoreAddressCheck = stores
 
 
 __all__ = [
     "FakeClock",
     "FakeLease",
+    "FakeStoreCheck",
     "FakeVault",
     "InMemoryChangeFeed",
     "InMemoryMeter",

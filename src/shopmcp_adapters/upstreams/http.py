@@ -128,15 +128,19 @@ def build_async_client(
     )
 
 
+class InvalidUpstreamUrl(ValueError):
+    """A store URL no request may go to (not https, credentials in it, not a URL)."""
+
+
 def require_https_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
-        raise UnsafeUpstreamAddress("not a valid URL") from None
+        raise InvalidUpstreamUrl("not a valid URL") from None
     if parsed.scheme != "https":
-        raise UnsafeUpstreamAddress("store URLs must use https")
+        raise InvalidUpstreamUrl("store URLs must use https")
     if not parsed.host or parsed.userinfo:
-        raise UnsafeUpstreamAddress("store URLs need a host and no credentials")
+        raise InvalidUpstreamUrl("store URLs need a host and no credentials")
     return parsed
 
 
@@ -307,7 +311,7 @@ class UpstreamHttp:
                 # Early and cached, for a clear error before any connection; the check that
                 # cannot be bypassed runs at connect time in the client's network backend.
                 await self.guard.check(target.raw_host.decode("ascii"), target.port or 443)
-        except UnsafeUpstreamAddress as error:
+        except (InvalidUpstreamUrl, UnsafeUpstreamAddress) as error:
             raise UpstreamUnavailable(self.platform, str(error)) from None
         retries = self.policy.max_read_retries if idempotent else 0
         attempt = 0

@@ -15,7 +15,7 @@ import typer
 from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import Clock, CredentialVault, StoreAddressCheck, TenantRepository
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ class Admin:
     clock: Clock
     # The server's operator write lock, from the same settings (SHOPMCP_WRITES_UNLOCKED_PLATFORMS).
     writes_locked: frozenset[Platform]
+    # The SSRF guard at connect time (SHOPMCP_UPSTREAM_ALLOWED_HOSTS applies as for the server).
+    store_check: StoreAddressCheck
 
 
 @asynccontextmanager
@@ -66,6 +68,7 @@ async def admin(settings: Settings, container: Container | None = None) -> Async
             vault=await provided(container.vault),
             clock=await provided(container.clock),
             writes_locked=await provided(container.writes_locked),
+            store_check=await provided(container.store_check),
         )
     finally:
         await resolve(container.shutdown_resources)

@@ -193,11 +193,14 @@ def connection_add(
         raise typer.BadParameter(str(error), param_hint="--store") from None
     ws = workspace_id(workspace)
     payload = CredentialPayload(ask_credentials(package, field))
-    connection = run_admin(
-        lambda a: onboarding.connect_store(
+
+    async def work(a: Admin) -> Connection:
+        await a.store_check.check(package.platform, store_ref)
+        return await onboarding.connect_store(
             a.tenants, a.vault, a.clock, ws, package.platform, store_ref, payload, display_name
         )
-    )
+
+    connection = run_admin(work)
     typer.echo(f"connected {package.platform.value} store {connection.store_ref} ({connection.id})")
 
 

@@ -23,7 +23,7 @@ from dependency_injector import providers
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryTenantStore
+from shopmcp_adapters.memory import FakeClock, FakeStoreCheck, FakeVault, InMemoryTenantStore
 from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_adapters.vault import LocalKeyRing, LocalVault
 from shopmcp_adapters.vault.rotation import InMemoryRewrapSource
@@ -105,7 +105,13 @@ def sealed(monkeypatch: pytest.MonkeyPatch) -> list[CredentialPayload]:
         return types.SimpleNamespace(store_ref=args[5], id="conn")
 
     def run(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> Any:
-        return asyncio.run(work(types.SimpleNamespace(tenants=None, vault=None, clock=None)))
+        return asyncio.run(
+            work(
+                types.SimpleNamespace(
+                    tenants=None, vault=None, clock=None, store_check=FakeStoreCheck()
+                )
+            )
+        )
 
     monkeypatch.setattr(onboarding, "connect_store", connect_store)
     monkeypatch.setattr(connection, "run_admin", run)

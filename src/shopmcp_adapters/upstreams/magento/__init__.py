@@ -45,4 +45,5 @@ PACKAGE = PlatformPackage(
     make_client=_client,
     http_policy=magento_http,
     writes_operator_locked=True,
+    store_origin=lambda ref: StoreAddress.parse(ref).origin,
 )

@@ -44,4 +44,5 @@ PACKAGE = PlatformPackage(
     # The security page's v1 rule: Neto's write tools stay locked until the operator unlocks
     # the platform.
     writes_operator_locked=True,
+    store_origin=lambda ref: StoreAddress.parse(ref).origin,
 )
