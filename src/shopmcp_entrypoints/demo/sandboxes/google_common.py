@@ -15,7 +15,7 @@ from shopmcp_entrypoints.demo.sandboxes.google_data import Facet
 
 # Rate keys that multiply across facets; the others (an item's price, a visitor type's share
 # of new users, a query's position) are set by the one facet that has them.
-_MULTIPLIED = frozenset({"cr", "eng", "aov", "ctr", "buy"})
+_MULTIPLIED = frozenset({"cr", "eng", "aov", "ctr", "buy", "rank"})
 # The most facet combinations times days one sandbox report may add up.
 MAX_CELLS = 400_000
 

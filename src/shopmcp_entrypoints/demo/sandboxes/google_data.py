@@ -290,14 +290,17 @@ SEARCH_QUERIES: Final = _facet(
     ("camp stove gas", 0.11, {"ctr": 0.027, "pos": 9.5}),
     ("down jacket sale", 0.09, {"ctr": 0.022, "pos": 11.1}),
 )  # fmt: skip
+# ctr scales the click rate; rank scales the average position (below 1: nearer the top).
 SEARCH_PAGES: Final = _facet(
     ("page",),
-    ("https://acme-outdoors.example/", 0.22, {"ctr": 1.4}),
-    ("https://acme-outdoors.example/collections/tents", 0.24, {}),
-    ("https://acme-outdoors.example/products/alpine-2p-tent", 0.18, {"ctr": 1.1}),
-    ("https://acme-outdoors.example/products/titanium-mug-450", 0.12, {}),
-    ("https://acme-outdoors.example/products/trail-runner-shoes", 0.14, {"ctr": 0.8}),
-    ("https://acme-outdoors.example/blogs/guides/how-to-pick-a-tent", 0.10, {"ctr": 1.2}),
+    ("https://acme-outdoors.example/", 0.22, {"ctr": 1.4, "rank": 0.5}),
+    ("https://acme-outdoors.example/collections/tents", 0.24, {"rank": 1.1}),
+    ("https://acme-outdoors.example/products/alpine-2p-tent", 0.18, {"ctr": 1.1, "rank": 0.9}),
+    ("https://acme-outdoors.example/products/titanium-mug-450", 0.12, {"rank": 0.8}),
+    ("https://acme-outdoors.example/products/trail-runner-shoes", 0.14,
+     {"ctr": 0.8, "rank": 1.5}),
+    ("https://acme-outdoors.example/blogs/guides/how-to-pick-a-tent", 0.10,
+     {"ctr": 1.2, "rank": 0.7}),
 )  # fmt: skip
 SEARCH_COUNTRIES: Final = _facet(
     ("country",),

@@ -116,6 +116,8 @@ def query(site_url: str, body: Any, today: dt.date) -> dict[str, Any]:
             if not all(test(row) for test in tests):
                 continue
             shown = impressions * cell.weight
+            # Position 1 is the top of the results: nothing ranks above it.
+            position = max(1.0, cell.rates.get("pos", 7.5) * cell.rates.get("rank", 1.0))
             # A query's rate is its CTR; the other facets only scale it.
             ctr = cell.rates.get("ctr", 1.0) * (1.0 if "query" in cell.values else 0.04)
             accumulate(
@@ -123,7 +125,7 @@ def query(site_url: str, body: Any, today: dt.date) -> dict[str, Any]:
                 {
                     "impressions": shown,
                     "clicks": shown * min(ctr, 0.9),
-                    "position": shown * cell.rates.get("pos", 7.5),
+                    "position": shown * position,
                 },
             )
     rows = []
