@@ -159,7 +159,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             await stack.enter_async_context(gateway.manager.run())
             drainer = await resolve(container.outbox_drainer)
             if drainer is not None:
-                await drainer.start()
+                drainer.start()
                 stack.push_async_callback(drainer.stop)
             app.state.gateway = gateway
             yield
