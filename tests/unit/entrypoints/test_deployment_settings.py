@@ -1,6 +1,7 @@
-"""With billing configured, the app's lifespan starts the meter-outbox drainer and stops it on
-shutdown (the drainer's ``start`` is synchronous: awaiting it made the gateway fail to start
-whenever ``SHOPMCP_STRIPE_API_KEY`` was set)."""
+"""The settings a test deployment needs reach the gateway: with billing configured, the app's
+lifespan starts the meter-outbox drainer and stops it on shutdown (the drainer's ``start`` is
+synchronous: awaiting it made the gateway fail to start whenever ``SHOPMCP_STRIPE_API_KEY`` was
+set); the upstream read timeout reaches every upstream client."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import asyncio
 from dependency_injector import providers
 
 from shopmcp_adapters.billing import OutboxDrainer, StripeMeter
-from shopmcp_entrypoints.container import build_container
+from shopmcp_entrypoints.container import build_container, provided, resolve
 from shopmcp_entrypoints.http.app import create_app
 from tests.factories import World, billable_workspace, record_calls
 from tests.fakes.stripe import FakeStripe
@@ -37,3 +38,13 @@ async def test_the_lifespan_runs_the_drainer_from_start_to_shutdown() -> None:
     assert set(fake.accepted) == {str(r.usage_event_id) for r in records}
     assert world.store.unsent_count() == 0
 
+
+async def test_the_upstream_read_timeout_setting_reaches_every_upstream_client() -> None:
+    container = build_container(settings(upstream_read_timeout_seconds=1.5))
+    try:
+        clients = await provided(container.http_clients)
+        assert clients
+        assert {client.timeout.read for client in clients.values()} == {1.5}
+        assert (await provided(container.oauth_http_client)).timeout.read == 1.5
+    finally:
+        await resolve(container.shutdown_resources)
