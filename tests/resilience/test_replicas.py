@@ -1,0 +1,173 @@
+"""Two replicas behind the same PostgreSQL and Redis (the machine's), every client alternating
+between them request by request: a workspace's rate limit holds across both, either replica
+answers any request, and a change made through the tenant store from another process (as the
+CLI makes it; there is no ``shopmcp key revoke`` yet, so the key is revoked through a tenant
+unit of work) is honoured by both replicas within a second: a revoked key, a write opt-in, a
+deleted connection."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
+from shopmcp_domain.keys import Access
+from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.platforms import Platform
+from shopmcp_domain.services import onboarding
+from shopmcp_entrypoints.demo.servers import LocalTls
+from tests.resilience import checks
+from tests.resilience.config import Config
+from tests.resilience.load import Load, Outcome, latency_ms, outcomes, rpc_body, tools_call
+from tests.resilience.probes import PROPAGATION_LIMIT, Answer, Propagation, measure_change
+from tests.resilience.report import Report, Scenario
+from tests.resilience.standin import slug_for
+from tests.resilience.world import Gateway, Spec, Stack, StandIn, Tenant
+
+WRITE_TOOLS = frozenset(s.name for s in SHOPIFY.specs if s.access is Access.WRITE)
+READ_TOOLS = frozenset(s.name for s in SHOPIFY.specs if s.access is Access.READ)
+
+
+def tool_names(answer: Answer) -> set[str] | None:
+    if answer.status != 200:
+        return None
+    try:
+        tools = json.loads(answer.body)["result"]["tools"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return {tool["name"] for tool in tools}
+
+
+def revoked(answer: Answer) -> bool:
+    return answer.status == 401
+
+
+def writes_listed(answer: Answer) -> bool:
+    names = tool_names(answer)
+    return names is not None and bool(names & WRITE_TOOLS)
+
+
+def store_gone(answer: Answer) -> bool:
+    names = tool_names(answer)
+    return names is not None and not names & READ_TOOLS
+
+
+async def measure(
+    scenario: Scenario,
+    name: str,
+    gateways: list[Gateway],
+    tenant: Tenant,
+    changed: Callable[[Answer], bool],
+    change: Callable[[], Awaitable[object]],
+) -> None:
+    async def make_change() -> None:
+        await change()
+
+    port = gateways[0].port
+    request = tools_call(port, tenant.token, rpc_body("tools/list"))
+    propagation, clean = await measure_change(
+        [(g.name, g.port) for g in gateways], request, changed, make_change
+    )
+    scenario.measured.setdefault("propagation", {})[name] = [p.as_json() for p in propagation]
+    scenario.check(
+        f"{name}_on_both_replicas_within_{PROPAGATION_LIMIT:g}s",
+        clean and all(p.within_limit for p in propagation),
+        "; ".join(_describe(p) for p in propagation)
+        + ("" if clean else "; the change was seen before it was made"),
+    )
+
+
+def _describe(p: Propagation) -> str:
+    text = f"{p.replica}: seen {p.seen_after_s}s after the commit"
+    if p.stale_until_s is not None:
+        text += f" (last stale request sent at {p.stale_until_s:+.3f}s)"
+    return text + (", then the old state again" if p.flapped else "")
+
+
+async def test_two_replicas(
+    config: Config, report: Report, tls: LocalTls, standin: StandIn, work: Path
+) -> None:
+    seconds = config.phase(8.0)
+    with report.scenario("two_replicas", "two gateways, requests alternated") as scenario:
+        async with Stack.open(config, tls, standin, work) as stack:
+            specs = [Spec(slug_for("two", 0), PlanTier.FREE)]
+            specs += [Spec(slug_for("two", n)) for n in range(1, 4)]
+            specs += [Spec(slug_for("two", 10)), Spec(slug_for("two", 11), write_key=True)]
+            specs += [Spec(slug_for("two", 12))]
+            tenants = await stack.seed(specs)
+            serving, (revoking, opting_in, disconnecting) = tenants[:4], tenants[4:]
+            gateways = [await stack.start_gateway(name) for name in ("replica-a", "replica-b")]
+            load = Load(
+                [t.caller for t in serving],
+                [g.port for g in gateways],
+                [0] * 16 + [1, 2, 3] * 4,
+                alternate=True,
+            )
+            await load.run(seconds)
+            usage = await stack.usage()
+            outbox = await stack.outbox()
+
+            async with stack.admin() as ports:
+
+                async def revoke() -> None:
+                    async with ports.tenants.unit_of_work(revoking.workspace_id) as uow:
+                        await uow.keys.revoke(revoking.key_id, ports.clock.now())
+
+                await measure(scenario, "revoked_key", gateways, revoking, revoked, revoke)
+                await measure(
+                    scenario,
+                    "write_opt_in",
+                    gateways,
+                    opting_in,
+                    writes_listed,
+                    lambda: onboarding.set_writes(
+                        ports.tenants, opting_in.workspace_id, Platform.SHOPIFY, True
+                    ),
+                )
+                await measure(
+                    scenario,
+                    "deleted_connection",
+                    gateways,
+                    disconnecting,
+                    store_gone,
+                    lambda: onboarding.disconnect_store(
+                        ports.tenants,
+                        ports.vault,
+                        disconnecting.workspace_id,
+                        disconnecting.connection_id,
+                    ),
+                )
+            for gateway in gateways:
+                gateway.child.check_alive()
+
+        calls = load.calls
+        scenario.measured.update(
+            {
+                "seconds": seconds,
+                "outcomes": outcomes(calls),
+                "latency_ms": latency_ms(calls),
+                "per_replica": {
+                    gateways[r].name: outcomes([c for c in calls if c.replica == r])
+                    for r in range(len(gateways))
+                },
+            }
+        )
+        checks.check_no_leaks(scenario, calls)
+        checks.check_all_answered(scenario, calls, name="answered_own_data_or_refusal")
+        unserved = [
+            f"{t.slug} on {g.name}"
+            for i, t in enumerate(serving)
+            for r, g in enumerate(gateways)
+            if not any(c.caller == i and c.replica == r and c.outcome is Outcome.OK for c in calls)
+        ]
+        scenario.check(
+            "either_replica_answers_any_request",
+            not unserved,
+            "every workspace answered with its data by both replicas"
+            if not unserved
+            else f"never answered with data: {unserved}",
+        )
+        checks.check_rate_limits(scenario, calls, serving, [0])
+        checks.check_rows_match_answers(scenario, load, serving, usage)
+        checks.check_outbox_rows(scenario, sum(sum(c.values()) for c in usage.values()), outbox)
