@@ -39,9 +39,10 @@ from starlette.routing import Route
 
 from benchmarks.hot_path import exchange
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_adapters.upstreams.shopify import inputs, outputs
 from shopmcp_adapters.upstreams.shopify.client import TOKEN_HEADER
-from shopmcp_adapters.upstreams.shopify.tools import orders_query, orders_text
+from shopmcp_adapters.upstreams.shopify.inputs import orders as inputs
+from shopmcp_adapters.upstreams.shopify.outputs import orders as outputs
+from shopmcp_adapters.upstreams.shopify.tools.orders import orders_query, orders_text
 
 
 class Upstream:
@@ -157,7 +158,14 @@ async def serve() -> None:
 
 
 def main() -> None:
-    asyncio.run(serve())
+    # As `uvicorn.run` (how the SDK's examples serve) would: uvloop when it is installed, so the
+    # bare server runs on the same event loop as the gateway.
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve())
+    else:
+        uvloop.run(serve())
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ What goes:
 * ``Bearer``/``Basic``/``Token`` credentials; Stripe, Shopify and webhook secrets by their
   well-known prefixes.
 * Email addresses, also URL-encoded (``%40``).
-* Card-like numbers: 13-19 digits (spaces or dashes between groups allowed) that pass the Luhn
-  check, so order numbers and ids are left alone.
+* Card-like numbers: 13-19 digits (spaces or dashes between groups allowed), standing alone,
+  in a card network's issuer range, that pass the Luhn check; so order numbers and the long
+  ids platforms put in paths are left alone.
 * In nested data: the values under keys that name a secret (authorization, cookie, password,
   token, api_key, secret, ...), whatever the key's case or separators.
 """
@@ -47,7 +48,17 @@ _EMAIL = re.compile(
 )
 
 # 13-19 digits, optionally grouped by single spaces or dashes, not inside a longer number.
-_CARD_CANDIDATE = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+# 13-19 digits, optionally grouped by single spaces or dashes, standing alone: not inside a
+# longer number and not the tail of an identifier or path ("gid://shopify/Order/5641...",
+# "#1001", "order_4111..."), where platform ids of that length are everywhere.
+_CARD_CANDIDATE = re.compile(r"(?<![0-9A-Za-z_/#=:.-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
+# The issuer ranges of the card networks (ISO/IEC 7812 IINs in use): Visa, Mastercard,
+# American Express, Discover, Diners Club, JCB, UnionPay, Maestro. A Luhn-valid number outside
+# them is an id, not a card.
+_CARD_ISSUER = re.compile(
+    r"^(4|5[1-5]|2(2[2-9][1-9]|2[3-9]|[3-6]|7[01]|720)|3[47]|6(011|5|4[4-9]|22)|3(0[0-5]|[68])"
+    r"|35(2[89]|[3-8])|62|5[06-9]|6[0-9])"
+)
 
 
 def _luhn_valid(digits: str) -> bool:
@@ -62,7 +73,9 @@ def _luhn_valid(digits: str) -> bool:
 
 def _card(match: re.Match[str]) -> str:
     digits = re.sub(r"[ -]", "", match.group(0))
-    return CARD_REDACTED if _luhn_valid(digits) else match.group(0)
+    if _CARD_ISSUER.match(digits) and _luhn_valid(digits):
+        return CARD_REDACTED
+    return match.group(0)
 
 
 _SECRET_KEY_PARTS = (

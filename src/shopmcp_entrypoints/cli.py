@@ -1,39 +1,83 @@
-"""The ``shopmcp`` command line."""
+"""The ``shopmcp`` command line: verbs for the processes (``serve``, ``worker``, ``demo``,
+``migrate``) and one noun per resource (``workspace``, ``connection``, ``key``, ``writes``,
+``playbook``, ``usage``, ``vault``)."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
+from shopmcp_entrypoints.commands._errors import report
+from shopmcp_entrypoints.commands.connection import connection_add, connection_app
 from shopmcp_entrypoints.commands.db import migrate
 from shopmcp_entrypoints.commands.demo import demo
-from shopmcp_entrypoints.commands.keys import keys_app
+from shopmcp_entrypoints.commands.key import key_app
+from shopmcp_entrypoints.commands.playbook import playbook_app
 from shopmcp_entrypoints.commands.serve import serve
-from shopmcp_entrypoints.commands.setup import (
-    connect,
-    key_app,
-    playbook_app,
-    workspace_app,
-    writes_app,
+from shopmcp_entrypoints.commands.vault import legacy_keys_app, vault_app
+from shopmcp_entrypoints.commands.worker import worker
+from shopmcp_entrypoints.commands.workspace import usage_app, workspace_app, writes_app
+from shopmcp_entrypoints.lifecycle import exit_cleanly_on_signals
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="ShopMCP gateway: one MCP URL for a merchant's whole ecommerce stack.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="ShopMCP gateway.")
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("shopmcp")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"shopmcp {version()}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    show_version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
     """ShopMCP: one MCP URL for a merchant's whole ecommerce stack."""
 
 
 app.command()(serve)
-app.command()(connect)
+app.command()(worker)
 app.command()(demo)
+app.command()(migrate)
 app.add_typer(workspace_app, name="workspace")
+app.add_typer(connection_app, name="connection")
 app.add_typer(key_app, name="key")
 app.add_typer(writes_app, name="writes")
 app.add_typer(playbook_app, name="playbook")
-app.command()(migrate)
-app.add_typer(keys_app, name="keys")
+app.add_typer(usage_app, name="usage")
+app.add_typer(vault_app, name="vault")
+# Former spellings, kept for one release: `connect` is `connection add`, `keys` is `vault`.
+app.command("connect", hidden=True)(connection_add)
+app.add_typer(legacy_keys_app, name="keys", hidden=True)
 
 
 def main() -> None:
-    app()
+    exit_cleanly_on_signals()
+    try:
+        app()
+    except Exception as error:  # the boundary: one line, never a traceback for a mistake
+        typer.echo(report(error), err=True)
+        sys.exit(1)

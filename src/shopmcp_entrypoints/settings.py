@@ -4,6 +4,7 @@ at import time. Every external service is optional: unset means the embedded def
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,7 +13,8 @@ from shopmcp_domain.platforms import Platform
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore")
+    # An empty variable counts as unset (compose files pass `${VAR:-}` through as "").
+    model_config = SettingsConfigDict(env_prefix="SHOPMCP_", extra="ignore", env_ignore_empty=True)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -41,6 +43,9 @@ class Settings(BaseSettings):
     # Tests and sandboxes only: the origin the Stripe library sends meter events to instead of
     # https://api.stripe.com (a local fake Stripe). Never set in production.
     stripe_api_base: str | None = None
+    # The background jobs (today the meter-outbox drain) run inside the gateway unless a
+    # separate `shopmcp worker` process runs them (then set this to false for the gateway).
+    run_worker_in_gateway: bool = True
     sentry_dsn: SecretStr | None = None
     environment: str = "development"
 
@@ -79,3 +84,10 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     allowed_hosts: list[str] = Field(default_factory=list)
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    # The server's event loop and HTTP parser (uvicorn's names). "auto" takes uvloop and
+    # httptools when installed (they are, with this package): measurably less CPU per call.
+    event_loop: Literal["auto", "asyncio", "uvloop"] = "auto"
+    http_parser: Literal["auto", "h11", "httptools"] = "auto"
+    # tools/call served without the SDK's per-request session (identical answers, less CPU).
+    # Off only to compare the two paths.
+    mcp_fast_path: bool = True

@@ -9,9 +9,9 @@ another unless the edge is listed in ``allowed_edges`` with its reason:
 ``memory``, ``postgres``, ``vault``, ``ratelimit``, ``billing``, ``observability``, the
 ``clock`` module (generally: every ``shopmcp_adapters.<name>``), and under ``upstreams`` each
 core module (``http``, ``host_guard``, ``module``, ``package``, ``platforms``, ``oauth2``,
-``oauth_providers``) and each platform package (``upstreams.<platform>``). The composition
-root (``shopmcp_entrypoints.container``) is where adapters meet; adapters only meet the domain's
-ports. Shared adapter modules (the change feeds' fan-out, the upstream core) are the stated
+``oauth_providers``, ``transport``) and each platform package (``upstreams.<platform>``).
+The composition root (``shopmcp_entrypoints.container``) is where adapters meet; adapters only
+meet the domain's ports. Shared adapter modules (the change feeds' fan-out, the upstream core) are the stated
 exceptions, each edge with its reason.
 """
 
@@ -33,6 +33,7 @@ UPSTREAM_CORE = (
     "platforms",
     "oauth2",
     "oauth_providers",
+    "transport",
 )
 
 # ``shopmcp_adapters.changes`` is shared by the change feeds: one fan-out (delivery to every
@@ -44,6 +45,7 @@ SHARED_EDGES = {
 # Edges between upstream core modules.
 CORE_EDGES = {
     ("upstreams.http", "upstreams.host_guard"): "the HTTP policy applies the SSRF guard",
+    ("upstreams.http", "upstreams.transport"): "guarded clients pool through PooledTransport",
     ("upstreams.package", "upstreams.http"): "a package's client factory receives UpstreamHttp",
     ("upstreams.package", "upstreams.module"): "a package holds its ToolTable, builds its module",
     ("upstreams.platforms", "upstreams.package"): "PACKAGES is a list of PlatformPackage",

@@ -33,7 +33,6 @@ from urllib.parse import parse_qsl, unquote
 
 import attrs
 import certifi
-import httpcore
 import httpx
 
 from shopmcp_adapters.upstreams.host_guard import (
@@ -42,6 +41,7 @@ from shopmcp_adapters.upstreams.host_guard import (
     UnsafeUpstreamAddress,
     UnsafeUpstreamConnection,
 )
+from shopmcp_adapters.upstreams.transport import PooledTransport
 from shopmcp_domain.errors import (
     UpstreamError,
     UpstreamRateLimited,
@@ -115,7 +115,9 @@ def build_async_client(
     if guard is not None:
         if transport is not None:
             raise ValueError("a guarded client builds its own transport")
-        transport = _transport_with_backend(verify, limits, GuardedNetworkBackend(guard))
+        transport = PooledTransport(
+            ssl_context=verify, network_backend=GuardedNetworkBackend(guard), limits=limits
+        )
     return httpx.AsyncClient(
         verify=verify,
         timeout=timeout,
@@ -124,34 +126,6 @@ def build_async_client(
         limits=limits,
         headers={"User-Agent": "ShopMCP/0.1 (+https://github.com/shopmcp)"},
     )
-
-
-def _transport_with_backend(
-    ssl_context: ssl.SSLContext,
-    limits: httpx.Limits,
-    backend: httpcore.AsyncNetworkBackend,
-) -> httpx.AsyncHTTPTransport:
-    """An ``httpx.AsyncHTTPTransport`` whose connections are opened by ``backend``.
-
-    httpx 0.28 has no public parameter for httpcore's network backend: the transport builds an
-    ``httpcore.AsyncConnectionPool`` itself and keeps it in the private ``_pool``. This is the
-    one place that touches it: the transport is built as usual, then its pool is replaced by
-    one with the same settings plus our backend (httpcore's public ``network_backend``). If an
-    httpx upgrade moves or reshapes ``_pool`` this raises at client construction, and
-    ``test_guarded_backend.py`` fails, rather than the guard silently dropping out."""
-    transport = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, trust_env=False)
-    if type(getattr(transport, "_pool", None)) is not httpcore.AsyncConnectionPool:
-        raise RuntimeError("httpx.AsyncHTTPTransport changed: cannot install the network backend")
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=False,
-        network_backend=backend,
-    )
-    return transport
 
 
 def require_https_url(url: str) -> httpx.URL:

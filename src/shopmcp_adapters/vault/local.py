@@ -6,8 +6,9 @@ overwrites), and an ``active`` file naming the key new credentials are sealed un
 that group or others can read (or a symlink, or the wrong size) is refused. The key id is
 ``local:<fingerprint>``, the fingerprint being a short domain-separated SHA-256 of the key.
 
-Several keys may coexist, so ``shopmcp keys new-local`` + ``shopmcp keys rewrap --to`` rotate
-from one local key to another; the old file can be deleted once nothing is wrapped under it.
+Several keys may coexist, so ``shopmcp vault new-local-key`` + ``shopmcp vault rewrap --to``
+rotate from one local key to another; ``shopmcp vault retire-key`` deletes the old file once
+nothing is wrapped under it.
 Wrapping is AES-256-GCM with the key id and the encryption context as associated data.
 """
 
@@ -160,6 +161,16 @@ class LocalKeyRing:
         _write_exclusive(staged, key_id.encode() + b"\n")
         os.replace(staged, self.directory / ACTIVE_FILENAME)
         self.active_key_id = key_id
+
+    def remove_key(self, key_id: str) -> None:
+        """Delete a key file for good (retiring it once nothing is wrapped under it: whatever
+        still is, a backup included, can never be opened again). The active key is refused."""
+        if key_id not in self._keys:
+            raise LocalKeyFileError(f"unknown local key {key_id}")
+        if key_id == self.active_key_id:
+            raise LocalKeyFileError(f"{key_id} is the active key; activate another one first")
+        (self.directory / f"{key_id.removeprefix(LOCAL_PREFIX)}.key").unlink()
+        del self._keys[key_id]
 
     # ---- KeyRing
 

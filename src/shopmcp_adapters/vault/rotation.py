@@ -123,6 +123,19 @@ async def rewrap_all(
     return report
 
 
+async def count_wrapped_under(source: RewrapSource, key_id: str, *, batch_size: int = 500) -> int:
+    """How many credentials still have their data key wrapped under ``key_id`` (a master key
+    may be retired only when none does)."""
+    count = 0
+    after: CredentialId | None = None
+    while True:
+        batch = await source.iter_credentials(after, batch_size)
+        count += sum(1 for sealed in batch if sealed.kms_key_id == key_id)
+        if len(batch) < batch_size:
+            return count
+        after = batch[-1].id
+
+
 class InMemoryRewrapSource:
     """The reference semantics of :class:`RewrapSource`, over a dict of sealed credentials."""
 

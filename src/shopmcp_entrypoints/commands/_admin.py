@@ -1,15 +1,18 @@
 """What the setup commands share: the tenant store, vault and clock, opened from the same
-container the server uses (so the CLI and the server always agree on where data lives)."""
+container the server uses (so the CLI and the server always agree on where data lives), and
+how every command group is built."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import attrs
 import typer
 
+from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
@@ -17,6 +20,26 @@ from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
     from shopmcp_entrypoints.container import Container
+
+T = TypeVar("T")
+
+
+def command_group(help_text: str, *, hidden_alias: bool = False) -> typer.Typer:
+    """A command group. Help texts are plain text: with Rich markup on, patterns such as
+    ``[a-z0-9_-]`` or ``https://host[/path]`` are eaten as markup tags or fail to render."""
+    return typer.Typer(
+        no_args_is_help=True,
+        help=help_text,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        hidden=hidden_alias,
+    )
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr, then exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=code)
 
 
 @attrs.frozen
@@ -46,6 +69,22 @@ async def admin(settings: Settings, container: Container | None = None) -> Async
         )
     finally:
         await resolve(container.shutdown_resources)
+
+
+def run_admin(work: Callable[[Admin], Awaitable[T]]) -> T:
+    """Run ``work`` with the store open; a refusal (unknown workspace, invalid name, ...) is
+    one line and exit code 1."""
+
+    async def main() -> T:
+        async with admin(Settings()) as ports:
+            return await work(ports)
+
+    try:
+        return asyncio.run(main())
+    except (ShopMcpError, ValueError) as error:
+        from shopmcp_entrypoints.commands._errors import describe, one_line
+
+        fail(describe(error) or one_line(str(error)))
 
 
 def workspace_id(value: str) -> WorkspaceId:

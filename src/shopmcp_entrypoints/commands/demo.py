@@ -1,5 +1,5 @@
-"""``shopmcp demo``: sandbox Shopify and Magento stores on loopback HTTPS, the gateway on
-embedded defaults, a demo workspace connected to both, and its MCP URL."""
+"""``shopmcp demo``: sandbox Shopify, Magento and Neto stores on loopback HTTPS, the gateway on
+embedded defaults, a demo workspace connected to them, and its MCP URL (the same one every run)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from shopmcp_entrypoints.settings import Settings
 def demo(
     port: int | None = typer.Option(None, help="Gateway port (default SHOPMCP_PORT)."),
 ) -> None:
-    """Start a sandbox store and a gateway connected to it; print a ready MCP URL."""
+    """Start sandbox stores and a gateway connected to them; print the MCP URL (the same every
+    run) and a snippet for each MCP client. Stops on Ctrl-C, SIGTERM or SIGHUP."""
     from shopmcp_adapters.observability import configure_logging
     from shopmcp_entrypoints.demo.runner import run_demo
 

@@ -1,4 +1,4 @@
-"""``shopmcp connect xero|google --workspace ID [--store REF]``: connecting an OAuth platform.
+"""``shopmcp connection add xero|google --workspace ID [--store REF]``: an OAuth platform.
 
 It stores a pending flow, prints the authorization URL to open in a browser, then waits for
 the provider to send the browser back to ``<redirect base>/oauth/<platform>/callback``:

@@ -19,6 +19,8 @@ import attrs
 import trustme
 import uvicorn
 
+from shopmcp_entrypoints.lifecycle import ManagedServer
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -73,7 +75,8 @@ class Running:
 async def serve_asgi(
     app: Any, *, port: int = 0, tls: LocalTls | None = None, log_level: str = "warning"
 ) -> AsyncIterator[Running]:
-    """Serve ``app`` on loopback until the block ends (HTTPS when ``tls`` is given)."""
+    """Serve ``app`` on loopback until the block ends (HTTPS when ``tls`` is given). Signals
+    are left to the caller (several servers share one loop)."""
     sock = loopback_socket(port)
     config = uvicorn.Config(
         app,
@@ -84,7 +87,7 @@ async def serve_asgi(
         ssl_certfile=str(tls.certfile) if tls else None,
         ssl_keyfile=str(tls.keyfile) if tls else None,
     )
-    server = uvicorn.Server(config)
+    server = ManagedServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

@@ -2,8 +2,9 @@
 
 ``create_app`` builds the container (unless given one), the MCP gateway and its session
 manager; the lifespan resolves the ports (opening pools and clients), binds them to the gateway,
-enters the session manager once, starts the meter-outbox drainer when billing is configured,
-and undoes all of it on shutdown.
+enters the session manager once, starts the meter-outbox drainer when billing is configured
+(unless a separate ``shopmcp worker`` runs it: ``SHOPMCP_RUN_WORKER_IN_GATEWAY=false``), and
+undoes all of it on shutdown.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def mcp_settings(settings: Settings) -> McpSettings:
         allowed_hosts=hosts,
         allowed_origins=origins,
         max_request_bytes=settings.max_request_bytes,
+        fast_path=settings.mcp_fast_path,
     )
 
 
@@ -157,9 +159,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             gateway.bind(await gateway_ports(container))
             stack.callback(gateway.unbind)
             await stack.enter_async_context(gateway.manager.run())
-            drainer = await resolve(container.outbox_drainer)
+            drainer = (
+                await resolve(container.outbox_drainer) if settings.run_worker_in_gateway else None
+            )
             if drainer is not None:
-                drainer.start()
+                drainer.start()  # creates its task on the running loop (not a coroutine)
                 stack.push_async_callback(drainer.stop)
             app.state.gateway = gateway
             yield

@@ -26,6 +26,7 @@ from typing import Any, assert_never
 
 import attrs
 import mcp_types as types
+import pydantic_core
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
@@ -50,6 +51,8 @@ from shopmcp_domain.services.list_tools import list_tools
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_entrypoints.gateway import GatewayPorts
+from shopmcp_entrypoints.http.fast_call import answer as answer_fast
+from shopmcp_entrypoints.http.fast_call import fast_call
 from shopmcp_entrypoints.http.transport_guard import TransportGuard
 from shopmcp_entrypoints.http.wire import WireTools
 
@@ -107,6 +110,9 @@ class McpSettings:
     allowed_hosts: tuple[str, ...]
     allowed_origins: tuple[str, ...]
     max_request_bytes: int
+    # tools/call answered without the SDK's per-request session (see ``fast_call``); off
+    # only for the tests that compare the two paths.
+    fast_path: bool = True
 
 
 # --------------------------------------------------------------------------- wire shapes
@@ -186,6 +192,7 @@ class McpGateway:
 
     def __init__(self, settings: McpSettings) -> None:
         self.settings = settings
+        self.fast_path = settings.fast_path
         self._ports: GatewayPorts | None = None
         self._wire_tools: WireTools | None = None
         self.security = TransportSecuritySettings(
@@ -261,6 +268,10 @@ class McpGateway:
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
+        return await self._call_tool_result(params)
+
+    async def _call_tool_result(self, params: types.CallToolRequestParams) -> types.CallToolResult:
+        """The one tools/call handler, whether the SDK dispatched it or the fast path did."""
         request = current_request()
         scope = request.scope
         try:
@@ -408,11 +419,15 @@ class McpGateway:
                     extra_headers,
                 )
                 return
+            call = fast_call(scope["headers"], peeked.message) if self.fast_path else None
             reset = _REQUEST.set(McpRequest(request_scope, admission))
             try:
-                await self.manager.handle_request(
-                    scope, _replay(body, receive), _with_headers(send, extra_headers)
-                )
+                if call is not None:
+                    await answer_fast(call, self._call_tool_result, send, extra_headers)
+                else:
+                    await self.manager.handle_request(
+                        scope, _replay(body, receive), _with_headers(send, extra_headers)
+                    )
             finally:
                 _REQUEST.reset(reset)
         finally:
@@ -519,6 +534,8 @@ def _rate_limited_message(decision: RateLimitDecision) -> str:
 class _Peeked:
     method: str | None = None
     request_id: Any = None
+    # The decoded body (a single message), for the fast path to validate further.
+    message: object = None
     # False when the message carries an "id" that MCP does not allow (null, a fraction, NaN,
     # an object, a boolean): only strings and integers identify a request.
     id_valid: bool = True
@@ -528,7 +545,8 @@ def _peek(body: bytes) -> _Peeked:
     """The JSON-RPC method and id, if the body is a single message. Anything else is left to
     the SDK, which answers parse and validation errors as the spec says."""
     try:
-        decoded = json.loads(body)
+        # The SDK's own JSON parser, so what passes here is what it would accept.
+        decoded = pydantic_core.from_json(body)
     except (ValueError, RecursionError):
         return _Peeked()
     if not isinstance(decoded, dict):
@@ -539,6 +557,7 @@ def _peek(body: bytes) -> _Peeked:
         method=method if isinstance(method, str) else None,
         request_id=request_id,
         id_valid="id" not in decoded or request_id is not None,
+        message=decoded,
     )
 
 

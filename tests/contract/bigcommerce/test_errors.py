@@ -20,7 +20,9 @@ from shopmcp_domain.errors import (
     UpstreamResponseInvalid,
     UpstreamUnavailable,
 )
+from shopmcp_domain.tools.spec import HttpMethod, UpstreamOperation
 from tests.contract.bigcommerce.harness import (
+    BASE,
     STORE_HASH,
     TOKEN,
     Upstream,
@@ -231,3 +233,36 @@ async def test_a_nearly_spent_quota_is_logged_without_the_store_or_token(
         "bigcommerce store quota nearly used: 3 requests left"
     ]
     assert TOKEN not in caplog.text and STORE_HASH not in caplog.text
+
+
+CART = UpstreamOperation(HttpMethod.GET, "/v3/carts/{cart_id}")
+UUID = "0c9e7d2a-6b1f-4c3e-9a8d-2f4b6d8e0a1c"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, -1, True, "12", UUID.upper(), UUID + "/items", "../orders", "%2e%2e", "g" * 32, ""],
+)
+def test_only_positive_ints_and_the_token_shapes_fill_a_path(
+    value: object, upstream: Upstream
+) -> None:
+    client = BigCommerceClient(upstream.http, STORE_HASH, static_lease({"access_token": TOKEN}))
+    with pytest.raises(ValueError, match="path parameter cart_id"):
+        client.url(CART, {"cart_id": value})  # type: ignore[dict-item]
+
+
+def test_the_path_takes_a_cart_id_or_a_token(upstream: Upstream) -> None:
+    client = BigCommerceClient(upstream.http, STORE_HASH, static_lease({"access_token": TOKEN}))
+    assert client.url(CART, {"cart_id": UUID}) == f"{BASE}/v3/carts/{UUID}"
+    token = "5f2b8c0d9e1a4b7c8d3e6f0a1b2c4d5e"
+    assert client.url(CART, {"cart_id": token}) == f"{BASE}/v3/carts/{token}"
+
+
+def test_a_base_url_replaces_only_the_origin(upstream: Upstream) -> None:
+    client = BigCommerceClient(
+        upstream.http,
+        STORE_HASH,
+        static_lease({"access_token": TOKEN}),
+        base_url="https://127.0.0.1:8443/",
+    )
+    assert client.url(STORE, {}) == f"https://127.0.0.1:8443/stores/{STORE_HASH}/v2/store"

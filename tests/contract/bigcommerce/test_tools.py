@@ -144,9 +144,11 @@ async def test_list_order_products(upstream: Upstream) -> None:
         "quantity_refunded": 0,
         "refund_amount": "0.0000",
     }
+    # Each line names its line item id (what shipments and refunds take), SKU and product.
     assert out.text == (
-        "Order #3021: 2 line items: 2 x Sencha Loose Leaf 100g (TEA-SEN-100); "
-        "1 x Cast Iron Teapot (POT-CI-01)"
+        "Order #3021: 2 line items: line item #901: 2 x Sencha Loose Leaf 100g "
+        "(SKU TEA-SEN-100, product #112); line item #902: 1 x Cast Iron Teapot "
+        "(SKU POT-CI-01, product #118)"
     )
 
 
@@ -168,7 +170,7 @@ async def test_list_order_shipments(upstream: Upstream) -> None:
             "items": [{"order_product_id": 902, "product_id": 118, "quantity": 1}],
         }
     ]
-    assert out.text == "Order #3021: 1 shipment: auspost AP7712345678"
+    assert out.text == "Order #3021: 1 shipment: shipment #41: auspost AP7712345678 (1 item)"
 
 
 async def test_list_order_shipments_none_yet(upstream: Upstream) -> None:
@@ -213,7 +215,7 @@ async def test_list_order_refunds(upstream: Upstream) -> None:
         ],
         "total_refunded": "5",
     }
-    assert out.text == "Order #3019: 1 refund totalling 5.00."
+    assert out.text == ("Order #3019: 1 refund totalling 5.00: refund #7 5.00 (Damaged in transit)")
 
 
 async def test_list_products_defaults(upstream: Upstream) -> None:
@@ -323,8 +325,10 @@ async def test_get_product_with_variants(upstream: Upstream) -> None:
             "option_values": [{"option_display_name": "Packaging", "label": "Refill pouch"}],
         },
     ]
-    assert (
-        out.text == "Product #112 Sencha Loose Leaf 100g: price 24.00, inventory 130, 2 variants."
+    assert out.text == (
+        "Product #112 Sencha Loose Leaf 100g: price 24.00, SKU TEA-SEN-100, inventory 130, "
+        "2 variants: variant #240 SKU TEA-SEN-100-TIN 24.00, 90 in stock; "
+        "variant #241 SKU TEA-SEN-100-REFILL 19.50, 40 in stock"
     )
 
 
@@ -364,7 +368,10 @@ async def test_get_inventory_by_sku(upstream: Upstream) -> None:
             ],
         }
     ]
-    assert out.text == "1 inventory item: TEA-SEN-100-TIN: 84 available in 2 locations"
+    assert out.text == (
+        "1 inventory item: TEA-SEN-100-TIN (variant #240, product #112): "
+        "84 available in 2 locations"
+    )
 
 
 async def test_get_inventory_by_variant_and_product_ids(upstream: Upstream) -> None:

@@ -174,3 +174,40 @@ def assert_get(
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert request.headers["Accept"] == "application/json"
     assert request.content == b""
+
+
+# --------------------------------------------------------------------------- the sandbox store
+
+SANDBOX_TOKEN = "sandbox-token-0123456789abcdef"
+SANDBOX_HOST = "magento-sandbox.test"
+
+
+@attrs.define
+class Recording(httpx.AsyncBaseTransport):
+    """Passes every request on to ``inner`` and keeps it (body read) for inspection."""
+
+    inner: httpx.AsyncBaseTransport
+    requests: list[httpx.Request] = attrs.Factory(list)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+def sandbox_harness(
+    token: str = SANDBOX_TOKEN, store_ref: str = f"https://{SANDBOX_HOST}"
+) -> tuple[Harness, Recording]:
+    """A fresh sandbox store behind the real Magento module; every request is recorded."""
+    from shopmcp_entrypoints.demo.sandboxes.magento import create_sandbox_app
+    from tests.asgi import asgi_app
+
+    recording = Recording(httpx.ASGITransport(app=asgi_app(create_sandbox_app(SANDBOX_TOKEN))))
+    http = make_http(recording, guard=HostGuard(allowed_hosts=frozenset({SANDBOX_HOST})))
+    harness = Harness(
+        upstream=Upstream([]),
+        module=module_of(MAGENTO, http),
+        credentials={"access_token": token},
+        store_ref=store_ref,
+    )
+    return harness, recording

@@ -14,6 +14,7 @@ from shopmcp_domain.errors import (
     UpstreamUnavailable,
 )
 from tests.contract.magento.helpers import SPECS, harness, response
+from tests.contract.magento.sandbox_calls import CALLS as SANDBOX_CALLS
 from tests.marked import marked
 
 READ_ATTEMPTS = HttpPolicy().max_read_retries + 1
@@ -143,8 +144,21 @@ CALLS: dict[str, dict[str, object]] = {
     "magento_list_credit_memos": {"order_id": 42},
     "magento_update_product": {"sku": "24-MB01", "price": 10},
 }
-# Two tools answer a bare array; every other one an object.
-ARRAY_ANSWERS = {"magento_get_store", "magento_list_product_children"}
+# Every other tool, with the arguments it is called with against the sandbox.
+CALLS |= {name: arguments for name, arguments in SANDBOX_CALLS.items() if name not in CALLS}
+# Three tools answer a bare array; the document creations a bare id, the order actions a bare
+# boolean, saving source items nothing (an empty array); every other one an object.
+ARRAY_ANSWERS = {
+    "magento_get_store",
+    "magento_list_product_children",
+    "magento_list_category_products",
+}
+ID_ANSWERS = {
+    "magento_create_invoice",
+    "magento_create_shipment",
+    "magento_create_credit_memo",
+    "magento_refund_invoice",
+}
 
 
 def test_the_calls_cover_every_tool() -> None:
@@ -157,7 +171,8 @@ async def test_a_2xx_body_of_another_json_type_is_an_invalid_response(tool: str,
     wrong = {
         "other container": {"items": []} if tool in ARRAY_ANSWERS else [{"sku": "s3cr3t"}],
         "string": "s3cr3t maintenance",
-        "number": 42,
+        # A number is the right type for a creation's id; one that is no id is still wrong.
+        "number": 4.5 if tool in ID_ANSWERS else 42,
     }[kind]
     h = harness([httpx.Response(200, json=wrong)])
     with pytest.raises(UpstreamResponseInvalid) as caught:

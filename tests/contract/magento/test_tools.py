@@ -112,9 +112,10 @@ async def test_search_orders() -> None:
         },
         ORDER_42,
     ]
+    # Each order's id is printed beside its number: the other order tools take the id.
     assert out.text == (
-        "5 order(s) match; page 1 shows 2: #000000043 pending 50.00 USD, "
-        "#000000042 processing 153.00 USD"
+        "5 order(s) match; page 1 shows 2: #000000043 (id 43) pending 50.00 USD, "
+        "#000000042 (id 42) processing 153.00 USD"
     )
 
 
@@ -480,7 +481,7 @@ async def test_list_credit_memos() -> None:
         ],
         "paging": {"total_count": 1, "page": 1, "page_size": 20},
     }
-    assert out.text == "Order 42 has 1 credit memo(s): 000000005 57.00 USD."
+    assert out.text == "Order 42 has 1 credit memo(s): id 5 #000000005 57.00 USD."
 
 
 async def test_update_product_sends_exactly_the_whitelisted_fields() -> None:

@@ -1,7 +1,8 @@
-"""magento_update_product through the domain's call_tool: forbidden and unknown fields, at the
-top level or nested anywhere, are refused before a request exists (zero HTTP requests); a
-whitelisted write goes through as exactly one PUT. Plus the table-wide promises: one operation
-per tool and no free-form URL, path, query or method input."""
+"""The Magento writes through the domain's call_tool: forbidden and unknown fields, at the top
+level or nested anywhere, are refused before a request exists (zero HTTP requests; property
+tested on magento_update_product, named attacks on every other write); a whitelisted write goes
+through as exactly one request. Plus the table-wide promises: one operation per tool, every
+write's MCP hints stated in one table, and no free-form URL, path, query or method input."""
 
 from __future__ import annotations
 
@@ -49,9 +50,9 @@ class Gateway:
     token: str
     deps: ToolCallDeps
 
-    async def call(self, arguments: dict[str, Any]) -> Any:
+    async def call(self, arguments: dict[str, Any], tool: str = TOOL) -> Any:
         scope = await self.world.scope(self.token)
-        return await call_tool(self.deps, scope, ADMITTED, TOOL, arguments)
+        return await call_tool(self.deps, scope, ADMITTED, tool, arguments)
 
 
 async def gateway() -> Gateway:
@@ -235,30 +236,122 @@ async def test_a_whitelisted_write_is_exactly_one_put() -> None:
     assert out.structured["product"]["sku"] == "24-MB01"
 
 
+async def test_a_whitelisted_post_is_exactly_one_request() -> None:
+    gw = await gateway()
+    gw.upstream.responses.append(response("coupon_create.200.json"))
+    out = await gw.call(
+        {"rule_id": 5, "code": "VIP10", "usage_limit": 100}, "magento_create_coupon"
+    )
+    [request] = gw.upstream.requests
+    assert (request.method, str(request.url)) == (
+        "POST",
+        "https://shop.example.com/rest/all/V1/coupons",
+    )
+    assert json.loads(request.content)["coupon"]["code"] == "VIP10"
+    assert out.structured["coupon_id"] == 5
+
+
 # --------------------------------------------------------------------------- the table
 
 
 def test_every_tool_maps_to_exactly_one_operation() -> None:
     registry = ToolRegistry(MAGENTO.specs)  # refuses duplicate names
-    assert len(registry) == len(MAGENTO.specs) == 12
+    assert len(registry) == len(MAGENTO.specs) == 46
     by_key: dict[str, set[str]] = {}
     for spec in MAGENTO.specs:
         by_key.setdefault(spec.operation.key, set()).add(spec.name)
-    # Only the order summary shares an endpoint: the orders search with a fixed customer filter.
+    # Shared endpoints, each with its own fixed filters: the orders search (a customer's
+    # history, a date range's summary) and the source-items search (one SKU everywhere, one
+    # source's stock).
     assert {k: v for k, v in by_key.items() if len(v) > 1} == {
-        "GET /V1/orders": {"magento_search_orders", "magento_get_customer_order_summary"}
+        "GET /V1/orders": {
+            "magento_search_orders",
+            "magento_get_customer_order_summary",
+            "magento_get_sales_summary",
+        },
+        "GET /V1/inventory/source-items": {"magento_get_inventory", "magento_list_source_items"},
     }
     assert all(spec.name.startswith("magento_") for spec in MAGENTO.specs)
 
 
-def test_reads_are_read_only_and_only_the_update_writes() -> None:
-    writes = [s for s in MAGENTO.specs if s.access is Access.WRITE]
-    assert writes == [UPDATE_PRODUCT_SPEC]
-    a = UPDATE_PRODUCT_SPEC.annotations
-    assert (a.read_only_hint, a.destructive_hint, a.idempotent_hint) == (False, False, True)
+# Every write tool's MCP hints, stated here on purpose: destructiveHint false means "performs
+# only additive updates", idempotentHint true means "repeating the same call has no further
+# effect". name -> (destructive, idempotent)
+WRITE_HINTS: dict[str, tuple[bool, bool]] = {
+    # overwrites name, prices, descriptions, stock; the same values again change nothing
+    "magento_update_product": (True, True),
+    # replaces a source's quantity; the same quantity again changes nothing
+    "magento_set_source_item": (True, True),
+    # adds an invoice, a shipment, a tracking number; a repeat adds another
+    "magento_create_invoice": (False, False),
+    "magento_create_shipment": (False, False),
+    "magento_add_shipment_track": (False, False),
+    # refunds money and changes the order's totals for good; a repeat refunds again
+    "magento_create_credit_memo": (True, False),
+    "magento_refund_invoice": (True, False),
+    # adds to the order's history; a repeat adds the comment again
+    "magento_add_order_comment": (False, False),
+    # overwrite the order's state; a repeat is refused (hold, release) or declined (cancel)
+    "magento_hold_order": (True, True),
+    "magento_unhold_order": (True, True),
+    "magento_cancel_order": (True, True),
+    # adds a rule; a repeat adds a second one
+    "magento_create_cart_rule": (False, False),
+    # adds a code; codes are unique, so a repeat is refused and changes nothing
+    "magento_create_coupon": (False, True),
+}
+
+
+def test_reads_are_read_only_and_the_writes_are_the_listed_ones() -> None:
+    writes = {s.name for s in MAGENTO.specs if s.access is Access.WRITE}
+    assert writes == set(WRITE_HINTS)
     for spec in MAGENTO.specs:
-        if spec is not UPDATE_PRODUCT_SPEC:
+        if spec.access is Access.READ:
             assert spec.annotations.read_only_hint and spec.operation.method == "GET"
+        else:
+            assert spec.operation.method in {"POST", "PUT"}
+
+
+@pytest.mark.parametrize(("name", "hints"), sorted(WRITE_HINTS.items()))
+def test_every_write_states_its_hints_truthfully(name: str, hints: tuple[bool, bool]) -> None:
+    a = MAGENTO.tools.spec(name).annotations
+    assert (a.read_only_hint, a.destructive_hint, a.idempotent_hint) == (False, *hints)
+    assert a.open_world_hint  # every write reaches a third-party store
+
+
+# Forbidden and unknown fields sent to the other writes, each refused before any request.
+OTHER_WRITE_ATTACKS: list[tuple[str, dict[str, Any]]] = [
+    ("magento_create_cart_rule", {"name": "x", "website_ids": [1]}),
+    ("magento_create_cart_rule", {"name": "x", "is_active": False}),
+    ("magento_create_cart_rule", {"name": "x", "customer_group_id": 4}),
+    ("magento_create_cart_rule", {"name": "x", "rule": {"simple_action": "by_percent"}}),
+    ("magento_create_coupon", {"rule_id": 5, "code": "X", "coupon_id": 9}),
+    ("magento_create_coupon", {"rule_id": 5, "code": "X", "id": 9}),
+    ("magento_set_source_item", {"sku": "A", "source_code": "s", "quantity": 1, "status": 1}),
+    ("magento_set_source_item", {"sku": "A", "source_code": "s", "quantity": {"sku": "B"}}),
+    ("magento_create_invoice", {"order_id": 1, "items": [{"order_item_id": 1, "sku": "X"}]}),
+    ("magento_create_invoice", {"order_id": 1, "capture": True}),
+    ("magento_create_shipment", {"order_id": 1, "tracks": [{"entity_id": 3}]}),
+    ("magento_create_shipment", {"order_id": 1, "arguments": {"source_code": "x"}}),
+    ("magento_add_shipment_track", {"shipment_id": 1, "order_id": 1, "parent_id": 2}),
+    ("magento_create_credit_memo", {"order_id": 1, "store_credit": 10}),
+    ("magento_create_credit_memo", {"order_id": 1, "extension_attributes": {}}),
+    ("magento_refund_invoice", {"invoice_id": 1, "refund_to": "offline", "isOnline": True}),
+    ("magento_add_order_comment", {"order_id": 1, "comment": "x", "status": "complete"}),
+    ("magento_add_order_comment", {"order_id": 1, "comment": "x", "email": "a@b.c"}),
+    ("magento_hold_order", {"order_id": 1, "state": "holded"}),
+    ("magento_cancel_order", {"order_id": 1, "password": "x"}),
+]
+
+
+@pytest.mark.parametrize(("tool", "arguments"), OTHER_WRITE_ATTACKS)
+async def test_other_writes_refuse_forbidden_or_unknown_fields_before_any_request(
+    tool: str, arguments: dict[str, Any]
+) -> None:
+    gw = await gateway()
+    with pytest.raises(WriteFieldRejected):
+        await gw.call(arguments, tool)
+    assert gw.upstream.requests == []
 
 
 FREE_FORM = {"url", "uri", "path", "endpoint", "query", "method", "document", "body", "headers"}

@@ -164,3 +164,31 @@ def assert_graphql_request(
     assert request.headers["Accept"] == "application/json"
     assert "Authorization" not in request.headers
     assert json.loads(request.content) == {"query": document, "variables": dict(variables)}
+
+
+# One contract case: tool, arguments, fixture answered, the document and variables the request
+# must carry, the parsed output, and how the reply text starts.
+Case = tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any], str]
+
+
+def aud(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "AUD"}
+
+
+async def check_case(
+    tool: str,
+    arguments: dict[str, Any],
+    fixture_name: str,
+    document: str,
+    variables: dict[str, Any],
+    expected: dict[str, Any],
+    text: str,
+) -> None:
+    """The tool sends exactly its one request and parses the fixture into ``expected``."""
+    upstream = Upstream([respond(fixture_name)])
+    output = await call(make_module(upstream), tool, arguments)
+
+    assert len(upstream.requests) == 1
+    assert_graphql_request(upstream.requests[0], document, variables)
+    assert output.structured == expected
+    assert output.text.startswith(text)

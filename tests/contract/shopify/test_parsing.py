@@ -14,7 +14,7 @@ from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.tools.spec import ToolSpec
 from tests.contract.shopify.helpers import Upstream, call, fixture, make_module, respond
-from tests.contract.shopify.test_tools import CASES
+from tests.contract.shopify.test_tools import ALL_CASES
 from tests.schemas import assert_matches_output_schema
 
 SET_INVENTORY = {
@@ -217,8 +217,8 @@ def test_output_schemas_promise_every_field_and_nothing_else(spec: ToolSpec) -> 
 
 @pytest.mark.parametrize(
     ("tool", "arguments", "fixture_name"),
-    [case[:3] for case in CASES],
-    ids=[case[0] for case in CASES],
+    [case[:3] for case in ALL_CASES],
+    ids=[case[0] for case in ALL_CASES],
 )
 async def test_a_structured_output_matches_its_advertised_schema(
     tool: str, arguments: dict[str, Any], fixture_name: str

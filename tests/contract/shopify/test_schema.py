@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import typing
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from graphql import graphql_sync
+from graphql import FieldNode, VariableNode, graphql_sync
 from pydantic import BaseModel, ValidationError
 
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
@@ -33,6 +34,7 @@ from tests.contract.shopify.helpers import (
 from tests.contract.shopify.schema_check import (
     document_problems,
     filter_problems,
+    operation_of,
     pinned_schema,
     searched_connection,
     variables_problems,
@@ -100,6 +102,43 @@ SAMPLES: dict[str, Any] = {
     "note": "Gift wrap",
     "quantity": 30,
     "expected_quantity": 37,
+    "include_inactive": True,
+    "fulfillment_order_id": "6600000000001",
+    "fulfillment_id": "4400000000002",
+    "items": [{"fulfillment_order_line_item_id": "16000000000001", "quantity": 1}],
+    "tracking_company": "DHL Express",
+    "tracking_number": "JD014600006281230134",
+    "tracking_url": "https://dhl.example/track/JD014600006281230134",
+    "notify_customer": True,
+    "refund_id": "900000000002",
+    "line_items": [{"line_item_id": "13000000000021", "quantity": 2}],
+    "refund_shipping": True,
+    "transactions": [
+        {"parent_transaction_id": "8800000000021", "gateway": "shopify_payments", "amount": "45.00"}
+    ],
+    "restock": True,
+    "refund_payment": True,
+    "staff_note": "Customer changed their mind",
+    "code": "VIP10",
+    # Required choices (every other value is sent in its own case).
+    "value_type": "percentage",
+    "reason": "customer",
+    "discount_id": "gid://shopify/DiscountCodeNode/1200000000002",
+    "value": 10,
+    "starts_at": "2026-10-01T00:00:00Z",
+    "ends_at": "2026-12-31T13:00:00Z",
+    "usage_limit": 100,
+    "once_per_customer": True,
+    "minimum_subtotal": "50.00",
+    "customer_ids": ["7100000000001"],
+    "collection_id": "1300000000001",
+    "source_id": "1400000000001",
+    "product_ids": ["8000000000003"],
+    "draft_order_id": "1100000000001",
+    "variants": [{"variant_id": "45000000000002", "quantity": 2}],
+    "namespace": "custom",
+    "max_pages": 2,
+    "top": 3,
 }
 
 
@@ -185,7 +224,18 @@ def test_every_searching_document_is_searched_by_some_case() -> None:
         for d in docs.ALL_DOCUMENTS
         if searched_connection(pinned_schema(), d) is not None
     }
-    assert searching == {"ListOrders", "ListProducts", "GetInventory", "ListCustomers"}
+    assert searching == {
+        "ListOrders",
+        "ListProducts",
+        "GetInventory",
+        "ListCustomers",
+        "ListLocations",
+        "ListAbandonedCheckouts",
+        "ListDiscounts",
+        "ListCollections",
+        "ListDraftOrders",
+        "SalesOrders",
+    }
 
 
 # --------------------------------------------------------------------------- recorded fixtures
@@ -204,25 +254,22 @@ def test_fixture_matches_the_schema(name: str) -> None:
     record = fixture(name)
     document = _BY_OPERATION[record["_source"]["operation"]]
     data: Any = record["body"]["data"]
-    result = graphql_sync(
-        pinned_schema(),
-        document,
-        root_value=data,
-        variable_values={
-            "first": 1,
-            "id": "gid://shopify/X/1",
-            "query": "x",
-            "product": {"id": "gid://shopify/Product/1"},
-            "idempotencyKey": "f0c1b7e6-3d7a-4d0e-9a51-1c2b3d4e5f60",
-            "input": {"id": "gid://shopify/Order/1"}
-            if "orderUpdate" in data
-            else {
-                "name": "available",
-                "reason": "correction",
-                "quantities": [],
-            },
+    # A fixture records the variables of the request it answers, or these do.
+    variables = record["_source"].get("variables") or {
+        "first": 1,
+        "id": "gid://shopify/X/1",
+        "query": "x",
+        "product": {"id": "gid://shopify/Product/1"},
+        "idempotencyKey": "f0c1b7e6-3d7a-4d0e-9a51-1c2b3d4e5f60",
+        "input": {"id": "gid://shopify/Order/1"}
+        if "orderUpdate" in data
+        else {
+            "name": "available",
+            "reason": "correction",
+            "quantities": [],
         },
-    )
+    }
+    result = graphql_sync(pinned_schema(), document, root_value=data, variable_values=variables)
     assert result.errors is None
     assert result.data == data
     assert record["_source"]["api_version"] == PINNED
@@ -231,3 +278,49 @@ def test_fixture_matches_the_schema(name: str) -> None:
 def test_every_fixture_records_the_pinned_version() -> None:
     for path in FIXTURES.glob("*.json"):
         assert fixture(path.name)["_source"]["api_version"] == PINNED, path.name
+
+
+# --------------------------------------------------------------------------- idempotency keys
+
+
+def _mutation_fields(document: str) -> list[FieldNode]:
+    return [s for s in operation_of(document).selection_set.selections if isinstance(s, FieldNode)]
+
+
+_MUTATIONS = [d for d in docs.ALL_DOCUMENTS if d.startswith("mutation")]
+
+
+@pytest.mark.parametrize("document", _MUTATIONS, ids=docs.operation_name)
+def test_a_mutation_that_takes_an_idempotency_key_is_sent_one(document: str) -> None:
+    """Whatever 2026-07 says of a mutation's key (optional or required), a mutation whose
+    description offers the ``@idempotent`` directive carries it, with a variable key."""
+    mutation = pinned_schema().mutation_type
+    assert mutation is not None
+    for field in _mutation_fields(document):
+        offers = "`@idempotent` directive" in (mutation.fields[field.name.value].description or "")
+        directives = [d for d in field.directives or () if d.name.value == "idempotent"]
+        assert bool(directives) == offers, field.name.value
+        for directive in directives:
+            [key] = directive.arguments or ()
+            assert isinstance(key.value, VariableNode)
+
+
+_KEYED = [spec for spec in SPECS if "@idempotent" in _BY_OPERATION[spec.operation.document or ""]]
+
+
+def test_the_keyed_tools_are_the_stock_and_refund_writes() -> None:
+    assert {spec.name for spec in _KEYED} == {"shopify_set_inventory", "shopify_create_refund"}
+
+
+@pytest.mark.parametrize("spec", _KEYED, ids=lambda s: s.name)
+async def test_each_call_of_a_keyed_tool_sends_a_fresh_key(spec: ToolSpec) -> None:
+    # A fresh key per call: Shopify answers a repeated key with the first call's result, so a
+    # key reused for a later, deliberate write would silently do nothing.
+    arguments = next(a for s, a in (c.values for c in CASES) if s is spec)
+    upstream = Upstream([respond(spec.name.removeprefix("shopify_") + ".200.json")])
+    module = make_module(upstream)
+    for _ in range(2):
+        await call(module, spec.name, arguments)
+    keys = [body["variables"]["idempotencyKey"] for body in upstream.bodies()]
+    assert len(set(keys)) == 2
+    assert all(uuid.UUID(key).version == 4 for key in keys)

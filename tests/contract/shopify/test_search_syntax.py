@@ -10,9 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from shopmcp_adapters.upstreams.shopify import inputs as m
 from shopmcp_adapters.upstreams.shopify import search
-from shopmcp_adapters.upstreams.shopify.tools import customers_query, products_query
+from shopmcp_adapters.upstreams.shopify.inputs import catalog as catalog_in
+from shopmcp_adapters.upstreams.shopify.inputs import customers as customers_in
+from shopmcp_adapters.upstreams.shopify.inputs import orders as orders_in
+from shopmcp_adapters.upstreams.shopify.tools.catalog import products_query
+from shopmcp_adapters.upstreams.shopify.tools.customers import customers_query
 
 _ONE_PHRASE = re.compile(r'^vendor:"[^"\\]*"$')
 
@@ -36,7 +39,7 @@ _ONE_PHRASE = re.compile(r'^vendor:"[^"\\]*"$')
 )
 def test_hostile_filter_values(value: str) -> None:
     try:
-        args = m.ListProductsInput(vendor=value)
+        args = catalog_in.ListProductsInput(vendor=value)
     except ValidationError:
         return
     query = products_query(args)
@@ -48,7 +51,7 @@ def test_hostile_filter_values(value: str) -> None:
 @given(st.text(max_size=120))
 def test_any_accepted_text_is_one_phrase(value: str) -> None:
     try:
-        args = m.ListProductsInput(vendor=value)
+        args = catalog_in.ListProductsInput(vendor=value)
     except ValidationError:
         return
     assert _ONE_PHRASE.fullmatch(products_query(args) or "")
@@ -68,45 +71,45 @@ def test_builder_refuses_what_the_models_would(value: str) -> None:
 )
 def test_email_filter_is_strict(email: str) -> None:
     with pytest.raises(ValidationError):
-        m.ListCustomersInput(email=email)
+        customers_in.ListCustomersInput(email=email)
 
 
 def test_customer_query_quotes_each_value() -> None:
-    args = m.ListCustomersInput(search="Jane O'Brien", email="jane+shop@example.com.au")
+    args = customers_in.ListCustomersInput(search="Jane O'Brien", email="jane+shop@example.com.au")
     assert customers_query(args) == '"Jane O\'Brien" email:"jane+shop@example.com.au"'
 
 
 @pytest.mark.parametrize(
     ("model", "field", "value"),
     [
-        (m.GetOrderInput, "order_id", "gid://shopify/Product/1"),
-        (m.GetOrderInput, "order_id", "1 OR 2"),
-        (m.GetOrderInput, "order_id", "0"),
-        (m.GetOrderInput, "order_id", -1),
-        (m.GetOrderInput, "order_id", "gid://shopify/Order/1?x=1"),
-        (m.ListOrdersInput, "after", 'abc" OR 1'),
-        (m.ListOrdersInput, "first", 51),
-        (m.ListOrdersInput, "first", 0),
-        (m.GetInventoryInput, "sku", 'A" OR sku:"B'),
-        (m.UpdateOrderInput, "tags", ["a,b"]),
-        (m.UpdateOrderInput, "tags", ["a\n"]),
-        (m.ListOrdersInput, "after", "abc\n"),
-        (m.GetInventoryInput, "sku", "A\n"),
+        (orders_in.GetOrderInput, "order_id", "gid://shopify/Product/1"),
+        (orders_in.GetOrderInput, "order_id", "1 OR 2"),
+        (orders_in.GetOrderInput, "order_id", "0"),
+        (orders_in.GetOrderInput, "order_id", -1),
+        (orders_in.GetOrderInput, "order_id", "gid://shopify/Order/1?x=1"),
+        (orders_in.ListOrdersInput, "after", 'abc" OR 1'),
+        (orders_in.ListOrdersInput, "first", 51),
+        (orders_in.ListOrdersInput, "first", 0),
+        (catalog_in.GetInventoryInput, "sku", 'A" OR sku:"B'),
+        (orders_in.UpdateOrderInput, "tags", ["a,b"]),
+        (orders_in.UpdateOrderInput, "tags", ["a\n"]),
+        (orders_in.ListOrdersInput, "after", "abc\n"),
+        (catalog_in.GetInventoryInput, "sku", "A\n"),
     ],
 )
 def test_identifiers_cursors_and_bounds(model: type[BaseModel], field: str, value: object) -> None:
-    base = {"order_id": "1"} if model is m.UpdateOrderInput else {}
+    base = {"order_id": "1"} if model is orders_in.UpdateOrderInput else {}
     with pytest.raises(ValidationError):
         model.model_validate({**base, field: value})
 
 
 def test_inventory_needs_exactly_one_target() -> None:
     with pytest.raises(ValidationError):
-        m.GetInventoryInput()
+        catalog_in.GetInventoryInput()
     with pytest.raises(ValidationError):
-        m.GetInventoryInput(sku="A", product_id="1")
+        catalog_in.GetInventoryInput(sku="A", product_id="1")
 
 
 def test_reversed_date_range_is_refused() -> None:
     with pytest.raises(ValidationError):
-        m.ListOrdersInput(created_from="2026-02-01", created_to="2026-01-01")
+        orders_in.ListOrdersInput(created_from="2026-02-01", created_to="2026-01-01")

@@ -7,21 +7,25 @@ from typing import Any
 import pytest
 
 from shopmcp_adapters.upstreams.shopify import documents as docs
+from tests.contract.shopify import (
+    test_tools_customers,
+    test_tools_fulfilment,
+    test_tools_merchandise,
+    test_tools_sales,
+)
 from tests.contract.shopify.helpers import (
     A_UUID,
+    Case,
     Upstream,
     assert_graphql_request,
+    aud,
     call,
+    check_case,
     make_module,
     respond,
 )
 
-
-def aud(amount: str) -> dict[str, str]:
-    return {"amount": amount, "currency": "AUD"}
-
-
-CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any], str]] = [
+CASES: list[Case] = [
     (
         "shopify_get_shop",
         {},
@@ -99,7 +103,11 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 ),
             },
         },
-        "2 orders (more available)\n#1001 2026-10-01 PAID/UNFULFILLED 129.95 AUD",
+        "2 orders (more available)\n"
+        "#1001 2026-10-01 PAID/UNFULFILLED 129.95 AUD, id gid://shopify/Order/5500000000001\n"
+        "#1002 2026-09-30 PARTIALLY_REFUNDED/FULFILLED 54.90 AUD, id "
+        "gid://shopify/Order/5500000000002\n"
+        "next page: after=eyJsYXN0X2lkIjo1NTAwMDAwMDAwMDAyLCJsYXN0X3ZhbHVlIjoiMjAyNi0wOS0zMCJ9",
     ),
     (
         "shopify_get_order",
@@ -169,8 +177,15 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 }
             ],
         },
-        "Order #1002: PARTIALLY_REFUNDED/FULFILLED, total 54.90 AUD, 2 line items, "
-        "1 fulfillment, 1 refund",
+        "Order #1002: PARTIALLY_REFUNDED/FULFILLED, total 54.90 AUD, 2 line items, 1 "
+        "fulfillment, 1 refund\n"
+        "- 1 x Black Tee (TEE-BLK-M) at 39.95 AUD, line item "
+        "gid://shopify/LineItem/13000000000002\n"
+        "- 1 x Canvas Tote (no SKU) at 39.95 AUD, line item "
+        "gid://shopify/LineItem/13000000000003\n"
+        "- fulfillment gid://shopify/Fulfillment/4400000000001 SUCCESS, Australia Post "
+        "AP123456789AU\n"
+        "- refund gid://shopify/Refund/900000000002 35.00 AUD",
     ),
     (
         "shopify_list_order_refunds",
@@ -201,7 +216,8 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 }
             ],
         },
-        "Order #1002: 1 refund, 35.00 AUD refunded in total",
+        "Order #1002: 1 refund, 35.00 AUD refunded in total\n"
+        "- refund gid://shopify/Refund/900000000002 2026-10-04 35.00 AUD",
     ),
     (
         "shopify_list_products",
@@ -235,6 +251,7 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                     "total_inventory": 37,
                     "variant_count": 3,
                     "updated_at": "2026-09-12T08:00:00Z",
+                    "skus": ["TEE-BLK-S", "TEE-BLK-M", None],
                 }
             ],
             "page_info": {
@@ -242,7 +259,9 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 "end_cursor": "eyJsYXN0X2lkIjo4MDAwMDAwMDAwMDAxfQ==",
             },
         },
-        "1 product\nBlack Tee [ACTIVE] stock 37",
+        "1 product\n"
+        "Black Tee [ACTIVE] stock 37, SKU TEE-BLK-S, TEE-BLK-M, id "
+        "gid://shopify/Product/8000000000001",
     ),
     (
         "shopify_get_product",
@@ -285,7 +304,9 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 },
             ],
         },
-        "Black Tee [ACTIVE] by Acme: 2 variants, stock 37",
+        "Black Tee [ACTIVE] by Acme: 2 variants, stock 37\n"
+        "- M (TEE-BLK-M) 39.95, stock 37, variant gid://shopify/ProductVariant/45000000000001\n"
+        "- L (TEE-BLK-L) 39.95, stock 0, variant gid://shopify/ProductVariant/45000000000002",
     ),
     (
         "shopify_get_inventory",
@@ -324,8 +345,10 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 }
             ]
         },
-        "1 variant\nBlack Tee / M (TEE-BLK-M): Sydney Warehouse 37 available, "
-        "Melbourne Store 4 available",
+        "1 variant\nBlack Tee / M (TEE-BLK-M): Sydney Warehouse 37 available "
+        "(location gid://shopify/Location/60000000001), Melbourne Store 4 available "
+        "(location gid://shopify/Location/60000000002); "
+        "inventory item gid://shopify/InventoryItem/47000000000001",
     ),
     (
         "shopify_list_customers",
@@ -349,7 +372,9 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
             ],
             "page_info": {"has_next_page": False, "end_cursor": None},
         },
-        "1 customer\nJane Citizen: 3 orders, spent 389.85 AUD",
+        "1 customer\n"
+        "Jane Citizen: 3 orders, spent 389.85 AUD, tags vip, id "
+        "gid://shopify/Customer/7100000000001",
     ),
     (
         "shopify_get_customer",
@@ -384,7 +409,8 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
                 }
             ],
         },
-        "Jane Citizen: 3 orders, spent 389.85 AUD, last order #1001",
+        "Jane Citizen: 3 orders, spent 389.85 AUD, last order #1001\n"
+        "- #1001 2026-10-01 129.95 AUD, id gid://shopify/Order/5500000000001",
     ),
     (
         "shopify_update_product",
@@ -497,33 +523,25 @@ CASES: list[tuple[str, dict[str, Any], str, str, dict[str, Any], dict[str, Any],
 ]
 
 
+# Every tool's case: these and those of the resource modules next to this one.
+ALL_CASES: list[Case] = [
+    *CASES,
+    *test_tools_fulfilment.CASES,
+    *test_tools_sales.CASES,
+    *test_tools_merchandise.CASES,
+    *test_tools_customers.CASES,
+]
+
+
 def test_every_tool_has_a_contract_case() -> None:
     from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 
-    assert sorted(case[0] for case in CASES) == sorted(spec.name for spec in SHOPIFY.specs)
+    assert sorted(case[0] for case in ALL_CASES) == sorted(spec.name for spec in SHOPIFY.specs)
 
 
-@pytest.mark.parametrize(
-    ("tool", "arguments", "fixture_name", "document", "variables", "expected", "text"),
-    CASES,
-    ids=[case[0] for case in CASES],
-)
-async def test_tool_request_and_parse(
-    tool: str,
-    arguments: dict[str, Any],
-    fixture_name: str,
-    document: str,
-    variables: dict[str, Any],
-    expected: dict[str, Any],
-    text: str,
-) -> None:
-    upstream = Upstream([respond(fixture_name)])
-    output = await call(make_module(upstream), tool, arguments)
-
-    assert len(upstream.requests) == 1
-    assert_graphql_request(upstream.requests[0], document, variables)
-    assert output.structured == expected
-    assert output.text.startswith(text)
+@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
+async def test_tool_request_and_parse(case: Case) -> None:
+    await check_case(*case)
 
 
 async def test_update_product_sends_only_the_fields_given() -> None:

@@ -37,29 +37,72 @@ VALID: dict[str, dict[str, Any]] = {
         "quantity": 5,
     },
     "shopify_update_order": {"order_id": "1", "note": "Ring the bell"},
+    "shopify_cancel_order": {"order_id": "1", "reason": "customer", "restock": False},
+    "shopify_create_fulfillment": {"fulfillment_order_id": "1"},
+    "shopify_create_refund": {
+        "order_id": "1",
+        "line_items": [{"line_item_id": "2", "quantity": 1}],
+    },
+    "shopify_create_discount_code": {
+        "title": "Ten off",
+        "code": "SAVE10",
+        "value_type": "percentage",
+        "value": 10,
+        "starts_at": "2026-10-01T00:00:00Z",
+    },
+    "shopify_add_products_to_collection": {
+        "collection_id": "1",
+        "source_id": "2",
+        "product_ids": ["3"],
+    },
+    "shopify_remove_products_from_collection": {
+        "collection_id": "1",
+        "source_id": "2",
+        "product_ids": ["3"],
+    },
+    "shopify_create_draft_order": {"variants": [{"variant_id": "1", "quantity": 1}]},
+    "shopify_add_customer_tags": {"customer_id": "1", "tags": ["vip"]},
+    "shopify_remove_customer_tags": {"customer_id": "1", "tags": ["vip"]},
 }
-ANSWERS = {
-    "shopify_update_product": "update_product.200.json",
-    "shopify_set_inventory": "set_inventory.200.json",
-    "shopify_update_order": "update_order.200.json",
+ANSWERS = {tool: tool.removeprefix("shopify_") + ".200.json" for tool in VALID}
+
+# Every write tool's MCP hints, stated here rather than read from the code: (destructive,
+# idempotent). MCP defines destructiveHint false as "performs only additive updates", so a
+# write that overwrites or removes anything (tags replaced, stock set, an order cancelled,
+# money refunded, a product taken out of a collection, a tag removed) is destructive;
+# idempotentHint true means the same call again has no further effect.
+WRITE_HINTS: dict[str, tuple[bool, bool]] = {
+    "shopify_update_product": (True, True),  # overwrites fields, tags replaced
+    "shopify_set_inventory": (True, True),  # overwrites stock; again: no longer expected
+    "shopify_update_order": (True, True),  # overwrites note and tags
+    "shopify_cancel_order": (True, True),  # irreversible; a second cancel is refused
+    "shopify_create_fulfillment": (False, False),  # adds a shipment; again ships more
+    "shopify_create_refund": (True, False),  # money leaves for good; again refunds again
+    "shopify_create_discount_code": (False, False),  # adds a discount
+    "shopify_add_products_to_collection": (False, True),  # adds; picked products stay
+    "shopify_remove_products_from_collection": (True, True),  # removes products
+    "shopify_create_draft_order": (False, False),  # adds a draft; again adds another
+    "shopify_add_customer_tags": (False, True),  # adds tags a customer does not have
+    "shopify_remove_customer_tags": (True, True),  # removes tags
 }
 
 
 def test_every_write_tool_is_covered() -> None:
-    assert (
-        set(WRITES)
-        == set(VALID)
-        == {
-            "shopify_update_product",
-            "shopify_set_inventory",
-            "shopify_update_order",
-        }
-    )
+    assert set(WRITES) == set(VALID) == set(WRITE_HINTS)
     for spec in WRITES.values():
         assert spec.whitelist is not None
         assert spec.whitelist.accepted == set(spec.input_model.model_fields)
         assert not spec.annotations.read_only_hint
-        assert not spec.annotations.destructive_hint
+
+
+@pytest.mark.parametrize("tool", sorted(WRITE_HINTS))
+def test_write_hints_are_the_ones_in_the_table(tool: str) -> None:
+    hints = WRITES[tool].annotations
+    destructive, idempotent = WRITE_HINTS[tool]
+    assert hints.read_only_hint is False
+    assert hints.destructive_hint is destructive
+    assert hints.idempotent_hint is idempotent
+    assert hints.open_world_hint is True
 
 
 class Wired:
@@ -189,6 +232,17 @@ async def test_hostile_write_arguments_never_reach_the_upstream(
         ("shopify_set_inventory", {"ignoreCompareQuantity": True}),
         ("shopify_set_inventory", {"idempotencyKey": "replayed"}),
         ("shopify_set_inventory", {"name": "on_hand"}),
+        ("shopify_cancel_order", {"email": "attacker@example.com"}),
+        ("shopify_cancel_order", {"refundMethod": {"storeCreditRefund": {}}}),
+        ("shopify_create_refund", {"transactions": [{"id": "gid://shopify/Refund/1"}]}),
+        ("shopify_create_refund", {"allowOverRefunding": True}),
+        ("shopify_create_fulfillment", {"originAddress": {"countryCode": "AU"}}),
+        ("shopify_create_discount_code", {"combinesWith": {"orderDiscounts": True}}),
+        ("shopify_create_draft_order", {"variants": [{"variant_id": "1", "sku": "X"}]}),
+        ("shopify_create_draft_order", {"email": "someone@example.com"}),
+        ("shopify_create_draft_order", {"appliedDiscount": {"value": 100}}),
+        ("shopify_add_products_to_collection", {"handle": "renamed"}),
+        ("shopify_add_customer_tags", {"email": "someone@example.com"}),
     ],
 )
 async def test_named_hostile_fields_are_refused(tool: str, extra: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_credential_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import TenantRepository
 from shopmcp_domain.services.credentials import VaultCredentialLease
-from shopmcp_entrypoints.commands.keys import _rewrap_from_settings
+from shopmcp_entrypoints.commands.vault import _rewrap_from_settings
 from shopmcp_entrypoints.settings import Settings
 from tests.factories import NOW, make_workspace
 from tests.integration.conftest import fresh_database

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.services import onboarding
 from shopmcp_entrypoints.cli import app
-from shopmcp_entrypoints.commands import setup
+from shopmcp_entrypoints.commands import connection
 
 WORKSPACE = str(uuid.uuid4())
 STORE = "https://shop.example.com"
@@ -35,7 +35,7 @@ def sealed(monkeypatch: pytest.MonkeyPatch) -> list[CredentialPayload]:
         return asyncio.run(work(types.SimpleNamespace(tenants=None, vault=None, clock=None)))
 
     monkeypatch.setattr(onboarding, "connect_store", connect_store)
-    monkeypatch.setattr(setup, "_run", run)
+    monkeypatch.setattr(connection, "run_admin", run)
     monkeypatch.setenv("SHOPMCP_CONNECT_ACCESS_TOKEN", "access-from-env")
     for name in ("CONSUMER_SECRET", "ACCESS_TOKEN_SECRET"):
         monkeypatch.delenv(f"SHOPMCP_CONNECT_{name}", raising=False)

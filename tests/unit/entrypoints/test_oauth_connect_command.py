@@ -23,8 +23,8 @@ from shopmcp_domain.oauth import FLOW_LIFETIME, StateSecret
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import onboarding
 from shopmcp_entrypoints.cli import app
+from shopmcp_entrypoints.commands import connection
 from shopmcp_entrypoints.commands import oauth_connect as command
-from shopmcp_entrypoints.commands import setup
 from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients
 from shopmcp_entrypoints.settings import Settings
 from tests.oauth_fakes import (
@@ -181,7 +181,7 @@ async def test_a_pasted_redirect_url_of_another_workspace_is_refused(cli: Cli) -
 
 def test_connect_xero_runs_the_oauth_flow(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(setup, "run_oauth_connect", lambda *args: calls.append(args))
+    monkeypatch.setattr(connection, "run_oauth_connect", lambda *args: calls.append(args))
     workspace = str(uuid.uuid4())
     result = CliRunner().invoke(app, ["connect", "xero", "--workspace", workspace])
     assert result.exit_code == 0, result.output
@@ -197,7 +197,7 @@ def test_connect_xero_runs_the_oauth_flow(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_connect_xero_takes_no_credential_fields(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(setup, "run_oauth_connect", lambda *args: pytest.fail("ran"))
+    monkeypatch.setattr(connection, "run_oauth_connect", lambda *args: pytest.fail("ran"))
     result = CliRunner().invoke(
         app, ["connect", "xero", "--workspace", str(uuid.uuid4()), "--field", "client_id=x"]
     )

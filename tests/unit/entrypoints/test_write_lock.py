@@ -20,7 +20,7 @@ from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.cli import app
-from shopmcp_entrypoints.commands import _admin, setup
+from shopmcp_entrypoints.commands import _admin
 from shopmcp_entrypoints.container import build_container, resolve
 from shopmcp_entrypoints.settings import Settings
 from tests.factories import World
@@ -107,7 +107,7 @@ def store(monkeypatch: pytest.MonkeyPatch) -> InMemoryTenantStore:
         container.clock.override(providers.Object(FakeClock()))
         return real_admin(settings, container)
 
-    monkeypatch.setattr(setup, "admin", admin)
+    monkeypatch.setattr(_admin, "admin", admin)
     monkeypatch.delenv(ENV, raising=False)
     return tenants
 

@@ -16,7 +16,7 @@ from shopmcp_adapters.vault.rotation import InMemoryRewrapSource
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.ids import new_credential_id, new_workspace_id
 from shopmcp_entrypoints.cli import app
-from shopmcp_entrypoints.commands.keys import _rewrap_from_settings, describe, run_rewrap
+from shopmcp_entrypoints.commands.vault import _rewrap_from_settings, describe, run_rewrap
 from shopmcp_entrypoints.container import build_container
 from shopmcp_entrypoints.settings import Settings
 

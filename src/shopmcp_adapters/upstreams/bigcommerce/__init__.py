@@ -1,5 +1,5 @@
-"""BigCommerce (v3 catalog, customers and inventory; v2 orders and store), one platform
-package."""
+"""BigCommerce (v3 catalog, customers, inventory, promotions, carts and refunds; v2 orders,
+coupons, customer groups and store), one platform package."""
 
 from shopmcp_adapters.upstreams.bigcommerce.client import (
     BigCommerceClient,
@@ -18,7 +18,7 @@ __all__ = ["PACKAGE"]
 
 
 def _client(env: UpstreamEnv, connection: Connection, lease: CredentialLease) -> BigCommerceClient:
-    return BigCommerceClient(env.http, connection.store_ref, lease)
+    return BigCommerceClient(env.http, connection.store_ref, lease, base_url=env.base_url)
 
 
 PACKAGE = PlatformPackage(

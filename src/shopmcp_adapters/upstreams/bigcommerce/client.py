@@ -2,6 +2,8 @@
 hands it to the shared HTTP policy (``UpstreamHttp``), then reads BigCommerce's signals.
 
 - Base: ``https://api.bigcommerce.com/stores/{store_hash}`` + the operation's ``/v2|/v3`` path.
+  A sandbox origin (``UpstreamEnv.base_url``, set only by the demo and tests) replaces
+  ``https://api.bigcommerce.com``; the ``/stores/{store_hash}`` path stays.
 - Auth: ``X-Auth-Token`` (the connection's ``access_token``), ``Accept: application/json``.
 - Rate limits: ``X-Rate-Limit-Requests-Left``, ``-Requests-Quota``, ``-Time-Window-Ms`` and
   ``-Time-Reset-Ms`` are parsed on every response; a 429 carries the reset as its retry-after.
@@ -36,10 +38,17 @@ log = logging.getLogger(__name__)
 
 PLATFORM = Platform.BIGCOMMERCE.value
 API_HOST = "api.bigcommerce.com"
+API_ORIGIN = f"https://{API_HOST}"
 # A store hash is BigCommerce's short lowercase alphanumeric store id (e.g. "abc123"). Nothing
 # else may reach the URL path: no separators, dots, percent-escapes or upper case.
 STORE_HASH_RE = re.compile(r"^[a-z0-9]{3,32}$")
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+# The only text a path segment may carry: a cart id (a UUID) or an abandoned-cart token (32 hex
+# digits), lower case. Nothing that could add a segment, a query or an escape.
+PATH_TOKEN_PATTERN = (
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$"  # noqa: S105 - a pattern
+)
+_PATH_TOKEN_RE = re.compile(PATH_TOKEN_PATTERN)
 
 
 def _store_hash(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -155,6 +164,18 @@ def bigcommerce_http(http: UpstreamHttp) -> UpstreamHttp:
 # --------------------------------------------------------------------------- the client
 
 
+def _path_segment(name: str, value: int | str) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"path parameter {name} must be a positive int or a token")
+    if isinstance(value, int):
+        if value < 1:
+            raise ValueError(f"path parameter {name} must be a positive int")
+        return str(value)
+    if isinstance(value, str) and _PATH_TOKEN_RE.fullmatch(value):
+        return value
+    raise ValueError(f"path parameter {name} must be a positive int or a token")
+
+
 @attrs.define
 class BigCommerceClient:
     """One connection's client. Holds no token: it asks the lease on each request."""
@@ -162,20 +183,24 @@ class BigCommerceClient:
     http: UpstreamHttp
     store_hash: str = attrs.field(validator=_store_hash)
     credentials: CredentialLease
+    # Replaces https://api.bigcommerce.com (the demo's sandbox, tests); None in production.
+    base_url: str | None = None
     last_rate_limit: RateLimitStatus | None = None
 
-    def url(self, operation: UpstreamOperation, path: Mapping[str, int]) -> str:
-        """Fill the operation's template. Placeholders take validated ints only, so the path
-        can never grow a segment, a query string or another host."""
+    def url(self, operation: UpstreamOperation, path: Mapping[str, int | str]) -> str:
+        """Fill the operation's template. Placeholders take positive ints, or the one token
+        shape above, so the path can never grow a segment, a query string or another host."""
         names = set(_PLACEHOLDER_RE.findall(operation.path))
         if names != set(path):
             raise ValueError(f"{operation.key}: path parameters {sorted(path)} != {sorted(names)}")
         filled = operation.path
         for name, value in path.items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"path parameter {name} must be a positive int")
-            filled = filled.replace("{" + name + "}", quote(str(value), safe=""))
-        return f"https://{API_HOST}/stores/{self.store_hash}{filled}"
+            filled = filled.replace("{" + name + "}", quote(_path_segment(name, value), safe=""))
+        return f"{self.origin}/stores/{self.store_hash}{filled}"
+
+    @property
+    def origin(self) -> str:
+        return self.base_url.rstrip("/") if self.base_url else API_ORIGIN
 
     async def _headers(self, with_body: bool) -> dict[str, str]:
         payload = await self.credentials.current()
@@ -191,7 +216,7 @@ class BigCommerceClient:
         self,
         operation: UpstreamOperation,
         *,
-        path: Mapping[str, int] | None = None,
+        path: Mapping[str, int | str] | None = None,
         params: Mapping[str, str | int] | None = None,
         json: Mapping[str, Any] | None = None,
         empty: Any = None,

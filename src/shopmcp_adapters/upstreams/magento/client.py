@@ -8,9 +8,10 @@ the JSON back. TLS, timeouts, retries, the SSRF host guard and 4xx/5xx mapping l
   :meth:`StoreAddress.parse` accepts ``https://host[:port][/install/prefix][/rest/<store_code>]``
   only (no credentials, query or fragment, no dot segments); the host guard then refuses
   non-public addresses at request time.
-- Requests go to ``{base}/rest[/<store_code>]/V1/...``. Writes always go to the ``all`` scope
-  (``/rest/all/V1``): saving a product through a store-view code stores store-view-level
-  overrides of the values (magento/magento2#9186), which is not what "update the product" means.
+- Requests go to ``{base}/rest[/<store_code>]/V1/...``. Writes (PUT and POST) always go to the
+  ``all`` scope (``/rest/all/V1``): saving a product through a store-view code stores
+  store-view-level overrides of the values (magento/magento2#9186), which is not what "update
+  the product" means.
 - A search's ``searchCriteria`` query comes from :class:`~.search.SearchCriteria`.
 - Auth is chosen by the credential's fields: the integration's four OAuth 1.0a values sign every
   request (HMAC-SHA256, oauthlib); a lone ``access_token`` is sent as a bearer token, which a
@@ -245,6 +246,18 @@ class MagentoClient:
         # A write is not retried: a 5xx may still have been applied.
         return await self._send(operation, url, params=None, json=dict(body), idempotent=False)
 
+    async def post(
+        self,
+        operation: UpstreamOperation,
+        path_values: Mapping[str, str | int],
+        body: Mapping[str, Any],
+    ) -> Any:
+        if operation.method is not HttpMethod.POST:
+            raise ValueError(f"{operation.key} is not a POST")
+        url = self.address.url(expand_path(operation, path_values), scope=WRITE_SCOPE)
+        # Not retried: a POST creates (an invoice, a refund) and a 5xx may have been applied.
+        return await self._send(operation, url, params=None, json=dict(body), idempotent=False)
+
     async def _send(
         self,
         operation: UpstreamOperation,
@@ -265,6 +278,9 @@ class MagentoClient:
             headers={"Accept": "application/json"},
             auth=auth,
         )
+        if not response.content.strip():
+            # A service method without a result (saving source items) may answer nothing.
+            return None
         return UpstreamHttp.json_body(PLATFORM, response)
 
 

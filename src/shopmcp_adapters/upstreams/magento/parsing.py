@@ -20,10 +20,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    TypeAdapter,
+)
 from pydantic.config import JsonDict
 
-from shopmcp_adapters.upstreams.magento.inputs import ProductStatus, Visibility
+from shopmcp_adapters.upstreams.magento.inputs.common import ProductStatus, Visibility
 
 T = TypeVar("T")
 
@@ -44,6 +52,8 @@ class Output(BaseModel):
 
     model_config = ConfigDict(
         extra="ignore",  # Magento's objects carry far more than a tool reports
+        validate_by_alias=True,
+        validate_by_name=True,  # a tool's own output validates (see the module docstring)
         json_schema_serialization_defaults_required=True,
         json_schema_extra=_advertised,
     )
@@ -83,6 +93,17 @@ def _code_or_name(enum: type[ProductStatus] | type[Visibility]) -> Callable[[Any
     return read
 
 
+def _flag(value: Any) -> Any:
+    # Magento's yes/no columns: 0/1, "0"/"1", booleans, or null for unset.
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if value in (0, 1, "0", "1"):
+        return bool(int(value))
+    return value  # anything else fails bool validation
+
+
 # Decimals arrive as numbers or numeric strings; an unset one as null or "".
 Amount = Annotated[float | None, BeforeValidator(_blank_is_none)]
 # Quantities: unset (null, 0, "") is zero.
@@ -93,6 +114,23 @@ NullableList = Annotated[list[T], BeforeValidator(_null_is_empty)]
 # Magento's product codes (status 1/2, visibility 1-4); an unknown code is no value.
 StatusCode = Annotated[ProductStatus | None, BeforeValidator(_code_or_name(ProductStatus))]
 VisibilityCode = Annotated[Visibility | None, BeforeValidator(_code_or_name(Visibility))]
+
+
+Flag = Annotated[bool | None, BeforeValidator(_flag)]
+
+
+def _digits(value: Any) -> Any:
+    # The schema declares these ids as integers; Magento returns the entity's id as its
+    # database driver read it, which can be a string of digits.
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+
+
+# The bare answers of Magento's action endpoints: the id of what a POST created (an invoice,
+# a shipment, a credit memo), the confirmation of an order action, and the nothing (null or an
+# empty array) of a service method without a result.
+CREATED_ID = TypeAdapter(Annotated[StrictInt, BeforeValidator(_digits), Field(ge=1)])
+CONFIRMATION = TypeAdapter(StrictBool)
+NO_RESULT = TypeAdapter(None | Annotated[list[Any], Field(max_length=0)])
 
 
 def full_name(first: object, last: object) -> str | None:

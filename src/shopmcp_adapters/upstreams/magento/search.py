@@ -37,10 +37,21 @@ class SearchField(enum.StrEnum):
     FIRSTNAME = "firstname"
     LASTNAME = "lastname"
     ENTITY_ID = "entity_id"
+    STATE = "state"
+    RULE_ID = "rule_id"
+    CODE = "code"
+    IS_ACTIVE = "is_active"
+    TITLE = "title"
+    IDENTIFIER = "identifier"
+    SOURCE_CODE = "source_code"
+    ENABLED = "enabled"
+    ID = "id"
+    SORT_ORDER = "sort_order"
 
 
 class Condition(enum.StrEnum):
     EQ = "eq"
+    NEQ = "neq"
     LIKE = "like"
     GTEQ = "gteq"
     LTEQ = "lteq"

@@ -217,14 +217,19 @@ class ShopifyClient:
         return await self._execute(document, variables, idempotent=True)
 
     async def mutate(
-        self, document: str, variables: Mapping[str, Any], field: str
+        self,
+        document: str,
+        variables: Mapping[str, Any],
+        field: str,
+        errors: str = "userErrors",
     ) -> Mapping[str, Any]:
-        """Run a mutation (never retried). Returns ``data[field]`` after checking userErrors."""
+        """Run a mutation (never retried). Returns ``data[field]`` after checking its user
+        errors (``errors`` names them: ``orderCancel`` has its own list)."""
         data = await self._execute(document, variables, idempotent=False)
         payload = data.get(field)
         if not isinstance(payload, Mapping):
             raise UpstreamResponseInvalid(PLATFORM, f"the {field} result is missing")
-        user_errors = payload.get("userErrors")
+        user_errors = payload.get(errors)
         if user_errors:
             raise MutationRefused(user_errors)
         return payload

@@ -7,21 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-CURRENCY = "AUD"
+from shopmcp_entrypoints.demo.sandboxes.shopify_extras import extra_samples
+from shopmcp_entrypoints.demo.sandboxes.shopify_values import CURRENCY, gid, iso, money
+
 _TRACKING = "https://auspost.com.au/mypost/track/details/"
 _T0 = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _gid(kind: str, number: int) -> str:
-    return f"gid://shopify/{kind}/{number}"
-
-
-def _money(amount: float) -> dict[str, Any]:
-    return {"shopMoney": {"amount": f"{amount:.2f}", "currencyCode": CURRENCY}}
 
 
 _PRODUCTS = [
@@ -36,6 +26,13 @@ _PRODUCTS = [
     ("Gift Card Sleeve", "Acme", "Accessories", [], 5.00, ["One size"], "ARCHIVED"),
 ]
 _LOCATIONS = [(60000000001, "Sydney Warehouse"), (60000000002, "Melbourne Store")]
+# name, address1, city, province, zip, whether it ships online orders
+_ADDRESSES = [
+    ("1 Dock Road", "Sydney", "New South Wales", "2000", True),
+    ("88 Chapel Street", "Melbourne", "Victoria", "3181", False),
+]
+# A closed pop-up: listed only when inactive locations are asked for; it holds no stock.
+_CLOSED_LOCATION = 60000000003
 _CUSTOMERS = [
     ("Jane", "Citizen", "jane@example.com", "Sydney", ["vip"]),
     ("Sam", "Lee", "sam.lee@example.com", "Melbourne", []),
@@ -59,6 +56,111 @@ _ORDERS: list[tuple[int, list[tuple[int, int, int]], str, str, float]] = [
 ]
 
 
+def _shipped(lines: list[dict[str, Any]], fulfilment: str) -> list[int]:
+    """How many of each line were shipped: all of a fulfilled order, all but one of the first
+    line of a partly fulfilled one, none otherwise."""
+    if fulfilment == "FULFILLED":
+        return [line["quantity"] for line in lines]
+    if fulfilment == "PARTIALLY_FULFILLED":
+        return [max(lines[0]["quantity"] - 1, 1)] + [0] * (len(lines) - 1)
+    return [0] * len(lines)
+
+
+def _fulfillment(
+    o: int,
+    created: dt.datetime,
+    location: dict[str, Any],
+    lines: list[dict[str, Any]],
+    shipped: list[int],
+    *,
+    delivered: bool,
+) -> dict[str, Any]:
+    number = f"AP{100000000 + o}AU"
+    return {
+        "id": gid("Fulfillment", 4400000000001 + o),
+        "name": f"#{1001 + o}.1",
+        "status": "SUCCESS",
+        "displayStatus": "DELIVERED" if delivered else "IN_TRANSIT",
+        "createdAt": iso(created + dt.timedelta(days=1)),
+        "updatedAt": iso(created + dt.timedelta(days=3 if delivered else 1)),
+        "inTransitAt": iso(created + dt.timedelta(days=1, hours=4)),
+        "estimatedDeliveryAt": iso(created + dt.timedelta(days=3)),
+        "deliveredAt": iso(created + dt.timedelta(days=3)) if delivered else None,
+        "totalQuantity": sum(shipped),
+        "location": {"id": location["id"], "name": location["name"]},
+        "trackingInfo": [
+            {"company": "Australia Post", "number": number, "url": _TRACKING + number}
+        ],
+        "lines": [
+            {
+                "id": gid("FulfillmentLineItem", 17000000000001 + o * 10 + n),
+                "quantity": quantity,
+                "lineItemId": line["id"],
+            }
+            for n, (line, quantity) in enumerate(zip(lines, shipped, strict=True))
+            if quantity
+        ],
+    }
+
+
+def _fulfillment_order(
+    o: int,
+    created: dt.datetime,
+    location: dict[str, Any],
+    lines: list[dict[str, Any]],
+    shipped: list[int],
+) -> dict[str, Any]:
+    remaining = [line["quantity"] - done for line, done in zip(lines, shipped, strict=True)]
+    status = "CLOSED" if not any(remaining) else "IN_PROGRESS" if any(shipped) else "OPEN"
+    return {
+        "id": gid("FulfillmentOrder", 6600000000001 + o),
+        "status": status,
+        "requestStatus": "UNSUBMITTED",
+        "fulfillAt": iso(created),
+        "updatedAt": iso(created + dt.timedelta(days=1)),
+        "location": {"id": location["id"], "name": location["name"]},
+        "deliveryMethod": {"methodType": "SHIPPING"},
+        "holds": [],
+        "lines": [
+            {
+                "id": gid("FulfillmentOrderLineItem", 16000000000001 + o * 10 + n),
+                "lineItemId": line["id"],
+                "sku": line["sku"],
+                "productTitle": line["title"],
+                "variantTitle": line["variantTitle"],
+                "totalQuantity": line["quantity"],
+                "remainingQuantity": left,
+            }
+            for n, (line, left) in enumerate(zip(lines, remaining, strict=True))
+        ],
+    }
+
+
+def _location(
+    lid: int, name: str, street: str, city: str, province: str, postcode: str, online: bool
+) -> dict[str, Any]:
+    return {
+        "id": gid("Location", lid),
+        "name": name,
+        "isActive": True,
+        "fulfillsOnlineOrders": online,
+        "shipsInventory": True,
+        "hasActiveInventory": True,
+        "createdAt": iso(_T0 - dt.timedelta(days=400)),
+        "deactivatedAt": None,
+        "address": {
+            "address1": street,
+            "address2": None,
+            "city": city,
+            "province": province,
+            "zip": postcode,
+            "country": "Australia",
+            "countryCode": "AU",
+            "phone": None,
+        },
+    }
+
+
 def sample_data() -> dict[str, Any]:
     """Fresh, deterministic sample state (each app gets its own copy)."""
     products: list[dict[str, Any]] = []
@@ -68,13 +170,13 @@ def sample_data() -> dict[str, Any]:
         variants = []
         for v, size in enumerate(sizes):
             vid = 45000000000001 + p * 10 + v
-            item = _gid("InventoryItem", 47000000000001 + p * 10 + v)
+            item = gid("InventoryItem", 47000000000001 + p * 10 + v)
             sku = "-".join(w[:3].upper() for w in title.split()) + (
                 "" if size == "One size" else "-" + size.replace("/", "")
             )
             variants.append(
                 {
-                    "id": _gid("ProductVariant", vid),
+                    "id": gid("ProductVariant", vid),
                     "title": size,
                     "sku": sku,
                     "price": f"{price:.2f}",
@@ -85,7 +187,7 @@ def sample_data() -> dict[str, Any]:
             for n, (lid, _) in enumerate(_LOCATIONS):
                 on_hand = (7 * p + 5 * v + 11 * n) % 40
                 committed = (p + v) % 3 if on_hand else 0
-                levels[(item, _gid("Location", lid))] = {
+                levels[(item, gid("Location", lid))] = {
                     "on_hand": on_hand,
                     "committed": committed,
                     "available": on_hand - committed,
@@ -93,7 +195,7 @@ def sample_data() -> dict[str, Any]:
                 }
         products.append(
             {
-                "id": _gid("Product", pid),
+                "id": gid("Product", pid),
                 "title": title,
                 "handle": title.lower().replace(" ", "-"),
                 "status": status,
@@ -108,7 +210,7 @@ def sample_data() -> dict[str, Any]:
         )
     customers = [
         {
-            "id": _gid("Customer", 7100000000001 + c),
+            "id": gid("Customer", 7100000000001 + c),
             "firstName": first,
             "lastName": last,
             "displayName": f"{first} {last}",
@@ -122,6 +224,22 @@ def sample_data() -> dict[str, Any]:
         }
         for c, (first, last, email, city, tags) in enumerate(_CUSTOMERS)
     ]
+    locations = [
+        _location(lid, name, *address)
+        for (lid, name), address in zip(_LOCATIONS, _ADDRESSES, strict=True)
+    ]
+    closed = _location(
+        _CLOSED_LOCATION,
+        "Brisbane Pop-up",
+        "5 Stanley Street",
+        "Brisbane",
+        "Queensland",
+        "4101",
+        False,
+    )
+    closed.update(isActive=False, shipsInventory=False, hasActiveInventory=False)
+    closed["deactivatedAt"] = iso(_T0 - dt.timedelta(days=30))
+    locations.append(closed)
     orders = []
     for o, (c, lines, financial, fulfilment, refunded) in enumerate(_ORDERS):
         created = _T0 + dt.timedelta(days=3 * o, hours=o)
@@ -133,42 +251,55 @@ def sample_data() -> dict[str, Any]:
             subtotal += price * quantity
             line_items.append(
                 {
-                    "id": _gid("LineItem", 13000000000001 + o * 10 + n),
+                    "id": gid("LineItem", 13000000000001 + o * 10 + n),
                     "title": products[p]["title"],
                     "sku": variant["sku"],
                     "quantity": quantity,
                     "currentQuantity": 0 if financial == "REFUNDED" else quantity,
-                    "originalUnitPriceSet": _money(price),
+                    "originalUnitPriceSet": money(price),
                     "variant": {"id": variant["id"]},
+                    "variantTitle": variant["title"],
                 }
             )
         shipping = 0.0 if subtotal >= 100 else 10.0
         total = subtotal + shipping
+        location = locations[o % 2]
+        shipped = _shipped(line_items, fulfilment)
         fulfillments = []
-        if fulfilment in ("FULFILLED", "PARTIALLY_FULFILLED"):
+        if any(shipped):
             fulfillments.append(
+                _fulfillment(o, created, location, line_items, shipped, delivered=o % 3 != 0)
+            )
+        transactions: list[dict[str, Any]] = []
+        if financial != "PENDING":
+            transactions.append(
                 {
-                    "id": _gid("Fulfillment", 4400000000001 + o),
+                    "id": gid("OrderTransaction", 8800000000001 + o * 10),
+                    "kind": "AUTHORIZATION" if financial == "AUTHORIZED" else "SALE",
                     "status": "SUCCESS",
-                    "createdAt": iso(created + dt.timedelta(days=1)),
-                    "trackingInfo": [
-                        {
-                            "company": "Australia Post",
-                            "number": f"AP{100000000 + o}AU",
-                            "url": f"{_TRACKING}AP{100000000 + o}AU",
-                        }
-                    ],
+                    "gateway": "shopify_payments",
+                    "amountSet": money(total),
+                    "processedAt": iso(created),
                 }
             )
         refunds = []
         if refunded:
             first_line = line_items[-1]
+            refund_transaction = {
+                "id": gid("OrderTransaction", 8800000000002 + o * 10),
+                "kind": "REFUND",
+                "status": "SUCCESS",
+                "gateway": "shopify_payments",
+                "amountSet": money(refunded),
+                "processedAt": iso(created + dt.timedelta(days=4)),
+            }
+            transactions.append(refund_transaction)
             refunds.append(
                 {
-                    "id": _gid("Refund", 900000000001 + o),
+                    "id": gid("Refund", 900000000001 + o),
                     "createdAt": iso(created + dt.timedelta(days=4)),
                     "note": "Customer return",
-                    "totalRefundedSet": _money(refunded),
+                    "totalRefundedSet": money(refunded),
                     "refundLineItems": [
                         {
                             "quantity": first_line["quantity"],
@@ -178,14 +309,15 @@ def sample_data() -> dict[str, Any]:
                                 "title": first_line["title"],
                                 "sku": first_line["sku"],
                             },
-                            "subtotalSet": _money(refunded),
+                            "subtotalSet": money(refunded),
                         }
                     ],
+                    "transactions": [refund_transaction],
                 }
             )
         orders.append(
             {
-                "id": _gid("Order", 5500000000001 + o),
+                "id": gid("Order", 5500000000001 + o),
                 "name": f"#{1001 + o}",
                 "createdAt": iso(created),
                 "processedAt": iso(created),
@@ -197,19 +329,23 @@ def sample_data() -> dict[str, Any]:
                 "tags": [],
                 "displayFinancialStatus": financial,
                 "displayFulfillmentStatus": fulfilment,
-                "subtotalPriceSet": _money(subtotal),
-                "totalShippingPriceSet": _money(shipping),
-                "totalTaxSet": _money(total / 11),
-                "currentTotalPriceSet": _money(total - refunded),
-                "totalRefundedSet": _money(refunded),
+                "subtotalPriceSet": money(subtotal),
+                "totalShippingPriceSet": money(shipping),
+                "totalTaxSet": money(total / 11),
+                "currentTotalPriceSet": money(total - refunded),
+                "totalRefundedSet": money(refunded),
                 "customerIndex": c,
                 "lineItems": line_items,
                 "fulfillments": fulfillments,
+                "fulfillmentOrders": [
+                    _fulfillment_order(o, created, location, line_items, shipped)
+                ],
+                "transactions": transactions,
                 "refunds": refunds,
             }
         )
     shop = {
-        "id": _gid("Shop", 60000000001),
+        "id": gid("Shop", 60000000001),
         "name": "Acme Outfitters (sandbox)",
         "email": "owner@acme.example",
         "contactEmail": "hello@acme.example",
@@ -232,8 +368,8 @@ def sample_data() -> dict[str, Any]:
             "countryCodeV2": "AU",
         },
     }
-    locations = [{"id": _gid("Location", lid), "name": name} for lid, name in _LOCATIONS]
     return {
+        **extra_samples(products, customers, orders),
         "shop": shop,
         "products": products,
         "levels": levels,

@@ -1,69 +1,38 @@
 """The Shopify sandbox's store: in-memory state and one resolver per document the Shopify module
 sends, answering in the Admin GraphQL API's shapes (only the fields those documents select, and a
-few more that tests ignore). The three mutations change the state; reads see the changes.
+few more that tests ignore). Every mutation changes the state; reads see the changes.
 
-Search queries follow Shopify's syntax (``field:value``, ``field:>=value``, quoted values, bare
-words) for the fields the module filters on; paging uses opaque base64 cursors.
+This module holds the shop, orders, products, stock and customers and assembles the resolvers;
+the other resources' resolvers are in ``shopify_shipping``, ``shopify_money`` and
+``shopify_merchandise``, over the state and search syntax in ``shopify_state``.
 """
 
 from __future__ import annotations
 
-import base64
-import copy
-import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_entrypoints.demo.sandboxes.shopify_data import CURRENCY, iso, sample_data
-
-# --------------------------------------------------------------------------- search syntax
-
-_TERM_RE = re.compile(
-    r"""(?:(?P<field>[a-z_]+):)?(?P<op>>=|<=|<|>)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|\S+)"""
+from shopmcp_entrypoints.demo.sandboxes.shopify_merchandise import MerchandiseResolvers
+from shopmcp_entrypoints.demo.sandboxes.shopify_money import MoneyResolvers
+from shopmcp_entrypoints.demo.sandboxes.shopify_shipping import ShippingResolvers
+from shopmcp_entrypoints.demo.sandboxes.shopify_state import (
+    contains,
+    numeric,
+    page,
+    terms,
+    user_error,
 )
-
-
-def _terms(query: str | None) -> list[tuple[str | None, str, str]]:
-    out = []
-    for match in _TERM_RE.finditer(query or ""):
-        value = match.group("value")
-        if value[:1] in "\"'" and value[-1:] == value[:1]:
-            value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-        out.append((match.group("field"), match.group("op") or "", value))
-    return out
-
-
-def _numeric(gid: str) -> str:
-    return gid.rsplit("/", 1)[-1]
-
-
-def _contains(haystack: Any, needle: str) -> bool:
-    return needle.lower() in str(haystack or "").lower()
-
-
-def _page(items: list[Any], first: int, after: str | None) -> tuple[list[Any], dict[str, Any]]:
-    start = 0
-    if after:
-        try:
-            start = int(base64.b64decode(after).decode().split(":", 1)[1])
-        except (ValueError, IndexError, UnicodeDecodeError):
-            start = len(items)
-    end = start + max(0, min(first, 250))
-    chunk = items[start:end]
-    cursor = base64.b64encode(f"idx:{end}".encode()).decode() if chunk else None
-    return chunk, {"hasNextPage": end < len(items), "endCursor": cursor}
-
+from shopmcp_entrypoints.demo.sandboxes.shopify_values import CURRENCY
 
 # --------------------------------------------------------------------------- the store
 
 
-class SandboxShop:
+class SandboxShop(ShippingResolvers, MoneyResolvers, MerchandiseResolvers):
     """In-memory state plus one resolver per document."""
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
-        self.data = copy.deepcopy(dict(data)) if data is not None else sample_data()
+        super().__init__(data)
         self.resolvers: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
             docs.GET_SHOP: self.get_shop,
             docs.LIST_ORDERS: self.list_orders,
@@ -77,42 +46,34 @@ class SandboxShop:
             docs.UPDATE_PRODUCT: self.update_product,
             docs.SET_INVENTORY: self.set_inventory,
             docs.UPDATE_ORDER: self.update_order,
+            docs.LIST_LOCATIONS: self.list_locations,
+            docs.GET_LOCATION: self.get_location,
+            docs.LIST_FULFILLMENT_ORDERS: self.list_fulfillment_orders,
+            docs.GET_FULFILLMENT_ORDER: self.get_fulfillment_order,
+            docs.GET_FULFILLMENT: self.get_fulfillment,
+            docs.CREATE_FULFILLMENT: self.create_fulfillment,
+            docs.GET_REFUND: self.get_refund,
+            docs.SUGGEST_REFUND: self.suggest_refund,
+            docs.CREATE_REFUND: self.create_refund,
+            docs.CANCEL_ORDER: self.cancel_order,
+            docs.SALES_ORDERS: self.sales_orders,
+            docs.LIST_DISCOUNTS: self.list_discounts,
+            docs.GET_DISCOUNT: self.get_discount,
+            docs.CREATE_DISCOUNT_CODE: self.create_discount_code,
+            docs.LIST_COLLECTIONS: self.list_collections,
+            docs.GET_COLLECTION: self.get_collection,
+            docs.ADD_PRODUCTS_TO_COLLECTION: self.update_collection,
+            docs.REMOVE_PRODUCTS_FROM_COLLECTION: self.update_collection,
+            docs.LIST_DRAFT_ORDERS: self.list_draft_orders,
+            docs.GET_DRAFT_ORDER: self.get_draft_order,
+            docs.CREATE_DRAFT_ORDER: self.create_draft_order,
+            docs.LIST_ABANDONED_CHECKOUTS: self.list_abandoned_checkouts,
+            docs.GET_PRODUCT_METAFIELDS: self.product_metafields,
+            docs.GET_ORDER_METAFIELDS: self.order_metafields,
+            docs.GET_CUSTOMER_METAFIELDS: self.customer_metafields,
+            docs.ADD_CUSTOMER_TAGS: self.add_customer_tags,
+            docs.REMOVE_CUSTOMER_TAGS: self.remove_customer_tags,
         }
-
-    # ----- lookups
-
-    def _find(self, kind: str, gid: Any) -> dict[str, Any] | None:
-        return next((x for x in self.data[kind] if x["id"] == gid), None)
-
-    def _customer_of(self, order: Mapping[str, Any]) -> dict[str, Any]:
-        customer: dict[str, Any] = self.data["customers"][order["customerIndex"]]
-        return customer
-
-    def _orders_of(self, customer: Mapping[str, Any]) -> list[dict[str, Any]]:
-        return [o for o in self.data["orders"] if self._customer_of(o)["id"] == customer["id"]]
-
-    def _level(self, item: str, location: Mapping[str, Any]) -> dict[str, Any]:
-        quantities = self.data["levels"][(item, location["id"])]
-        return {
-            "location": {"id": location["id"], "name": location["name"]},
-            "quantities": [
-                {"name": name, "quantity": quantities[name]}
-                for name in ("available", "on_hand", "committed", "incoming")
-            ],
-        }
-
-    def _total_inventory(self, product: Mapping[str, Any]) -> int:
-        return sum(
-            self.data["levels"][(v["inventoryItem"]["id"], loc["id"])]["available"]
-            for v in product["variants"]
-            for loc in self.data["locations"]
-        )
-
-    def _variant_quantity(self, variant: Mapping[str, Any]) -> int:
-        return sum(
-            self.data["levels"][(variant["inventoryItem"]["id"], loc["id"])]["available"]
-            for loc in self.data["locations"]
-        )
 
     # ----- reads
 
@@ -134,41 +95,10 @@ class SandboxShop:
             "subtotalLineItemsQuantity": sum(li["quantity"] for li in order["lineItems"]),
         }
 
-    def _order_matches(self, order: Mapping[str, Any], query: str | None) -> bool:
-        for field, op, value in _terms(query):
-            if field == "status":
-                closed, cancelled = order["closed"], order["cancelledAt"] is not None
-                ok = {
-                    "open": not closed and not cancelled,
-                    "closed": closed,
-                    "cancelled": cancelled,
-                    "not_closed": not closed,
-                }.get(value, False)
-            elif field == "financial_status":
-                ok = order["displayFinancialStatus"].lower() == value
-            elif field == "fulfillment_status":
-                status = order["displayFulfillmentStatus"]
-                ok = {
-                    "fulfilled": status == "FULFILLED",
-                    "shipped": status == "FULFILLED",
-                    "unfulfilled": status == "UNFULFILLED",
-                    "unshipped": status == "UNFULFILLED",
-                    "partial": status == "PARTIALLY_FULFILLED",
-                }.get(value, False)
-            elif field == "created_at":
-                ok = (order["createdAt"] >= value) if op == ">=" else (order["createdAt"] < value)
-            elif field == "customer_id":
-                ok = _numeric(self._customer_of(order)["id"]) == value
-            else:
-                ok = False
-            if not ok:
-                return False
-        return True
-
     def list_orders(self, v: Mapping[str, Any]) -> dict[str, Any]:
         matched = [o for o in self.data["orders"] if self._order_matches(o, v.get("query"))]
         matched.sort(key=lambda o: o["createdAt"], reverse=True)
-        chunk, info = _page(matched, v["first"], v.get("after"))
+        chunk, info = page(matched, v["first"], v.get("after"))
         return {"orders": {"pageInfo": info, "nodes": [self._order_summary(o) for o in chunk]}}
 
     def get_order(self, v: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,11 +147,11 @@ class SandboxShop:
         }
 
     def _product_matches(self, product: Mapping[str, Any], query: str | None) -> bool:
-        for field, _, value in _terms(query):
+        for field, _, value in terms(query):
             if field is None:
                 ok = any(
-                    _contains(product[k], value) for k in ("title", "vendor", "productType")
-                ) or any(_contains(t, value) for t in product["tags"])
+                    contains(product[k], value) for k in ("title", "vendor", "productType")
+                ) or any(contains(t, value) for t in product["tags"])
             elif field == "status":
                 ok = product["status"] in value.split(",")
             elif field == "vendor":
@@ -241,7 +171,7 @@ class SandboxShop:
     def list_products(self, v: Mapping[str, Any]) -> dict[str, Any]:
         matched = [p for p in self.data["products"] if self._product_matches(p, v.get("query"))]
         matched.sort(key=lambda p: p["title"])
-        chunk, info = _page(matched, v["first"], v.get("after"))
+        chunk, info = page(matched, v["first"], v.get("after"))
         nodes = [
             {
                 **{
@@ -259,6 +189,7 @@ class SandboxShop:
                 },
                 "totalInventory": self._total_inventory(p),
                 "variantsCount": {"count": len(p["variants"])},
+                "variants": {"nodes": [{"sku": var["sku"]} for var in p["variants"][:5]]},
             }
             for p in chunk
         ]
@@ -282,17 +213,17 @@ class SandboxShop:
         }
 
     def get_inventory(self, v: Mapping[str, Any]) -> dict[str, Any]:
-        terms = _terms(v.get("query"))
+        filters = terms(v.get("query"))
         nodes = []
         for product in self.data["products"]:
             for var in product["variants"]:
                 wanted = all(
                     (field == "sku" and var["sku"] == value)
-                    or (field == "product_id" and _numeric(product["id"]) == value)
-                    or (field == "id" and _numeric(var["id"]) == value)
-                    for field, _, value in terms
+                    or (field == "product_id" and numeric(product["id"]) == value)
+                    or (field == "id" and numeric(var["id"]) == value)
+                    for field, _, value in filters
                 )
-                if not terms or not wanted:
+                if not filters or not wanted:
                     continue
                 item = var["inventoryItem"]["id"]
                 nodes.append(
@@ -305,7 +236,9 @@ class SandboxShop:
                             "id": item,
                             "tracked": var["inventoryItem"]["tracked"],
                             "inventoryLevels": {
-                                "nodes": [self._level(item, loc) for loc in self.data["locations"]]
+                                "nodes": [
+                                    self._level(item, loc) for loc in self._stocked_locations()
+                                ]
                             },
                         },
                     }
@@ -335,9 +268,9 @@ class SandboxShop:
     def list_customers(self, v: Mapping[str, Any]) -> dict[str, Any]:
         def matches(customer: Mapping[str, Any]) -> bool:
             email = customer["defaultEmailAddress"]["emailAddress"]
-            for field, _, value in _terms(v.get("query")):
+            for field, _, value in terms(v.get("query")):
                 if field is None:
-                    ok = _contains(customer["displayName"], value) or _contains(email, value)
+                    ok = contains(customer["displayName"], value) or contains(email, value)
                 elif field == "email":
                     ok = email.lower() == value.lower()
                 else:
@@ -347,7 +280,7 @@ class SandboxShop:
             return True
 
         matched = [c for c in self.data["customers"] if matches(c)]
-        chunk, info = _page(matched, v["first"], v.get("after"))
+        chunk, info = page(matched, v["first"], v.get("after"))
         return {
             "customers": {"pageInfo": info, "nodes": [self._customer_summary(c) for c in chunk]}
         }
@@ -384,16 +317,13 @@ class SandboxShop:
 
     # ----- writes
 
-    def _now(self) -> str:
-        return iso(dt.datetime.now(dt.UTC))
-
     def update_product(self, v: Mapping[str, Any]) -> dict[str, Any]:
         changes = dict(v["product"])
         product = self._find("products", changes.pop("id", None))
         if product is None:
-            return _user_error("productUpdate", ["product", "id"], "Product does not exist")
+            return user_error("productUpdate", ["product", "id"], "Product does not exist")
         if "title" in changes and not str(changes["title"]).strip():
-            return _user_error("productUpdate", ["product", "title"], "Title can't be blank")
+            return user_error("productUpdate", ["product", "title"], "Title can't be blank")
         allowed = {"title", "descriptionHtml", "status", "tags", "vendor", "productType"}
         product.update({k: val for k, val in changes.items() if k in allowed})
         product["updatedAt"] = self._now()
@@ -404,7 +334,7 @@ class SandboxShop:
     def set_inventory(self, v: Mapping[str, Any]) -> dict[str, Any]:
         spec = v["input"]
         if spec.get("name") != "available":
-            return _user_error(
+            return user_error(
                 "inventorySetQuantities", ["input", "name"], "Invalid name", "INVALID_NAME"
             )
         # Compare-and-set as in 2026-07: each quantity names the stock it replaces
@@ -416,14 +346,14 @@ class SandboxShop:
             key = (entry["inventoryItemId"], entry["locationId"])
             level = self.data["levels"].get(key)
             if level is None:
-                return _user_error(
+                return user_error(
                     "inventorySetQuantities",
                     [*where, "inventoryItemId"],
                     "The specified inventory item is not stocked at the location.",
                     "ITEM_NOT_STOCKED_AT_LOCATION",
                 )
             if "changeFromQuantity" not in entry:
-                return _user_error(
+                return user_error(
                     "inventorySetQuantities",
                     [*where, "changeFromQuantity"],
                     "changeFromQuantity must be given for each quantity (null skips the check).",
@@ -431,7 +361,7 @@ class SandboxShop:
                 )
             expected = entry["changeFromQuantity"]
             if expected is not None and expected != level["available"]:
-                return _user_error(
+                return user_error(
                     "inventorySetQuantities",
                     [*where, "changeFromQuantity"],
                     "The changeFromQuantity value does not match persisted value.",
@@ -445,7 +375,11 @@ class SandboxShop:
                 continue
             level["available"] += delta
             level["on_hand"] += delta
-            location = next(loc for loc in self.data["locations"] if loc["id"] == key[1])
+            location = next(
+                {"id": loc["id"], "name": loc["name"]}
+                for loc in self._stocked_locations()
+                if loc["id"] == key[1]
+            )
             sku = next(
                 var["sku"]
                 for p in self.data["products"]
@@ -469,24 +403,8 @@ class SandboxShop:
         changes = dict(v["input"])
         order = self._find("orders", changes.pop("id", None))
         if order is None:
-            return _user_error("orderUpdate", ["id"], "Order does not exist")
+            return user_error("orderUpdate", ["id"], "Order does not exist")
         order.update({k: val for k, val in changes.items() if k in {"note", "tags"}})
         order["updatedAt"] = self._now()
         selected = {k: order[k] for k in ("id", "name", "note", "tags", "updatedAt")}
         return {"orderUpdate": {"order": selected, "userErrors": []}}
-
-
-# What each mutation returns besides its userErrors: null when it refuses.
-_RESULT = {
-    "productUpdate": "product",
-    "inventorySetQuantities": "inventoryAdjustmentGroup",
-    "orderUpdate": "order",
-}
-
-
-def _user_error(
-    field: str, path: list[str], message: str, code: str | None = None
-) -> dict[str, Any]:
-    # Only SetInventory selects a code; the other mutations' errors carry field and message.
-    error = {"field": path, "message": message} | ({"code": code} if code else {})
-    return {field: {_RESULT[field]: None, "userErrors": [error]}}

@@ -1,0 +1,166 @@
+"""``shopmcp workspace`` (the tenant), ``shopmcp writes`` (its per-platform write opt-in) and
+``shopmcp usage`` (its audit trail)::
+
+    shopmcp workspace create --name "Acme" --plan starter      # prints the workspace id
+    shopmcp workspace show --workspace <id>
+    shopmcp writes enable --workspace <id> --platform shopify   # keys still need --write
+    shopmcp usage show --workspace <id> --limit 20
+"""
+
+from __future__ import annotations
+
+import typer
+
+from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
+from shopmcp_domain.errors import NotFound, ShopMcpError, WritesLocked
+from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.services import onboarding
+from shopmcp_domain.usage import UsageEvent
+from shopmcp_domain.workspaces import Workspace
+from shopmcp_entrypoints.commands._admin import (
+    Admin,
+    command_group,
+    fail,
+    run_admin,
+    workspace_id,
+)
+
+workspace_app = command_group("Workspaces (tenants): create one, show one.")
+writes_app = command_group(
+    "A workspace's write opt-in, per platform (write tools also need a key issued with --write)."
+)
+usage_app = command_group("A workspace's audit trail: one row per tools/call.")
+
+PLATFORM_NAMES = ", ".join(p.platform.value for p in PACKAGES)
+LOCKED_NAMES = ", ".join(p.platform.value for p in PACKAGES if p.writes_operator_locked)
+PLANS = ", ".join(f"{tier.value} ({tier.rate_limit.limit}/min)" for tier in PlanTier)
+
+
+@workspace_app.command("create")
+def workspace_create(
+    name: str = typer.Option(..., help="Display name."),
+    plan: PlanTier = typer.Option(PlanTier.FREE, help=f"Plan tier: {PLANS}."),  # noqa: B008
+) -> None:
+    """Create a workspace and print its id."""
+    workspace = run_admin(lambda a: onboarding.create_workspace(a.tenants, a.clock, name, plan))
+    typer.echo(str(workspace.id))
+
+
+@workspace_app.command("show")
+def workspace_show(workspace: str = typer.Option(..., help="Workspace id.")) -> None:
+    """Show a workspace: plan, write opt-ins and connected stores."""
+    ws = workspace_id(workspace)
+
+    async def work(a: Admin) -> list[str]:
+        async with a.tenants.unit_of_work(ws) as uow:
+            found = await uow.workspaces.get()
+            if found is None:
+                raise NotFound("workspace")
+            connections = await uow.connections.list()
+        writes = ", ".join(sorted(p.value for p in found.write_enabled)) or "none"
+        lines = [
+            f"{found.id}  {found.name}",
+            f"  plan: {found.plan.value} ({found.plan.rate_limit.limit} requests/min)",
+            f"  status: {found.status.value}",
+            f"  write tools enabled for: {writes}",
+            f"  stores: {len(connections)}",
+        ]
+        lines += [f"    {c.platform.value} {c.label} ({c.id})" for c in connections]
+        return lines
+
+    for line in run_admin(work):
+        typer.echo(line)
+
+
+def _set_writes(workspace: str, platform_name: str, enabled: bool) -> None:
+    try:
+        platform = package_for(platform_name).platform
+    except ShopMcpError as error:
+        raise typer.BadParameter(error.message, param_hint="--platform") from None
+    ws = workspace_id(workspace)
+
+    async def work(a: Admin) -> tuple[Workspace, bool]:
+        try:
+            changed = await onboarding.set_writes(
+                a.tenants, ws, platform, enabled, writes_locked=a.writes_locked
+            )
+        except WritesLocked as error:
+            # Nothing was recorded: say so, and what the operator has to do first.
+            fail(
+                f"{error.message}. Nothing was changed. To unlock: set "
+                f"SHOPMCP_WRITES_UNLOCKED_PLATFORMS='[\"{platform.value}\"]' (a JSON list) for "
+                "the gateway and for this command, then run it again."
+            )
+        async with a.tenants.unit_of_work(ws) as uow:
+            connected = any(c.platform is platform for c in await uow.connections.list())
+        return changed, connected
+
+    changed, connected = run_admin(work)
+    enabled_now = ", ".join(sorted(p.value for p in changed.write_enabled)) or "none"
+    typer.echo(f"write tools enabled for: {enabled_now}")
+    if enabled and not connected:
+        typer.echo(
+            f"note: no {platform.value} store is connected yet; its write tools appear once one "
+            f"is (shopmcp connection add {platform.value} ...)"
+        )
+    if enabled:
+        typer.echo(
+            "note: only keys issued with --write see write tools (shopmcp key issue --write)"
+        )
+
+
+@writes_app.command(
+    "enable",
+    help=(
+        "Enable a platform's write tools for the workspace. Keys still need --write. The "
+        f"operator locks some platforms' writes ({LOCKED_NAMES}): those refuse until the gateway "
+        "and this command run with SHOPMCP_WRITES_UNLOCKED_PLATFORMS naming them (a JSON list)."
+    ),
+)
+def writes_enable(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    platform: str = typer.Option(
+        ..., help=f"Platform whose write tools to enable: {PLATFORM_NAMES}."
+    ),
+) -> None:
+    _set_writes(workspace, platform, True)
+
+
+@writes_app.command("disable")
+def writes_disable(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    platform: str = typer.Option(
+        ..., help=f"Platform whose write tools to disable: {PLATFORM_NAMES}."
+    ),
+) -> None:
+    """Disable a platform's write tools for the workspace."""
+    _set_writes(workspace, platform, False)
+
+
+def _usage_line(event: UsageEvent) -> str:
+    error = f" {event.error_class}" if event.error_class else ""
+    return (
+        f"{event.created_at:%Y-%m-%d %H:%M:%S} {event.status.value:<22} {event.tool} "
+        f"key {event.key_prefix} {event.latency_ms:.0f}ms{error}"
+    )
+
+
+@usage_app.command("show")
+def usage_show(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    limit: int = typer.Option(20, min=1, max=500, help="How many of the latest calls."),
+) -> None:
+    """The workspace's latest tools/call records (never arguments or responses)."""
+    ws = workspace_id(workspace)
+
+    async def work(a: Admin) -> list[UsageEvent]:
+        async with a.tenants.unit_of_work(ws) as uow:
+            if await uow.workspaces.get() is None:
+                raise NotFound("workspace")
+            return list(await uow.usage.recent(limit=limit))
+
+    events = run_admin(work)
+    if not events:
+        typer.echo("no tool calls yet")
+    for event in events:
+        typer.echo(_usage_line(event))
