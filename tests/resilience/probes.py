@@ -85,20 +85,21 @@ async def measure_change(
     replicas: Sequence[tuple[str, int]],
     request: bytes,
     changed: Callable[[Answer], bool],
-    change: Callable[[], Awaitable[None]],
+    change: Callable[[], Awaitable[float | None]],
     *,
     baseline_seconds: float = 0.3,
     give_up_after: float = 5.0,
 ) -> tuple[list[Propagation], bool]:
     """Per replica, how long after ``change()`` committed its answers were ``changed``; and
-    whether no replica showed the change before it was made."""
+    whether no replica showed the change before it was made. ``change()`` may return when it
+    committed (epoch seconds), else the moment it returns is taken."""
     stop = asyncio.Event()
     pollers = [Poller(port, request) for _, port in replicas]
     tasks = [asyncio.create_task(p.run(stop)) for p in pollers]
     try:
         await asyncio.sleep(baseline_seconds)
-        await change()
-        committed = time.time()
+        # The change may say when it committed (no later than it returns).
+        committed = await change() or time.time()
         deadline = committed + give_up_after
         while time.time() < deadline:
             if all(any(changed(a) for a in p.answers if a.sent >= committed) for p in pollers):

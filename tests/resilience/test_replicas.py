@@ -1,9 +1,9 @@
 """Two replicas behind the same PostgreSQL and Redis (the machine's), every client alternating
 between them request by request: a workspace's rate limit holds across both, either replica
-answers any request, and a change made through the tenant store from another process (as the
-CLI makes it; there is no ``shopmcp key revoke`` yet, so the key is revoked through a tenant
-unit of work) is honoured by both replicas within a second: a revoked key, a write opt-in, a
-deleted connection."""
+answers any request, and a change made from another process is honoured by both replicas
+within a second: a key revoked with ``shopmcp key revoke`` (its own process), a write opt-in
+and a deleted connection (through the tenant store, as the CLI and the dashboard make them:
+this process's commit time is exact, where a command's is known only from its clock)."""
 
 from __future__ import annotations
 
@@ -59,15 +59,12 @@ async def measure(
     gateways: list[Gateway],
     tenant: Tenant,
     changed: Callable[[Answer], bool],
-    change: Callable[[], Awaitable[object]],
+    change: Callable[[], Awaitable[float | None]],
 ) -> None:
-    async def make_change() -> None:
-        await change()
-
     port = gateways[0].port
     request = tools_call(port, tenant.token, rpc_body("tools/list"))
     propagation, clean = await measure_change(
-        [(g.name, g.port) for g in gateways], request, changed, make_change
+        [(g.name, g.port) for g in gateways], request, changed, change
     )
     scenario.measured.setdefault("propagation", {})[name] = [p.as_json() for p in propagation]
     scenario.check(
@@ -76,6 +73,17 @@ async def measure(
         "; ".join(_describe(p) for p in propagation)
         + ("" if clean else "; the change was seen before it was made"),
     )
+
+
+async def revoked_at(stack: Stack, tenant: Tenant) -> float:
+    """When the CLI revoked the key (its clock, read inside the transaction that committed
+    the revocation): no later than the commit, so delays measured from it are upper bounds."""
+    async with stack.connection() as conn:
+        at = await conn.fetchval(
+            "select revoked_at from shopmcp.mcp_keys where id = $1", tenant.key_id
+        )
+    assert at is not None, "the key is not revoked"
+    return float(at.timestamp())
 
 
 def _describe(p: Propagation) -> str:
@@ -110,33 +118,35 @@ async def test_two_replicas(
 
             async with stack.admin() as ports:
 
-                async def revoke() -> None:
-                    async with ports.tenants.unit_of_work(revoking.workspace_id) as uow:
-                        await uow.keys.revoke(revoking.key_id, ports.clock.now())
+                async def revoke() -> float:
+                    printed = await stack.cli(
+                        "key",
+                        "revoke",
+                        "--workspace",
+                        str(revoking.workspace_id),
+                        "--prefix",
+                        revoking.key_prefix,
+                    )
+                    assert f"revoked key {revoking.key_prefix}" in printed, printed
+                    return await revoked_at(stack, revoking)
 
-                await measure(scenario, "revoked_key", gateways, revoking, revoked, revoke)
-                await measure(
-                    scenario,
-                    "write_opt_in",
-                    gateways,
-                    opting_in,
-                    writes_listed,
-                    lambda: onboarding.set_writes(
+                async def opt_in() -> None:
+                    await onboarding.set_writes(
                         ports.tenants, opting_in.workspace_id, Platform.SHOPIFY, True
-                    ),
-                )
-                await measure(
-                    scenario,
-                    "deleted_connection",
-                    gateways,
-                    disconnecting,
-                    store_gone,
-                    lambda: onboarding.disconnect_store(
+                    )
+
+                async def disconnect() -> None:
+                    await onboarding.disconnect_store(
                         ports.tenants,
                         ports.vault,
                         disconnecting.workspace_id,
                         disconnecting.connection_id,
-                    ),
+                    )
+
+                await measure(scenario, "revoked_key", gateways, revoking, revoked, revoke)
+                await measure(scenario, "write_opt_in", gateways, opting_in, writes_listed, opt_in)
+                await measure(
+                    scenario, "deleted_connection", gateways, disconnecting, store_gone, disconnect
                 )
             for gateway in gateways:
                 gateway.child.check_alive()

@@ -107,6 +107,7 @@ class Tenant:
     workspace_id: WorkspaceId
     token: str = attrs.field(repr=False)
     key_id: KeyId
+    key_prefix: str
     connection_id: ConnectionId
 
     @property
@@ -250,7 +251,14 @@ class Stack:
                     ports.tenants, ports.clock, workspace.id, write=spec.write_key, name="rs"
                 )
                 tenants.append(
-                    Tenant(spec, workspace.id, issued.token, issued.key.id, connection.id)
+                    Tenant(
+                        spec,
+                        workspace.id,
+                        issued.token,
+                        issued.key.id,
+                        issued.key.prefix,
+                        connection.id,
+                    )
                 )
         billed = [(t.spec.billing_customer, t.workspace_id) for t in tenants]
         async with self.connection() as conn:
@@ -289,6 +297,31 @@ class Stack:
             yield conn
         finally:
             await conn.close()
+
+    async def cli(self, *args: str) -> str:
+        """A ``shopmcp`` command run as its own process against this world's database and data
+        directory (as an operator would, beside the gateways); returns what it printed."""
+        env = targets.child_env(
+            {"SHOPMCP_DATABASE_URL": self.database_url, "SHOPMCP_DATA_DIR": str(self.data_dir)}
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "from shopmcp_entrypoints.cli import main; main()",
+            *args,
+            env=env,
+            cwd=targets.REPO,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"shopmcp {' '.join(args[:2])} exited {process.returncode}: "
+                f"{err.decode(errors='replace')[-2000:]}"
+            )
+        return out.decode(errors="replace")
 
     async def usage(self) -> dict[WorkspaceId, Counter[str]]:
         """Usage rows per workspace and status."""

@@ -123,6 +123,7 @@ def tenant(slug: str, plan: PlanTier = PlanTier.SCALE) -> Tenant:
         WorkspaceId(uuid.uuid4()),
         token_for(slug),
         KeyId(uuid.uuid4()),
+        "abcdefghijkl",
         ConnectionId(uuid.uuid4()),
     )
 
