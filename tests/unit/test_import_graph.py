@@ -11,8 +11,8 @@ another unless the edge is listed in ``allowed_edges`` with its reason:
 core module (``http``, ``host_guard``, ``module``, ``package``, ``platforms``, ``oauth2``,
 ``oauth_providers``, ``transport``) and each platform package (``upstreams.<platform>``).
 The composition root (``shopmcp_entrypoints.container``) is where adapters meet; adapters only
-meet the domain's ports. Shared adapter modules (the change feeds' fan-out, the upstream core) are the stated
-exceptions, each edge with its reason.
+meet the domain's ports. Shared adapter modules (the change feeds' fan-out, the upstream core)
+are the stated exceptions, each edge with its reason.
 """
 
 from __future__ import annotations
