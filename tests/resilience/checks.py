@@ -112,12 +112,13 @@ def check_rate_limits(
     tenants: Sequence[Tenant],
     limited: Sequence[int],
     *,
-    must_refuse: bool = True,
+    context: str = "",
 ) -> None:
     """For each limited workspace, in every fixed window of the limiter (epoch-aligned, the
     windows the sliding-window counter keeps), the calls admitted in it (sent and answered
     inside it) are at most the plan's limit; refusals happened (the load exceeded the limit,
-    or the check proved nothing); every other workspace was never refused."""
+    or the check proved nothing); every other workspace was never refused. ``context`` (what
+    the gateway logged about its limiter) is added to the first check's detail."""
     over = []
     windows: dict[str, Any] = {}
     for index in limited:
@@ -148,17 +149,17 @@ def check_rate_limits(
             f"{slug}: {[w['definite'] for w in data['windows']]} (limit {data['limit']})"
             for slug, data in windows.items()
         )
-        + (f"; OVER: {over}" if over else ""),
+        + (f"; OVER: {over}" if over else "")
+        + (f"; {context}" if context else ""),
     )
-    if must_refuse:
-        unrefused = [slug for slug, data in windows.items() if not data["refused"]]
-        scenario.check(
-            "limit_exceeded_and_refused",
-            not unrefused,
-            "refusals per limited workspace: "
-            + ", ".join(f"{slug}: {data['refused']}" for slug, data in windows.items())
-            + (f"; never refused (load below the limit?): {unrefused}" if unrefused else ""),
-        )
+    unrefused = [slug for slug, data in windows.items() if not data["refused"]]
+    scenario.check(
+        "limit_exceeded_and_refused",
+        not unrefused,
+        "refusals per limited workspace: "
+        + ", ".join(f"{slug}: {data['refused']}" for slug, data in windows.items())
+        + (f"; never refused (load below the limit?): {unrefused}" if unrefused else ""),
+    )
     others = [i for i in range(len(tenants)) if i not in limited]
     refused_others = Counter(
         tenants[c.caller].slug for c in calls if c.caller in others and c.outcome is Outcome.REFUSED
@@ -168,6 +169,32 @@ def check_rate_limits(
         not refused_others,
         f"{len(others)} workspaces within their plan: "
         + (f"refused {dict(refused_others)}" if refused_others else "never refused"),
+    )
+
+
+def limiter_fallbacks(scenario: Scenario, gateways: Sequence[Gateway]) -> str:
+    """What the gateways logged about their rate limiter leaving Redis for the per-process
+    fallback window (a fresh count) and coming back, recorded and summarised."""
+    entered: dict[str, list[str]] = {}
+    left: dict[str, int] = {}
+    for gateway in gateways:
+        log = gateway.log_text()
+        entered[gateway.name] = [
+            line.split("rate limiter: ", 1)[1][:80]
+            for line in log.splitlines()
+            if "rate limiter: Redis unavailable" in line
+        ]
+        left[gateway.name] = log.count("leaving degraded mode")
+    scenario.measured["limiter_fallbacks"] = {
+        name: {"entered": entered[name], "left": left[name]} for name in entered
+    }
+    first = next((lines[0] for lines in entered.values() if lines), None)
+    if first is None and not sum(left.values()):
+        return "the limiter stayed on Redis throughout"
+    return (
+        f"the limiter fell back to its per-process window and returned to Redis "
+        f"{sum(left.values())} time(s) (first: {first!r}; that warning is logged at most once "
+        "a minute)"
     )
 
 

@@ -178,6 +178,7 @@ async def test_two_replicas(
             if not unserved
             else f"never answered with data: {unserved}",
         )
-        checks.check_rate_limits(scenario, calls, serving, [0])
+        limiter = checks.limiter_fallbacks(scenario, gateways)
+        checks.check_rate_limits(scenario, calls, serving, [0], context=limiter)
         checks.check_rows_match_answers(scenario, load, serving, usage)
         checks.check_outbox_rows(scenario, sum(sum(c.values()) for c in usage.values()), outbox)
