@@ -163,7 +163,9 @@ class Gateway:
                 await task
 
     def log_text(self) -> str:
-        self.child.log.flush()
+        """Everything the process logged so far (also once it has stopped)."""
+        if not self.child.log.closed:
+            self.child.log.flush()
         return self.child.log_path.read_text(errors="replace")
 
 
