@@ -59,6 +59,20 @@ class RateLimiterUnavailable(InternalError):
         super().__init__("rate limiter unavailable, try again shortly")
 
 
+class AuditUnavailable(InternalError):
+    """A call's usage event could not be committed. Its result is withheld, because an answered
+    call always has its row; the call itself may still have reached the store."""
+
+    code = "audit_unavailable"
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the call could not be recorded in the audit trail, so its result was withheld; "
+            "it may have reached the store, so check there before repeating a write"
+        )
+
+
 class AuthenticationFailed(ShopMcpError):
     """Unknown, revoked or malformed token: one message for all, so nothing is learnt."""
 

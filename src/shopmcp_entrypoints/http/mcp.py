@@ -35,7 +35,13 @@ from mcp.shared.exceptions import MCPError
 from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
-from shopmcp_domain.errors import AuthenticationFailed, InternalError, ShopMcpError, UnknownTool
+from shopmcp_domain.errors import (
+    AuditUnavailable,
+    AuthenticationFailed,
+    InternalError,
+    ShopMcpError,
+    UnknownTool,
+)
 from shopmcp_domain.playbooks import PlaybookRenderError
 from shopmcp_domain.ports import RateLimitDecision
 from shopmcp_domain.services.admission import (
@@ -286,6 +292,15 @@ class McpGateway:
             # The MCP specification makes an unknown tool a protocol error, as it does an
             # unknown prompt (the call was audited all the same).
             raise MCPError(code=INVALID_PARAMS, message=error.message) from None
+        except AuditUnavailable as error:
+            # Not a tool result: the tool's answer (or its refusal) is withheld because the
+            # call has no audit row, and an error result would read as the tool's own.
+            logger.error(
+                "tools/call not recorded: %s",
+                type(error.__cause__ or error).__name__,
+                extra={"workspace_id": str(scope.workspace.id), "tool": params.name[:100]},
+            )
+            raise MCPError(code=INTERNAL_ERROR, message=error.message) from None
         except Exception as error:
             if not isinstance(error, ShopMcpError) or isinstance(error, InternalError):
                 logger.error(
@@ -407,6 +422,18 @@ class McpGateway:
                 UNAUTHENTICATED,
                 error.message,
                 headers=[(b"www-authenticate", b'Bearer realm="shopmcp"')],
+            )
+            return
+        except Exception as error:
+            # The store could not answer (its retries spent): a JSON-RPC answer that says to
+            # come back, not the server's bare 500.
+            logger.error("request scope unavailable: %s", type(error).__name__)
+            await send_jsonrpc_error(
+                send,
+                503,
+                UNAVAILABLE,
+                "the gateway could not load this workspace just now; try again shortly",
+                headers=[(b"retry-after", b"1")],
             )
             return
 
