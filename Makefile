@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run demo test test-unit test-contract test-integration lint fmt bench clean
+.PHONY: install run demo test test-unit test-contract test-integration resilience lint fmt bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test-contract: $(STAMP)
 
 test-integration: $(STAMP)
 	$(PY) -m pytest tests/integration
+
+# The gateway as real processes under load, faults and two replicas (tests/resilience, not part
+# of `make test`): about three minutes on two cores. Needs PostgreSQL (127.0.0.1:5432), Redis
+# (127.0.0.1:6379), redis-server and moto_server; SHOPMCP_RESILIENCE_SECONDS shortens the load
+# scenario (default 60). The JSON report goes to benchmarks/results/ (not committed).
+resilience: $(STAMP)
+	$(PY) -m pytest tests/resilience
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -8,6 +8,7 @@ from typing import TypeVar
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.module import PlatformModule
+from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import PlatformPackage, UpstreamEnv
 from shopmcp_domain.ports import Clock
 
@@ -20,5 +21,8 @@ def module_of(
     *,
     clock: Clock | None = None,
     base_url: str | None = None,
+    oauth: OAuthClient | None = None,
 ) -> PlatformModule[ClientT]:
-    return package.build(UpstreamEnv(http=http, clock=clock or FakeClock(), base_url=base_url))
+    return package.build(
+        UpstreamEnv(http=http, clock=clock or FakeClock(), base_url=base_url, oauth=oauth)
+    )

@@ -96,9 +96,15 @@ def build_app(upstream: Upstream) -> Starlette:
         page = await upstream.list_orders(
             inputs.ListOrdersInput.model_validate(params.arguments or {})
         )
+        structured = page.model_dump(mode="json")
         return types.CallToolResult(
-            content=[types.TextContent(text=orders_text(page))],
-            structured_content=page.model_dump(mode="json"),
+            # As the MCP specification asks of a tool with structured output (and as the
+            # gateway answers): the summary, then the structured result serialised.
+            content=[
+                types.TextContent(text=orders_text(page)),
+                types.TextContent(text=json.dumps(structured, separators=(",", ":"))),
+            ],
+            structured_content=structured,
         )
 
     server: Server[Any] = Server(

@@ -75,9 +75,10 @@ def order_nodes() -> list[dict[str, Any]]:
     return nodes
 
 
-def graphql_response_body() -> bytes:
-    """The fixed answer, with the query cost Shopify reports on every response."""
-    nodes = order_nodes()
+def graphql_response_body(nodes: list[dict[str, Any]] | None = None) -> bytes:
+    """The fixed answer (or one with these orders), with the query cost Shopify reports on
+    every response."""
+    nodes = order_nodes() if nodes is None else nodes
     body = {
         "data": {
             "orders": {

@@ -139,6 +139,13 @@ class ResponseError(Exception):
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     """(status, body, whether the server will close the connection)."""
+    status, _, body, closes = await read_response_with_head(reader)
+    return status, body, closes
+
+
+async def read_response_with_head(reader: asyncio.StreamReader) -> tuple[int, bytes, bytes, bool]:
+    """(status, the head with its header names lower-cased, body, whether the server will close
+    the connection)."""
     head = await reader.readuntil(b"\r\n\r\n")
     if not head.startswith(b"HTTP/1.1 ") or not head[9:12].isdigit():
         raise ResponseError(f"not an HTTP/1.1 response: {head[:40]!r}")
@@ -148,9 +155,9 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]
     at = lower.find(b"\r\ncontent-length:")
     if at >= 0:
         end = lower.index(b"\r\n", at + 2)
-        return status, await reader.readexactly(int(lower[at + 17 : end])), closes
+        return status, lower, await reader.readexactly(int(lower[at + 17 : end])), closes
     if b"\r\ntransfer-encoding: chunked" in lower:
-        return status, await _read_chunked(reader), closes
+        return status, lower, await _read_chunked(reader), closes
     raise ResponseError("a response without Content-Length or chunked encoding")
 
 

@@ -119,6 +119,18 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
+def rss_bytes(pid: int) -> int | None:
+    """Resident memory of a process now (``VmRSS``), or None when it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
 def cpu_of(pids: Sequence[int]) -> dict[int, float]:
     readings = {pid: cpu_seconds(pid) for pid in pids}
     return {pid: seconds for pid, seconds in readings.items() if seconds is not None}

@@ -21,7 +21,7 @@ import json
 import os
 import signal
 import ssl
-from typing import Final
+from typing import Final, Protocol
 
 from benchmarks.hot_path import exchange
 from shopmcp_adapters.upstreams.shopify import documents as docs
@@ -30,7 +30,13 @@ _MAX_HEAD: Final = 16 * 1024
 _MAX_BODY: Final = 1024 * 1024
 
 
-def _response(status: str, body: bytes, content_type: bytes = b"application/json") -> bytes:
+def http_response(
+    status: str,
+    body: bytes,
+    content_type: bytes = b"application/json",
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> bytes:
+    extra = b"".join(b"\r\n" + name + b": " + value for name, value in headers)
     return (
         b"HTTP/1.1 "
         + status.encode()
@@ -38,9 +44,49 @@ def _response(status: str, body: bytes, content_type: bytes = b"application/json
         + content_type
         + b"\r\ncontent-length: "
         + str(len(body)).encode()
+        + extra
         + b"\r\n\r\n"
         + body
     )
+
+
+class Answers(Protocol):
+    """What a stand-in answers: the response's bytes, or None to hold the request unanswered
+    (the client's read timeout ends it; nothing more is read on that connection)."""
+
+    refused: int
+
+    def answer(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> bytes | None: ...
+
+
+def request_refusal(method: str, target: str, body: bytes) -> bytes | None:
+    """The 4xx for anything but Admin GraphQL ``ListOrders(first: 20)`` (the token aside)."""
+    if target != docs.GRAPHQL_PATH:
+        return http_response("404 Not Found", b"Not Found", b"text/plain")
+    if method != "POST":
+        return http_response("405 Method Not Allowed", b"Method Not Allowed", b"text/plain")
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return http_response("400 Bad Request", b'{"errors":"Bad Request"}')
+    if not isinstance(request, dict):
+        return http_response("400 Bad Request", b'{"errors":"Bad Request"}')
+    variables = request.get("variables")
+    if (
+        request.get("query") != docs.LIST_ORDERS
+        or not isinstance(variables, dict)
+        or variables.get("first") != exchange.ORDER_COUNT
+    ):
+        message = b'{"errors":[{"message":"the stand-in answers only ListOrders(first: 20)"}]}'
+        return http_response("400 Bad Request", message)
+    return None
+
+
+UNAUTHORIZED: Final = http_response(
+    "401 Unauthorized", b'{"errors":"[API] Invalid API key or access token"}'
+)
 
 
 class Store:
@@ -48,14 +94,14 @@ class Store:
 
     def __init__(self, token: str) -> None:
         self.token = token
-        self.ok = _response("200 OK", exchange.graphql_response_body())
+        self.ok = http_response("200 OK", exchange.graphql_response_body())
         self.served = 0
         self.refused = 0
 
     def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
         if method == "GET" and target == exchange.STATS_PATH:
             stats = {"served": self.served, "refused": self.refused}
-            return _response("200 OK", json.dumps(stats).encode())
+            return http_response("200 OK", json.dumps(stats).encode())
         refusal = self._refusal(method, target, headers, body)
         if refusal is not None:
             self.refused += 1
@@ -66,34 +112,19 @@ class Store:
     def _refusal(
         self, method: str, target: str, headers: dict[str, str], body: bytes
     ) -> bytes | None:
-        if target != docs.GRAPHQL_PATH:
-            return _response("404 Not Found", b"Not Found", b"text/plain")
-        if method != "POST":
-            return _response("405 Method Not Allowed", b"Method Not Allowed", b"text/plain")
-        if headers.get("x-shopify-access-token") != self.token:
-            message = b'{"errors":"[API] Invalid API key or access token"}'
-            return _response("401 Unauthorized", message)
-        try:
-            request = json.loads(body)
-        except ValueError:
-            return _response("400 Bad Request", b'{"errors":"Bad Request"}')
-        if not isinstance(request, dict):
-            return _response("400 Bad Request", b'{"errors":"Bad Request"}')
-        variables = request.get("variables")
         if (
-            request.get("query") != docs.LIST_ORDERS
-            or not isinstance(variables, dict)
-            or variables.get("first") != exchange.ORDER_COUNT
+            target == docs.GRAPHQL_PATH
+            and method == "POST"
+            and headers.get("x-shopify-access-token") != self.token
         ):
-            message = b'{"errors":[{"message":"the stand-in answers only ListOrders(first: 20)"}]}'
-            return _response("400 Bad Request", message)
-        return None
+            return UNAUTHORIZED
+        return request_refusal(method, target, body)
 
 
 class Http11(asyncio.Protocol):
     """HTTP/1.1 with keep-alive and pipelining, Content-Length bodies only."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Answers) -> None:
         self.store = store
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
@@ -127,7 +158,13 @@ class Http11(asyncio.Protocol):
                 return
             body = bytes(self.buffer[end + 4 : total])
             del self.buffer[:total]
-            self.transport.write(self.store.answer(method, target, headers, body))
+            response = self.store.answer(method, target, headers, body)
+            if response is None:
+                # Held: never answered, and nothing after it on this connection either.
+                self.buffer.clear()
+                self.transport.pause_reading()
+                return
+            self.transport.write(response)
             if headers.get("connection", "").lower() == "close":
                 self.transport.close()
                 self.transport = None
@@ -135,7 +172,7 @@ class Http11(asyncio.Protocol):
     def _fail(self, status: str) -> None:
         if self.transport is not None:
             self.store.refused += 1
-            self.transport.write(_response(status, b"", b"text/plain"))
+            self.transport.write(http_response(status, b"", b"text/plain"))
             self.transport.close()
             self.transport = None
 
@@ -143,10 +180,9 @@ class Http11(asyncio.Protocol):
         self.transport = None
 
 
-async def serve(certfile: str, keyfile: str, token: str) -> None:
+async def serve(certfile: str, keyfile: str, store: Answers) -> None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(certfile, keyfile)
-    store = Store(token)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: Http11(store), "127.0.0.1", 0, ssl=context, backlog=1024
@@ -165,7 +201,7 @@ def main() -> None:
         serve(
             os.environ["BENCH_TLS_CERT"],
             os.environ["BENCH_TLS_KEY"],
-            os.environ.get("BENCH_STORE_TOKEN", exchange.STORE_TOKEN),
+            Store(os.environ.get("BENCH_STORE_TOKEN", exchange.STORE_TOKEN)),
         )
     )
 

@@ -67,7 +67,7 @@ class Target:
         return LABELS[self.name]
 
 
-def _child_env(extra: Mapping[str, str]) -> dict[str, str]:
+def child_env(extra: Mapping[str, str]) -> dict[str, str]:
     """This environment without any SHOPMCP_* setting (the run decides every one of them),
     with the repository and its sources first on the path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPMCP_")}
@@ -94,7 +94,7 @@ async def start_direct(tls: LocalTls, logs: Path) -> Target:
     child = await procs.spawn(
         "standin",
         [sys.executable, "-m", "benchmarks.hot_path.standin"],
-        _child_env({"BENCH_TLS_CERT": str(tls.certfile), "BENCH_TLS_KEY": str(tls.keyfile)}),
+        child_env({"BENCH_TLS_CERT": str(tls.certfile), "BENCH_TLS_KEY": str(tls.keyfile)}),
         logs,
         cwd=REPO,
         port_on_stdout=True,
@@ -152,7 +152,7 @@ async def start_bare(tls: LocalTls, standin_port: int, logs: Path) -> Target:
     child = await procs.spawn(
         "bare",
         [sys.executable, "-m", "benchmarks.hot_path.bare_server"],
-        _child_env(
+        child_env(
             {
                 "BENCH_UPSTREAM_URL": f"https://{LOOPBACK}:{standin_port}{docs.GRAPHQL_PATH}",
                 "BENCH_TLS_CA": str(tls.ca_bundle),
@@ -238,14 +238,20 @@ async def set_up_workspaces(config: GatewayConfig, count: int) -> list[str]:
         return tokens
 
 
-async def start_gateway(
-    config: GatewayConfig, tokens: list[str], logs: Path, startup_timeout: float = 60.0
-) -> Target:
-    port = free_port()
+async def spawn_gateway(
+    env: Mapping[str, str],
+    port: int,
+    logs: Path,
+    *,
+    name: str = "gateway",
+    startup_timeout: float = 60.0,
+) -> procs.Child:
+    """``shopmcp serve`` with exactly ``env``'s settings (see :func:`child_env`), listening on
+    ``port``; returns once ``/health`` answers. Its output goes to ``logs/<name>.log``."""
     child = await procs.spawn(
-        "gateway",
+        name,
         [sys.executable, "-c", "from shopmcp_entrypoints.cli import main; main()", "serve"],
-        _child_env(config.env(port)),
+        child_env(env),
         logs,
         cwd=REPO,
         port_on_stdout=False,
@@ -258,11 +264,18 @@ async def start_gateway(
             child.check_alive()
             with contextlib.suppress(httpx.TransportError):
                 if (await http.get(f"http://{LOOPBACK}:{port}/health")).status_code == 200:
-                    break
+                    return child
             if loop.time() > deadline:
                 await child.stop()
-                raise procs.ChildFailed(f"the gateway did not start; its log:\n{child.log_tail()}")
+                raise procs.ChildFailed(f"{name} did not start; its log:\n{child.log_tail()}")
             await asyncio.sleep(0.1)
+
+
+async def start_gateway(
+    config: GatewayConfig, tokens: list[str], logs: Path, startup_timeout: float = 60.0
+) -> Target:
+    port = free_port()
+    child = await spawn_gateway(config.env(port), port, logs, startup_timeout=startup_timeout)
     endpoint = loadgen.Endpoint(
         LOOPBACK,
         port,

@@ -59,6 +59,20 @@ class RateLimiterUnavailable(InternalError):
         super().__init__("rate limiter unavailable, try again shortly")
 
 
+class AuditUnavailable(InternalError):
+    """A call's usage event could not be committed. Its result is withheld, because an answered
+    call always has its row; the call itself may still have reached the store."""
+
+    code = "audit_unavailable"
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the call could not be recorded in the audit trail, so its result was withheld; "
+            "it may have reached the store, so check there before repeating a write"
+        )
+
+
 class AuthenticationFailed(ShopMcpError):
     """Unknown, revoked or malformed token: one message for all, so nothing is learnt."""
 
@@ -156,6 +170,18 @@ class PlatformUnavailable(ShopMcpError):
         self.platform = platform
         names = ", ".join(str(getattr(p, "value", p)) for p in available)
         super().__init__(f"{platform} has no tool module yet (available: {names})")
+
+
+class StoreAddressRefused(ShopMcpError):
+    """A store address the gateway may not connect to (a private, loopback or otherwise
+    non-public address, or a name that does not resolve: one message for all)."""
+
+    code = "store_address_refused"
+    http_status = 422
+
+    def __init__(self, platform: str, detail: str) -> None:
+        self.platform = platform
+        super().__init__(f"{platform} store refused: {detail}")
 
 
 class ConnectionUnavailable(ShopMcpError):

@@ -349,6 +349,15 @@ class ScopeSource(Protocol):
         ...
 
 
+class StoreAddressCheck(Protocol):
+    """Connect-time SSRF check: a store whose address the merchant names is vetted (resolved,
+    every address public, or explicitly allow-listed) before anything is stored."""
+
+    async def check(self, platform: Platform, store_ref: str) -> None:
+        """Raises ``StoreAddressRefused``; returns for a platform whose host is fixed."""
+        ...
+
+
 class AuditLog(Protocol):
     """The MCP runtime's write side: one usage event and its meter record per tools/call."""
 

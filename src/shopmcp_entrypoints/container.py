@@ -22,7 +22,7 @@ from litestar.di import Provide
 from shopmcp_adapters.clock import SystemClock
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.upstreams.host_guard import HostGuard
-from shopmcp_adapters.upstreams.http import UpstreamHttp, build_async_client
+from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.oauth2 import OAuthClient
 from shopmcp_adapters.upstreams.package import UpstreamEnv
@@ -39,6 +39,7 @@ from shopmcp_domain.ports import (
     MeterOutbox,
     RateLimiter,
     ScopeSource,
+    StoreAddressCheck,
     TenantRepository,
     UpstreamClient,
 )
@@ -260,8 +261,16 @@ async def _outbox_drainer(settings: Settings, outbox: MeterOutbox) -> AsyncItera
     from shopmcp_adapters.billing import stripe_outbox_drainer
 
     yield stripe_outbox_drainer(
-        outbox, settings.stripe_api_key.get_secret_value(), settings.stripe_meter_event_name
+        outbox,
+        settings.stripe_api_key.get_secret_value(),
+        settings.stripe_meter_event_name,
+        api_base=settings.stripe_api_base,
     )
+
+
+def _http_policy(settings: Settings) -> HttpPolicy:
+    """The one upstream HTTP policy, with the operator's read timeout."""
+    return HttpPolicy(read_timeout=settings.upstream_read_timeout_seconds)
 
 
 def _platform_modules(
@@ -275,7 +284,10 @@ def _platform_modules(
         package.platform: package.build(
             UpstreamEnv(
                 http=UpstreamHttp(
-                    platform=package.platform.value, client=clients[package.platform], guard=guard
+                    platform=package.platform.value,
+                    client=clients[package.platform],
+                    policy=_http_policy(settings),
+                    guard=guard,
                 ),
                 clock=clock,
                 base_url=settings.upstream_base_urls.get(package.platform),
@@ -291,7 +303,9 @@ async def _oauth_http_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The client token endpoints (and Xero's tenant listing) are reached with, under the same
     TLS settings and SSRF guard as every upstream."""
-    client = build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
+    client = build_async_client(
+        _http_policy(settings), ca_bundle=settings.upstream_ca_bundle, guard=guard
+    )
     try:
         yield client
     finally:
@@ -301,7 +315,7 @@ async def _oauth_http_client(
 def _oauth_clients(
     settings: Settings, client: httpx.AsyncClient, guard: HostGuard, clock: Clock
 ) -> dict[Platform, OAuthClient]:
-    http = UpstreamHttp(platform="oauth", client=client, guard=guard)
+    http = UpstreamHttp(platform="oauth", client=client, policy=_http_policy(settings), guard=guard)
     return oauth_clients(settings, http, clock)
 
 
@@ -327,7 +341,9 @@ async def _http_clients(
     """One pooled client per upstream family, verifying TLS (plus the configured CA bundle);
     every new connection is vetted by the SSRF guard at connect time."""
     clients = {
-        package.platform: build_async_client(ca_bundle=settings.upstream_ca_bundle, guard=guard)
+        package.platform: build_async_client(
+            _http_policy(settings), ca_bundle=settings.upstream_ca_bundle, guard=guard
+        )
         for package in PACKAGES
     }
     try:
@@ -335,6 +351,12 @@ async def _http_clients(
     finally:
         for client in clients.values():
             await client.aclose()
+
+
+def _store_check(guard: HostGuard) -> StoreAddressCheck:
+    from shopmcp_adapters.upstreams.store_check import GuardedStoreCheck
+
+    return GuardedStoreCheck(guard)
 
 
 def _host_guard(settings: Settings) -> HostGuard:
@@ -386,6 +408,8 @@ class Container(containers.DeclarativeContainer):
     outbox_drainer = providers.Resource(_outbox_drainer, settings=settings, outbox=meter_outbox)
 
     host_guard = providers.Singleton(_host_guard, settings=settings)
+    # The same guard, at connect time: a store URL a merchant names is vetted before it is kept.
+    store_check = providers.Singleton(_store_check, guard=host_guard)
     http_clients = providers.Resource(_http_clients, settings=settings, guard=host_guard)
     # OAuth platforms (Xero, Google): their token endpoints' client, one OAuthClient each, the
     # state secret, and the connect flows the callback route and the CLI run.
@@ -447,6 +471,7 @@ class Container(containers.DeclarativeContainer):
         mailer=mailer,
         secret=auth_secret,
         probe=credential_probe,
+        store_check=store_check,
         shopify=shopify_installs,
         forget_scopes=providers.Callable(_scope_forgetter, scope_source),
         writes_locked=writes_locked,

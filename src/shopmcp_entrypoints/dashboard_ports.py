@@ -11,7 +11,13 @@ from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialProbe, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialProbe,
+    CredentialVault,
+    StoreAddressCheck,
+    TenantRepository,
+)
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls
 
 
@@ -28,6 +34,8 @@ class DashboardPorts:
     mailer: EmailSender
     secret: AuthSecret = attrs.field(repr=False)
     probe: CredentialProbe
+    # The connect-time SSRF check of a store address the merchant names.
+    store_check: StoreAddressCheck
     shopify: ShopifyInstalls
     # Drops a workspace from this replica's scope cache once a change has committed (a
     # revoked key is refused on the very next request; other replicas learn by the feed).

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Unset: the meter outbox accumulates and nothing is sent.
     stripe_api_key: SecretStr | None = None
     stripe_meter_event_name: str = "shopmcp_tool_call"
+    # Tests and sandboxes only: the origin the Stripe library sends meter events to instead of
+    # https://api.stripe.com (a local fake Stripe). Never set in production.
+    stripe_api_base: str | None = None
     # The background jobs (today the meter-outbox drain) run inside the gateway unless a
     # separate `shopmcp worker` process runs them (then set this to false for the gateway).
     run_worker_in_gateway: bool = True
@@ -55,6 +58,9 @@ class Settings(BaseSettings):
     # Exempt from the SSRF guard's public-address rule (the sandbox on loopback): ``host`` (any
     # port) or ``host:port`` (``[v6]:port``). Checked again at connect time.
     upstream_allowed_hosts: list[str] = Field(default_factory=list)
+    # How long one upstream attempt may wait for the answer (a read is retried twice on a
+    # timeout, so a call can wait about three times this). Tests shorten it.
+    upstream_read_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
 
     # Platforms whose write tools the operator unlocks (a JSON list: ``["magento"]``). A
     # platform whose package declares its writes operator-locked (Magento) serves no write

@@ -3,9 +3,11 @@ the request its spec declares: the operation's method, its path template filled 
 validated input, and for GraphQL the pinned endpoint and the named operation document.
 
 Each call goes through ``PlatformModule.call`` with a transport that records requests:
-Shopify, Magento and Neto against their sandbox apps (``httpx.ASGITransport``), BigCommerce
-against its recorded fixtures (the contract harness's ``MockTransport``). Neto has one endpoint
-for every tool: its declared operation is the action, sent as ``NETOAPI_ACTION``. A tool
+Shopify, Magento, Neto and Google against their sandbox apps (``httpx.ASGITransport``),
+BigCommerce against its recorded fixtures (the contract harness's ``MockTransport``). Neto has
+one endpoint for every tool: its declared operation is the action, sent as ``NETOAPI_ACTION``.
+Google's operations are paths on one of several API hosts, which the sandbox serves under a
+prefix per API; a fresh access token means no token request either. A tool
 missing from the tables below fails the test, so a new tool cannot skip this check. One tool
 is the marked exception: ``magento_get_sales_summary`` sends its one declared operation a
 bounded number of times (see ``MAGENTO_PAGED``).
@@ -26,6 +28,8 @@ import pytest
 
 from shopmcp_adapters.memory import FakeLease
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
+from shopmcp_adapters.upstreams.google import PACKAGE as GOOGLE
+from shopmcp_adapters.upstreams.google.endpoints import endpoint_of
 from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
@@ -43,6 +47,8 @@ from shopmcp_entrypoints.demo.sandboxes.shopify import create_sandbox_app as sho
 from tests.asgi import asgi_app
 from tests.contract.bigcommerce.harness import STORE_HASH, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
+from tests.contract.google.helpers import SANDBOX_CALLS as GOOGLE_CALLS
+from tests.contract.google.helpers import sandbox as google_sandbox
 from tests.contract.magento import helpers as magento
 from tests.contract.neto import helpers as neto
 from tests.contract.shopify import helpers as shopify
@@ -220,7 +226,13 @@ NETO_CALLS: dict[str, dict[str, Any]] = {
     "neto_list_vouchers": {"redeemed": False},
     "neto_update_item": {"sku": "MUG-TI-450", "default_price": 26.5},
 }
-ALL_SPECS: list[ToolSpec] = [*SHOPIFY.specs, *BIGCOMMERCE.specs, *MAGENTO.specs, *NETO.specs]
+ALL_SPECS: list[ToolSpec] = [
+    *SHOPIFY.specs,
+    *BIGCOMMERCE.specs,
+    *MAGENTO.specs,
+    *NETO.specs,
+    *GOOGLE.specs,
+]
 
 
 @attrs.define
@@ -237,7 +249,13 @@ class Recording(httpx.AsyncBaseTransport):
 
 
 def test_the_tables_cover_every_tool_of_every_module() -> None:
-    covered = {**SHOPIFY_CALLS, **MAGENTO_CALLS, **BIGCOMMERCE_CALLS, **NETO_CALLS}
+    covered = {
+        **SHOPIFY_CALLS,
+        **MAGENTO_CALLS,
+        **BIGCOMMERCE_CALLS,
+        **NETO_CALLS,
+        **GOOGLE_CALLS,
+    }
     assert set(covered) == {spec.name for spec in ALL_SPECS}
 
 
@@ -379,4 +397,20 @@ async def test_each_neto_tool_posts_its_one_action(spec: ToolSpec) -> None:
     [request] = recording.requests
     _assert_declared(spec, request, "", spec.operation.path)
     assert request.headers["NETOAPI_ACTION"] == spec.operation.document
+    assert_matches_output_schema(spec, out.structured)
+
+
+# --------------------------------------------------------------------------- Google
+
+
+@pytest.mark.parametrize("spec", GOOGLE.specs, ids=lambda s: s.name)
+async def test_each_google_tool_sends_its_one_api_request(spec: ToolSpec) -> None:
+    harness = google_sandbox()
+    arguments = GOOGLE_CALLS[spec.name]
+    out = await harness.call(spec.name, arguments)
+    requests = harness.requests
+    assert len(requests) == 1, [f"{r.method} {r.url}" for r in requests]
+    [request] = requests
+    api = endpoint_of(spec.operation).api.value
+    _assert_declared(spec, request, re.escape(f"/{api}"), _filled_path(spec, arguments))
     assert_matches_output_schema(spec, out.structured)

@@ -16,6 +16,7 @@ import pytest
 
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
+from shopmcp_adapters.upstreams.google import PACKAGE as GOOGLE
 from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.module import PlatformModule
@@ -74,6 +75,13 @@ REQUIRED_READS = {
         "magento_get_cms_page", "magento_list_cms_blocks", "magento_get_cms_block",
         "magento_list_sources", "magento_get_source", "magento_list_source_items",
         "magento_get_sales_summary",
+    },
+    "google": {
+        "google_list_analytics_properties", "google_analytics_report",
+        "google_analytics_realtime", "google_list_merchant_accounts",
+        "google_merchant_product_statuses", "google_get_merchant_product",
+        "google_list_merchant_account_issues", "google_list_search_console_sites",
+        "google_search_console_analytics",
     },
     "neto": {
         "neto_list_orders", "neto_get_order", "neto_list_items", "neto_get_item",
@@ -151,6 +159,7 @@ def _modules() -> list[PlatformModule[Any]]:
         module_of(BIGCOMMERCE, UpstreamHttp("bigcommerce", client)),
         module_of(MAGENTO, UpstreamHttp("magento", client)),
         module_of(NETO, UpstreamHttp("neto", client)),
+        module_of(GOOGLE, UpstreamHttp("google", client), clock=FakeClock()),
     ]
 
 

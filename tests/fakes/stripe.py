@@ -8,8 +8,9 @@ one Stripe fake of the test suite, always reached through the real stripe librar
 * On loopback (integration tests): ``serve_fake_stripe()`` serves the same app with uvicorn;
   point ``StripeMeter.from_api_key(api_base=fake.base_url)`` at it.
 
-It records every request as received and answers like Stripe: the meter event; a 400 "already
-exists" for an identifier it has accepted before; or the next scripted ``Failure``.
+It records every request as received (and the status it answered) and answers like Stripe: the
+meter event; a 400 "already exists" for an identifier it has accepted before; the next scripted
+``Failure``; or, while ``down`` is set, a 503 to everything (an outage).
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ class FakeStripe:
     # identifier -> the accepted event's form fields
     accepted: dict[str, dict[str, str]] = attrs.Factory(dict)
     failures: list[Failure] = attrs.Factory(list)  # answered to the next requests, in order
+    statuses: list[int] = attrs.Factory(list)  # the status answered to each of ``received``
+    down: bool = False  # an outage: every request is answered 503 until cleared
     app: Starlette = attrs.field(init=False)
     transport: InProcessTransport = attrs.field(init=False)
 
@@ -168,14 +171,23 @@ class FakeStripe:
         self.received.clear()
         self.accepted.clear()
         self.failures.clear()
+        self.statuses.clear()
+        self.down = False
 
     async def _meter_events(self, request: Request) -> JSONResponse:
         body = (await request.body()).decode()
         self.received.append(
             Received(request.method, request.url.path, dict(request.headers), body)
         )
-        form = dict(parse_qsl(body))
+        response = self._answer(dict(parse_qsl(body)))
+        self.statuses.append(response.status_code)
+        return response
+
+    def _answer(self, form: dict[str, str]) -> JSONResponse:
         identifier = form.get("identifier", "")
+        if self.down:
+            error = {"type": "api_error", "message": "Stripe is unavailable (fake outage)."}
+            return JSONResponse({"error": error}, 503, headers={"Request-Id": "req_down"})
         if self.failures:
             failure = self.failures.pop(0)
             if failure.after_accepting:

@@ -9,7 +9,8 @@ another unless the edge is listed in ``allowed_edges`` with its reason:
 ``memory``, ``postgres``, ``vault``, ``ratelimit``, ``billing``, ``observability``, the
 ``clock`` module (generally: every ``shopmcp_adapters.<name>``), and under ``upstreams`` each
 core module (``http``, ``host_guard``, ``module``, ``package``, ``platforms``, ``oauth2``,
-``oauth_providers``, ``transport``) and each platform package (``upstreams.<platform>``).
+``oauth_providers``, ``transport``, ``store_check``) and each platform package
+(``upstreams.<platform>``).
 The composition root (``shopmcp_entrypoints.container``) is where adapters meet; adapters only
 meet the domain's ports. Shared adapter modules (the change feeds' fan-out, the upstream core)
 are the stated exceptions, each edge with its reason.
@@ -34,6 +35,7 @@ UPSTREAM_CORE = (
     "oauth2",
     "oauth_providers",
     "transport",
+    "store_check",
 )
 
 # ``shopmcp_adapters.changes`` is shared by the change feeds: one fan-out (delivery to every
@@ -47,6 +49,8 @@ SHARED_EDGES = {
 CORE_EDGES = {
     ("upstreams.http", "upstreams.host_guard"): "the HTTP policy applies the SSRF guard",
     ("upstreams.http", "upstreams.transport"): "guarded clients pool through PooledTransport",
+    ("upstreams.store_check", "upstreams.host_guard"): "connect-time SSRF check: the same guard",
+    ("upstreams.store_check", "upstreams.platforms"): "a package says where its store's host is",
     ("upstreams.package", "upstreams.http"): "a package's client factory receives UpstreamHttp",
     ("upstreams.package", "upstreams.module"): "a package holds its ToolTable, builds its module",
     ("upstreams.platforms", "upstreams.package"): "PACKAGES is a list of PlatformPackage",

@@ -26,6 +26,7 @@ from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
+from shopmcp_adapters.memory.store_check import FakeStoreCheck
 from shopmcp_adapters.memory.tenants import InMemoryTenantStore
 from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         lease: FakeLease,
         upstream: RecordingUpstream,
         mailer: OutboxMailer,
+        stores: FakeStoreCheck,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -59,11 +61,13 @@ if TYPE_CHECKING:
         _identity: identity.IdentityStore = store
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
+        _stores: ports.StoreAddressCheck = stores
 
 
 __all__ = [
     "FakeClock",
     "FakeLease",
+    "FakeStoreCheck",
     "FakeVault",
     "InMemoryChangeFeed",
     "InMemoryMeter",

@@ -9,7 +9,9 @@ connections, one round trip each (migration 0005 grants that role nothing more).
   one commit for every call in it), and each caller returns only once its batch committed. A
   call that finds no write in flight is written at once, so a lone call waits for nothing; calls
   that arrive while a batch is being written share the next commit. A batch the database
-  refuses is retried one call at a time, so one bad event never costs another call its row.
+  refuses is retried one call at a time, so one bad event never costs another call its row; a
+batch whose connection failed is sent again on a fresh one (a terminated backend costs a call
+some latency, not its row).
 """
 
 from __future__ import annotations
@@ -36,6 +38,22 @@ RECORD_USAGE_SQL = (
     "$6::float8[], $7::text[], $8::text[], $9::timestamptz[], $10::int[])"
 )
 DEFAULT_MAX_BATCH = 500
+# Pauses between attempts at a batch whose connection failed: about 4 s in all, the time a
+# restarted or failed-over PostgreSQL takes to accept connections again, and within what a
+# client waits for a tools/call.
+AUDIT_RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0)
+# A scope load waits less: the client is waiting for the request to start at all.
+LOAD_RETRIES = 3
+# The connection, not the statement, failed: the batch may be sent again.
+_CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08
+    asyncpg.exceptions.AdminShutdownError,  # 57P01: the backend was terminated
+    asyncpg.exceptions.CrashShutdownError,  # 57P02
+    asyncpg.exceptions.CannotConnectNowError,  # 57P03: starting up or failing over
+    asyncpg.InterfaceError,  # "connection is closed", "connection was closed in the middle"
+    OSError,
+    TimeoutError,
+)
 
 
 @attrs.define
@@ -61,9 +79,16 @@ def _columns(batch: Sequence[_Pending]) -> list[list[Any]]:
 
 
 class PostgresRuntimeStore:
-    def __init__(self, pool: asyncpg.Pool, *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        retry_delays: Sequence[float] = AUDIT_RETRY_DELAYS,
+    ) -> None:
         self._pool = pool
         self.max_batch = max_batch
+        self.retry_delays = tuple(retry_delays)
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
         # Round trips, for the benchmark and the tests that hold the hot path to its budget.
@@ -77,8 +102,16 @@ class PostgresRuntimeStore:
     # ------------------------------------------------------------------ ScopeSource
 
     async def load(self, prefix: str) -> ScopeRecord | None:
-        self.loads += 1
-        raw = await self._pool.fetchval(LOAD_SCOPE_SQL, prefix)
+        # A read: sent again on a fresh connection when its connection was lost.
+        for delay in (*self.retry_delays[:LOAD_RETRIES], None):
+            self.loads += 1
+            try:
+                raw = await self._pool.fetchval(LOAD_SCOPE_SQL, prefix)
+                break
+            except _CONNECTION_LOST:
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
         if raw is None:
             return None
         scope = json.loads(raw)
@@ -111,14 +144,17 @@ class PostgresRuntimeStore:
 
     async def _write(self, batch: list[_Pending]) -> None:
         try:
-            self.batches += 1
-            await self._pool.execute(RECORD_USAGE_SQL, *_columns(batch))
+            await self._send(batch)
         except asyncio.CancelledError:
             # Shutting down mid-write: nothing is acknowledged that may not have committed.
             for pending in (*batch, *self._pending):
                 pending.done.cancel()
             self._pending.clear()
             raise
+        except _CONNECTION_LOST as error:
+            # Still unreachable after the retries: one at a time would only wait longer.
+            _settle(batch, error)
+            return
         except Exception as error:
             if len(batch) > 1:
                 for one in batch:
@@ -128,6 +164,26 @@ class PostgresRuntimeStore:
             return
         self.events += len(batch)
         _settle(batch, None)
+
+    async def _send(self, batch: list[_Pending]) -> None:
+        """One batch, retried on a fresh connection when the connection (not the statement)
+        failed: a backend terminated or restarted mid-write loses no call's row. The batch is
+        one statement, so it committed whole or not at all; a retry that finds its rows
+        already there means the lost acknowledgement was a commit."""
+        columns = _columns(batch)
+        for attempt, delay in enumerate((*self.retry_delays, None)):
+            self.batches += 1
+            try:
+                await self._pool.execute(RECORD_USAGE_SQL, *columns)
+                return
+            except asyncpg.UniqueViolationError:
+                if attempt == 0:
+                    raise
+                return
+            except _CONNECTION_LOST:
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
 
 
 def _settle(batch: Sequence[_Pending], error: BaseException | None) -> None:

@@ -29,7 +29,14 @@ import httpcore
 
 
 class UnsafeUpstreamAddress(ValueError):
-    pass
+    """A refused address. Its message is the same whatever the reason (a private address, a
+    name that does not resolve): the difference would tell a tenant how the gateway's DNS
+    sees internal names. ``reason`` says which, for the operator's log only."""
+
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"{host} is not a public internet address the gateway may connect to")
+        self.host = host
+        self.reason = reason
 
 
 # IPv6 ranges that carry an IPv4 address a router may translate to: IPv4-compatible (::/96,
@@ -189,14 +196,14 @@ class HostGuard:
             return [host]
         addresses = await self._resolve(host, port)
         if not addresses:
-            raise UnsafeUpstreamAddress(f"{host} does not resolve")
+            raise UnsafeUpstreamAddress(host, "does not resolve")
         return addresses
 
     async def _resolve(self, host: str, port: int) -> list[str]:
         try:
             return list(dict.fromkeys(await self.resolver(host, port)))
         except OSError as error:
-            raise UnsafeUpstreamAddress(f"{host} does not resolve") from error
+            raise UnsafeUpstreamAddress(host, "does not resolve") from error
 
     def _admits(self, address: str, port: int) -> bool:
         return _is_public_answer(address) or (
@@ -206,11 +213,11 @@ class HostGuard:
     async def _vetted(self, host: str, port: int) -> list[str]:
         if _ip(host) is not None:
             if not _is_public(host):
-                raise UnsafeUpstreamAddress(f"{host} is not a public address")
+                raise UnsafeUpstreamAddress(host, "not a public address")
             return [host]
         addresses = await self._resolve(host, port)
         if not addresses or not all(self._admits(a, port) for a in addresses):
-            raise UnsafeUpstreamAddress(f"{host} resolves to a non-public address")
+            raise UnsafeUpstreamAddress(host, "resolves to a non-public address")
         return addresses
 
 

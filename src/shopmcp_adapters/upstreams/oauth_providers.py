@@ -1,17 +1,16 @@
-"""The OAuth providers a merchant can connect through: every platform package's ``oauth``, and
-until their tool packages land, Xero's and Google's descriptions on their own (a platform with
+"""The OAuth providers a merchant can connect through: every platform package's ``oauth``
+(Google's), and until its tool package lands, Xero's description on its own (a platform with
 no tools cannot be registered in ``upstreams.platforms``, but its connect flow can run so the
-packages' authors build on it)."""
+package's authors build on it)."""
 
 from __future__ import annotations
 
-from shopmcp_adapters.upstreams.google.oauth import GOOGLE_OAUTH
 from shopmcp_adapters.upstreams.oauth2 import OAuthProvider
 from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_adapters.upstreams.xero.oauth import XERO_OAUTH
 from shopmcp_domain.platforms import Platform
 
-_WITHOUT_PACKAGE = (XERO_OAUTH, GOOGLE_OAUTH)
+_WITHOUT_PACKAGE = (XERO_OAUTH,)
 
 
 def oauth_providers() -> dict[Platform, OAuthProvider]:

@@ -95,6 +95,10 @@ class PlatformPackage(Generic[ClientT]):
     # (the security page's v1 rule for Magento and Neto); only then does a workspace's own
     # opt-in apply.
     writes_operator_locked: bool = False
+    # Where requests for a store go, when the merchant names the host (a store URL): the SSRF
+    # guard vets that origin when the store is connected, not only when it is called. None for
+    # platforms whose API host is fixed or constrained (api.bigcommerce.com, *.myshopify.com).
+    store_origin: Callable[[str], str] | None = None
     # How merchants connect it through OAuth 2.0 (Xero, Google); None for token platforms.
     oauth: OAuthProvider | None = None
     # The read that checks a credential before it is saved (None: saved unchecked).

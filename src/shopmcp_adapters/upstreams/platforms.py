@@ -1,7 +1,7 @@
 """The only list of platforms: one package per platform, in the order help texts show them.
 
-A :class:`~shopmcp_domain.platforms.Platform` value without a package here (xero and google
-until their packages land) is refused everywhere with the one message of
+A :class:`~shopmcp_domain.platforms.Platform` value without a package here (xero until its
+package lands) is refused everywhere with the one message of
 :class:`PlatformUnavailable`: connecting, opting in to writes, scoping a key.
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
+from shopmcp_adapters.upstreams.google import PACKAGE as GOOGLE
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.package import PlatformPackage
@@ -18,7 +19,7 @@ from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.errors import PlatformUnavailable
 from shopmcp_domain.platforms import Platform
 
-PACKAGES: tuple[PlatformPackage[Any], ...] = (SHOPIFY, BIGCOMMERCE, MAGENTO, NETO)
+PACKAGES: tuple[PlatformPackage[Any], ...] = (SHOPIFY, BIGCOMMERCE, MAGENTO, NETO, GOOGLE)
 
 _BY_PLATFORM: dict[Platform, PlatformPackage[Any]] = {p.platform: p for p in PACKAGES}
 AVAILABLE: tuple[Platform, ...] = tuple(_BY_PLATFORM)

@@ -18,7 +18,13 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ValidationError
 
-from shopmcp_domain.errors import InternalError, InvalidArguments, ShopMcpError, UsageStatus
+from shopmcp_domain.errors import (
+    AuditUnavailable,
+    InternalError,
+    InvalidArguments,
+    ShopMcpError,
+    UsageStatus,
+)
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import AuditLog, Clock, ToolOutput, UpstreamCall, UpstreamClient
@@ -107,4 +113,10 @@ async def call_tool(
             created_at=deps.clock.now(),
         )
         # Committed before the result goes back: an answered call is never missing its row.
-        await deps.audit.record(event, MeterRecord.for_event(event))
+        # The log retries what it can; a write that still fails withholds the result.
+        try:
+            await deps.audit.record(event, MeterRecord.for_event(event))
+        except Exception as error:
+            if isinstance(error, ShopMcpError) and not isinstance(error, InternalError):
+                raise  # a refusal of the log's own (the workspace erased mid-call)
+            raise AuditUnavailable() from error

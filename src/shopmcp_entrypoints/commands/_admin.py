@@ -16,7 +16,13 @@ from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.identity import AdminDirectory, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialProbe, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialProbe,
+    CredentialVault,
+    StoreAddressCheck,
+    TenantRepository,
+)
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -51,6 +57,8 @@ class Admin:
     clock: Clock
     # The server's operator write lock, from the same settings (SHOPMCP_WRITES_UNLOCKED_PLATFORMS).
     writes_locked: frozenset[Platform]
+    # The SSRF guard at connect time (SHOPMCP_UPSTREAM_ALLOWED_HOSTS applies as for the server).
+    store_check: StoreAddressCheck
     container: Container = attrs.field(repr=False)
 
     async def identity(self) -> IdentityStore:
@@ -87,6 +95,7 @@ async def admin(settings: Settings, container: Container | None = None) -> Async
             vault=await provided(container.vault),
             clock=await provided(container.clock),
             writes_locked=await provided(container.writes_locked),
+            store_check=await provided(container.store_check),
             container=container,
         )
     finally:

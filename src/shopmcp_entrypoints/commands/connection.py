@@ -53,12 +53,12 @@ connection_app = command_group(
 _FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # Names that must never carry a value on the command line, declared by a package or not.
 _SECRET_FIELD_PARTS = ("secret", "token", "password")
-PLATFORM_NAMES = ", ".join(p.platform.value for p in PACKAGES)
-# Platforms connected through OAuth 2.0 that have no token package (Xero, Google).
-OAUTH_NAMES = ", ".join(
-    p.value for p in oauth_providers() if p not in {k.platform for k in PACKAGES}
-)
-STORE_HELP = "; ".join(f"{p.platform.value}: {p.store_ref_hint}" for p in PACKAGES)
+# Platforms connected with credentials the merchant gives; the OAuth 2.0 ones (Xero, Google,
+# with a tool package or not yet) are connected through their provider's consent screen.
+TOKEN_PACKAGES = tuple(p for p in PACKAGES if p.oauth is None)
+PLATFORM_NAMES = ", ".join(p.platform.value for p in TOKEN_PACKAGES)
+OAUTH_NAMES = ", ".join(p.value for p in oauth_providers())
+STORE_HELP = "; ".join(f"{p.platform.value}: {p.store_ref_hint}" for p in TOKEN_PACKAGES)
 OAUTH_HELP = "; ".join(f"{p.platform.value}: {p.store_hint}" for p in oauth_providers().values())
 
 
@@ -69,7 +69,7 @@ def _field_help(field: CredentialField) -> str:
 
 FIELDS_HELP = "; ".join(
     f"{p.platform.value}: {', '.join(_field_help(f) for f in p.credential_fields)}"
-    for p in PACKAGES
+    for p in TOKEN_PACKAGES
 )
 
 
@@ -199,11 +199,14 @@ def connection_add(
         raise typer.BadParameter(str(error), param_hint="--store") from None
     ws = workspace_id(workspace)
     payload = CredentialPayload(ask_credentials(package, field))
-    connection = run_admin(
-        lambda a: onboarding.connect_store(
+
+    async def work(a: Admin) -> Connection:
+        await a.store_check.check(package.platform, store_ref)
+        return await onboarding.connect_store(
             a.tenants, a.vault, a.clock, ws, package.platform, store_ref, payload, display_name
         )
-    )
+
+    connection = run_admin(work)
     typer.echo(f"connected {package.platform.value} store {connection.store_ref} ({connection.id})")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import typer
 
@@ -10,6 +11,20 @@ from shopmcp_entrypoints.settings import Settings
 
 # What uvicorn's own runner exits with when the application did not start.
 STARTUP_FAILURE = 3
+
+
+def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop ``SHOPMCP_EVENT_LOOP`` asks for (uvicorn's names). The gateway runs its
+    own loop (to own its signals), so uvicorn's ``loop`` setting alone would not apply it."""
+    if choice == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if choice == "uvloop":
+            raise
+        return None
+    return uvloop.new_event_loop
 
 
 def serve(
@@ -43,6 +58,7 @@ def serve(
         log_config=None,  # keep the redacting handler configure_logging installed
     )
     server = ManagedServer(config)
-    asyncio.run(serve_until_stopped(server))
+    with asyncio.Runner(loop_factory=loop_factory(settings.event_loop)) as runner:
+        runner.run(serve_until_stopped(server))
     if not server.started:
         raise typer.Exit(code=STARTUP_FAILURE)

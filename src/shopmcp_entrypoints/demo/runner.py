@@ -1,10 +1,14 @@
 """The demo: sandbox stores on loopback HTTPS, the gateway on embedded defaults, and a demo
 workspace connected to them.
 
-Shopify shop domains must look like ``*.myshopify.com`` and BigCommerce stores are a store hash
-on ``api.bigcommerce.com``: their sandboxes answer on loopback origins, so the gateway is pointed
-at them with ``SHOPMCP_UPSTREAM_BASE_URLS`` (a setting meant only for sandboxes) and their
-connections keep a real-looking store reference. Magento and Neto stores are addressed by URL,
+Shopify shop domains must look like ``*.myshopify.com``, BigCommerce stores are a store hash
+on ``api.bigcommerce.com`` and a Google connection is an account on Google's own hosts: their
+sandboxes answer on loopback origins, so the gateway is pointed at them with
+``SHOPMCP_UPSTREAM_BASE_URLS`` (a setting meant only for sandboxes) and their connections keep
+a real-looking store reference. The Google sandbox serves every Google API under a path prefix
+of the API's name and Google's token endpoint at ``/token``; the demo gives the gateway the
+sandbox's OAuth client, so expired access tokens are refreshed there as they would be at
+Google. Magento and Neto stores are addressed by URL,
 so their connections' stores are simply the sandboxes' ``https://127.0.0.1:<port>``.
 Exactly the sandboxes' ``127.0.0.1:<port>`` origins are allow-listed for the SSRF guard
 (``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``); the guard stays on for everything else, other loopback
@@ -14,6 +18,7 @@ ports included.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import secrets
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -22,13 +27,21 @@ from typing import Any
 import attrs
 import httpx
 from litestar import Litestar
+from pydantic import SecretStr
 
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.commands._admin import mcp_url
 from shopmcp_entrypoints.container import build_container, resolve
 from shopmcp_entrypoints.demo.clients import client_snippets, render
-from shopmcp_entrypoints.demo.sandboxes import bigcommerce, magento, neto, shopify
+from shopmcp_entrypoints.demo.sandboxes import (
+    bigcommerce,
+    google,
+    google_data,
+    magento,
+    neto,
+    shopify,
+)
 from shopmcp_entrypoints.demo.sandboxes.bigcommerce_data import STORE_HASH as BIGCOMMERCE_STORE
 from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
 from shopmcp_entrypoints.demo.state import (
@@ -52,12 +65,14 @@ SANDBOXES: tuple[tuple[Platform, SandboxFactory], ...] = (
     (Platform.BIGCOMMERCE, bigcommerce.create_sandbox_app),
     (Platform.MAGENTO, magento.create_sandbox_app),
     (Platform.NETO, neto.create_sandbox_app),
+    (Platform.GOOGLE, google.create_sandbox_app),
 )
 # Platforms whose store reference is not a URL: the gateway reaches their sandbox through
 # ``upstream_base_urls``, and the connection names this store.
 STORE_REFS: dict[Platform, str] = {
     Platform.SHOPIFY: DEMO_SHOP,
     Platform.BIGCOMMERCE: BIGCOMMERCE_STORE,
+    Platform.GOOGLE: google_data.ACCOUNT_SUB,
 }
 
 
@@ -70,8 +85,23 @@ def _neto_key(secret: str) -> dict[str, str]:
     return {"username": neto.SANDBOX_USERNAME, "api_key": secret}
 
 
+def _google_grant(secret: str) -> dict[str, str]:
+    # What the OAuth flow stores: the sandbox accepts the secret as an access token until it
+    # "expires" within the hour, then the gateway refreshes it at the sandbox's /token.
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=55)
+    return {
+        "access_token": secret,
+        "refresh_token": google.refresh_token_for(secret),
+        "expires_at": expires.isoformat(),
+        "scopes": google_data.SCOPES,
+    }
+
+
 # The credential each sandbox's generated secret makes, in its platform's credential fields.
-_CREDENTIALS: dict[Platform, Callable[[str], dict[str, str]]] = {Platform.NETO: _neto_key}
+_CREDENTIALS: dict[Platform, Callable[[str], dict[str, str]]] = {
+    Platform.NETO: _neto_key,
+    Platform.GOOGLE: _google_grant,
+}
 
 
 @attrs.frozen
@@ -91,6 +121,10 @@ class SandboxStores:
         redirected = {p: self.origins[p] for p in STORE_REFS if p in self.origins}
         if redirected:
             update["upstream_base_urls"] = {**base.upstream_base_urls, **redirected}
+        if Platform.GOOGLE in self.origins:
+            # The sandbox's OAuth client: its token endpoint is the sandbox (base URL above).
+            update["google_client_id"] = google_data.CLIENT_ID
+            update["google_client_secret"] = SecretStr(google_data.CLIENT_SECRET)
         return base.model_copy(update=update)
 
     def allowed_hosts(self) -> list[str]:

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import attrs
 import mcp_types as types
+from mcp.shared.exceptions import MCPError
 from mcp_types import DEFAULT_NEGOTIATED_VERSION
 from mcp_types import methods as _methods
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
@@ -86,6 +87,11 @@ def response_body(call: FastCall, result: types.CallToolResult) -> bytes:
     return response.model_dump_json(by_alias=True, exclude_unset=True).encode()
 
 
+def error_body(call: FastCall, error: types.ErrorData) -> bytes:
+    response = types.JSONRPCError(jsonrpc="2.0", id=call.request_id, error=error)
+    return response.model_dump_json(by_alias=True, exclude_unset=True).encode()
+
+
 Handler = Callable[[types.CallToolRequestParams], Awaitable[types.CallToolResult]]
 
 
@@ -95,7 +101,11 @@ async def answer(
     send: Send,
     extra_headers: Sequence[tuple[bytes, bytes]],
 ) -> None:
-    body = response_body(call, await handler(call.params))
+    try:
+        body = response_body(call, await handler(call.params))
+    except MCPError as error:
+        # What the SDK's dispatcher writes for a handler's protocol error.
+        body = error_body(call, error.error)
     await send(
         {
             "type": "http.response.start",

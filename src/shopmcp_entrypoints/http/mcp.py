@@ -35,7 +35,13 @@ from mcp.shared.exceptions import MCPError
 from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
-from shopmcp_domain.errors import AuthenticationFailed, InternalError, ShopMcpError
+from shopmcp_domain.errors import (
+    AuditUnavailable,
+    AuthenticationFailed,
+    InternalError,
+    ShopMcpError,
+    UnknownTool,
+)
 from shopmcp_domain.playbooks import PlaybookRenderError
 from shopmcp_domain.ports import RateLimitDecision
 from shopmcp_domain.services.admission import (
@@ -136,7 +142,11 @@ def error_message(error: Exception) -> str:
 
 
 def rate_limit_headers(decision: RateLimitDecision) -> list[tuple[bytes, bytes]]:
-    reset = str(math.ceil(max(decision.reset_after, 0.0))).encode()
+    # With nothing left, the window "resets" for this client when it may send again: the
+    # same moment Retry-After names (a sliding window never resets all at once).
+    exhausted = not decision.allowed or decision.remaining <= 0
+    seconds = max(decision.retry_after, 1.0) if exhausted else max(decision.reset_after, 0.0)
+    reset = str(math.ceil(seconds)).encode()
     limit = str(decision.limit).encode()
     remaining = str(max(decision.remaining, 0)).encode()
     headers = [
@@ -148,7 +158,7 @@ def rate_limit_headers(decision: RateLimitDecision) -> list[tuple[bytes, bytes]]
         (b"x-ratelimit-reset", reset),
     ]
     if not decision.allowed:
-        headers.append((b"retry-after", str(max(math.ceil(decision.retry_after), 1)).encode()))
+        headers.append((b"retry-after", reset))
     return headers
 
 
@@ -278,6 +288,19 @@ class McpGateway:
             output = await call_tool(
                 self.ports.tool_call, scope, request.admission, params.name, params.arguments
             )
+        except UnknownTool as error:
+            # The MCP specification makes an unknown tool a protocol error, as it does an
+            # unknown prompt (the call was audited all the same).
+            raise MCPError(code=INVALID_PARAMS, message=error.message) from None
+        except AuditUnavailable as error:
+            # Not a tool result: the tool's answer (or its refusal) is withheld because the
+            # call has no audit row, and an error result would read as the tool's own.
+            logger.error(
+                "tools/call not recorded: %s",
+                type(error.__cause__ or error).__name__,
+                extra={"workspace_id": str(scope.workspace.id), "tool": params.name[:100]},
+            )
+            raise MCPError(code=INTERNAL_ERROR, message=error.message) from None
         except Exception as error:
             if not isinstance(error, ShopMcpError) or isinstance(error, InternalError):
                 logger.error(
@@ -286,9 +309,16 @@ class McpGateway:
                     extra={"workspace_id": str(scope.workspace.id), "tool": params.name[:100]},
                 )
             return tool_error(error_message(error))
+        structured = dict(output.structured)
         return types.CallToolResult(
-            content=[types.TextContent(text=output.text)],
-            structured_content=dict(output.structured),
+            # The summary for people, then the structured result serialised, as the MCP
+            # specification asks of tools with structured output (for clients that pass only
+            # text content to the model).
+            content=[
+                types.TextContent(text=output.text),
+                types.TextContent(text=json.dumps(structured, separators=(",", ":"))),
+            ],
+            structured_content=structured,
             is_error=False,
         )
 
@@ -392,6 +422,18 @@ class McpGateway:
                 UNAUTHENTICATED,
                 error.message,
                 headers=[(b"www-authenticate", b'Bearer realm="shopmcp"')],
+            )
+            return
+        except Exception as error:
+            # The store could not answer (its retries spent): a JSON-RPC answer that says to
+            # come back, not the server's bare 500.
+            logger.error("request scope unavailable: %s", type(error).__name__)
+            await send_jsonrpc_error(
+                send,
+                503,
+                UNAVAILABLE,
+                "the gateway could not load this workspace just now; try again shortly",
+                headers=[(b"retry-after", b"1")],
             )
             return
 

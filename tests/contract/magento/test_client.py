@@ -97,7 +97,7 @@ async def test_the_host_guard_refuses_non_public_addresses_before_any_request(
     store_ref: str,
 ) -> None:
     h = harness([response("store_configs.200.json")], store_ref=store_ref, guard=HostGuard())
-    with pytest.raises(UpstreamUnavailable, match="not a public address"):
+    with pytest.raises(UpstreamUnavailable, match="not a public internet address"):
         await h.call("magento_get_store", {})
     assert h.requests == []
 

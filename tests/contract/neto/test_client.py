@@ -92,7 +92,7 @@ async def test_the_host_guard_refuses_non_public_addresses_before_any_request(
     store_ref: str,
 ) -> None:
     h = harness([response("getwarehouse.200.json")], store_ref=store_ref, guard=HostGuard())
-    with pytest.raises(UpstreamUnavailable, match="not a public address"):
+    with pytest.raises(UpstreamUnavailable, match="not a public internet address"):
         await h.call("neto_list_warehouses", {})
     assert h.requests == []
 
@@ -103,7 +103,7 @@ async def test_a_name_resolving_to_a_private_address_is_refused_before_any_reque
 
     guard = HostGuard(resolver=resolver)
     h = harness([response("getwarehouse.200.json")], guard=guard)
-    with pytest.raises(UpstreamUnavailable, match="non-public address"):
+    with pytest.raises(UpstreamUnavailable, match="not a public internet address"):
         await h.call("neto_list_warehouses", {})
     assert h.requests == []
 

@@ -141,6 +141,7 @@ def test_the_google_authorization_url_asks_for_offline_access_and_consent() -> N
         "email",
         "https://www.googleapis.com/auth/analytics.readonly",
         "https://www.googleapis.com/auth/content",
+        "https://www.googleapis.com/auth/webmasters.readonly",  # Search Console, read-only
     ]
     assert params["code_challenge_method"] == "S256"
     assert params["redirect_uri"] == REDIRECT[Platform.GOOGLE]

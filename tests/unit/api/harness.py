@@ -16,7 +16,7 @@ from dependency_injector import providers
 from litestar import Litestar
 from pydantic import SecretStr
 
-from shopmcp_adapters.memory import OutboxMailer
+from shopmcp_adapters.memory import FakeStoreCheck, OutboxMailer
 from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import ProbeFailed
@@ -55,6 +55,7 @@ class Api:
     http: httpx2.AsyncClient
     mailer: OutboxMailer
     probe: FakeProbe
+    store_check: FakeStoreCheck
 
     def last_code(self, email: str) -> str:
         message = next(m for m in reversed(self.mailer.sent) if m.to == email)
@@ -107,11 +108,14 @@ async def running_api(
     wire_world(container, world)
     mailer = OutboxMailer()
     probe = FakeProbe()
+    store_check = FakeStoreCheck()
     container.identity.override(providers.Object(world.store))
     container.admin_directory.override(providers.Object(world.store))
     container.mailer.override(providers.Object(mailer))
     container.auth_secret.override(providers.Object(AuthSecret(AUTH_SECRET)))
     container.credential_probe.override(providers.Object(probe))
+    # No DNS in unit tests: a store address is refused only when a test says so.
+    container.store_check.override(providers.Object(store_check))
     container.http_clients.override(providers.Object({p: None for p in Platform}))
     if configure is not None:
         configure(container)
@@ -119,4 +123,11 @@ async def running_api(
     async with lifespan(app):
         transport = httpx2.ASGITransport(app=asgi_app(app))
         async with httpx2.AsyncClient(transport=transport, base_url=BASE) as http:
-            yield Api(world=world, app=app, http=http, mailer=mailer, probe=probe)
+            yield Api(
+                world=world,
+                app=app,
+                http=http,
+                mailer=mailer,
+                probe=probe,
+                store_check=store_check,
+            )

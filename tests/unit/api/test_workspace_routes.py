@@ -53,6 +53,34 @@ async def test_a_refused_credential_saves_nothing_and_says_why(api: Api) -> None
     assert listed.json() == []
 
 
+async def test_a_store_address_the_guard_refuses_is_never_tried(api: Api) -> None:
+    token = await api.sign_in("a@example.com")
+    workspace = await api.workspace(token)
+    api.store_check.refused = frozenset({"https://10.0.0.5"})
+    refused = await api.call(
+        "POST",
+        f"/api/v1/workspaces/{workspace}/connections",
+        token,
+        json={
+            "platform": "magento",
+            "store": "https://10.0.0.5",
+            "credentials": {"access_token": "x"},
+        },
+    )
+    assert refused.status_code >= 400 and refused.status_code < 500, refused.text
+    assert api.probe.probed == []
+
+
+async def test_an_oauth_platform_is_not_connected_with_a_token(api: Api) -> None:
+    token = await api.sign_in("a@example.com")
+    workspace = await api.workspace(token)
+    refused = await _connect(api, token, workspace, "google", "someone@example.com")
+    assert refused.status_code == 422, refused.text
+    platforms = {p["platform"]: p for p in (await api.call("GET", "/api/v1/platforms")).json()}
+    assert platforms["google"]["oauth"] is True and platforms["google"]["credential_fields"] == []
+    assert platforms["shopify"]["oauth"] is False
+
+
 async def test_connecting_again_is_a_conflict_and_replacing_works(api: Api) -> None:
     token = await api.sign_in("a@example.com")
     workspace = await api.workspace(token)

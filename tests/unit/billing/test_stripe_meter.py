@@ -138,3 +138,18 @@ async def test_errors_never_carry_the_api_key() -> None:
         await StripeMeter(fake.client()).send(record, "cus_123")
     assert "sk_test" not in str(raised.value)
     assert "AuthenticationError" in str(raised.value)
+
+
+async def test_an_outage_is_worth_retrying_and_nothing_is_billed_until_it_ends() -> None:
+    store = InMemoryTenantStore()
+    workspace = await billable_workspace(store, "cus_123")
+    (record,) = await record_calls(store, workspace, ok=1)
+    fake = FakeStripe(down=True)
+    meter = StripeMeter(fake.client())
+    with pytest.raises(MeterUnavailable):
+        await meter.send(record, "cus_123")
+    assert fake.accepted == {}
+    fake.down = False
+    await meter.send(record, "cus_123")
+    assert list(fake.accepted) == [str(record.usage_event_id)]
+    assert fake.statuses == [503, 200]

@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from shopmcp_domain.errors import (
+    AuditUnavailable,
     ConnectionUnavailable,
     CredentialUnavailable,
     InternalError,
@@ -27,7 +28,7 @@ from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.admission import Admitted, RefusedRateLimited
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.scope import RequestScope
-from shopmcp_domain.usage import UsageEvent
+from shopmcp_domain.usage import MeterRecord, UsageEvent
 from tests.factories import World
 
 
@@ -264,6 +265,29 @@ async def test_unexpected_errors_become_a_generic_internal_error() -> None:
     assert "hunter2" not in str(info.value)
     [event] = await _events(world, scope)
     assert (event.status, event.error_class) == (UsageStatus.INTERNAL_ERROR, "KeyError")
+
+
+class _AuditDown:
+    async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
+        raise ConnectionResetError("the database went away")
+
+
+@pytest.mark.parametrize("upstream_answer", ["ok", "refused"])
+async def test_a_call_that_cannot_be_audited_withholds_its_answer(upstream_answer: str) -> None:
+    world, scope = await _setup()
+    answer: ToolOutput | Exception = (
+        ToolOutput({"thing_id": 1}, "T")
+        if upstream_answer == "ok"
+        else UpstreamError("shopify", 404, "Not Found")
+    )
+    world.upstream.answer("shopify_get_thing", answer)
+    deps = attrs.evolve(world.deps, audit=_AuditDown())
+    with pytest.raises(AuditUnavailable) as info:
+        await call_tool(deps, scope, await world.admit(scope), "shopify_get_thing", {"thing_id": 1})
+    # The call may have reached the store: the message says so, and never claims a record.
+    assert "may have reached the store" in info.value.message
+    assert "was recorded" not in info.value.message
+    assert isinstance(info.value.__cause__, ConnectionResetError)
 
 
 async def test_a_credential_that_cannot_be_opened_is_a_clean_refusal() -> None:

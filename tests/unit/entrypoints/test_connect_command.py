@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from shopmcp_adapters.memory import FakeStoreCheck
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.services import onboarding
 from shopmcp_entrypoints.cli import app
@@ -32,7 +33,13 @@ def sealed(monkeypatch: pytest.MonkeyPatch) -> list[CredentialPayload]:
         return types.SimpleNamespace(store_ref=args[5], id="conn")
 
     def run(work: Callable[[Any], Coroutine[Any, Any, Any]]) -> Any:
-        return asyncio.run(work(types.SimpleNamespace(tenants=None, vault=None, clock=None)))
+        return asyncio.run(
+            work(
+                types.SimpleNamespace(
+                    tenants=None, vault=None, clock=None, store_check=FakeStoreCheck()
+                )
+            )
+        )
 
     monkeypatch.setattr(onboarding, "connect_store", connect_store)
     monkeypatch.setattr(connection, "run_admin", run)

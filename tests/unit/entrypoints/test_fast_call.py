@@ -155,3 +155,27 @@ async def test_the_fast_path_is_taken_for_plain_calls_and_not_for_others(
     listed = json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/list"}).encode()
     await _send(fast, token, listed, {})
     assert taken == ["sdk", "sdk"]
+
+
+async def test_a_call_that_cannot_be_audited_is_a_protocol_error_on_both_paths(
+    pair: tuple[Gateway, Gateway, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No audit row, no answer: not a tool result (which would read as the tool's own error, or
+    hand back data nothing recorded) but a JSON-RPC internal error that says so."""
+    fast, sdk, token = pair
+
+    async def audit_down(*_: Any) -> None:
+        raise ConnectionResetError("the database went away")
+
+    monkeypatch.setattr(fast.world.store, "record", audit_down)
+    answers = [_comparable(await _send(g, token, CASES[0][1], {})) for g in (fast, sdk)]
+    for answer in answers:
+        for name in ("ratelimit-remaining", "x-ratelimit-remaining"):
+            answer[2].pop(name, None)
+    assert answers[0] == answers[1]
+    status, body, _ = answers[0]
+    message = json.loads(body)
+    assert status == 200 and "result" not in message
+    assert message["error"]["code"] == -32603
+    assert "could not be recorded" in message["error"]["message"]
+    assert "database" not in message["error"]["message"]

@@ -4,11 +4,14 @@ on the in-memory fakes."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
 import attrs
 import pytest
+from mcp.shared.exceptions import MCPError
+from mcp_types import TextContent
 
 from shopmcp_domain.errors import UpstreamError, UsageStatus
 from shopmcp_domain.keys import Access, KeyScopes
@@ -118,13 +121,17 @@ async def test_write_refused_until_opt_in_then_allowed(gateway: Gateway) -> None
     assert sorted(statuses) == sorted([UsageStatus.NOT_ALLOWED, UsageStatus.OK])
 
 
-async def test_unknown_tool_and_invalid_arguments_are_tool_errors(gateway: Gateway) -> None:
+async def test_an_unknown_tool_is_invalid_params_and_bad_arguments_are_tool_errors(
+    gateway: Gateway,
+) -> None:
     workspace, issued = await gateway.world.tenant()
     async with gateway.client(issued.token) as client:
-        unknown = await client.call_tool("shopify_drop_everything", {})
+        with pytest.raises(MCPError) as unknown:
+            await client.call_tool("shopify_drop_everything", {})
         invalid = await client.call_tool("shopify_get_thing", {"thing_id": 0})
         extra = await client.call_tool("shopify_get_thing", {"thing_id": 1, "sql": "x"})
-    assert unknown.is_error and "unknown tool" in unknown.content[0].text  # type: ignore[union-attr]
+    # The MCP specification: an unknown tool is a protocol error, -32602.
+    assert unknown.value.error.code == -32602 and "unknown tool" in unknown.value.error.message
     assert invalid.is_error and "thing_id" in invalid.content[0].text  # type: ignore[union-attr]
     assert extra.is_error and "sql" in extra.content[0].text  # type: ignore[union-attr]
     assert gateway.world.upstream.calls == []
@@ -137,9 +144,11 @@ async def test_a_tool_name_with_a_nul_byte_is_an_unknown_tool_and_audited(
 ) -> None:
     workspace, issued = await gateway.world.tenant()
     async with gateway.client(issued.token) as client:
-        refused = await client.call_tool("shopify_get_thing\u0000", {"thing_id": 1})
-    text = refused.content[0].text  # type: ignore[union-attr]
-    assert refused.is_error and "unknown tool" in text and "internal" not in text
+        with pytest.raises(MCPError) as refused:
+            await client.call_tool("shopify_get_thing\u0000", {"thing_id": 1})
+    text = refused.value.error.message
+    assert refused.value.error.code == -32602
+    assert "unknown tool" in text and "internal" not in text
     assert "\x00" not in text
     [event] = await usage(gateway, workspace.id)
     assert event.status is UsageStatus.UNKNOWN_TOOL
@@ -453,6 +462,9 @@ async def test_rate_limit_headers_and_refusals(gateway: Gateway) -> None:
     assert refused_list.json()["id"] == 1
     assert refused_list.headers["ratelimit-remaining"] == "0"
     assert 1 <= int(refused_list.headers["retry-after"]) <= 60
+    # Refused, the window "resets" for this client exactly when it may send again.
+    assert refused_list.headers["ratelimit-reset"] == refused_list.headers["retry-after"]
+    assert refused_list.headers["x-ratelimit-reset"] == refused_list.headers["retry-after"]
 
     call = {
         "jsonrpc": "2.0",
@@ -463,6 +475,7 @@ async def test_rate_limit_headers_and_refusals(gateway: Gateway) -> None:
     refused_call = await gateway.post(path, call)
     assert refused_call.status_code == 200
     assert "retry-after" in refused_call.headers
+    assert refused_call.headers["ratelimit-reset"] == refused_call.headers["retry-after"]
     result = refused_call.json()["result"]
     assert result["isError"] is True
     assert "retry after" in result["content"][0]["text"]
@@ -492,3 +505,18 @@ async def test_limiter_failure_fails_closed(world: Any) -> None:
         assert world.upstream.calls == []
         (event,) = await usage(gateway, workspace.id)
         assert event.status is UsageStatus.INTERNAL_ERROR
+
+
+async def test_a_structured_result_also_carries_its_json_as_text(gateway: Gateway) -> None:
+    world = gateway.world
+    _, issued = await world.tenant()
+    world.upstream.answer(
+        "shopify_get_thing", ToolOutput({"thing_id": 3, "title": "Tee ☕"}, "Tee (id 3)")
+    )
+    async with gateway.client(issued.token) as client:
+        result = await client.call_tool("shopify_get_thing", {"thing_id": 3})
+    summary, serialised = result.content
+    assert isinstance(summary, TextContent) and isinstance(serialised, TextContent)
+    assert summary.text == "Tee (id 3)"
+    assert json.loads(serialised.text) == result.structured_content
+    assert result.structured_content == {"thing_id": 3, "title": "Tee ☕"}

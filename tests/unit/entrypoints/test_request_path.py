@@ -210,3 +210,22 @@ def test_the_container_does_not_import_the_http_layer() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+@pytest.mark.parametrize("method", sorted(REQUESTS))
+async def test_a_store_that_cannot_load_the_scope_is_a_json_rpc_503(
+    world: World, method: str
+) -> None:
+    _, issued = await world.tenant()
+
+    async def store_down(prefix: str) -> Any:
+        raise ConnectionResetError("postgresql://shopmcp:hunter2@db went away")
+
+    world.store.load = store_down  # type: ignore[method-assign]
+    async with running_gateway(world) as gateway:
+        response = await gateway.post(f"/mcp/{issued.token}", REQUESTS[method])
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    error = response.json()["error"]
+    assert error["message"].startswith("the gateway could not load this workspace")
+    assert "hunter2" not in response.text

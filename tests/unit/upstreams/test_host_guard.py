@@ -94,8 +94,9 @@ async def test_a_name_resolving_to_a_non_public_address_is_refused(
     resolve: Callable[[dict[str, Sequence[str]]], list[str]], addresses: list[str]
 ) -> None:
     resolve({"shop.example.com": addresses})
-    with pytest.raises(UnsafeUpstreamAddress, match="non-public"):
+    with pytest.raises(UnsafeUpstreamAddress) as refused:
         await HostGuard().check("shop.example.com")
+    assert refused.value.reason == "resolves to a non-public address"
 
 
 async def test_one_bad_address_among_good_ones_is_enough_to_refuse(
@@ -120,8 +121,22 @@ async def test_an_unresolvable_name_is_refused(
     resolve: Callable[[dict[str, Sequence[str]]], list[str]],
 ) -> None:
     resolve({})
-    with pytest.raises(UnsafeUpstreamAddress, match="does not resolve"):
+    with pytest.raises(UnsafeUpstreamAddress) as refused:
         await HostGuard().check("nowhere.example")
+    assert refused.value.reason == "does not resolve"
+
+
+async def test_private_and_unresolvable_names_are_refused_in_the_same_words(
+    resolve: Callable[[dict[str, Sequence[str]]], list[str]],
+) -> None:
+    """A tenant must not learn how the gateway's DNS sees internal names."""
+    resolve({"internal.example": ["10.0.0.5"]})
+    messages = []
+    for host in ("internal.example", "nowhere.example"):
+        with pytest.raises(UnsafeUpstreamAddress) as refused:
+            await HostGuard().check(host)
+        messages.append(str(refused.value).replace(host, "HOST"))
+    assert messages[0] == messages[1]
 
 
 async def test_allow_listed_hosts_pass_without_resolution(
@@ -165,7 +180,7 @@ async def test_the_policy_refuses_before_sending(
     guarded: tuple[UpstreamHttp, list[httpx.Request]], url: str
 ) -> None:
     http, requests = guarded
-    with pytest.raises(UpstreamUnavailable, match="not a public address"):
+    with pytest.raises(UpstreamUnavailable, match="not a public internet address"):
         await http.request("GET", url, idempotent=True)
     assert requests == []
 

@@ -21,6 +21,7 @@ from shopmcp_domain.platforms import Platform
         ),
         (Platform.NETO, " https://www.Shop.example.com.au/ ", "https://www.shop.example.com.au"),
         (Platform.NETO, "https://shop.example.com.au/do/WS/NetoAPI", "https://shop.example.com.au"),
+        (Platform.GOOGLE, " 104857600000000000001 ", "104857600000000000001"),
     ],
 )
 def test_valid_references_are_normalised(platform: Platform, ref: str, normalised: str) -> None:
@@ -42,6 +43,9 @@ def test_valid_references_are_normalised(platform: Platform, ref: str, normalise
         (Platform.NETO, "http://shop.example.com.au", "https"),
         (Platform.NETO, "https://user:pw@shop.example.com.au", "credentials"),
         (Platform.NETO, "https://shop.example.com.au/admin", "no path"),
+        (Platform.GOOGLE, "", "subject id"),
+        (Platform.GOOGLE, "1048 5760", "subject id"),
+        (Platform.GOOGLE, "x" * 256, "subject id"),
     ],
 )
 def test_invalid_references_are_refused_with_the_reason(
@@ -51,10 +55,10 @@ def test_invalid_references_are_refused_with_the_reason(
         package_for(platform).check_store_ref(ref)
 
 
-@pytest.mark.parametrize("name", ["xero", "google", "woocommerce", "SHOPIFY "])
+@pytest.mark.parametrize("name", ["xero", "woocommerce", "SHOPIFY "])
 def test_a_platform_without_a_package_is_refused_with_one_message(name: str) -> None:
     with pytest.raises(PlatformUnavailable) as caught:
         package_for(name)
     assert caught.value.message.endswith(
-        "has no tool module yet (available: shopify, bigcommerce, magento, neto)"
+        "has no tool module yet (available: shopify, bigcommerce, magento, neto, google)"
     )

@@ -5,8 +5,8 @@ A Google connection is one Google account: ``store_ref`` is the account's stable
 endpoint returns with the code exchange (the ``openid email`` scopes). The ID token came
 straight from Google's token endpoint over verified TLS, which OpenID Connect Core 3.1.3.7
 accepts in place of checking its signature; its issuer and audience are still checked. Which
-GA4 property or Merchant Center account a tool reads is the tool's argument, not the
-connection's: one account may reach several.
+GA4 property, Merchant Center account or Search Console site a tool reads is the tool's
+argument, not the connection's: one account may reach several.
 
 ``access_type=offline`` asks for a refresh token and ``prompt=consent`` makes Google send one
 even when the account had already consented. Google keeps the refresh token on refresh (a new
@@ -41,7 +41,9 @@ SCOPES: Final = (
     "openid",
     "email",
     "https://www.googleapis.com/auth/analytics.readonly",
+    # The Merchant API has no read-only scope; the gateway's Google tools only read.
     "https://www.googleapis.com/auth/content",
+    "https://www.googleapis.com/auth/webmasters.readonly",
 )
 
 

@@ -50,6 +50,7 @@ PACKAGE = PlatformPackage(
     make_client=_client,
     http_policy=magento_http,
     writes_operator_locked=True,
+    store_origin=lambda ref: StoreAddress.parse(ref).origin,
     probe=Probe("magento_get_store"),
     access_guidance=(
         "In the Magento admin (System > Extensions > Integrations) add an integration whose "

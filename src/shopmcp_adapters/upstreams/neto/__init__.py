@@ -49,6 +49,7 @@ PACKAGE = PlatformPackage(
     # The security page's v1 rule: Neto's write tools stay locked until the operator unlocks
     # the platform.
     writes_operator_locked=True,
+    store_origin=lambda ref: StoreAddress.parse(ref).origin,
     probe=Probe("neto_list_warehouses", {"limit": 1}),
     access_guidance=(
         "In Neto (Settings & tools > All settings & tools > API) create a staff user for the "

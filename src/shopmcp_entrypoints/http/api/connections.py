@@ -45,12 +45,15 @@ def _platform_out(package: AnyPackage, dashboard: NamedDependency[DashboardPorts
         platform=package.platform,
         display_name=package.display_name,
         store_hint=package.store_ref_hint,
+        # An OAuth platform's fields are written by its connect flow, never typed.
         credential_fields=[
             CredentialFieldOut(
                 name=f.name, description=f.description, secret=f.secret, required=f.required
             )
             for f in package.credential_fields
+            if package.oauth is None
         ],
+        oauth=package.oauth is not None,
         guidance=package.access_guidance,
         writes_locked=package.platform in dashboard.writes_locked,
         install=package.platform is Platform.SHOPIFY and dashboard.shopify.app is not None,
@@ -109,7 +112,13 @@ class Connections(Controller):
         failure nothing is saved and the problem says why."""
         access.ensure_active()
         package = package_for(data.platform)
+        if package.oauth is not None:
+            raise InvalidRequest(
+                f"{package.platform.value} connects through its provider's consent screen, "
+                "not with a token (shopmcp connection add " + package.platform.value + ")"
+            )
         store_ref, guidance = _checked(package, data.store, data.credentials)
+        await dashboard.store_check.check(package.platform, store_ref)
         checked = await dashboard.probe.probe(
             package.platform, store_ref, CredentialPayload(data.credentials)
         )

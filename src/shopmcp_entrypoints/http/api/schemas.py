@@ -254,6 +254,8 @@ class PlatformOut(BaseModel):
     credential_fields: list[CredentialFieldOut]
     guidance: str
     writes_locked: bool
+    # Connected through the provider's consent screen (Xero, Google), not with a token.
+    oauth: bool
     # Connectable through Shopify's OAuth install (the operator configured an app).
     install: bool
 
