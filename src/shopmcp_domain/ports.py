@@ -418,6 +418,10 @@ class Cache(Protocol):
         """The value, or None when absent or expired."""
         ...
 
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """Each key's value (None when absent or expired), in one round trip."""
+        ...
+
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         """Store ``value`` for ``ttl_seconds`` (replacing any value)."""
         ...

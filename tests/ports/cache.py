@@ -57,6 +57,14 @@ class CacheSuite:
         await world.other.incr("gen", 60)
         assert await world.cache.get("gen") == b"1"
 
+    async def test_get_many_answers_each_key_in_order(self, world: CacheWorld) -> None:
+        await world.cache.set("x", b"1", 60)
+        await world.cache.set("z", b"3", TTL)
+        assert await world.cache.get_many(["z", "missing", "x"]) == [b"3", None, b"1"]
+        await world.expire(TTL + 0.2)
+        assert await world.cache.get_many(["x", "z"]) == [b"1", None]
+        assert await world.cache.get_many([]) == []
+
     async def test_a_non_positive_ttl_removes(self, world: CacheWorld) -> None:
         await world.cache.set("a", b"1", 60)
         await world.cache.set("a", b"2", 0)

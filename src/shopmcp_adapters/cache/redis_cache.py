@@ -1,5 +1,5 @@
-"""``Cache`` on Redis, with only commands Upstash serves: ``GET``, ``SET ... PX`` and ``INCR``
-with ``PEXPIRE`` in one ``MULTI``/``EXEC`` transaction.
+"""``Cache`` on Redis, with only commands Upstash serves: ``GET``, ``MGET``, ``SET ... PX`` and
+``INCR`` with ``PEXPIRE`` in one ``MULTI``/``EXEC`` transaction.
 
 Every key is ``{namespace}:{caller's key}`` (default namespace ``shopmcp:cache``), so the cache
 never touches the rate limiter's keys or another deployment's sharing the server. Timeouts are
@@ -9,6 +9,7 @@ path, and its caller treats any failure as a miss.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -65,6 +66,14 @@ class RedisCache:
         if value is None:
             return None
         return value.encode() if isinstance(value, str) else bytes(value)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        values = await self._client.mget([self.key(key) for key in keys])
+        return [
+            None if v is None else v.encode() if isinstance(v, str) else bytes(v) for v in values
+        ]
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:

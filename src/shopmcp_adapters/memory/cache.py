@@ -5,6 +5,7 @@ cache, and the reference semantics the Redis cache is held to (``tests/ports/cac
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from shopmcp_domain.ports import Clock
 
@@ -45,6 +46,9 @@ class InMemoryCache:
 
     async def get(self, key: str) -> bytes | None:
         return self._live(key)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        return [self._live(key) for key in keys]
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         if ttl_seconds <= 0:

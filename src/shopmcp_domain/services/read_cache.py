@@ -4,15 +4,17 @@ bypass cached reads immediately").
 
 :class:`CachedReads` wraps one platform's :class:`UpstreamClient`:
 
-- a **read** is looked up under a key made of the workspace, the connection, the connection's
-  current *generation*, the tool and a SHA-256 of its validated arguments serialised
-  canonically (defaults filled in, keys sorted), so ``{}`` and ``{"page": 1}`` are one call.
-  A hit returns the stored result with no upstream request (``cache_hit``); a miss calls the
-  upstream and stores a successful result for ``ttl_seconds``. Errors are never stored.
+- a **read** is looked up under a key made of the workspace, the connection, the tool and a
+  SHA-256 of its validated arguments serialised canonically (defaults filled in, keys sorted),
+  so ``{}`` and ``{"page": 1}`` are one call. The entry records the connection's *generation*
+  when its read started; the lookup fetches the entry and the current generation together (one
+  ``MGET``, both keys in the connection's hash slot), and an entry of another generation is a
+  miss. A hit returns the stored result with no upstream request (``cache_hit``); a miss calls
+  the upstream and stores a successful result for ``ttl_seconds``. Errors are never stored.
 - a **write** (whatever its outcome: a failed write may still have changed something)
   increments the connection's generation, so every read cached before it is unreachable at
   once, in every process sharing the cache. A read that started before the write and stores
-  its result after it stores it under the old generation, where nothing looks.
+  its result after it records the old generation, so it is never served.
 
 Nothing is shared across workspaces or connections: both ids are in every key. The cache's
 own failures never fail a call: a read falls back to the upstream. A write whose generation
@@ -41,8 +43,14 @@ GENERATION_TTL_SECONDS: Final = 24 * 3600.0
 CACHE_META_KEY: Final = "shopmcp/cache"
 
 
+def _slot(connection: Connection) -> str:
+    # A Redis hash tag: a connection's generation and entries share one slot, so one MGET
+    # reads both even on a cluster.
+    return f"{{{connection.workspace_id}:{connection.id}}}"
+
+
 def generation_key(connection: Connection) -> str:
-    return f"gen:{connection.workspace_id}:{connection.id}"
+    return f"gen:{_slot(connection)}"
 
 
 def arguments_digest(call: UpstreamCall) -> str:
@@ -52,25 +60,39 @@ def arguments_digest(call: UpstreamCall) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def entry_key(call: UpstreamCall, generation: int) -> str:
-    c = call.connection
-    return f"read:{c.workspace_id}:{c.id}:{generation}:{call.tool.name}:{arguments_digest(call)}"
+def entry_key(call: UpstreamCall) -> str:
+    return f"read:{_slot(call.connection)}:{call.tool.name}:{arguments_digest(call)}"
 
 
-def _encode(output: ToolOutput) -> bytes:
+def _encode(output: ToolOutput, generation: int) -> bytes:
     return json.dumps(
-        {"structured": output.structured, "text": output.text, "meta": output.meta},
+        {
+            "generation": generation,
+            "structured": output.structured,
+            "text": output.text,
+            "meta": output.meta,
+        },
         separators=(",", ":"),
     ).encode()
 
 
-def _decode(raw: bytes) -> ToolOutput | None:
+def _generation(raw: bytes | None) -> int | None:
+    if raw is None:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def _decode(raw: bytes, generation: int) -> ToolOutput | None:
     try:
         doc = json.loads(raw)
         structured, text, meta = doc["structured"], doc["text"], doc.get("meta")
+        stored = doc["generation"]
     except (ValueError, KeyError, TypeError):
         return None
-    if not isinstance(structured, dict) or not isinstance(text, str):
+    if stored != generation or not isinstance(structured, dict) or not isinstance(text, str):
         return None
     marked: dict[str, Any] = dict(meta) if isinstance(meta, dict) else {}
     marked[CACHE_META_KEY] = {"hit": True}
@@ -91,41 +113,33 @@ class CachedReads:
                 return await self.inner.call(call)
             finally:
                 await self._invalidate(call.connection)
-        generation = await self._generation(call.connection)
-        key = None if generation is None else entry_key(call, generation)
-        if key is not None:
-            cached = await self._get(key)
-            if cached is not None:
-                return cached
+        key = entry_key(call)
+        generation, cached = await self._lookup(call.connection, key)
+        if cached is not None:
+            return cached
         output = await self.inner.call(call)
-        if key is not None:
-            await self._set(key, output)
+        if generation is not None:
+            await self._set(key, output, generation)
         return output
 
-    async def _generation(self, connection: Connection) -> int | None:
+    async def _lookup(
+        self, connection: Connection, key: str
+    ) -> tuple[int | None, ToolOutput | None]:
+        """The connection's current generation (None: the cache cannot be used now) and the
+        entry, if it is of that generation."""
         try:
-            raw = await self.cache.get(generation_key(connection))
+            raw_generation, raw_entry = await self.cache.get_many([generation_key(connection), key])
         except Exception as error:
             logger.warning("read cache unavailable: %s", type(error).__name__)
-            return None
-        if raw is None:
-            return 0
-        try:
-            return int(raw)
-        except ValueError:
-            return None
+            return None, None
+        generation = _generation(raw_generation)
+        if generation is None or raw_entry is None:
+            return generation, None
+        return generation, _decode(raw_entry, generation)
 
-    async def _get(self, key: str) -> ToolOutput | None:
+    async def _set(self, key: str, output: ToolOutput, generation: int) -> None:
         try:
-            raw = await self.cache.get(key)
-        except Exception as error:
-            logger.warning("read cache unavailable: %s", type(error).__name__)
-            return None
-        return None if raw is None else _decode(raw)
-
-    async def _set(self, key: str, output: ToolOutput) -> None:
-        try:
-            await self.cache.set(key, _encode(output), self.ttl_seconds)
+            await self.cache.set(key, _encode(output, generation), self.ttl_seconds)
         except Exception as error:
             logger.warning("read cache not written: %s", type(error).__name__)
 

@@ -195,6 +195,10 @@ class BrokenCache:
         self.attempts += 1
         raise ConnectionError("redis down")
 
+    async def get_many(self, keys: Any) -> list[bytes | None]:
+        self.attempts += 1
+        raise ConnectionError("redis down")
+
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         self.attempts += 1
         raise ConnectionError("redis down")
@@ -219,7 +223,7 @@ async def test_a_corrupt_entry_is_a_miss(world: World, connection: Connection) -
     from shopmcp_domain.services.read_cache import entry_key
 
     call = _call(READ, connection)
-    await world.cache.set(entry_key(call, 0), b"{not json", 30)
+    await world.cache.set(entry_key(call), b"{not json", 30)
     out = await world.reads.call(call)
     assert not out.cache_hit and len(world.upstream.calls) == 1
 
@@ -227,8 +231,44 @@ async def test_a_corrupt_entry_is_a_miss(world: World, connection: Connection) -
 def test_the_key_names_workspace_connection_and_a_digest_of_the_arguments(
     connection: Connection,
 ) -> None:
-    from shopmcp_domain.services.read_cache import entry_key
+    from shopmcp_domain.services.read_cache import entry_key, generation_key
 
-    key = entry_key(_call(READ, connection, thing_id=7), 3)
-    assert key.startswith(f"read:{connection.workspace_id}:{connection.id}:3:{READ.name}:")
-    assert len(key.rsplit(":", 1)[1]) == 64
+    key = entry_key(_call(READ, connection, thing_id=7))
+    slot = f"{{{connection.workspace_id}:{connection.id}}}"
+    assert key.startswith(f"read:{slot}:{READ.name}:")
+    assert len(key.rsplit(":", 1)[1]) == 64  # the arguments only as a digest
+    assert generation_key(connection) == f"gen:{slot}"
+
+
+async def test_an_entry_of_an_older_generation_is_a_miss(
+    world: World, connection: Connection
+) -> None:
+    """What a read that raced a write left behind (its answer, recorded with the generation
+    it started under) is never served once the generation moved on."""
+    from shopmcp_domain.services.read_cache import entry_key, generation_key
+
+    call = _call(READ, connection)
+    await world.reads.call(call)
+    await world.cache.incr(generation_key(connection), 60)
+    assert await world.cache.get(entry_key(call)) is not None
+    assert not (await world.reads.call(call)).cache_hit
+
+
+async def test_a_hit_is_one_round_trip_to_the_cache(world: World, connection: Connection) -> None:
+    class Counting(InMemoryCache):
+        trips = 0
+
+        async def get_many(self, keys: Any) -> list[bytes | None]:
+            Counting.trips += 1
+            return await super().get_many(keys)
+
+        async def get(self, key: str) -> bytes | None:
+            Counting.trips += 1
+            return await super().get(key)
+
+    cache = Counting(world.clock)
+    reads = CachedReads(world.upstream, cache)
+    await reads.call(_call(READ, connection))
+    Counting.trips = 0
+    assert (await reads.call(_call(READ, connection))).cache_hit
+    assert Counting.trips == 1
