@@ -105,8 +105,9 @@ def _with_where(params: dict[str, str | int | bool], expression: str | None) -> 
 
 
 def _invoice_line(inv: o.InvoiceSummary) -> str:
+    reference = f" ref {inv.reference}" if inv.reference else ""
     return (
-        f"{inv.invoice_number or '(no number)'} ({inv.invoice_id}) {inv.status} "
+        f"{inv.invoice_number or '(no number)'} ({inv.invoice_id}){reference} {inv.status} "
         f"{inv.contact_name or ''} total {_money(inv.total)} {inv.currency_code or ''} "
         f"due {_money(inv.amount_due)}"
     )
@@ -486,7 +487,8 @@ def _report_reply(answer: XeroAnswer) -> Reply:
         f"{'[' + line.section + '] ' if line.section else ''}{line.label}: "
         + " | ".join(line.values)
         for line in report.lines
-        if line.kind == "summary"
+        # Totals, and the untitled sections' lines (gross and net profit, net assets).
+        if line.kind == "summary" or not line.section
     ]
     text = f"{' - '.join(report.titles) or report.report_name}\n{columns}\n" + _listed(
         "totals", shown
