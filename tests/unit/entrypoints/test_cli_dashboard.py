@@ -61,6 +61,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
             (container.tenants, store),
             (container.identity, store),
             (container.admin_directory, store),
+            (container.retention, store),
             (container.vault, vault),
             (container.clock, clock),
             (container.credential_probe, probe),
@@ -205,3 +206,21 @@ def test_platform_packages_have_probes() -> None:
         Platform.NETO,
     }
     assert all(p.probe is not None and p.access_guidance for p in tokens)
+
+
+def test_sweep_erases_a_workspace_past_its_window_and_prints_counts(cli: Cli) -> None:
+    workspace = _workspace(cli)
+    assert cli("workspace", "delete", "--workspace", workspace, "--yes").exit_code == 0
+
+    inside = cli("sweep", "--now", (NOW + dt.timedelta(days=29)).isoformat())
+    assert inside.exit_code == 0, inside.output
+    assert "erased workspaces: 0" in inside.output
+    assert cli.store.partition(WorkspaceId(uuid.UUID(workspace))) is not None
+
+    past = cli("sweep", "--now", (NOW + dt.timedelta(days=31)).isoformat())
+    assert past.exit_code == 0, past.output
+    assert "erased workspaces: 1" in past.output and workspace in past.output
+    assert cli.store.partition(WorkspaceId(uuid.UUID(workspace))) is None
+
+    naive = cli("sweep", "--now", "2026-03-01T00:00:00")
+    assert naive.exit_code != 0 and "time zone" in naive.output
