@@ -14,6 +14,7 @@ from shopmcp_entrypoints.commands.account import account_app
 from shopmcp_entrypoints.commands.connection import connection_add, connection_app
 from shopmcp_entrypoints.commands.db import migrate
 from shopmcp_entrypoints.commands.demo import demo
+from shopmcp_entrypoints.commands.export import export
 from shopmcp_entrypoints.commands.key import key_app
 from shopmcp_entrypoints.commands.mail import mail_app
 from shopmcp_entrypoints.commands.playbook import playbook_app
@@ -68,6 +69,7 @@ app.command()(worker)
 app.command()(demo)
 app.command()(migrate)
 app.command()(sweep)
+app.command()(export)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(connection_app, name="connection")
 app.add_typer(key_app, name="key")
