@@ -442,6 +442,10 @@ class ToolOutput:
 
     structured: Mapping[str, Any]
     text: str
+    # The result's ``_meta`` (for Xero, the organisation's remaining rate budget), or None.
+    meta: Mapping[str, Any] | None = None
+    # Served from the read cache, with no upstream request (recorded on the usage event).
+    cache_hit: bool = False
 
 
 Refresher = Callable[[CredentialPayload], Awaitable[CredentialPayload]]
