@@ -326,9 +326,7 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
     from shopmcp_adapters.ratelimit import RedisRateLimiter
 
     # While Redis is unreachable, each process keeps limiting on its own.
-    limiter = RedisRateLimiter.from_url(
-        settings.redis_url.get_secret_value(), clock, fallback=InMemoryRateLimiter(clock)
-    )
+    limiter = RedisRateLimiter.from_url(settings.redis_url.get_secret_value(), clock)
     try:
         yield limiter
     finally:
