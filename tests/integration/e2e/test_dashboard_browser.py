@@ -3,8 +3,8 @@ driven by Playwright with ``executable_path``; no browser is downloaded): the ga
 process on embedded defaults (embedded PostgreSQL, local vault, in-process limiter, the local
 mail outbox) and the demo's sandbox Shopify store. A person signs in with the code from the
 outbox, creates a workspace, connects the sandbox store, creates a key, an MCP client calls a
-tool with it, the call shows in the usage review, the key is revoked and the next call is
-refused.
+tool with it, writes are enabled (the key then sees write tools), the call shows in the usage
+review, the key is revoked and the next call is refused.
 
 Outside CI, a machine without chromium or Playwright skips this, saying why; with CI=true that
 is a failure.
@@ -153,6 +153,11 @@ async def call_shop(mcp_url: str) -> Any:
         return await mcp.call_tool("shopify_get_shop", {})
 
 
+async def tool_names(mcp_url: str) -> set[str]:
+    async with Client(mcp_url, mode="legacy", cache=None) as mcp:
+        return {tool.name for tool in (await mcp.list_tools()).tools}
+
+
 async def test_a_merchant_goes_from_sign_in_to_a_revoked_key_in_a_real_browser(
     gateway: Gateway, tmp_path: Path
 ) -> None:
@@ -206,18 +211,25 @@ async def test_a_merchant_goes_from_sign_in_to_a_revoked_key_in_a_real_browser(
             # A key: its MCP URL is shown once.
             await page.get_by_role("link", name="MCP keys").click()
             await page.get_by_label(re.compile("^Name")).fill("e2e")
+            await page.get_by_label("May use write tools").check()
             await page.get_by_role("button", name="Create key").click()
             await expect(page.get_by_role("heading", level=1)).to_have_text("Key created")
             mcp_url = await page.get_by_label("MCP URL").input_value()
             assert mcp_url.startswith(gateway.url + "/mcp/")
             await shot("key")
 
-            # The MCP SDK's streamable-HTTP client uses it.
+            # The MCP SDK's streamable-HTTP client uses it: read tools only, until the
+            # workspace enables Shopify's writes (owner or admin, on the Writes page).
             shop = await call_shop(mcp_url)
             assert shop.is_error is False, shop
+            assert not any(name.endswith("update_product") for name in await tool_names(mcp_url))
+            await page.get_by_role("link", name="Back to the keys").click()
+            await page.get_by_role("link", name="Writes").click()
+            await page.get_by_role("button", name="Enable Shopify writes").click()
+            await expect(page.get_by_role("status")).to_contain_text("Write tools enabled")
+            assert any(name.endswith("update_product") for name in await tool_names(mcp_url))
 
             # The call is in the usage review.
-            await page.get_by_role("link", name="Back to the keys").click()
             await page.get_by_role("link", name="Usage review").click()
             calls = page.get_by_role("table", name="Tool calls, newest first")
             await expect(calls).to_contain_text("shopify_get_shop")

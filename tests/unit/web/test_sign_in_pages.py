@@ -166,3 +166,15 @@ async def test_pages_are_never_cached_nor_framed(alice: Browser) -> None:
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     css = await alice.get("/static/dashboard.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+async def test_a_mistyped_page_is_a_page_and_the_api_keeps_its_problems(alice: Browser) -> None:
+    html = {"accept": "text/html,application/xhtml+xml"}
+    page = await alice.get("/workspaces/not-a-uuid/settings/keys", headers=html)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert_accessible(page)
+    api = await alice.get("/api/v1/nothing-here", headers=html)
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    plain = await alice.get("/nothing-here")
+    assert plain.headers["content-type"].startswith("application/problem+json")
