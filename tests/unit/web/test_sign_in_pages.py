@@ -22,6 +22,7 @@ async def test_the_journey_opens_a_session_cookie(api: Api, new_browser: NewBrow
         "/sign-in", data={"email": "Alice@Example.com", "csrf_token": token}
     )
     assert sent.status_code == 303
+    assert "example.com" not in sent.headers["location"]  # no address in a URL
     code_page = await browser.get(sent.headers["location"])
     assert code_page.status_code == 200
     assert_accessible(code_page)
@@ -42,6 +43,8 @@ async def test_the_journey_opens_a_session_cookie(api: Api, new_browser: NewBrow
     assert workspaces.status_code == 200
     assert "Signed in as alice@example.com" in workspaces.text
     assert_accessible(workspaces)
+    again = await browser.get("/sign-in")
+    assert again.status_code == 303 and again.headers["location"] == "/workspaces"
 
 
 async def test_no_page_without_a_session_but_the_way_back_is_kept(
