@@ -256,3 +256,14 @@ async def test_a_merchant_goes_from_sign_in_to_a_revoked_key_in_a_real_browser(
             assert "invalid or revoked MCP key" in repr(by_the_sdk.value)
         finally:
             await browser.close()
+
+
+def test_without_chromium_ci_fails_and_elsewhere_skips(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHOPMCP_CHROMIUM", raising=False)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        chromium_path()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="no chromium"):
+        chromium_path()
