@@ -32,7 +32,7 @@ import datetime as dt
 import re
 import uuid
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -312,7 +312,7 @@ class XeroClient:
     http: UpstreamHttp
     tokens: OAuthTokens
     tenant_id: str
-    monotonic: Any  # () -> float, the clock's
+    monotonic: Callable[[], float]  # the clock's
     base_url: str | None = None
     gates: TenantGates = GATES
 

@@ -10,6 +10,8 @@ model can go from a list to the matching get tool.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -496,17 +498,21 @@ def _report_reply(answer: XeroAnswer) -> Reply:
     return _reply(report, text, answer)
 
 
-def _report_params(**values: object) -> dict[str, str | int | bool]:
+def _report_params(
+    **values: dt.date | enum.StrEnum | str | int | bool | None,
+) -> dict[str, str | int | bool]:
+    """A report's query: dates as ISO dates, enumerations as their values; None and False
+    (Xero's defaults) are left out."""
     params: dict[str, str | int | bool] = {}
     for name, value in values.items():
         if value is None or value is False:
             continue
-        if hasattr(value, "isoformat"):
+        if isinstance(value, dt.date):
             params[name] = value.isoformat()
-        elif isinstance(value, str | int | bool):
-            params[name] = value.value if hasattr(value, "value") else value
+        elif isinstance(value, enum.StrEnum):
+            params[name] = value.value
         else:
-            params[name] = str(value)
+            params[name] = value
     return params
 
 
