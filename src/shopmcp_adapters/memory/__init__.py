@@ -14,6 +14,9 @@ real adapters (``tests/ports``):
   limiter's per-process fallback); real: Redis
 - ``Meter``: ``InMemoryMeter``; real: the Stripe meter
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
+- ``RetentionStore`` (the sweep): ``InMemoryTenantStore``; real: PostgreSQL's owner side
+- ``ReadinessProbe``: ``FakeReadinessProbe`` (up, down or frozen by hand); real: PostgreSQL,
+  Redis and the vault's key ring
 - ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
   recorded upstream contracts in ``tests/contract`` instead)
 """
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING
 from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.health import FakeReadinessProbe, ProbeState
 from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
         upstream: RecordingUpstream,
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
+        probe: FakeReadinessProbe,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -62,11 +67,14 @@ if TYPE_CHECKING:
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
+        _retention: ports.RetentionStore = store
+        _probe: ports.ReadinessProbe = probe
 
 
 __all__ = [
     "FakeClock",
     "FakeLease",
+    "FakeReadinessProbe",
     "FakeStoreCheck",
     "FakeVault",
     "InMemoryChangeFeed",
@@ -74,5 +82,6 @@ __all__ = [
     "InMemoryRateLimiter",
     "InMemoryTenantStore",
     "OutboxMailer",
+    "ProbeState",
     "RecordingUpstream",
 ]
