@@ -13,6 +13,8 @@ real adapters (``tests/ports``):
 - ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
   limiter's per-process fallback); real: Redis
 - ``Meter``: ``InMemoryMeter``; real: the Stripe meter
+- ``Cache``: ``InMemoryCache`` (TTL, bounded; also the embedded default's); real:
+  ``shopmcp_adapters.cache.RedisCache``
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
 - ``RetentionStore`` (the sweep): ``InMemoryTenantStore``; real: PostgreSQL's owner side
 - ``ReadinessProbe``: ``FakeReadinessProbe`` (up, down or frozen by hand); real: PostgreSQL,
@@ -24,6 +26,7 @@ real adapters (``tests/ports``):
 from typing import TYPE_CHECKING
 
 from shopmcp_adapters.memory.billing import InMemoryMeter
+from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.health import FakeReadinessProbe, ProbeState
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
         probe: FakeReadinessProbe,
+        cache: InMemoryCache,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -63,6 +67,7 @@ if TYPE_CHECKING:
         _meter: ports.Meter = meter
         _lease: ports.CredentialLease = lease
         _upstream: ports.UpstreamClient = upstream
+        _cache: ports.Cache = cache
         _identity: identity.IdentityStore = store
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
@@ -77,6 +82,7 @@ __all__ = [
     "FakeReadinessProbe",
     "FakeStoreCheck",
     "FakeVault",
+    "InMemoryCache",
     "InMemoryChangeFeed",
     "InMemoryMeter",
     "InMemoryRateLimiter",

@@ -39,7 +39,7 @@ from shopmcp_entrypoints.container import (
     litestar_dependencies,
     resolve,
 )
-from shopmcp_entrypoints.http import api
+from shopmcp_entrypoints.http import api, web
 from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS, document_problems
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
 from shopmcp_entrypoints.http.oauth import oauth_callback
@@ -235,7 +235,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             yield
 
     app = Litestar(
-        route_handlers=[health, ready, mcp_endpoint, oauth_callback, *api.ROUTES],
+        route_handlers=[
+            health,
+            ready,
+            mcp_endpoint,
+            oauth_callback,
+            *api.ROUTES,
+            web.router(),
+            web.stylesheet,
+        ],
+        template_config=web.template_config(),
         lifespan=[lifespan],
         middleware=[cast("Middleware", access_log)],
         logging_config=litestar_logging(),
@@ -246,12 +255,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             dashboard=container.dashboard,
             readiness=container.readiness_probes,
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=web.for_browsers(EXCEPTION_HANDLERS),
         before_request=api.require_json_body,
         openapi_config=openapi_config(),
     )
     handlers = [h for route in app.routes for h in getattr(route, "route_handlers", ())]
-    undeclared = api.undeclared_roles(handlers)
+    undeclared = api.undeclared_roles(handlers, (api.WORKSPACE_PREFIX, web.WORKSPACE_PREFIX))
     if undeclared:
         raise RuntimeError(f"workspace routes without a role: {', '.join(undeclared)}")
     document_problems(app.openapi_schema, api.PUBLIC_OPERATIONS)

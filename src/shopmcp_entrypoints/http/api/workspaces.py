@@ -35,6 +35,27 @@ from shopmcp_entrypoints.http.api.schemas import (
 )
 
 
+async def my_workspaces(dashboard: DashboardPorts, signed_in: SignedIn) -> list[WorkspaceOut]:
+    """The workspaces the account is a member of, with its role in each."""
+    async with dashboard.identity.transaction() as uow:
+        memberships = await uow.memberships.of_account(signed_in.account.id)
+    return [WorkspaceOut.of(m.workspace, m.role) for m in memberships]
+
+
+async def create_workspace(
+    dashboard: DashboardPorts, signed_in: SignedIn, data: WorkspaceCreate
+) -> WorkspaceOut:
+    """A new workspace (free plan); the account is its owner."""
+    workspace = await onboarding.create_workspace(
+        dashboard.tenants,
+        dashboard.clock,
+        data.name,
+        owner=signed_in.account.id,
+        actor=signed_in.actor,
+    )
+    return WorkspaceOut.of(workspace, Role.OWNER)
+
+
 class Workspaces(Controller):
     path = "/api/v1/workspaces"
     tags = ("workspaces",)
@@ -45,9 +66,7 @@ class Workspaces(Controller):
         self, signed_in: NamedDependency[SignedIn], dashboard: NamedDependency[DashboardPorts]
     ) -> list[WorkspaceOut]:
         """The workspaces you are a member of, with your role in each."""
-        async with dashboard.identity.transaction() as uow:
-            memberships = await uow.memberships.of_account(signed_in.account.id)
-        return [WorkspaceOut.of(m.workspace, m.role) for m in memberships]
+        return await my_workspaces(dashboard, signed_in)
 
     @post("/")
     async def create(
@@ -57,14 +76,7 @@ class Workspaces(Controller):
         dashboard: NamedDependency[DashboardPorts],
     ) -> WorkspaceOut:
         """A new workspace (free plan); you are its owner."""
-        workspace = await onboarding.create_workspace(
-            dashboard.tenants,
-            dashboard.clock,
-            data.name,
-            owner=signed_in.account.id,
-            actor=signed_in.actor,
-        )
-        return WorkspaceOut.of(workspace, Role.OWNER)
+        return await create_workspace(dashboard, signed_in, data)
 
 
 async def _starting_with(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
