@@ -37,6 +37,7 @@ from shopmcp_domain.ports import (
     Clock,
     CredentialVault,
     MeterOutbox,
+    QuotaCounter,
     RateLimiter,
     ScopeSource,
     StoreAddressCheck,
@@ -264,6 +265,7 @@ async def _outbox_drainer(settings: Settings, outbox: MeterOutbox) -> AsyncItera
         outbox,
         settings.stripe_api_key.get_secret_value(),
         settings.stripe_meter_event_name,
+        overage_event_name=settings.stripe_overage_event_name,
         api_base=settings.stripe_api_base,
     )
 
@@ -335,6 +337,23 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         await limiter.aclose()
 
 
+async def _quota_counter(settings: Settings, database: Database) -> AsyncIterator[QuotaCounter]:
+    """Monthly quotas: on Redis when configured (one script call per tools/call), otherwise on
+    PostgreSQL (one statement per tools/call, as the MCP runtime's role)."""
+    if settings.redis_url is None:
+        from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
+
+        yield PostgresQuotaCounter(database.mcp_pool)
+        return
+    from shopmcp_adapters.quota import RedisQuotaCounter
+
+    counter = RedisQuotaCounter.from_url(settings.redis_url.get_secret_value())
+    try:
+        yield counter
+    finally:
+        await counter.aclose()
+
+
 async def _http_clients(
     settings: Settings, guard: HostGuard
 ) -> AsyncIterator[dict[Platform, httpx.AsyncClient]]:
@@ -402,6 +421,7 @@ class Container(containers.DeclarativeContainer):
     rewrap_vault = providers.Factory(_rewrap_vault, settings=settings, clock=clock)
     local_keys = providers.Factory(_local_keys, settings=settings)
     rate_limiter = providers.Resource(_rate_limiter, settings=settings, clock=clock)
+    quota_counter = providers.Resource(_quota_counter, settings=settings, database=database)
     # None without SHOPMCP_STRIPE_API_KEY: the outbox accumulates.
 
     # The meter (Stripe) lives inside the drainer; None without SHOPMCP_STRIPE_API_KEY.
@@ -510,6 +530,7 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         tenants=await resolve(container.mcp_tenants),
         vault=await resolve(container.vault),
         limiter=await resolve(container.rate_limiter),
+        quota=await resolve(container.quota_counter),
         registry=await resolve(container.tool_registry),
         upstreams=await resolve(container.upstreams),
         writes_locked=await resolve(container.writes_locked),

@@ -106,7 +106,7 @@ async def test_another_workspace_is_invisible_and_unwritable(
 @pytest.mark.parametrize(
     "statement",
     [
-        "update shopmcp.workspaces set plan = 'scale'",
+        "update shopmcp.workspaces set plan = 'portfolio'",
         "update shopmcp.workspaces set write_enabled = '{shopify}'",
         "update shopmcp.workspaces set status = 'active'",
         "select billing_customer_id from shopmcp.workspaces",
@@ -176,7 +176,7 @@ async def test_what_the_runtime_needs_works(
     written = await mcp.fetchval(
         "select shopmcp.record_usage(array[$1::uuid], array[$2::uuid], array['abcdefghijkl'], "
         "array['shopify_get_shop'], array[null::uuid], array[1.5::float8], array['ok'], "
-        "array[null::text], array[now()], array[1])",
+        "array[null::text], array[now()], array[1], array[false])",
         a.id,
         event.id,
     )
@@ -190,7 +190,8 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
         for function in (
             "shopmcp.load_scope(text)",
             "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
-            "text[], text[], timestamptz[], integer[])",
+            "text[], text[], timestamptz[], integer[], boolean[])",
+            "shopmcp.count_tool_call(uuid, text, bigint, boolean)",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function
@@ -281,6 +282,12 @@ EXPECTED_GRANTS = {
     },
     ("function", "load_scope", None, "shopmcp_mcp", "EXECUTE"),
     ("function", "record_usage", None, "shopmcp_mcp", "EXECUTE"),
+    # Migration 0007's monthly quota: counted by the runtime, read (and never lowered) by the
+    # dashboard.
+    ("function", "count_tool_call", None, "shopmcp_mcp", "EXECUTE"),
+    *{("table", "quota_counters", None, "shopmcp_mcp", p) for p in ("SELECT", "INSERT")},
+    ("column", "quota_counters", "used", "shopmcp_mcp", "UPDATE"),
+    *{("table", "quota_counters", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
     # A trigger function: it cannot be called except as a trigger.
     ("function", "notify_change", None, "PUBLIC", "EXECUTE"),
     ("schema", "shopmcp", None, "shopmcp_tenant", "USAGE"),

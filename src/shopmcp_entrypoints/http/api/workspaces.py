@@ -53,7 +53,7 @@ class Workspaces(Controller):
         signed_in: NamedDependency[SignedIn],
         dashboard: NamedDependency[DashboardPorts],
     ) -> WorkspaceOut:
-        """A new workspace (free plan); you are its owner."""
+        """A new workspace (Solo until a subscription says otherwise); you are its owner."""
         workspace = await onboarding.create_workspace(
             dashboard.tenants,
             dashboard.clock,
