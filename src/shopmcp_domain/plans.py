@@ -16,7 +16,7 @@ plan       $/mo    calls/mo    req/min  stores/platform   history    overage
 solo       79      3,000       300      1                 30 days    refused
 brand      249     15,000      600      3                 90 days    billed
 portfolio  549     60,000      1,200    10                365 days   billed
-demo       0       5,000       1,200    3                 7 days     refused
+demo       0       5,000       1,200    3                 30 days    refused
 =========  ======  ==========  =======  ================  =========  =======
 
 ``demo`` is internal: the sandbox workspace of ``shopmcp demo`` (a protocol conformance run
@@ -116,7 +116,7 @@ PLANS: Mapping[PlanTier, Plan] = {
         monthly_calls=5_000,
         requests_per_minute=1_200,
         stores_per_platform=3,
-        audit_retention_days=7,
+        audit_retention_days=30,
         overage_billed=False,
         sold=False,
     ),

@@ -15,6 +15,7 @@ from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
 from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
 from shopmcp_adapters.postgres.owner import PostgresOwnerStore
+from shopmcp_adapters.postgres.retention import PostgresRetentionStore
 from shopmcp_adapters.postgres.roles import MCP_ROLE, TENANT_ROLE
 from shopmcp_adapters.postgres.runtime import PostgresRuntimeStore
 from shopmcp_adapters.postgres.tenants import PostgresTenantStore
@@ -68,6 +69,11 @@ class Database:
     connect_tenant: Callable[[], Awaitable[asyncpg.Connection]] = attrs.field(repr=False)
     migration: MigrationReport | None = None
     embedded: EmbeddedPostgres | None = None
+
+    @property
+    def retention(self) -> PostgresRetentionStore:
+        """The retention sweep's ``RetentionStore`` (cross-tenant, on the owner pool)."""
+        return PostgresRetentionStore(self.owner_pool)
 
     @property
     def outbox(self) -> PostgresOwnerStore:

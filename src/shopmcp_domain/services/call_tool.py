@@ -82,6 +82,7 @@ async def call_tool(
     connection_id: ConnectionId | None = None
     status = UsageStatus.OK
     error_class: str | None = None
+    cache_hit = False
     overage = False
     try:
         raise_if_refused(admission)
@@ -96,7 +97,7 @@ async def call_tool(
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
         overage = (await count_tool_call(deps.quota, deps.clock, scope.workspace)).overage
-        return await upstream.call(
+        output = await upstream.call(
             UpstreamCall(
                 tool=spec,
                 arguments=validated,
@@ -104,6 +105,8 @@ async def call_tool(
                 credentials=scope.lease(connection),
             )
         )
+        cache_hit = output.cache_hit
+        return output
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
@@ -123,6 +126,7 @@ async def call_tool(
             status=status,
             error_class=error_class,
             created_at=deps.clock.now(),
+            cache_hit=cache_hit,
         )
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.

@@ -90,10 +90,12 @@ GRANT EXECUTE ON FUNCTION shopmcp.count_tool_call(uuid, text, bigint, boolean) T
 ALTER TABLE shopmcp.meter_outbox ADD COLUMN overage boolean NOT NULL DEFAULT false;
 ALTER TABLE shopmcp.meter_outbox ADD COLUMN parked_at timestamptz;
 
-DROP FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[]);
-
-CREATE FUNCTION shopmcp.record_usage(
+-- The runtime's group commit with the overage flag: a function of its own name, so the
+-- earlier record_usage signatures stay for a process of the previous release during a rolling
+-- deploy (0008 keeps 0005's for the same reason). It writes 0008's usage_events.cache_hit too:
+-- a PL/pgSQL body is resolved when first run, and on a fresh database 0008 has added that
+-- column by then (the runtime is started only after every migration is applied).
+CREATE FUNCTION shopmcp.record_usage_metered(
     p_workspace_ids uuid[],
     p_ids uuid[],
     p_key_prefixes text[],
@@ -104,6 +106,7 @@ CREATE FUNCTION shopmcp.record_usage(
     p_error_classes text[],
     p_created_ats timestamptz[],
     p_quantities integer[],
+    p_cache_hits boolean[],
     p_overages boolean[]
 ) RETURNS integer
     LANGUAGE plpgsql
@@ -119,13 +122,14 @@ BEGIN
     FOR served IN SELECT DISTINCT w FROM unnest(p_workspace_ids) AS w LOOP
         PERFORM set_config('app.workspace_id', served::text, true);
         INSERT INTO shopmcp.usage_events (workspace_id, id, key_prefix, tool, connection_id,
-                                          latency_ms, status, error_class, created_at)
+                                          latency_ms, status, error_class, created_at,
+                                          cache_hit)
         SELECT u.workspace_id, u.id, u.key_prefix, u.tool, u.connection_id, u.latency,
-               u.status, u.error_class, u.created_at
+               u.status, u.error_class, u.created_at, u.cache_hit
           FROM unnest(p_workspace_ids, p_ids, p_key_prefixes, p_tools, p_connection_ids,
-                      p_latencies, p_statuses, p_error_classes, p_created_ats)
+                      p_latencies, p_statuses, p_error_classes, p_created_ats, p_cache_hits)
                AS u(workspace_id, id, key_prefix, tool, connection_id, latency, status,
-                    error_class, created_at)
+                    error_class, created_at, cache_hit)
          WHERE u.workspace_id = served;
         GET DIAGNOSTICS batch = ROW_COUNT;
         written := written + batch;
@@ -141,10 +145,12 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[], boolean[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[], boolean[]) TO shopmcp_mcp;
+REVOKE ALL ON FUNCTION shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[],
+    double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[])
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[],
+    double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[])
+    TO shopmcp_mcp;
 
 -- ------------------------------------------------------------------ Stripe's webhooks
 --
@@ -156,8 +162,8 @@ GRANT EXECUTE ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], u
 CREATE TABLE shopmcp.stripe_events (
     id           text        PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 255),
     type         text        NOT NULL CHECK (length(type) BETWEEN 1 AND 255),
-    -- The workspace the event changed, if any (kept when the workspace goes: a ledger).
-    workspace_id uuid,
+    -- What processing did ("plan brand", "ignored: unknown customer"); never names a
+    -- workspace, so an erased workspace leaves nothing here that points at it.
     outcome      text        NOT NULL CHECK (length(outcome) <= 200),
     processed_at timestamptz NOT NULL
 );
