@@ -443,6 +443,32 @@ class RateLimiter(Protocol):
         ...
 
 
+class BillingEventTransaction(Protocol):
+    """One owner-connection transaction applying one billing provider event (cross-tenant:
+    the event names a customer, not a workspace)."""
+
+    async def claim(self, event_id: str, event_type: str, at: dt.datetime) -> bool:
+        """Record the event id; False when it was recorded before (a replay: change nothing).
+        A concurrent claim of the same id waits for this transaction and then gets False."""
+        ...
+
+    async def workspace_for_customer(self, customer_id: str) -> Workspace | None:
+        """The workspace whose billing customer this is (locked until the end)."""
+        ...
+
+    async def set_plan(self, workspace_id: WorkspaceId, plan: PlanTier) -> None: ...
+
+    async def settle(self, event_id: str, outcome: str) -> None:
+        """Record what processing the event did (for the operator)."""
+        ...
+
+
+class BillingEvents(Protocol):
+    """The webhook's store: each transaction commits on a clean exit, rolls back otherwise."""
+
+    def transaction(self) -> AbstractAsyncContextManager[BillingEventTransaction]: ...
+
+
 class Meter(Protocol):
     """The billing sink. Idempotent per usage event id. A failure that the same request
     cannot cure (the provider refused it: a 4xx) carries ``retryable = False``."""

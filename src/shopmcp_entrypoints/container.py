@@ -34,6 +34,7 @@ from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
+    BillingEvents,
     Cache,
     ChangeFeed,
     Clock,
@@ -55,7 +56,7 @@ from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients, state_secret
 from shopmcp_entrypoints.probing import ModuleProbe
-from shopmcp_entrypoints.settings import Settings
+from shopmcp_entrypoints.settings import Settings, plan_prices
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls, shopify_app
 
 if TYPE_CHECKING:
@@ -344,6 +345,24 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         await limiter.aclose()
 
 
+def _billing_events_of(database: Database) -> BillingEvents:
+    """The Stripe webhook's store: cross-tenant, on the owner connection."""
+    return database.billing_events
+
+
+def _stripe_webhooks(settings: Settings, events: BillingEvents, clock: Clock) -> Any:
+    from shopmcp_entrypoints.http.webhooks import StripeWebhooks
+
+    secret = settings.stripe_webhook_secret
+    return StripeWebhooks(
+        secret=secret.get_secret_value() if secret else None,
+        tolerance_seconds=settings.stripe_webhook_tolerance_seconds,
+        prices=plan_prices(settings),
+        events=events,
+        clock=clock,
+    )
+
+
 async def _quota_counter(settings: Settings, database: Database) -> AsyncIterator[QuotaCounter]:
     """Monthly quotas: on Redis when configured (one script call per tools/call), otherwise on
     PostgreSQL (one statement per tools/call, as the MCP runtime's role)."""
@@ -452,6 +471,10 @@ class Container(containers.DeclarativeContainer):
     local_keys = providers.Factory(_local_keys, settings=settings)
     rate_limiter = providers.Resource(_rate_limiter, settings=settings, clock=clock)
     quota_counter = providers.Resource(_quota_counter, settings=settings, database=database)
+    billing_events = providers.Callable(_billing_events_of, database)
+    stripe_webhooks = providers.Singleton(
+        _stripe_webhooks, settings=settings, events=billing_events, clock=clock
+    )
     # None without SHOPMCP_STRIPE_API_KEY: the outbox accumulates.
 
     # The meter (Stripe) lives inside the drainer; None without SHOPMCP_STRIPE_API_KEY.

@@ -480,6 +480,10 @@ class InMemoryTenantStore(IdentityFake):
                 count += 1
         return count
 
+    def all_workspaces(self) -> list[Workspace]:
+        """Every workspace, across tenants (the owner side's view)."""
+        return [p.workspace for p in self._partitions.values() if p.workspace is not None]
+
     def outbox_records(self, workspace_id: WorkspaceId) -> list[MeterRecord]:
         """Every meter record of the workspace in the outbox, sent or not (for tests)."""
         partition = self._partitions.get(workspace_id)
