@@ -115,7 +115,7 @@ HEADERS = {
     "mcp-protocol-version": "2025-11-25",
 }
 TOOL = "shopify_get_shop"
-PLAN = PlanTier.SCALE
+PLAN = PlanTier.PORTFOLIO
 # A small, fixed answer that matches shopify_get_shop's advertised output schema (checked at start).
 SHOP: dict[str, Any] = {
     "id": "gid://shopify/Shop/1",

@@ -17,6 +17,7 @@ from shopmcp_adapters.memory import (
     InMemoryTenantStore,
     RecordingUpstream,
 )
+from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
 from shopmcp_adapters.upstreams.platforms import writes_locked
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
@@ -112,7 +113,7 @@ def sample_registry() -> ToolRegistry:
 
 
 def make_workspace(
-    plan: PlanTier = PlanTier.FREE, write_enabled: frozenset[Platform] = frozenset()
+    plan: PlanTier = PlanTier.SOLO, write_enabled: frozenset[Platform] = frozenset()
 ) -> Workspace:
     return Workspace(
         id=new_workspace_id(), name="Acme", plan=plan, created_at=NOW, write_enabled=write_enabled
@@ -149,6 +150,7 @@ class World:
     # As a gateway starts with nothing unlocked; a test using Magento writes unlocks them.
     writes_locked: frozenset[Platform] = OPERATOR_LOCKED
     limiter: InMemoryRateLimiter = attrs.field(init=False)
+    quota: InMemoryQuotaCounter = attrs.Factory(InMemoryQuotaCounter)
     tokens: dict[WorkspaceId, str] = attrs.Factory(dict)
     # What /ready asks, set up, down or frozen by a test.
     readiness: list[FakeReadinessProbe] = attrs.Factory(
@@ -164,12 +166,13 @@ class World:
             clock=self.clock,
             audit=self.store,
             upstreams={p: self.upstream for p in Platform},
+            quota=self.quota,
         )
 
     async def tenant(
         self,
         platforms: tuple[Platform, ...] = (Platform.SHOPIFY,),
-        plan: PlanTier = PlanTier.FREE,
+        plan: PlanTier = PlanTier.SOLO,
         write_enabled: frozenset[Platform] = frozenset(),
         scopes: KeyScopes = KeyScopes(access=frozenset({Access.READ, Access.WRITE})),
         secret: str = "shpat_test_secret",

@@ -48,7 +48,7 @@ from shopmcp_entrypoints.demo.servers import LOOPBACK, LocalTls
 from shopmcp_entrypoints.settings import Settings
 
 REPO: Final = Path(__file__).resolve().parents[2]
-PLAN: Final = PlanTier.SCALE
+PLAN: Final = PlanTier.PORTFOLIO
 LABELS: Final = {
     "direct": "the stand-in called directly",
     "bare": "bare mcp SDK server",

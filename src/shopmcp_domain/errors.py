@@ -22,6 +22,7 @@ class UsageStatus(enum.StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     WORKSPACE_INACTIVE = "workspace_inactive"
     RATE_LIMITED = "rate_limited"
+    QUOTA_EXHAUSTED = "quota_exhausted"
     UNKNOWN_TOOL = "unknown_tool"
     NOT_ALLOWED = "not_allowed"
     INVALID_ARGUMENTS = "invalid_arguments"
@@ -520,3 +521,49 @@ class ScopesNotGranted(ShopMcpError):
             f"{', '.join(self.missing)}), so nothing was connected; approve every requested "
             "permission and try again"
         )
+
+
+class StoreLimitReached(Conflict):
+    """Connecting one more store of a platform would exceed what the workspace's plan
+    allows."""
+
+    code = "store_limit_reached"
+
+    def __init__(self, platform: str, plan: str, allowed: int) -> None:
+        self.platform = platform
+        self.plan = plan
+        self.allowed = allowed
+        stores = "store" if allowed == 1 else "stores"
+        super().__init__(
+            f"the {plan} plan allows {allowed} {platform} {stores} per workspace: "
+            "disconnect one or upgrade the plan to connect another"
+        )
+
+
+class QuotaExhausted(ShopMcpError):
+    """The workspace used its plan's monthly tool calls and the plan does not bill overage.
+    Not retryable before ``resets_at``: retrying sooner only meets the same refusal."""
+
+    code = "quota_exhausted"
+    usage_status = UsageStatus.QUOTA_EXHAUSTED
+    http_status = 429
+
+    def __init__(self, plan: str, quota: int, resets_at: str) -> None:
+        self.plan = plan
+        self.quota = quota
+        self.resets_at = resets_at
+        super().__init__(
+            f"the {plan} plan's {quota:,} tool calls this month are used up; calls resume "
+            f"at {resets_at} (UTC), or upgrade the plan. Retrying sooner will not help"
+        )
+
+
+class QuotaUnavailable(InternalError):
+    """The quota counter could not decide (its store unreachable): the call is refused, so an
+    outage never lifts the quota."""
+
+    code = "quota_unavailable"
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__("the usage quota could not be checked, try again shortly")

@@ -41,6 +41,7 @@ from shopmcp_domain.retention import HistoryExpired, SignInsPurged
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.usage import (
     MeterRecord,
+    ParkedMeterRecord,
     PendingMeterRecord,
     ToolUsage,
     UsageEvent,
@@ -120,8 +121,9 @@ class ChangeFeed(Protocol):
 
 
 class WorkspaceRepository(Protocol):
-    async def get(self) -> Workspace | None:
-        """The workspace this unit of work is bound to."""
+    async def get(self, *, for_update: bool = False) -> Workspace | None:
+        """The workspace this unit of work is bound to. ``for_update`` locks its row until the
+        unit of work ends (serialises changes that count what the workspace holds)."""
         ...
 
     async def add(self, workspace: Workspace) -> None: ...
@@ -381,6 +383,20 @@ class MeterOutbox(Protocol):
 
     async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None: ...
 
+    async def park(self, usage_event_id: UsageEventId, error: str) -> None:
+        r"""Set an unsent record aside with its error (the provider refused it for good): never
+        claimed again until :meth:`requeue`\ d, listed by :meth:`parked`."""
+        ...
+
+    async def parked(self, limit: int = 100) -> Sequence[ParkedMeterRecord]:
+        """Parked records, oldest parked first."""
+        ...
+
+    async def requeue(self, usage_event_ids: Sequence[UsageEventId] | None = None) -> int:
+        """Put parked records (these, or all when None) back in the queue with their attempts
+        reset; how many. Sending one again is safe: the provider deduplicates on its id."""
+        ...
+
 
 class RetentionStore(Protocol):
     """Cross-tenant (the owner connection): the retention sweep's reads and deletes
@@ -444,10 +460,70 @@ class RateLimiter(Protocol):
         ...
 
 
+class BillingEventTransaction(Protocol):
+    """One owner-connection transaction applying one billing provider event (cross-tenant:
+    the event names a customer, not a workspace)."""
+
+    async def claim(self, event_id: str, event_type: str, at: dt.datetime) -> bool:
+        """Record the event id; False when it was recorded before (a replay: change nothing).
+        A concurrent claim of the same id waits for this transaction and then gets False."""
+        ...
+
+    async def workspace_for_customer(self, customer_id: str) -> Workspace | None:
+        """The workspace whose billing customer this is (locked until the end)."""
+        ...
+
+    async def set_plan(self, workspace_id: WorkspaceId, plan: PlanTier) -> None: ...
+
+    async def settle(self, event_id: str, outcome: str) -> None:
+        """Record what processing the event did (for the operator)."""
+        ...
+
+
+class BillingEvents(Protocol):
+    """The webhook's store: each transaction commits on a clean exit, rolls back otherwise."""
+
+    def transaction(self) -> AbstractAsyncContextManager[BillingEventTransaction]: ...
+
+
 class Meter(Protocol):
-    """The billing sink. Idempotent per usage event id."""
+    """The billing sink. Idempotent per usage event id. A failure that the same request
+    cannot cure (the provider refused it: a 4xx) carries ``retryable = False``."""
 
     async def send(self, record: MeterRecord, customer_id: str) -> None: ...
+
+
+@attrs.frozen
+class QuotaDecision:
+    """One tools/call counted (or not) against a monthly quota."""
+
+    allowed: bool
+    # The month's count, this call included when it was counted.
+    used: int
+    quota: int
+    # Counted past the quota, under a plan that bills overage.
+    overage: bool
+
+    @property
+    def remaining(self) -> int:
+        return max(self.quota - self.used, 0)
+
+
+class QuotaCounter(Protocol):
+    """Monthly tool-call quotas, counted atomically across every replica: however many
+    processes count concurrently, no more than ``quota`` calls of one workspace and month are
+    allowed unless ``overage`` is."""
+
+    async def count(
+        self, workspace_id: WorkspaceId, month: str, quota: int, *, overage: bool
+    ) -> QuotaDecision:
+        """Count one call if the month has room, or past it when ``overage`` (the plan bills
+        it). A refusal counts nothing."""
+        ...
+
+    async def used(self, workspace_id: WorkspaceId, month: str) -> int:
+        """The month's count so far (0 when nothing was counted)."""
+        ...
 
 
 # --------------------------------------------------------------------------- short-lived cache

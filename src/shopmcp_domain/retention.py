@@ -6,8 +6,8 @@ erasure and retention promises).
 * Usage events and audit entries older than the workspace's plan's history retention go.
 * Sign-in codes past their use and sessions that ended go.
 
-:func:`history_retention` is the one place that says how long a plan keeps history; the plans
-work replaces its table with the plans' own ``audit retention days``.
+:func:`history_retention` is the one place that says how long a plan keeps history: the plan's
+own ``audit_retention_days`` (:mod:`shopmcp_domain.plans`).
 """
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ from shopmcp_domain.erasure import ERASURE_DEADLINE
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.plans import PlanTier
 
-# Until the plans work lands (issue #21 item 1) the tiers' history retention lives here.
-_HISTORY_RETENTION_DAYS: dict[PlanTier, int] = {
-    PlanTier.FREE: 30,
-    PlanTier.STARTER: 30,
-    PlanTier.GROWTH: 90,
-    PlanTier.SCALE: 365,
-}
-
 # By default a workspace is erased once its request is this old (the dashboard's promise:
 # "everything else goes within 30 days"). Run the sweep at least daily.
 DEFAULT_ERASURE_WINDOW = ERASURE_DEADLINE
@@ -35,7 +27,7 @@ DEFAULT_ERASURE_WINDOW = ERASURE_DEADLINE
 
 def history_retention(plan: PlanTier) -> dt.timedelta:
     """How long a workspace on ``plan`` keeps its usage events and audit log."""
-    return dt.timedelta(days=_HISTORY_RETENTION_DAYS[plan])
+    return plan.plan.audit_retention
 
 
 @attrs.frozen

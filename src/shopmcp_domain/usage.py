@@ -64,15 +64,19 @@ class MeterRecord:
     workspace_id: WorkspaceId
     quantity: int
     created_at: dt.datetime
+    # The call went past the plan's monthly quota, which the plan bills beyond: it goes to
+    # the overage meter instead of the included-usage one.
+    overage: bool = False
 
     @classmethod
-    def for_event(cls, event: UsageEvent) -> MeterRecord:
+    def for_event(cls, event: UsageEvent, *, overage: bool = False) -> MeterRecord:
         # Every call is recorded; only successful calls are billable.
         return cls(
             usage_event_id=event.id,
             workspace_id=event.workspace_id,
             quantity=1 if event.succeeded else 0,
             created_at=event.created_at,
+            overage=overage,
         )
 
 
@@ -89,6 +93,18 @@ class PendingMeterRecord:
     record: MeterRecord
     billing_customer_id: str | None
     attempts: int = 0
+
+
+@attrs.frozen
+class ParkedMeterRecord:
+    """A record the billing provider refused for good (or that failed ``MAX_METER_ATTEMPTS``
+    times): kept with its error for an operator, never claimed again until re-queued."""
+
+    record: MeterRecord
+    billing_customer_id: str | None
+    attempts: int
+    error: str
+    parked_at: dt.datetime
 
 
 # --------------------------------------------------------------------------- usage review

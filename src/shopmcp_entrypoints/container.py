@@ -34,11 +34,13 @@ from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
+    BillingEvents,
     Cache,
     ChangeFeed,
     Clock,
     CredentialVault,
     MeterOutbox,
+    QuotaCounter,
     RateLimiter,
     ReadinessProbe,
     RetentionStore,
@@ -56,7 +58,7 @@ from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients, state_secret
 from shopmcp_entrypoints.probing import ModuleProbe
-from shopmcp_entrypoints.settings import Settings
+from shopmcp_entrypoints.settings import Settings, plan_prices
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls, shopify_app
 
 if TYPE_CHECKING:
@@ -296,6 +298,7 @@ async def _outbox_drainer(settings: Settings, outbox: MeterOutbox) -> AsyncItera
         outbox,
         settings.stripe_api_key.get_secret_value(),
         settings.stripe_meter_event_name,
+        overage_event_name=settings.stripe_overage_event_name,
         api_base=settings.stripe_api_base,
     )
 
@@ -363,6 +366,41 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
         yield limiter
     finally:
         await limiter.aclose()
+
+
+def _billing_events_of(database: Database) -> BillingEvents:
+    """The Stripe webhook's store: cross-tenant, on the owner connection."""
+    return database.billing_events
+
+
+def _stripe_webhooks(settings: Settings, events: BillingEvents, clock: Clock) -> Any:
+    from shopmcp_entrypoints.http.webhooks import StripeWebhooks
+
+    secret = settings.stripe_webhook_secret
+    return StripeWebhooks(
+        secret=secret.get_secret_value() if secret else None,
+        tolerance_seconds=settings.stripe_webhook_tolerance_seconds,
+        prices=plan_prices(settings),
+        events=events,
+        clock=clock,
+    )
+
+
+async def _quota_counter(settings: Settings, database: Database) -> AsyncIterator[QuotaCounter]:
+    """Monthly quotas: on Redis when configured (one script call per tools/call), otherwise on
+    PostgreSQL (one statement per tools/call, as the MCP runtime's role)."""
+    if settings.redis_url is None:
+        from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
+
+        yield PostgresQuotaCounter(database.mcp_pool)
+        return
+    from shopmcp_adapters.quota import RedisQuotaCounter
+
+    counter = RedisQuotaCounter.from_url(settings.redis_url.get_secret_value())
+    try:
+        yield counter
+    finally:
+        await counter.aclose()
 
 
 async def _http_clients(
@@ -455,6 +493,11 @@ class Container(containers.DeclarativeContainer):
     rewrap_vault = providers.Factory(_rewrap_vault, settings=settings, clock=clock)
     local_keys = providers.Factory(_local_keys, settings=settings)
     rate_limiter = providers.Resource(_rate_limiter, settings=settings, clock=clock)
+    quota_counter = providers.Resource(_quota_counter, settings=settings, database=database)
+    billing_events = providers.Callable(_billing_events_of, database)
+    stripe_webhooks = providers.Singleton(
+        _stripe_webhooks, settings=settings, events=billing_events, clock=clock
+    )
     # None without SHOPMCP_STRIPE_API_KEY: the outbox accumulates.
 
     # The meter (Stripe) lives inside the drainer; None without SHOPMCP_STRIPE_API_KEY.
@@ -572,6 +615,7 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         tenants=await resolve(container.mcp_tenants),
         vault=await resolve(container.vault),
         limiter=await resolve(container.rate_limiter),
+        quota=await resolve(container.quota_counter),
         registry=await resolve(container.tool_registry),
         upstreams=await resolve(container.upstreams),
         writes_locked=await resolve(container.writes_locked),

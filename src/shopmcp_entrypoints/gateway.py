@@ -12,6 +12,7 @@ from shopmcp_domain.ports import (
     AuditLog,
     Clock,
     CredentialVault,
+    QuotaCounter,
     RateLimiter,
     ScopeSource,
     TenantRepository,
@@ -34,6 +35,8 @@ class GatewayPorts:
     tenants: TenantRepository
     vault: CredentialVault
     limiter: RateLimiter
+    # Monthly tool-call quotas (one count per tools/call that reaches its store).
+    quota: QuotaCounter
     registry: ToolRegistry
     upstreams: Mapping[Platform, UpstreamClient]
     # Platforms whose write tools the operator has locked (the tool policy hides them).
@@ -43,4 +46,6 @@ class GatewayPorts:
 
     @property
     def tool_call(self) -> ToolCallDeps:
-        return ToolCallDeps(clock=self.clock, audit=self.audit, upstreams=self.upstreams)
+        return ToolCallDeps(
+            clock=self.clock, audit=self.audit, upstreams=self.upstreams, quota=self.quota
+        )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 
 
@@ -45,6 +46,17 @@ class Settings(BaseSettings):
     # Unset: the meter outbox accumulates and nothing is sent.
     stripe_api_key: SecretStr | None = None
     stripe_meter_event_name: str = "shopmcp_tool_call"
+    # Calls past the quota of a plan that bills overage go to this meter instead.
+    stripe_overage_event_name: str = "shopmcp_tool_call_overage"
+    # Stripe's webhook signing secret (whsec_...). Unset: POST /webhooks/stripe answers 503.
+    stripe_webhook_secret: SecretStr | None = None
+    # How old a webhook's signed timestamp may be (Stripe's library default: 300 s).
+    stripe_webhook_tolerance_seconds: int = Field(default=300, ge=1, le=3600)
+    # Each sold plan's Stripe price id (price_...): a subscription to that price puts the
+    # workspace on that plan. Ids, not secrets; they differ between test and live mode.
+    stripe_price_solo: str | None = None
+    stripe_price_brand: str | None = None
+    stripe_price_portfolio: str | None = None
     # Tests and sandboxes only: the origin the Stripe library sends meter events to instead of
     # https://api.stripe.com (a local fake Stripe). Never set in production.
     stripe_api_base: str | None = None
@@ -125,3 +137,13 @@ class Settings(BaseSettings):
     # tools/call served without the SDK's per-request session (identical answers, less CPU).
     # Off only to compare the two paths.
     mcp_fast_path: bool = True
+
+
+def plan_prices(settings: Settings) -> dict[PlanTier, str]:
+    """The configured Stripe price of each sold plan (unset prices left out)."""
+    configured = {
+        PlanTier.SOLO: settings.stripe_price_solo,
+        PlanTier.BRAND: settings.stripe_price_brand,
+        PlanTier.PORTFOLIO: settings.stripe_price_portfolio,
+    }
+    return {tier: price for tier, price in configured.items() if price}

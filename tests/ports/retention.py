@@ -16,8 +16,8 @@ from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.identity import IdentityStore
 from shopmcp_domain.ids import new_account_id, new_sign_in_code_id
 from shopmcp_domain.keys import issue_key
-from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.ports import MeterOutbox, RetentionStore, TenantRepository
+from shopmcp_domain.plans import PlanTier, billing_month
+from shopmcp_domain.ports import MeterOutbox, QuotaCounter, RetentionStore, TenantRepository
 from shopmcp_domain.usage import MeterRecord
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import make_workspace
@@ -34,8 +34,10 @@ class SweepPorts:
     retention: RetentionStore
     identity: IdentityStore
     outbox: MeterOutbox
+    # Where the store keeps quota counts (PostgreSQL's quota_counters): seeded too.
+    quota: QuotaCounter | None = None
 
-    async def workspace(self, plan: PlanTier = PlanTier.FREE) -> Workspace:
+    async def workspace(self, plan: PlanTier = PlanTier.SOLO) -> Workspace:
         workspace = make_workspace(plan)
         async with self.tenants.unit_of_work(workspace.id) as uow:
             await uow.workspaces.add(workspace)
@@ -63,6 +65,8 @@ class SweepPorts:
             await uow.audit_entries.add(
                 audit_entry(workspace.id, Actor.cli(), "workspace.rename", "workspace", None, at)
             )
+        if self.quota is not None:
+            await self.quota.count(workspace.id, billing_month(at), 10, overage=False)
 
     async def request_erasure(self, workspace: Workspace, at: dt.datetime) -> None:
         async with self.tenants.unit_of_work(workspace.id) as uow:
@@ -134,7 +138,7 @@ class RetentionSuite:
     async def test_history_past_retention_goes_for_the_plan_only_and_billing_is_kept(
         self, sweep_ports: SweepPorts
     ) -> None:
-        free, scale = await sweep_ports.workspace(), await sweep_ports.workspace(PlanTier.SCALE)
+        free, scale = await sweep_ports.workspace(), await sweep_ports.workspace(PlanTier.PORTFOLIO)
         for workspace in (free, scale):
             await sweep_ports.populate(workspace, LONG_AGO)
             await sweep_ports.populate(workspace, RECENT)
@@ -144,7 +148,7 @@ class RetentionSuite:
         async with sweep_ports.tenants.unit_of_work(free.id) as uow:
             await uow.usage.record(owed, MeterRecord(owed.id, free.id, 1, LONG_AGO))
 
-        expired = await sweep_ports.retention.expire_history(PlanTier.FREE, CUTOFF)
+        expired = await sweep_ports.retention.expire_history(PlanTier.SOLO, CUTOFF)
 
         assert expired.usage_events >= 1
         assert expired.audit_entries >= 1

@@ -50,7 +50,7 @@ class Ports:
     async def new_workspace(
         self,
         *,
-        plan: PlanTier = PlanTier.FREE,
+        plan: PlanTier = PlanTier.SOLO,
         write_enabled: frozenset[Platform] = frozenset(),
         billing_customer_id: str | None = None,
     ) -> Workspace:
@@ -143,7 +143,7 @@ class TenantStoreSuite:
         self, ports: Ports
     ) -> None:
         workspace = await ports.new_workspace(
-            plan=PlanTier.GROWTH,
+            plan=PlanTier.BRAND,
             write_enabled=frozenset({Platform.SHOPIFY, Platform.XERO}),
             billing_customer_id="cus_123",
         )
@@ -164,14 +164,14 @@ class TenantStoreSuite:
             with pytest.raises(CrossTenantWrite):
                 await uow.workspaces.add(make_workspace())
             with pytest.raises(CrossTenantWrite):
-                await uow.workspaces.update(theirs.change_plan(PlanTier.SCALE))
+                await uow.workspaces.update(theirs.change_plan(PlanTier.PORTFOLIO))
         async with ports.tenants.unit_of_work(theirs.id) as uow:
             assert await uow.workspaces.get() == theirs
 
     async def test_workspace_update(self, ports: Ports) -> None:
         workspace = await ports.new_workspace()
         changed = attrs.evolve(
-            workspace.change_plan(PlanTier.SCALE).enable_writes(Platform.MAGENTO),
+            workspace.change_plan(PlanTier.PORTFOLIO).enable_writes(Platform.MAGENTO),
             billing_customer_id="cus_9",
         ).mark_pending_deletion()
         async with ports.tenants.unit_of_work(workspace.id) as uow:

@@ -1,8 +1,8 @@
 """Load: 200 closed-loop clients over 50 workspaces (each connected to its own store on the
 stand-in) against one gateway for ``SHOPMCP_RESILIENCE_SECONDS`` (default 60 s).
 
-Three workspaces are on the free plan (60 requests a minute) with 20 clients each, so the load
-exceeds their limit whatever this machine's speed; the other 47 are on the scale plan (6,000 a
+Three workspaces are on the Solo plan (300 requests a minute) with 20 clients each, so the load
+exceeds their limit whatever this machine's speed; the other 47 are on the Portfolio plan (1,200 a
 minute) with the remaining 140 clients, far below it. Every response is checked against its
 own workspace's orders; at the end every answered call must have its usage row."""
 
@@ -29,7 +29,7 @@ def workspaces(config: Config) -> tuple[list[Spec], list[int]]:
     specs = [
         Spec(
             slug_for("load", n),
-            PlanTier.FREE if n < LIMITED_WORKSPACES else PlanTier.SCALE,
+            PlanTier.SOLO if n < LIMITED_WORKSPACES else PlanTier.PORTFOLIO,
         )
         for n in range(config.workspaces)
     ]

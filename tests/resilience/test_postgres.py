@@ -37,7 +37,7 @@ async def test_postgres_backends_killed_mid_load(
     recovery = 5.0
     with report.scenario("postgres_killed", "the gateway's PostgreSQL backends terminated") as sc:
         async with Stack.open(config, tls, standin, work) as stack:
-            specs = [Spec(slug_for("pg", 0), PlanTier.FREE)]
+            specs = [Spec(slug_for("pg", 0), PlanTier.SOLO)]
             specs += [Spec(slug_for("pg", n)) for n in range(1, 7)]
             tenants = await stack.seed(specs)
             # 0-4 under load, 5 called alone while its audit write is killed, 6 revoked.

@@ -48,7 +48,7 @@ async def test_redis_stopped_mid_load(
             server = await services.start_redis(stack.logs)
             url = f"redis://127.0.0.1:{server.port}/0"
             try:
-                specs = [Spec(slug_for("redis", 0), PlanTier.FREE)]
+                specs = [Spec(slug_for("redis", 0), PlanTier.SOLO)]
                 specs += [Spec(slug_for("redis", n)) for n in range(1, 4)]
                 tenants = await stack.seed(specs)
                 gateway = await stack.start_gateway("gateway", redis_url=url)

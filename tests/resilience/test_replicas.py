@@ -99,7 +99,7 @@ async def test_two_replicas(
     seconds = config.phase(8.0)
     with report.scenario("two_replicas", "two gateways, requests alternated") as scenario:
         async with Stack.open(config, tls, standin, work) as stack:
-            specs = [Spec(slug_for("two", 0), PlanTier.FREE)]
+            specs = [Spec(slug_for("two", 0), PlanTier.SOLO)]
             specs += [Spec(slug_for("two", n)) for n in range(1, 4)]
             specs += [Spec(slug_for("two", 10)), Spec(slug_for("two", 11), write_key=True)]
             specs += [Spec(slug_for("two", 12))]

@@ -96,7 +96,7 @@ async def start_standin(tls: LocalTls, logs: Path) -> StandIn:
 @attrs.frozen
 class Spec:
     slug: str
-    plan: PlanTier = PlanTier.SCALE
+    plan: PlanTier = PlanTier.PORTFOLIO
     billing_customer: str | None = None
     write_key: bool = False
 

@@ -117,7 +117,7 @@ def test_the_most_events_in_any_span() -> None:
     assert most_in_any_span([0.0, 30.0, 59.9, 60.0, 61.0, 200.0], 60.0) == 4
 
 
-def tenant(slug: str, plan: PlanTier = PlanTier.SCALE) -> Tenant:
+def tenant(slug: str, plan: PlanTier = PlanTier.PORTFOLIO) -> Tenant:
     return Tenant(
         Spec(slug, plan),
         WorkspaceId(uuid.uuid4()),
@@ -160,8 +160,11 @@ def test_a_row_beyond_the_answers_needs_a_request_left_unanswered() -> None:
 
 
 def test_rate_limits_fail_over_the_limit_unrefused_or_refusing_others() -> None:
-    limited, other = tenant(OWN, PlanTier.FREE), tenant(OTHER)
-    within = [call(0, n, n + 0.1) for n in range(60)] + [call(0, 61, 61.1, Outcome.REFUSED)]
+    limited, other = tenant(OWN, PlanTier.SOLO), tenant(OTHER)
+    limit = PlanTier.SOLO.rate_limit.limit
+    step = 59.0 / limit  # the whole limit inside one minute
+    within = [call(0, n * step, n * step + 0.01) for n in range(limit)]
+    within.append(call(0, 61, 61.1, Outcome.REFUSED))
 
     def verdicts(calls: list[Call]) -> dict[str, bool]:
         scenario = Scenario("s", "t")

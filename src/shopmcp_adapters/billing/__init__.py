@@ -10,6 +10,7 @@ from __future__ import annotations
 from shopmcp_adapters.billing.drainer import OutboxDrainer
 from shopmcp_adapters.billing.stripe_meter import (
     DEFAULT_EVENT_NAME,
+    DEFAULT_OVERAGE_EVENT_NAME,
     MeterError,
     MeterRejected,
     MeterUnavailable,
@@ -24,6 +25,7 @@ def stripe_outbox_drainer(
     api_key: str | None,
     event_name: str = DEFAULT_EVENT_NAME,
     *,
+    overage_event_name: str = DEFAULT_OVERAGE_EVENT_NAME,
     api_base: str | None = None,
     batch_size: int = 100,
     idle_interval: float = 5.0,
@@ -32,7 +34,9 @@ def stripe_outbox_drainer(
     The drainer closes the meter's HTTP client when stopped."""
     if not api_key:
         return None
-    meter = StripeMeter.from_api_key(api_key, event_name, api_base=api_base)
+    meter = StripeMeter.from_api_key(
+        api_key, event_name, overage_event_name=overage_event_name, api_base=api_base
+    )
     return OutboxDrainer(
         outbox, meter, batch_size=batch_size, idle_interval=idle_interval, on_stop=meter.aclose
     )
@@ -40,6 +44,7 @@ def stripe_outbox_drainer(
 
 __all__ = [
     "DEFAULT_EVENT_NAME",
+    "DEFAULT_OVERAGE_EVENT_NAME",
     "MeterError",
     "MeterRejected",
     "MeterUnavailable",

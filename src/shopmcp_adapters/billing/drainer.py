@@ -54,7 +54,7 @@ class OutboxDrainer:
         self._stopping = asyncio.Event()
         self._failures = 0
         self.rounds = 0
-        self.totals = DrainReport(sent=0, skipped=0, failed=0)
+        self.totals = DrainReport(sent=0, skipped=0, failed=0, parked=0)
 
     @property
     def running(self) -> bool:
@@ -106,7 +106,13 @@ class OutboxDrainer:
             sent=self.totals.sent + report.sent,
             skipped=self.totals.skipped + report.skipped,
             failed=self.totals.failed + report.failed,
+            parked=self.totals.parked + report.parked,
         )
+        if report.parked:
+            logger.error(
+                "meter outbox: %d record(s) parked for an operator (shopmcp billing parked)",
+                report.parked,
+            )
         if report.failed:
             logger.warning(
                 "meter outbox: %d sent, %d skipped, %d failed (kept for retry)",

@@ -15,6 +15,9 @@ from shopmcp_domain.usage import MeterRecord
 logger = logging.getLogger(__name__)
 
 DEFAULT_EVENT_NAME = "shopmcp_tool_call"
+# Calls past a plan's monthly quota, where the plan bills overage: a meter of their own, so
+# the overage price applies to them alone.
+DEFAULT_OVERAGE_EVENT_NAME = "shopmcp_tool_call_overage"
 
 
 class MeterError(Exception):
@@ -48,7 +51,8 @@ def is_duplicate_identifier(error: stripe.StripeError, identifier: str) -> bool:
 class StripeMeter:
     """``Meter`` on Stripe Billing meter events (v1).
 
-    Each call sends ``event_name`` (configurable: it must match the meter's), ``payload``
+    Each call sends ``event_name`` (configurable: it must match the meter's; an overage record
+    goes to ``overage_event_name``, the overage meter's), ``payload``
     ``{stripe_customer_id, value}`` (the meter's default payload keys), ``identifier`` = the
     usage event id, and ``timestamp`` = when the call happened (Stripe accepts up to 35 days
     back). A duplicate-identifier refusal counts as sent. Other failures raise
@@ -56,11 +60,18 @@ class StripeMeter:
     record either way and the drain worker tries again later.
     """
 
-    def __init__(self, client: stripe.StripeClient, event_name: str = DEFAULT_EVENT_NAME) -> None:
-        if not event_name or len(event_name) > 100:
-            raise ValueError("a Stripe meter event name is 1 to 100 characters")
+    def __init__(
+        self,
+        client: stripe.StripeClient,
+        event_name: str = DEFAULT_EVENT_NAME,
+        overage_event_name: str = DEFAULT_OVERAGE_EVENT_NAME,
+    ) -> None:
+        for name in (event_name, overage_event_name):
+            if not name or len(name) > 100:
+                raise ValueError("a Stripe meter event name is 1 to 100 characters")
         self._client = client
         self._event_name = event_name
+        self._overage_event_name = overage_event_name
         self._http: stripe.HTTPXClient | None = None
 
     @classmethod
@@ -69,6 +80,7 @@ class StripeMeter:
         api_key: str,
         event_name: str = DEFAULT_EVENT_NAME,
         *,
+        overage_event_name: str = DEFAULT_OVERAGE_EVENT_NAME,
         api_base: str | None = None,
         timeout: float = 10.0,
         max_network_retries: int = 1,
@@ -83,7 +95,7 @@ class StripeMeter:
             base_addresses={"api": api_base} if api_base else None,
             max_network_retries=max_network_retries,
         )
-        meter = cls(client, event_name)
+        meter = cls(client, event_name, overage_event_name)
         meter._http = http
         return meter
 
@@ -94,7 +106,7 @@ class StripeMeter:
     def params(self, record: MeterRecord, customer_id: str) -> MeterEventCreateParams:
         """The meter event's fields, exactly as sent."""
         return {
-            "event_name": self._event_name,
+            "event_name": self._overage_event_name if record.overage else self._event_name,
             "payload": {"stripe_customer_id": customer_id, "value": str(record.quantity)},
             "identifier": str(record.usage_event_id),
             "timestamp": int(record.created_at.astimezone(dt.UTC).timestamp()),

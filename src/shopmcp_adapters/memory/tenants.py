@@ -47,6 +47,7 @@ from shopmcp_domain.retention import HistoryExpired, SignInsPurged
 from shopmcp_domain.usage import (
     MAX_METER_ATTEMPTS,
     MeterRecord,
+    ParkedMeterRecord,
     PendingMeterRecord,
     ToolUsage,
     UsageEvent,
@@ -62,6 +63,7 @@ class _OutboxRow:
     claimed: bool = False
     attempts: int = 0
     last_error: str | None = None
+    parked_at: dt.datetime | None = None
 
 
 @attrs.define
@@ -114,7 +116,8 @@ class _Base:
 
 
 class _Workspaces(_Base):
-    async def get(self) -> Workspace | None:
+    async def get(self, *, for_update: bool = False) -> Workspace | None:
+        # One unit of work at a time per workspace here: nothing to lock.
         return self._p.workspace
 
     async def add(self, workspace: Workspace) -> None:
@@ -409,7 +412,10 @@ class InMemoryTenantStore(IdentityFake):
             (
                 (ws, row)
                 for ws, row in self._outbox_rows()
-                if not row.sent and not row.claimed and row.attempts < MAX_METER_ATTEMPTS
+                if not row.sent
+                and not row.claimed
+                and row.parked_at is None
+                and row.attempts < MAX_METER_ATTEMPTS
             ),
             key=lambda item: (item[1].attempts, item[1].record.created_at),
         )[:limit]
@@ -437,6 +443,51 @@ class InMemoryTenantStore(IdentityFake):
                 row.claimed = False
                 row.attempts += 1
                 row.last_error = error_class
+
+    async def park(self, usage_event_id: UsageEventId, error: str) -> None:
+        for _, row in self._outbox_rows():
+            if row.record.usage_event_id == usage_event_id and not row.sent:
+                row.claimed = False
+                row.attempts += 1
+                row.last_error = error[:500]
+                row.parked_at = dt.datetime.now(dt.UTC)
+
+    async def parked(self, limit: int = 100) -> Sequence[ParkedMeterRecord]:
+        rows = sorted(
+            ((ws, row) for ws, row in self._outbox_rows() if row.parked_at and not row.sent),
+            key=lambda item: (item[1].parked_at, item[1].record.usage_event_id),
+        )[:limit]
+        return [
+            ParkedMeterRecord(
+                record=row.record,
+                billing_customer_id=ws.billing_customer_id if ws else None,
+                attempts=row.attempts,
+                error=row.last_error or "",
+                parked_at=row.parked_at,
+            )
+            for ws, row in rows
+            if row.parked_at is not None
+        ]
+
+    async def requeue(self, usage_event_ids: Sequence[UsageEventId] | None = None) -> int:
+        wanted = None if usage_event_ids is None else set(usage_event_ids)
+        count = 0
+        for _, row in self._outbox_rows():
+            if row.parked_at is None or row.sent:
+                continue
+            if wanted is None or row.record.usage_event_id in wanted:
+                row.parked_at, row.attempts = None, 0
+                count += 1
+        return count
+
+    def all_workspaces(self) -> list[Workspace]:
+        """Every workspace, across tenants (the owner side's view)."""
+        return [p.workspace for p in self._partitions.values() if p.workspace is not None]
+
+    def outbox_records(self, workspace_id: WorkspaceId) -> list[MeterRecord]:
+        """Every meter record of the workspace in the outbox, sent or not (for tests)."""
+        partition = self._partitions.get(workspace_id)
+        return [] if partition is None else [row.record for row in partition.outbox.values()]
 
     def unsent_count(self) -> int:
         return sum(1 for _, row in self._outbox_rows() if not row.sent)

@@ -33,7 +33,13 @@ from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.usage import MeterRecord, PendingMeterRecord, ToolUsage, UsageEvent
+from shopmcp_domain.usage import (
+    MeterRecord,
+    ParkedMeterRecord,
+    PendingMeterRecord,
+    ToolUsage,
+    UsageEvent,
+)
 from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
 
 # Read by name only: an asyncpg record, or a mapping built from a JSON result.
@@ -136,17 +142,32 @@ def playbook_arguments(value: Playbook) -> str:
     )
 
 
+def _meter_record(row: Row) -> MeterRecord:
+    return MeterRecord(
+        usage_event_id=UsageEventId(row["usage_event_id"]),
+        workspace_id=WorkspaceId(row["workspace_id"]),
+        quantity=row["quantity"],
+        created_at=row["created_at"],
+        overage=row["overage"],
+    )
+
+
 def pending_meter_record(row: Row) -> PendingMeterRecord:
     """A claimed outbox row joined with its workspace's billing customer."""
     return PendingMeterRecord(
-        record=MeterRecord(
-            usage_event_id=UsageEventId(row["usage_event_id"]),
-            workspace_id=WorkspaceId(row["workspace_id"]),
-            quantity=row["quantity"],
-            created_at=row["created_at"],
-        ),
+        record=_meter_record(row),
         billing_customer_id=row["billing_customer_id"],
         attempts=row["attempts"],
+    )
+
+
+def parked_meter_record(row: Row) -> ParkedMeterRecord:
+    return ParkedMeterRecord(
+        record=_meter_record(row),
+        billing_customer_id=row["billing_customer_id"],
+        attempts=row["attempts"],
+        error=row["last_error"] or "",
+        parked_at=row["parked_at"],
     )
 
 

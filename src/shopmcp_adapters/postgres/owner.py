@@ -21,7 +21,7 @@ from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.ids import CredentialId, UsageEventId, WorkspaceId
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.usage import MAX_METER_ATTEMPTS, PendingMeterRecord
+from shopmcp_domain.usage import MAX_METER_ATTEMPTS, ParkedMeterRecord, PendingMeterRecord
 from shopmcp_domain.workspaces import Workspace, WorkspaceOverview, WorkspaceStatus
 
 # The token lookup, named so the benchmark EXPLAINs exactly what the adapter runs.
@@ -83,16 +83,17 @@ class PostgresOwnerStore:
         rows = await self._pool.fetch(
             "with picked as ("
             " select workspace_id, usage_event_id from shopmcp.meter_outbox"
-            " where sent_at is null and (claimed_until is null or claimed_until < now())"
-            " and attempts < $3"
+            " where sent_at is null and parked_at is null"
+            " and (claimed_until is null or claimed_until < now()) and attempts < $3"
             " order by attempts, created_at, usage_event_id limit $1 for update skip locked),"
             " claimed as ("
             " update shopmcp.meter_outbox o set claimed_until = now() + $2::interval"
             " from picked p"
             " where o.workspace_id = p.workspace_id and o.usage_event_id = p.usage_event_id"
-            " returning o.workspace_id, o.usage_event_id, o.quantity, o.created_at, o.attempts)"
+            " returning o.workspace_id, o.usage_event_id, o.quantity, o.created_at, o.attempts,"
+            " o.overage)"
             " select c.workspace_id, c.usage_event_id, c.quantity, c.created_at, c.attempts,"
-            " w.billing_customer_id"
+            " c.overage, w.billing_customer_id"
             " from claimed c join shopmcp.workspaces w on w.id = c.workspace_id"
             " order by c.attempts, c.created_at, c.usage_event_id",
             limit,
@@ -115,6 +116,40 @@ class PostgresOwnerStore:
             usage_event_id,
             error_class[:200],
         )
+
+    async def park(self, usage_event_id: UsageEventId, error: str) -> None:
+        await self._pool.execute(
+            "update shopmcp.meter_outbox set claimed_until = null, attempts = attempts + 1, "
+            "last_error = $2, parked_at = now() where usage_event_id = $1 and sent_at is null",
+            usage_event_id,
+            error[:500],
+        )
+
+    async def parked(self, limit: int = 100) -> Sequence[ParkedMeterRecord]:
+        rows = await self._pool.fetch(
+            "select o.workspace_id, o.usage_event_id, o.quantity, o.created_at, o.attempts,"
+            " o.overage, o.last_error, o.parked_at, w.billing_customer_id"
+            " from shopmcp.meter_outbox o join shopmcp.workspaces w on w.id = o.workspace_id"
+            " where o.parked_at is not null and o.sent_at is null"
+            " order by o.parked_at, o.usage_event_id limit $1",
+            limit,
+        )
+        return [_rows.parked_meter_record(row) for row in rows]
+
+    async def requeue(self, usage_event_ids: Sequence[UsageEventId] | None = None) -> int:
+        if usage_event_ids is None:
+            status = await self._pool.execute(
+                "update shopmcp.meter_outbox set parked_at = null, attempts = 0 "
+                "where parked_at is not null and sent_at is null"
+            )
+        else:
+            status = await self._pool.execute(
+                "update shopmcp.meter_outbox set parked_at = null, attempts = 0 "
+                "where parked_at is not null and sent_at is null "
+                "and usage_event_id = any($1::uuid[])",
+                list(usage_event_ids),
+            )
+        return int(status.rsplit(" ", 1)[-1])
 
     # ------------------------------------------------------------------ credential re-wrap
 

@@ -66,13 +66,22 @@ class _Repo:
             raise CrossTenantWrite()
 
 
+_WORKSPACE = (
+    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
+    "from shopmcp.workspaces where id = $1"
+)
+_WORKSPACE_FOR_UPDATE = (
+    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
+    "from shopmcp.workspaces where id = $1 for update"
+)
+
+
 class PostgresWorkspaces(_Repo):
-    async def get(self) -> Workspace | None:
-        row = await self._conn.fetchrow(
-            "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
-            "from shopmcp.workspaces where id = $1",
-            self._ws,
-        )
+    async def get(self, *, for_update: bool = False) -> Workspace | None:
+        if for_update:
+            row = await self._conn.fetchrow(_WORKSPACE_FOR_UPDATE, self._ws)
+        else:
+            row = await self._conn.fetchrow(_WORKSPACE, self._ws)
         return None if row is None else _rows.workspace(row)
 
     async def add(self, workspace: Workspace) -> None:
@@ -332,7 +341,7 @@ class PostgresUsage(UsageReview):
                 " connection_id, latency_ms, status, error_class, created_at, cache_hit)"
                 " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14))"
                 " insert into shopmcp.meter_outbox (usage_event_id, workspace_id, quantity,"
-                " created_at) values ($10, $11, $12, $13)",
+                " created_at, overage) values ($10, $11, $12, $13, $15)",
                 event.id,
                 event.workspace_id,
                 event.key_prefix,
@@ -347,6 +356,7 @@ class PostgresUsage(UsageReview):
                 meter.quantity,
                 meter.created_at,
                 event.cache_hit,
+                meter.overage,
             )
 
     async def recent(self, limit: int = 50) -> Sequence[UsageEvent]:

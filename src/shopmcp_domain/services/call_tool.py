@@ -1,8 +1,9 @@
 """The tools/call use case.
 
 authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
-taken out of the arguments) -> write whitelist -> validate the rest -> credentials -> upstream
--> usage event + meter record -> result.
+taken out of the arguments) -> write whitelist -> validate the rest -> monthly quota (one
+count: refused past it, or metered as overage where the plan bills it) -> credentials ->
+upstream -> usage event + meter record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -27,8 +28,16 @@ from shopmcp_domain.errors import (
 )
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import AuditLog, Clock, ToolOutput, UpstreamCall, UpstreamClient
+from shopmcp_domain.ports import (
+    AuditLog,
+    Clock,
+    QuotaCounter,
+    ToolOutput,
+    UpstreamCall,
+    UpstreamClient,
+)
 from shopmcp_domain.services.admission import Admission, raise_if_refused
+from shopmcp_domain.services.quota import count_tool_call
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.tools.stores import split_store_argument
@@ -41,6 +50,7 @@ class ToolCallDeps:
     clock: Clock
     audit: AuditLog
     upstreams: Mapping[Platform, UpstreamClient]
+    quota: QuotaCounter
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -73,6 +83,7 @@ async def call_tool(
     status = UsageStatus.OK
     error_class: str | None = None
     cache_hit = False
+    overage = False
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
@@ -85,6 +96,7 @@ async def call_tool(
         upstream = deps.upstreams.get(spec.platform)
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
+        overage = (await count_tool_call(deps.quota, deps.clock, scope.workspace)).overage
         output = await upstream.call(
             UpstreamCall(
                 tool=spec,
@@ -119,7 +131,7 @@ async def call_tool(
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.
         try:
-            await deps.audit.record(event, MeterRecord.for_event(event))
+            await deps.audit.record(event, MeterRecord.for_event(event, overage=overage))
         except Exception as error:
             if isinstance(error, ShopMcpError) and not isinstance(error, InternalError):
                 raise  # a refusal of the log's own (the workspace erased mid-call)

@@ -44,6 +44,7 @@ from shopmcp_domain.oauth import (
 )
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import AuthorizationServer, Clock, CredentialVault, TenantRepository
+from shopmcp_domain.services.plan_limits import check_store_allowance
 
 _VERIFIER_FIELD = "code_verifier"
 _LABEL_CHARS = 200  # a connection's display name
@@ -235,6 +236,7 @@ async def connect_granted(
         known = next((c for c in siblings if c.store_ref == store.store_ref), None)
         label = distinct_label(platform, store, [c for c in siblings if c is not known])
         if known is None:
+            await check_store_allowance(uow, platform)
             credential_id = new_credential_id()
             sealed = await vault.seal(
                 EncryptionContext(workspace_id, credential_id), grant.credentials

@@ -24,10 +24,11 @@ from shopmcp_domain.ids import (
     new_workspace_id,
 )
 from shopmcp_domain.keys import ALL_ACCESS, IssuedKey, KeyScopes, issue_key
-from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.plans import DEFAULT_PLAN, PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
 from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository, TenantUnitOfWork
+from shopmcp_domain.services.plan_limits import check_store_allowance
 from shopmcp_domain.workspaces import Workspace
 
 
@@ -51,7 +52,7 @@ async def create_workspace(
     tenants: TenantRepository,
     clock: Clock,
     name: str,
-    plan: PlanTier = PlanTier.FREE,
+    plan: PlanTier = DEFAULT_PLAN,
     *,
     owner: AccountId | None = None,
     actor: Actor | None = None,
@@ -158,6 +159,7 @@ async def connect_store(
         scopes=scopes,
     )
     async with tenants.unit_of_work(workspace_id) as uow:
+        await check_store_allowance(uow, platform)
         existing = await uow.connections.list()
         if any(c.platform is platform and c.label == connection.label for c in existing):
             raise DuplicateStoreLabel(platform.value, connection.label)

@@ -1,7 +1,7 @@
 """``shopmcp workspace`` (the tenant) and ``shopmcp writes`` (its per-platform write
 opt-in)::
 
-    shopmcp workspace create --name "Acme" --plan starter      # prints the workspace id
+    shopmcp workspace create --name "Acme" --plan solo         # prints the workspace id
     shopmcp workspace list                                      # every workspace (operator)
     shopmcp workspace show --workspace <id>
     shopmcp workspace delete --workspace <id>                   # erasure: asks first
@@ -15,7 +15,7 @@ import typer
 from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
 from shopmcp_domain.audit import Actor
 from shopmcp_domain.errors import NotFound, ShopMcpError, WritesLocked
-from shopmcp_domain.plans import PlanTier
+from shopmcp_domain.plans import DEFAULT_PLAN, PlanTier
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.erasure import request_erasure
 from shopmcp_domain.workspaces import Workspace
@@ -34,13 +34,16 @@ writes_app = command_group(
 
 PLATFORM_NAMES = ", ".join(p.platform.value for p in PACKAGES)
 LOCKED_NAMES = ", ".join(p.platform.value for p in PACKAGES if p.writes_operator_locked)
-PLANS = ", ".join(f"{tier.value} ({tier.rate_limit.limit}/min)" for tier in PlanTier)
+PLANS = ", ".join(
+    f"{tier.value} ({tier.plan.monthly_calls} calls/month, {tier.plan.requests_per_minute}/min)"
+    for tier in PlanTier
+)
 
 
 @workspace_app.command("create")
 def workspace_create(
     name: str = typer.Option(..., help="Display name."),
-    plan: PlanTier = typer.Option(PlanTier.FREE, help=f"Plan tier: {PLANS}."),  # noqa: B008
+    plan: PlanTier = typer.Option(DEFAULT_PLAN, help=f"Plan: {PLANS}."),  # noqa: B008
 ) -> None:
     """Create a workspace and print its id."""
     workspace = run_admin(lambda a: onboarding.create_workspace(a.tenants, a.clock, name, plan))
@@ -96,7 +99,9 @@ def workspace_show(workspace: str = typer.Option(..., help="Workspace id.")) -> 
         writes = ", ".join(sorted(p.value for p in found.write_enabled)) or "none"
         lines = [
             f"{found.id}  {found.name}",
-            f"  plan: {found.plan.value} ({found.plan.rate_limit.limit} requests/min)",
+            f"  plan: {found.plan.value} ({found.plan.plan.monthly_calls} calls/month, "
+            f"{found.plan.rate_limit.limit} requests/min, "
+            f"{found.plan.plan.stores_per_platform} store(s) per platform)",
             f"  status: {found.status.value}",
             f"  write tools enabled for: {writes}",
             f"  stores: {len(connections)}",

@@ -36,9 +36,8 @@ from shopmcp_domain.workspaces import Workspace
 STATE_FILE = "demo-state.json"
 DEMO_WORKSPACE_ID = WorkspaceId(uuid.UUID("5d3e0000-0000-4000-8000-00000000de70"))
 DEMO_WORKSPACE_NAME = "Demo store"
-# The demo's plan: enough for the MCP conformance suite and a few hundred calls a minute. The
-# highest tier for now; the one place to change when priced plans replace the tiers.
-DEMO_PLAN = PlanTier.SCALE
+# The demo's plan: internal, enough for the MCP conformance suite and a few hundred calls.
+DEMO_PLAN = PlanTier.DEMO
 
 
 class DemoState(BaseModel):

@@ -43,6 +43,7 @@ from shopmcp_entrypoints.http import api, web
 from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS, document_problems
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
 from shopmcp_entrypoints.http.oauth import oauth_callback
+from shopmcp_entrypoints.http.webhooks import stripe_webhook
 from shopmcp_entrypoints.settings import Settings
 
 access_logger = logging.getLogger("shopmcp.access")
@@ -240,6 +241,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             ready,
             mcp_endpoint,
             oauth_callback,
+            stripe_webhook,
             *api.ROUTES,
             web.router(),
             web.stylesheet,
@@ -254,6 +256,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             shopify_installs=container.shopify_installs,
             dashboard=container.dashboard,
             readiness=container.readiness_probes,
+            stripe_webhooks=container.stripe_webhooks,
         ),
         exception_handlers=web.for_browsers(EXCEPTION_HANDLERS),
         before_request=api.require_json_body,

@@ -59,7 +59,10 @@ async def wired() -> AsyncIterator[Wired]:
     upstream = make_upstream()
     world = World(registry=ToolRegistry(BIGCOMMERCE.specs))
     deps = ToolCallDeps(
-        clock=world.clock, audit=world.store, upstreams={Platform.BIGCOMMERCE: upstream.module}
+        clock=world.clock,
+        audit=world.store,
+        upstreams={Platform.BIGCOMMERCE: upstream.module},
+        quota=world.quota,
     )
     yield Wired(upstream, world, deps, await _tenant(world, True), await _tenant(world, False))
     await upstream.client.aclose()

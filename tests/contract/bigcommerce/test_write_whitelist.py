@@ -43,6 +43,7 @@ async def _wired(upstream: Upstream) -> tuple[World, ToolCallDeps, RequestScope]
         clock=world.clock,
         audit=world.store,
         upstreams={Platform.BIGCOMMERCE: upstream.module},
+        quota=world.quota,
     )
     return world, deps, await world.scope(issued.token)
 

@@ -83,6 +83,7 @@ async def gateway() -> Gateway:
         clock=world.clock,
         audit=world.store,
         upstreams={Platform.MAGENTO: module},
+        quota=world.quota,
     )
     return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)
 

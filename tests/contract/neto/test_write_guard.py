@@ -103,7 +103,9 @@ async def gateway() -> Gateway:
         await uow.connections.add(connection, sealed)
     upstream = Upstream([])
     module = module_of(NETO, make_http(httpx.MockTransport(upstream.handle)))
-    deps = ToolCallDeps(clock=world.clock, audit=world.store, upstreams={Platform.NETO: module})
+    deps = ToolCallDeps(
+        clock=world.clock, audit=world.store, upstreams={Platform.NETO: module}, quota=world.quota
+    )
     return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)
 
 

@@ -147,6 +147,7 @@ class Wired:
             clock=self.world.clock,
             audit=self.world.store,
             upstreams={Platform.SHOPIFY: make_module(self.upstream)},
+            quota=self.world.quota,
         )
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> Any:

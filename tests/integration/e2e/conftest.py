@@ -65,7 +65,7 @@ class E2E:
         self,
         platforms: tuple[Platform, ...] = (Platform.SHOPIFY, Platform.MAGENTO),
         *,
-        plan: PlanTier = PlanTier.GROWTH,
+        plan: PlanTier = PlanTier.BRAND,
         write: bool = False,
         shop: str | None = None,
     ) -> tuple[Workspace, IssuedKey]:

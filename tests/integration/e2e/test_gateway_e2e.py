@@ -135,8 +135,8 @@ async def test_a_stale_stock_write_is_a_tool_error_and_changes_nothing(e2e: E2E)
 
 
 async def test_concurrent_calls_beyond_the_limit_admit_exactly_the_limit(e2e: E2E) -> None:
-    limit = PlanTier.FREE.rate_limit.limit
-    workspace, issued = await e2e.tenant(platforms=(Platform.SHOPIFY,), plan=PlanTier.FREE)
+    limit = PlanTier.SOLO.rate_limit.limit
+    workspace, issued = await e2e.tenant(platforms=(Platform.SHOPIFY,), plan=PlanTier.SOLO)
 
     clients, per_client = 15, 5
     async with contextlib.AsyncExitStack() as stack:

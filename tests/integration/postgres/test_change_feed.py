@@ -24,6 +24,7 @@ from shopmcp_domain.changes import Change, ChangeKind, ChangeNotice, FeedReset
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ChangeFeed
 from shopmcp_domain.services import onboarding
@@ -79,7 +80,10 @@ async def terminate(admin_url: str, pid: int | None) -> None:
 
 
 async def new_workspace(database: Database) -> WorkspaceId:
-    workspace = await onboarding.create_workspace(database.tenants, CLOCK, "Acme")
+    # Portfolio: the tests connect several Shopify stores to one workspace.
+    workspace = await onboarding.create_workspace(
+        database.tenants, CLOCK, "Acme", PlanTier.PORTFOLIO
+    )
     return workspace.id
 
 

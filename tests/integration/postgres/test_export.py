@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from shopmcp_adapters.postgres import Database
+from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from shopmcp_domain.audit import Actor
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.services.export import export_workspace
@@ -15,7 +16,13 @@ from tests.ports.tenant_store import connection_for, sealed_for
 
 
 async def test_an_export_from_postgres_holds_no_secret(database: Database) -> None:
-    ports = SweepPorts(database.tenants, database.retention, database.identity, database.owner)
+    ports = SweepPorts(
+        database.tenants,
+        database.retention,
+        database.identity,
+        database.owner,
+        PostgresQuotaCounter(database.mcp_pool),
+    )
     workspace = await ports.workspace()
     await ports.populate(workspace, NOW)
     sealed = sealed_for(workspace.id, b"KNOWN-CIPHERTEXT-MARKER")

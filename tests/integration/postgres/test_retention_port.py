@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shopmcp_adapters.postgres import Database
+from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from tests.ports.retention import RetentionSuite, SweepPorts
 
 
@@ -15,6 +16,7 @@ def sweep_ports(database: Database) -> SweepPorts:
         retention=database.retention,
         identity=database.identity,
         outbox=database.owner,
+        quota=PostgresQuotaCounter(database.mcp_pool),
     )
 
 

@@ -18,6 +18,7 @@ from shopmcp_adapters.postgres import (
     check_tenant_role,
     tenant_url_from,
 )
+from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from shopmcp_domain.accounts import Account, Membership, Role
 from shopmcp_domain.audit import Actor, audit_entry
 from shopmcp_domain.erasure import ErasureRequest
@@ -40,6 +41,7 @@ READABLE = (
     "workspace_members",
     "audit_log",
     "erasure_requests",
+    "quota_counters",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
@@ -53,13 +55,18 @@ PEOPLE_UNIQUE = {
     "shopmcp.sessions_token_hash",
     "shopmcp.sign_in_codes_pkey",
 }
+# Migration 0007's ledger of processed Stripe webhook events: Stripe's, not a workspace's
+# (an event may name none); the owner role alone reads or writes it, and its key is Stripe's
+# event id.
+BILLING_TABLES = ("stripe_events",)
+BILLING_UNIQUE = {"shopmcp.stripe_events_pkey"}
 
 BIND = "select set_config('app.workspace_id', $1, true)"
 
 # One valid row for each tenant table, in workspace $1 (only RLS can refuse it).
 INSERT_ONE_ROW = {
     "workspaces": "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
-    "values ($1, 'x', 'free', 'active', now())",
+    "values ($1, 'x', 'solo', 'active', now())",
     "credentials": "insert into shopmcp.credentials (id, workspace_id, ciphertext, nonce, "
     "wrapped_dek, kms_key_id, envelope_version) "
     "values (gen_random_uuid(), $1, '\\x00', '\\x00', '\\x00', 'k', 1)",
@@ -86,6 +93,8 @@ INSERT_ONE_ROW = {
     "created_at) values ($1, gen_random_uuid(), 'cli', 'x', 'workspace', now())",
     "erasure_requests": "insert into shopmcp.erasure_requests (workspace_id, requested_at, "
     "requested_by_label) values ($1, now(), 'cli')",
+    "quota_counters": "insert into shopmcp.quota_counters (workspace_id, month, used) "
+    "values ($1, to_char(now() + random() * interval '100 years', 'YYYY-MM'), 1)",
 }
 
 
@@ -115,6 +124,7 @@ async def _seed(database: Database) -> WorkspaceId:
         for _ in range(3):
             event = usage_event(workspace.id)
             await uow.usage.record(event, MeterRecord.for_event(event))
+    await PostgresQuotaCounter(database.mcp_pool).count(workspace.id, "2026-11", 10, overage=False)
     return workspace.id
 
 
@@ -309,9 +319,9 @@ async def test_every_tenant_table_forces_row_level_security(owner_pool: asyncpg.
         "where n.nspname = 'shopmcp' and c.relkind in ('r', 'p')"
     )
     tables = {row["relname"]: row for row in rows}
-    assert set(tables) == {*TENANT_TABLES, *PEOPLE_TABLES, "schema_migrations"}
+    assert set(tables) == {*TENANT_TABLES, *PEOPLE_TABLES, *BILLING_TABLES, "schema_migrations"}
     assert set(INSERT_ONE_ROW) == set(TENANT_TABLES)  # the attacks above cover every table
-    for name in (*TENANT_TABLES, *PEOPLE_TABLES):
+    for name in (*TENANT_TABLES, *PEOPLE_TABLES, *BILLING_TABLES):
         row = tables[name]
         assert row["relrowsecurity"] and row["relforcerowsecurity"], name
         assert row["owner"] == "shopmcp_owner"
@@ -345,11 +355,18 @@ async def test_no_global_uniqueness_leaks_across_tenants(owner_pool: asyncpg.Poo
         row["index"]
         for row in rows
         if "workspace_id" not in row["columns"]
-        and row["table"] not in ("workspaces", *PEOPLE_TABLES)
+        and row["table"] not in ("workspaces", *PEOPLE_TABLES, *BILLING_TABLES)
     }
     assert global_unique == {"shopmcp.mcp_keys_prefix"}
     people = {row["index"] for row in rows if row["table"] in PEOPLE_TABLES}
     assert people == PEOPLE_UNIQUE
+    billing = {row["index"] for row in rows if row["table"] in BILLING_TABLES}
+    assert billing == BILLING_UNIQUE
+    # The webhook ledger is the owner's alone: the tenant and runtime roles get nothing.
+    for role in ("shopmcp_tenant", "shopmcp_mcp"):
+        assert not await owner_pool.fetchval(
+            "select has_table_privilege($1, 'shopmcp.stripe_events', 'SELECT')", role
+        )
     # No function in the schema runs with its owner's rights.
     assert not await owner_pool.fetchval(
         "select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace "

@@ -106,12 +106,12 @@ async def test_another_workspace_is_invisible_and_unwritable(
 @pytest.mark.parametrize(
     "statement",
     [
-        "update shopmcp.workspaces set plan = 'scale'",
+        "update shopmcp.workspaces set plan = 'portfolio'",
         "update shopmcp.workspaces set write_enabled = '{shopify}'",
         "update shopmcp.workspaces set status = 'active'",
         "select billing_customer_id from shopmcp.workspaces",
         "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
-        "values (gen_random_uuid(), 'x', 'scale', 'active', now())",
+        "values (gen_random_uuid(), 'x', 'portfolio', 'active', now())",
         "delete from shopmcp.workspaces",
         "update shopmcp.mcp_keys set revoked_at = null",
         "update shopmcp.mcp_keys set scopes = '{read,write}'",
@@ -174,15 +174,20 @@ async def test_what_the_runtime_needs_works(
     assert await mcp.fetchval("select current_setting('app.workspace_id', true)") in ("", None)
     event = usage_event(a.id)
     written = await mcp.fetchval(
-        "select shopmcp.record_usage(array[$1::uuid], array[$2::uuid], array['abcdefghijkl'], "
-        "array['shopify_get_shop'], array[null::uuid], array[1.5::float8], array['ok'], "
-        "array[null::text], array[now()], array[1])",
+        "select shopmcp.record_usage_metered(array[$1::uuid], array[$2::uuid], "
+        "array['abcdefghijkl'], array['shopify_get_shop'], array[null::uuid], "
+        "array[1.5::float8], array['ok'], array[null::text], array[now()], array[1], "
+        "array[false], array[true])",
         a.id,
         event.id,
     )
     assert written == 1
     async with database.tenants.unit_of_work(a.id) as uow:
         assert event.id in {e.id for e in await uow.usage.recent(10)}
+    overage = await database.owner_pool.fetchval(
+        "select overage from shopmcp.meter_outbox where usage_event_id = $1", event.id
+    )
+    assert overage is True
 
 
 async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database) -> None:
@@ -190,7 +195,10 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
         for function in (
             "shopmcp.load_scope(text)",
             "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
-            "text[], text[], timestamptz[], integer[])",
+            "text[], text[], timestamptz[], integer[], boolean[])",
+            "shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[], "
+            "double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[])",
+            "shopmcp.count_tool_call(uuid, text, bigint, boolean)",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function
@@ -281,6 +289,13 @@ EXPECTED_GRANTS = {
     },
     ("function", "load_scope", None, "shopmcp_mcp", "EXECUTE"),
     ("function", "record_usage", None, "shopmcp_mcp", "EXECUTE"),
+    # Migration 0007's monthly quota: counted by the runtime, read (and never lowered) by the
+    # dashboard.
+    ("function", "count_tool_call", None, "shopmcp_mcp", "EXECUTE"),
+    ("function", "record_usage_metered", None, "shopmcp_mcp", "EXECUTE"),
+    *{("table", "quota_counters", None, "shopmcp_mcp", p) for p in ("SELECT", "INSERT")},
+    ("column", "quota_counters", "used", "shopmcp_mcp", "UPDATE"),
+    *{("table", "quota_counters", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
     # A trigger function: it cannot be called except as a trigger.
     ("function", "notify_change", None, "PUBLIC", "EXECUTE"),
     ("schema", "shopmcp", None, "shopmcp_tenant", "USAGE"),

@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 
 from shopmcp_adapters.memory import FakeClock, FakeVault, RecordingUpstream
+from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import DuplicateStoreLabel, InvalidArguments
 from shopmcp_domain.keys import issue_key
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
@@ -25,7 +27,7 @@ STORE_B = "https://b.shop.example"
 
 
 async def test_two_magento_stores_are_told_apart_by_label(ports: Ports) -> None:
-    workspace = await ports.new_workspace()
+    workspace = await ports.new_workspace(plan=PlanTier.PORTFOLIO)
     vault, clock = FakeVault(), FakeClock(NOW)
 
     async def connect(store_ref: str, display_name: str = "") -> Connection:
@@ -63,7 +65,12 @@ async def test_two_magento_stores_are_told_apart_by_label(ports: Ports) -> None:
     )
     assert scope.stores(Platform.MAGENTO).labels == ("Main", STORE_B)
     upstream = RecordingUpstream()
-    deps = ToolCallDeps(clock=clock, audit=ports.audit, upstreams={Platform.MAGENTO: upstream})
+    deps = ToolCallDeps(
+        clock=clock,
+        audit=ports.audit,
+        upstreams={Platform.MAGENTO: upstream},
+        quota=InMemoryQuotaCounter(),
+    )
     for store in (STORE_B, "Main"):
         clock.advance(1)
         await call_tool(deps, scope, ADMITTED, "magento_get_thing", {"thing_id": 1, "store": store})

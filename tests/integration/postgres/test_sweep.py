@@ -14,6 +14,7 @@ import asyncpg
 from shopmcp_adapters.memory import FakeClock, FakeVault
 from shopmcp_adapters.postgres import ERASED_TABLES, Database
 from shopmcp_adapters.postgres import retention as retention_module
+from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from shopmcp_domain.audit import Actor
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.services.erasure import request_erasure
@@ -54,7 +55,13 @@ async def _rows_of(
 
 
 def _ports(database: Database) -> SweepPorts:
-    return SweepPorts(database.tenants, database.retention, database.identity, database.owner)
+    return SweepPorts(
+        database.tenants,
+        database.retention,
+        database.identity,
+        database.owner,
+        PostgresQuotaCounter(database.mcp_pool),
+    )
 
 
 async def test_every_table_with_a_workspace_id_is_covered_by_the_erasure(

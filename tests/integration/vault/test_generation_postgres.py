@@ -196,7 +196,7 @@ async def test_rows_stored_before_the_migration_still_open(
             await migrate(conn, [first])
             await conn.execute(
                 "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
-                "values ($1, 'Acme', 'free', 'active', now())",
+                "values ($1, 'Acme', 'solo', 'active', now())",
                 V1_WORKSPACE,
             )
             await conn.execute(

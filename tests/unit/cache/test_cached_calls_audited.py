@@ -9,6 +9,7 @@ import pytest
 
 from shopmcp_adapters.memory import InMemoryCache
 from shopmcp_domain.errors import InvalidArguments
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
@@ -26,7 +27,10 @@ ORG_B = "bbbbbbbb-0000-4000-8000-00000000000b"
 
 async def _world(*orgs: str) -> tuple[World, RequestScope, ToolCallDeps]:
     world = World(registry=ToolRegistry([READ, WRITE]))
-    workspace, issued = await world.tenant(platforms=(), write_enabled=frozenset({Platform.XERO}))
+    # Portfolio: several Xero organisations in one workspace.
+    workspace, issued = await world.tenant(
+        platforms=(), plan=PlanTier.PORTFOLIO, write_enabled=frozenset({Platform.XERO})
+    )
     for number, org in enumerate(orgs):
         await world.connect(workspace.id, Platform.XERO, org, display_name=f"Org {number + 1}")
 
@@ -36,7 +40,9 @@ async def _world(*orgs: str) -> tuple[World, RequestScope, ToolCallDeps]:
     world.upstream.answer(READ.name, answer)
     world.upstream.answer(WRITE.name, answer)
     cached = CachedReads(world.upstream, InMemoryCache(world.clock))
-    deps = ToolCallDeps(clock=world.clock, audit=world.store, upstreams={Platform.XERO: cached})
+    deps = ToolCallDeps(
+        clock=world.clock, audit=world.store, upstreams={Platform.XERO: cached}, quota=world.quota
+    )
     return world, await world.scope(issued.token), deps
 
 

@@ -23,6 +23,7 @@ from shopmcp_domain.errors import (
     UsageStatus,
     WorkspaceInactive,
 )
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.admission import Admitted, RefusedRateLimited
@@ -120,39 +121,46 @@ async def test_invalid_arguments_explain_the_problem_without_echoing_values() ->
 
 
 async def test_rate_limit_refuses_with_retry_after_and_still_audits() -> None:
-    world, scope = await _setup()  # free plan: 60 per 60 s
+    world, scope = await _setup()  # Solo: 300 per 60 s
+    limit = PlanTier.SOLO.rate_limit.limit
     admitted = 0
     limited: list[RateLimited] = []
-    for _ in range(65):
+    for _ in range(limit + 5):
         request_scope = await world.scope(await _token(world, scope))
         try:
             await _call(world, request_scope, "shopify_get_thing", {"thing_id": 1})
             admitted += 1
         except RateLimited as error:
             limited.append(error)
-    assert admitted == 60
+    assert admitted == limit
     assert len(limited) == 5
     assert all(0 < e.retry_after <= 60 for e in limited)
-    assert len(world.upstream.calls) == 60
+    assert len(world.upstream.calls) == limit
     events = await _events(world, scope)
-    assert len(events) == 65
+    assert len(events) == limit + 5
     assert sum(e.status is UsageStatus.RATE_LIMITED for e in events) == 5
 
     world.clock.advance(60.01)
     request_scope = await world.scope(await _token(world, scope))
     await _call(world, request_scope, "shopify_get_thing", {"thing_id": 1})
-    assert len(world.upstream.calls) == 61
+    assert len(world.upstream.calls) == limit + 1
 
 
 async def test_one_request_is_counted_once_by_its_admission_and_never_by_the_use_case() -> None:
     world, scope = await _setup()
     hits = _count_hits(world)
     admission = await world.admit(scope)
-    assert isinstance(admission, Admitted) and admission.decision.remaining == 59
+    assert (
+        isinstance(admission, Admitted)
+        and admission.decision.remaining == PlanTier.SOLO.rate_limit.limit - 1
+    )
     await call_tool(world.deps, scope, admission, "shopify_get_thing", {"thing_id": 1})
     assert len(hits) == 1
     following = await world.admit(scope)
-    assert isinstance(following, Admitted) and following.decision.remaining == 58
+    assert (
+        isinstance(following, Admitted)
+        and following.decision.remaining == PlanTier.SOLO.rate_limit.limit - 2
+    )
 
 
 def _count_hits(world: World) -> list[str]:
@@ -223,7 +231,7 @@ async def test_a_rate_limited_admission_says_when_to_retry() -> None:
     assert isinstance(admission, RefusedRateLimited)
     with pytest.raises(RateLimited) as info:
         await call_tool(world.deps, scope, admission, "shopify_get_thing", {"thing_id": 1})
-    assert info.value.limit == 60
+    assert info.value.limit == PlanTier.SOLO.rate_limit.limit
     assert info.value.retry_after == admission.decision.retry_after > 0
 
 

@@ -29,6 +29,7 @@ from shopmcp_domain.oauth import (
     StateSecret,
     code_challenge,
 )
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import AuthorizationServer
 from shopmcp_domain.services import oauth as flows
@@ -72,8 +73,9 @@ class World:
     vault: FakeVault = attrs.Factory(FakeVault)
     server: StubServer = attrs.Factory(StubServer)
 
-    async def workspace(self) -> WorkspaceId:
-        workspace = await onboarding.create_workspace(self.store, self.clock, "Acme")
+    async def workspace(self, plan: PlanTier = PlanTier.PORTFOLIO) -> WorkspaceId:
+        # Portfolio: several stores of a platform, as the label tests need.
+        workspace = await onboarding.create_workspace(self.store, self.clock, "Acme", plan)
         return workspace.id
 
     async def begin(

@@ -21,6 +21,7 @@ from shopmcp_domain.errors import (
     WriteFieldRejected,
 )
 from shopmcp_domain.ids import new_workspace_id
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services import onboarding
@@ -40,7 +41,7 @@ def echo_store(call: UpstreamCall) -> ToolOutput:
 
 async def _workspace(world: World, *stores: tuple[str, str]) -> RequestScope:
     """A workspace with Shopify and these Magento stores (store_ref, display name)."""
-    workspace, issued = await world.tenant(platforms=(Platform.SHOPIFY,))
+    workspace, issued = await world.tenant(platforms=(Platform.SHOPIFY,), plan=PlanTier.PORTFOLIO)
     for minutes, (store_ref, display_name) in enumerate(stores):
         await world.connect(
             workspace.id,
@@ -298,7 +299,7 @@ async def test_connecting_refuses_a_label_the_platform_already_has_and_only_that
     first: tuple[str, str], second: tuple[str, str]
 ) -> None:
     world = World()
-    workspace, _ = await world.tenant(platforms=())
+    workspace, _ = await world.tenant(platforms=(), plan=PlanTier.PORTFOLIO)
     await _connect(world, workspace.id, Platform.MAGENTO, *first)
     second_label = second[1] or second[0]
     first_label = first[1] or first[0]
@@ -327,7 +328,7 @@ async def test_the_same_label_on_another_platform_is_fine() -> None:
 
 async def test_a_disabled_connection_still_holds_its_label() -> None:
     world = World()
-    workspace, _ = await world.tenant(platforms=())
+    workspace, _ = await world.tenant(platforms=(), plan=PlanTier.PORTFOLIO)
     old = await _connect(world, workspace.id, Platform.MAGENTO, MAGENTO_A, "Main")
     async with world.store.unit_of_work(workspace.id) as uow:
         await uow.connections.update(old.with_status(ConnectionStatus.DISABLED))

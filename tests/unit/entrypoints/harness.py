@@ -94,6 +94,7 @@ def wire_world(container: Container, world: World) -> None:
     container.meter_outbox.override(providers.Object(world.store))
     container.vault.override(providers.Object(world.vault))
     container.rate_limiter.override(providers.Object(world.limiter))
+    container.quota_counter.override(providers.Object(world.quota))
     container.tool_registry.override(providers.Object(world.registry))
     container.upstreams.override(providers.Object({p: world.upstream for p in Platform}))
     container.writes_locked.override(providers.Object(world.writes_locked))

@@ -63,10 +63,13 @@ class Demo:
             return {c.platform: (str(c.id), c.store_ref) for c in await uow.connections.list()}
 
 
-def test_the_demo_plan_is_the_highest_tier() -> None:
-    assert DEMO_PLAN is max(PlanTier, key=lambda tier: tier.rate_limit.limit)
-    # The conformance suite and a few hundred calls fit in one window.
+def test_the_demo_plan_is_internal_and_lets_a_conformance_run_through() -> None:
+    assert DEMO_PLAN is PlanTier.DEMO and not DEMO_PLAN.plan.sold
+    # The conformance suite and a few hundred calls fit in one window and in the month.
     assert DEMO_PLAN.rate_limit.limit >= 1_000
+    assert DEMO_PLAN.plan.monthly_calls >= 1_000
+    # Every sandbox platform connects (one store each).
+    assert DEMO_PLAN.plan.stores_per_platform >= 1
 
 
 async def test_a_second_run_reuses_the_workspace_key_and_connections() -> None:
@@ -118,7 +121,7 @@ async def test_an_older_demo_workspace_moves_to_the_demo_plan() -> None:
             Workspace(
                 id=DEMO_WORKSPACE_ID,
                 name="Demo store",
-                plan=PlanTier.FREE,
+                plan=PlanTier.SOLO,
                 created_at=demo.clock.now(),
             )
         )

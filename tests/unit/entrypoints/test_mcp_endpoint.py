@@ -15,10 +15,13 @@ from mcp_types import TextContent
 
 from shopmcp_domain.errors import UpstreamError, UsageStatus
 from shopmcp_domain.keys import Access, KeyScopes
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_entrypoints.http import mcp as mcp_layer
 from tests.unit.entrypoints.harness import Gateway, running_gateway
+
+SOLO_LIMIT = PlanTier.SOLO.rate_limit.limit
 
 READ_ONLY = KeyScopes(access=frozenset({Access.READ}))
 LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
@@ -365,7 +368,7 @@ async def test_token_in_query_string_is_refused_without_authenticating(gateway: 
     assert response.status_code == 400
     response = await gateway.post(f"/mcp/{issued.token}", LIST)
     # The refused request was not counted against the workspace.
-    assert response.headers["ratelimit-remaining"] == "59"
+    assert response.headers["ratelimit-remaining"] == str(SOLO_LIMIT - 1)
 
 
 async def test_tokens_never_reach_the_logs(
@@ -411,7 +414,7 @@ async def test_foreign_origin_and_host_are_refused_before_authentication(
         f"/mcp/{issued.token}", LIST, {"origin": "http://localhost:6274"}
     )
     assert ok_origin.status_code == 200
-    assert ok_origin.headers["ratelimit-remaining"] == "59"
+    assert ok_origin.headers["ratelimit-remaining"] == str(SOLO_LIMIT - 1)
 
 
 async def test_body_limit(gateway: Gateway) -> None:
@@ -447,15 +450,15 @@ async def test_parse_and_validation_errors_answered_per_spec(gateway: Gateway) -
 
 async def test_rate_limit_headers_and_refusals(gateway: Gateway) -> None:
     world = gateway.world
-    workspace, issued = await world.tenant()  # FREE: 60 per 60 s
+    workspace, issued = await world.tenant()  # Solo: 300 per 60 s
     path = f"/mcp/{issued.token}"
     first = await gateway.post(path, LIST)
-    assert first.headers["ratelimit-limit"] == first.headers["x-ratelimit-limit"] == "60"
-    assert first.headers["ratelimit-remaining"] == "59"
+    assert first.headers["ratelimit-limit"] == first.headers["x-ratelimit-limit"] == str(SOLO_LIMIT)
+    assert first.headers["ratelimit-remaining"] == str(SOLO_LIMIT - 1)
     assert int(first.headers["ratelimit-reset"]) == 60
     assert "retry-after" not in first.headers
 
-    await asyncio.gather(*[gateway.post(path, LIST) for _ in range(59)])
+    await asyncio.gather(*[gateway.post(path, LIST) for _ in range(SOLO_LIMIT - 1)])
     refused_list = await gateway.post(path, LIST)
     assert refused_list.status_code == 429
     assert refused_list.json()["error"]["code"] == -32029

@@ -14,10 +14,12 @@ import pytest
 from shopmcp_adapters.memory import InMemoryRateLimiter
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.keys import NO_SUCH_PREFIX
-from shopmcp_domain.plans import RateLimit
+from shopmcp_domain.plans import PlanTier, RateLimit
 from shopmcp_domain.ports import RateLimitDecision, ToolOutput, UpstreamCall
 from tests.factories import World
 from tests.unit.entrypoints.harness import Gateway, running_gateway
+
+SOLO_LIMIT = PlanTier.SOLO.rate_limit.limit
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -100,7 +102,7 @@ async def test_each_request_asks_the_key_directory_once_and_the_limiter_once(
         assert "error" not in response.json()
         assert counted.limiter.hits == n
         assert counted.lookups == [issued.key.prefix] * n
-        assert response.headers["ratelimit-remaining"] == str(60 - n)
+        assert response.headers["ratelimit-remaining"] == str(SOLO_LIMIT - n)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +129,7 @@ async def _refuse(counted: Counted, refusal: str) -> Any:
     world = counted.gateway.world
     workspace, issued = await world.tenant()
     if refusal == "rate_limited":
-        for _ in range(60):
+        for _ in range(SOLO_LIMIT):
             await world.limiter.hit(f"ws:{workspace.id}", workspace.plan.rate_limit)
     elif refusal == "workspace_inactive":
         async with world.store.unit_of_work(workspace.id) as uow:
@@ -140,7 +142,7 @@ async def _refuse(counted: Counted, refusal: str) -> Any:
 
 CALL_REFUSALS = {
     # refusal: (usage status, the tool error's text starts with, limiter hits)
-    "rate_limited": (UsageStatus.RATE_LIMITED, "rate limit of 60 requests per 60s reached", 1),
+    "rate_limited": (UsageStatus.RATE_LIMITED, "rate limit of 300 requests per 60s reached", 1),
     "workspace_inactive": (
         UsageStatus.WORKSPACE_INACTIVE,
         "this workspace is pending deletion and serves no tools",
@@ -178,7 +180,7 @@ async def test_a_refused_tools_call_is_a_tool_error_with_one_usage_row_and_one_m
 
 NON_CALL_REFUSALS = {
     # refusal: (HTTP status, JSON-RPC code, message starts with)
-    "rate_limited": (429, -32029, "rate limit of 60 requests reached; retry after "),
+    "rate_limited": (429, -32029, "rate limit of 300 requests reached; retry after "),
     "workspace_inactive": (403, -32003, "this workspace is pending deletion and serves no tools"),
     "limiter_unavailable": (503, -32000, "rate limiter unavailable, try again shortly"),
 }

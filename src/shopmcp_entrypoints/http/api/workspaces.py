@@ -75,7 +75,7 @@ class Workspaces(Controller):
         signed_in: NamedDependency[SignedIn],
         dashboard: NamedDependency[DashboardPorts],
     ) -> WorkspaceOut:
-        """A new workspace (free plan); you are its owner."""
+        """A new workspace (Solo until a subscription says otherwise); you are its owner."""
         return await create_workspace(dashboard, signed_in, data)
 
 

@@ -1,0 +1,70 @@
+"""The Redis quota counter: the QuotaCounter port suite, and exact refusals across two OS
+processes sharing one Redis."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from shopmcp_adapters.quota import RedisQuotaCounter
+from shopmcp_domain.ids import WorkspaceId, new_workspace_id
+from shopmcp_domain.ports import QuotaCounter
+from tests.integration.quota.race import allowed_across_processes
+from tests.integration.services import REDIS_HOST, REDIS_PORT, require
+from tests.ports.quota import MONTH, SUITE
+
+Check = Callable[[QuotaCounter, Callable[[], Coroutine[Any, Any, WorkspaceId]]], Any]
+
+
+@pytest.fixture
+async def namespace() -> AsyncIterator[str]:
+    require("Redis", REDIS_HOST, REDIS_PORT)
+    namespace = f"test:{uuid.uuid4().hex}:quota"
+    yield namespace
+    client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    keys = [key async for key in client.scan_iter(match=f"{namespace}:*", count=1000)]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+@pytest.mark.parametrize("check", SUITE, ids=lambda c: c.__name__)
+async def test_the_redis_counter_keeps_the_port(check: Check, namespace: str) -> None:
+    client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    try:
+
+        async def new() -> WorkspaceId:
+            return new_workspace_id()
+
+        await check(RedisQuotaCounter(client, namespace=namespace), new)
+    finally:
+        await client.aclose()
+
+
+async def test_a_months_key_expires_after_the_review_needs_it(namespace: str) -> None:
+    client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    try:
+        counter = RedisQuotaCounter(client, namespace=namespace)
+        ws = new_workspace_id()
+        await counter.count(ws, MONTH, 5, overage=False)
+        ttl = await client.ttl(counter.key(ws, MONTH))
+        assert 60 * 24 * 3600 < ttl <= 70 * 24 * 3600
+    finally:
+        await client.aclose()
+
+
+async def test_two_os_processes_are_refused_exactly_past_the_quota(namespace: str) -> None:
+    """Two gateway processes, 150 concurrent calls each, quota 100: exactly 100 allowed."""
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+    ws = new_workspace_id()
+    allowed = await allowed_across_processes("redis", url, namespace, str(ws), 150, 100)
+    assert sum(allowed) == 100
+    client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    try:
+        assert await RedisQuotaCounter(client, namespace=namespace).used(ws, MONTH) == 100
+    finally:
+        await client.aclose()
