@@ -138,7 +138,9 @@ async def test_concurrent_calls_beyond_the_limit_admit_exactly_the_limit(e2e: E2
     limit = PlanTier.SOLO.rate_limit.limit
     workspace, issued = await e2e.tenant(platforms=(Platform.SHOPIFY,), plan=PlanTier.SOLO)
 
-    clients, per_client = 15, 5
+    # More calls than the plan's window holds (Solo: 300 a minute), all at once.
+    clients = 15
+    per_client = limit // clients + 3
     async with contextlib.AsyncExitStack() as stack:
         sessions = [
             await stack.enter_async_context(client(e2e, issued.token, MODERN))
