@@ -35,6 +35,7 @@ from shopmcp_domain.ports import (
     AuditLog,
     ChangeFeed,
     Clock,
+    ConfirmationStore,
     CredentialVault,
     MeterOutbox,
     RateLimiter,
@@ -101,6 +102,11 @@ def _mcp_tenants_of(database: Database) -> TenantRepository:
 def _runtime_of(database: Database) -> ScopesAndAudit:
     """The MCP runtime's store: a key's scope in one read, audit rows group-committed."""
     return database.runtime
+
+
+def _confirmations_of(database: Database) -> ConfirmationStore:
+    """Write confirmations and idempotency keys, as the MCP runtime's role (migration 0010)."""
+    return database.confirmations
 
 
 def _audit_log_of(runtime: ScopesAndAudit) -> AuditLog:
@@ -389,6 +395,7 @@ class Container(containers.DeclarativeContainer):
     # The MCP runtime's side of the store, as its own confined role.
     runtime_store = providers.Callable(_runtime_of, database)
     audit_log = providers.Callable(_audit_log_of, runtime_store)
+    confirmations = providers.Callable(_confirmations_of, database)
     mcp_tenants = providers.Callable(_mcp_tenants_of, database)
 
     change_feed = providers.Resource(_open_change_feed, database=database)
@@ -514,6 +521,7 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         upstreams=await resolve(container.upstreams),
         writes_locked=await resolve(container.writes_locked),
         platform_names=await resolve(container.platform_names),
+        confirmations=await resolve(container.confirmations),
     )
 
 

@@ -14,6 +14,7 @@ real adapters (``tests/ports``):
   limiter's per-process fallback); real: Redis
 - ``Meter``: ``InMemoryMeter``; real: the Stripe meter
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
+- ``ConfirmationStore``: ``InMemoryConfirmationStore``; real: PostgreSQL
 - ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
   recorded upstream contracts in ``tests/contract`` instead)
 """
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.confirmations import InMemoryConfirmationStore
 from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         upstream: RecordingUpstream,
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
+        confirmations: InMemoryConfirmationStore,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -62,6 +65,7 @@ if TYPE_CHECKING:
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
+        _confirmations: ports.ConfirmationStore = confirmations
 
 
 __all__ = [
@@ -70,6 +74,7 @@ __all__ = [
     "FakeStoreCheck",
     "FakeVault",
     "InMemoryChangeFeed",
+    "InMemoryConfirmationStore",
     "InMemoryMeter",
     "InMemoryRateLimiter",
     "InMemoryTenantStore",

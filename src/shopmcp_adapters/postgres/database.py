@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import attrs
 
+from shopmcp_adapters.postgres.confirmations import PostgresConfirmationStore
 from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
 from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
@@ -18,7 +19,13 @@ from shopmcp_adapters.postgres.owner import PostgresOwnerStore
 from shopmcp_adapters.postgres.roles import MCP_ROLE, TENANT_ROLE
 from shopmcp_adapters.postgres.runtime import PostgresRuntimeStore
 from shopmcp_adapters.postgres.tenants import PostgresTenantStore
-from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepository
+from shopmcp_domain.ports import (
+    AuditLog,
+    ConfirmationStore,
+    MeterOutbox,
+    ScopeSource,
+    TenantRepository,
+)
 
 if TYPE_CHECKING:
     from shopmcp_adapters.postgres.changes import PostgresChangeFeed
@@ -33,6 +40,7 @@ if TYPE_CHECKING:
         feed: PostgresChangeFeed,
         runtime: PostgresRuntimeStore,
         identity: PostgresIdentityStore,
+        confirmations: PostgresConfirmationStore,
     ) -> None:
         _feed: ChangeFeed = feed
         _identity: IdentityStore = identity
@@ -41,6 +49,7 @@ if TYPE_CHECKING:
         _outbox: MeterOutbox = owner
         _scopes: ScopeSource = runtime
         _audit: AuditLog = runtime
+        _confirmations: ConfirmationStore = confirmations
 
 
 class UnsafeTenantRole(RuntimeError):
@@ -68,6 +77,12 @@ class Database:
     connect_tenant: Callable[[], Awaitable[asyncpg.Connection]] = attrs.field(repr=False)
     migration: MigrationReport | None = None
     embedded: EmbeddedPostgres | None = None
+
+    @property
+    def confirmations(self) -> PostgresConfirmationStore:
+        """Write confirmations and idempotency keys as the MCP runtime (migration 0010); the
+        owner pool purges expired ones."""
+        return PostgresConfirmationStore(self.mcp_pool, self.owner_pool)
 
     @property
     def outbox(self) -> PostgresOwnerStore:

@@ -1,8 +1,10 @@
 """The tools/call use case.
 
 authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
-taken out of the arguments) -> write whitelist -> validate the rest -> credentials -> upstream
--> usage event + meter record -> result.
+taken out of the arguments) -> a write's ``confirmation``/``idempotency_key`` taken out ->
+write whitelist -> validate the rest -> a write: preview, or its confirmation checked and an
+idempotency key claimed (``confirmed_write``) -> credentials -> upstream -> usage event + meter
+record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -18,6 +20,7 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ValidationError
 
+from shopmcp_domain.confirmations import split_write_controls
 from shopmcp_domain.errors import (
     AuditUnavailable,
     InternalError,
@@ -27,8 +30,16 @@ from shopmcp_domain.errors import (
 )
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import AuditLog, Clock, ToolOutput, UpstreamCall, UpstreamClient
+from shopmcp_domain.ports import (
+    AuditLog,
+    Clock,
+    ConfirmationStore,
+    ToolOutput,
+    UpstreamCall,
+    UpstreamClient,
+)
 from shopmcp_domain.services.admission import Admission, raise_if_refused
+from shopmcp_domain.services.confirmed_write import call_write
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.tools.stores import split_store_argument
@@ -41,6 +52,8 @@ class ToolCallDeps:
     clock: Clock
     audit: AuditLog
     upstreams: Mapping[Platform, UpstreamClient]
+    # Required: there is no way to run a write tool without its confirmation.
+    confirmations: ConfirmationStore
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -80,10 +93,25 @@ async def call_tool(
         store, tool_arguments = split_store_argument(arguments or {})
         connection = scope.connection_for(spec, store)
         connection_id = connection.id
+        if spec.is_write:
+            # Taken out first, like ``store``: the whitelist and the input model never see them.
+            controls, tool_arguments = split_write_controls(spec.name, tool_arguments)
         validated = validate_arguments(spec, tool_arguments)
         upstream = deps.upstreams.get(spec.platform)
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
+        if spec.is_write:
+            output, status = await call_write(
+                deps.clock,
+                deps.confirmations,
+                upstream,
+                scope,
+                spec,
+                connection,
+                validated,
+                controls,
+            )
+            return output
         return await upstream.call(
             UpstreamCall(
                 tool=spec,

@@ -10,6 +10,11 @@ from typing import Any
 import attrs
 from pydantic import AliasChoices, AliasPath, BaseModel
 
+from shopmcp_domain.confirmations import (
+    WRITE_CONTROL_ARGUMENTS,
+    with_preview_output,
+    with_write_controls,
+)
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.stores import STORE_ARGUMENT
@@ -124,6 +129,10 @@ class ToolSpec:
         if STORE_ARGUMENT in accepted_keys(self.input_model):
             # The gateway's own argument: it picks the connection before the input model runs.
             out.append(f"the input model may not declare {STORE_ARGUMENT!r}")
+        clash_controls = WRITE_CONTROL_ARGUMENTS & accepted_keys(self.input_model)
+        if clash_controls:
+            # The gateway's write arguments: taken out before the input model runs.
+            out.append(f"the input model may not declare {sorted(clash_controls)}")
         fields = set(self.input_model.model_fields)
         if self.access is Access.READ:
             if not self.annotations.read_only_hint or self.annotations.destructive_hint:
@@ -202,9 +211,13 @@ class ToolSpec:
         return self.access is Access.WRITE
 
     def input_schema(self) -> dict[str, Any]:
-        return self.input_model.model_json_schema()
+        schema = self.input_model.model_json_schema()
+        # Every write is confirmed: its ``confirmation`` and ``idempotency_key`` arguments are
+        # added here, once for every write tool, never declared per tool.
+        return with_write_controls(schema) if self.is_write else schema
 
     def output_schema(self) -> dict[str, Any]:
         # What leaves the gateway is the model's serialised form (field names, not the
         # upstream's validation aliases).
-        return self.output_model.model_json_schema(mode="serialization")
+        schema = self.output_model.model_json_schema(mode="serialization")
+        return with_preview_output(schema) if self.is_write else schema

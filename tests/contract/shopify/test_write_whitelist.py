@@ -18,12 +18,12 @@ from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.shopify.helpers import NOW, SHOP, TOKEN, Upstream, make_module, respond
-from tests.factories import ADMITTED, World, make_workspace
+from tests.factories import ADMITTED, World, confirmed_call, make_workspace
 
 SPECS = SHOPIFY.specs
 
@@ -147,11 +147,12 @@ class Wired:
             clock=self.world.clock,
             audit=self.world.store,
             upstreams={Platform.SHOPIFY: make_module(self.upstream)},
+            confirmations=self.world.confirmations,
         )
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> Any:
         assert self.scope is not None
-        return await call_tool(self.deps, self.scope, ADMITTED, tool, arguments)
+        return await confirmed_call(self.deps, self.scope, ADMITTED, tool, arguments)
 
 
 @pytest.mark.parametrize("tool", sorted(VALID))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopmcp_adapters.memory import FakeClock, FakeVault
+from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryConfirmationStore
 from shopmcp_domain.errors import UnknownTool, UsageStatus
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.platforms import Platform
@@ -45,7 +45,12 @@ async def test_a_hostile_tool_name_is_an_unknown_tool_and_audited_once(
         sample_registry(),
         writes_locked=OPERATOR_LOCKED,
     )
-    deps = ToolCallDeps(clock=FakeClock(NOW), audit=ports.audit, upstreams={})
+    deps = ToolCallDeps(
+        clock=FakeClock(NOW),
+        audit=ports.audit,
+        upstreams={},
+        confirmations=InMemoryConfirmationStore(),
+    )
 
     with pytest.raises(UnknownTool) as refused:
         await call_tool(deps, scope, ADMITTED, name, {})
@@ -72,7 +77,12 @@ async def test_a_well_formed_unknown_name_is_recorded_as_sent(ports: Ports) -> N
         sample_registry(),
         writes_locked=OPERATOR_LOCKED,
     )
-    deps = ToolCallDeps(clock=FakeClock(NOW), audit=ports.audit, upstreams={})
+    deps = ToolCallDeps(
+        clock=FakeClock(NOW),
+        audit=ports.audit,
+        upstreams={},
+        confirmations=InMemoryConfirmationStore(),
+    )
     with pytest.raises(UnknownTool):
         await call_tool(deps, scope, ADMITTED, f"{Platform.SHOPIFY.value}_call_rest", {})
     async with ports.tenants.unit_of_work(workspace.id) as uow:

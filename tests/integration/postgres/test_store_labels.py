@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from shopmcp_adapters.memory import FakeClock, FakeVault, RecordingUpstream
+from shopmcp_adapters.memory import (
+    FakeClock,
+    FakeVault,
+    InMemoryConfirmationStore,
+    RecordingUpstream,
+)
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import DuplicateStoreLabel, InvalidArguments
@@ -63,7 +68,12 @@ async def test_two_magento_stores_are_told_apart_by_label(ports: Ports) -> None:
     )
     assert scope.stores(Platform.MAGENTO).labels == ("Main", STORE_B)
     upstream = RecordingUpstream()
-    deps = ToolCallDeps(clock=clock, audit=ports.audit, upstreams={Platform.MAGENTO: upstream})
+    deps = ToolCallDeps(
+        clock=clock,
+        audit=ports.audit,
+        upstreams={Platform.MAGENTO: upstream},
+        confirmations=InMemoryConfirmationStore(),
+    )
     for store in (STORE_B, "Main"):
         clock.advance(1)
         await call_tool(deps, scope, ADMITTED, "magento_get_thing", {"thing_id": 1, "store": store})

@@ -23,6 +23,7 @@ from shopmcp_entrypoints.cli import app
 from shopmcp_entrypoints.commands import _admin
 from shopmcp_entrypoints.container import build_container, resolve
 from shopmcp_entrypoints.settings import Settings
+from tests.confirming import call_confirmed
 from tests.factories import World
 from tests.unit.entrypoints.harness import Gateway, running_gateway
 
@@ -193,7 +194,9 @@ async def test_unlocked_magento_writes_follow_the_opt_in() -> None:
         )
         async with gateway.client(issued.token) as client:
             names = {t.name for t in (await client.list_tools()).tools}
-            allowed = await client.call_tool("magento_update_thing", {"thing_id": 1, "title": "x"})
+            _, allowed = await call_confirmed(
+                client, "magento_update_thing", {"thing_id": 1, "title": "x"}
+            )
     assert "magento_update_thing" in names
     assert allowed.is_error is False
     assert [c.tool.name for c in world.upstream.calls] == ["magento_update_thing"]

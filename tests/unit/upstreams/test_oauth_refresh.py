@@ -97,6 +97,7 @@ async def setup(expires_in: dt.timedelta) -> Setup:
         clock=world.clock,
         audit=world.store,
         upstreams={Platform.XERO: probe_module(oauth, http, world.clock)},
+        confirmations=world.confirmations,
     )
     return Setup(world, fake, oauth, deps, issued, connection)
 
