@@ -20,8 +20,9 @@ from shopmcp_adapters.postgres import (
 )
 from shopmcp_domain.accounts import Account, Membership, Role
 from shopmcp_domain.audit import Actor, audit_entry
+from shopmcp_domain.confirmations import Confirmation, IdempotentWrite
 from shopmcp_domain.erasure import ErasureRequest
-from shopmcp_domain.ids import WorkspaceId, new_account_id
+from shopmcp_domain.ids import WorkspaceId, new_account_id, new_connection_id, new_key_id
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.usage import MeterRecord
 from tests.factories import NOW, make_workspace
@@ -40,6 +41,9 @@ READABLE = (
     "workspace_members",
     "audit_log",
     "erasure_requests",
+    # Migration 0010: write confirmations and idempotency keys.
+    "write_confirmations",
+    "idempotent_writes",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
@@ -86,6 +90,13 @@ INSERT_ONE_ROW = {
     "created_at) values ($1, gen_random_uuid(), 'cli', 'x', 'workspace', now())",
     "erasure_requests": "insert into shopmcp.erasure_requests (workspace_id, requested_at, "
     "requested_by_label) values ($1, now(), 'cli')",
+    "write_confirmations": "insert into shopmcp.write_confirmations (workspace_id, id, key_id, "
+    "tool, connection_id, arguments_digest, policy_version, code_hash, created_at, expires_at) "
+    "values ($1, gen_random_uuid(), gen_random_uuid(), 't', gen_random_uuid(), repeat('a', 64), "
+    "repeat('b', 64), md5(random()::text) || md5(random()::text), now(), now())",
+    "idempotent_writes": "insert into shopmcp.idempotent_writes (workspace_id, idempotency_key, "
+    "tool, arguments_digest, state, created_at, expires_at) values ($1, md5(random()::text), "
+    "'t', repeat('a', 64), 'in_progress', now(), now())",
 }
 
 
@@ -115,6 +126,25 @@ async def _seed(database: Database) -> WorkspaceId:
         for _ in range(3):
             event = usage_event(workspace.id)
             await uow.usage.record(event, MeterRecord.for_event(event))
+    confirmation, _ = Confirmation.issue(
+        workspace_id=workspace.id,
+        key_id=new_key_id(),
+        tool="shopify_update_product",
+        connection_id=new_connection_id(),
+        arguments_digest="a" * 64,
+        policy_version="b" * 64,
+        now=NOW,
+    )
+    await database.confirmations.issue(confirmation)
+    await database.confirmations.claim(
+        IdempotentWrite.claim(
+            workspace_id=workspace.id,
+            idempotency_key=str(confirmation.id),
+            tool="shopify_update_product",
+            arguments_digest="a" * 64,
+            now=NOW,
+        )
+    )
     return workspace.id
 
 
