@@ -40,9 +40,10 @@ from shopmcp_domain.ids import (
 )
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.oauth import FlowOutcome, Grant, OAuthFlow
-from shopmcp_domain.plans import RateLimit
+from shopmcp_domain.plans import PlanTier, RateLimit
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.retention import HistoryExpired, SignInsPurged
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.usage import (
     MeterRecord,
@@ -387,6 +388,33 @@ class MeterOutbox(Protocol):
     async def mark_failed(self, usage_event_id: UsageEventId, error_class: str) -> None: ...
 
 
+class RetentionStore(Protocol):
+    """Cross-tenant (the owner connection): the retention sweep's reads and deletes
+    (:func:`shopmcp_domain.services.sweep.sweep`)."""
+
+    async def erasable(self, requested_before: dt.datetime) -> Sequence[WorkspaceId]:
+        """Workspaces whose erasure was requested before ``requested_before``, oldest first."""
+        ...
+
+    async def erase(self, workspace_id: WorkspaceId, requested_before: dt.datetime) -> bool:
+        """Delete every row of the workspace, in every table, in one transaction, if (checked
+        in that transaction) its erasure was requested before ``requested_before``. False,
+        and nothing deleted, otherwise."""
+        ...
+
+    async def expire_history(self, plan: PlanTier, before: dt.datetime) -> HistoryExpired:
+        """Delete the usage events and audit entries created before ``before`` of every
+        workspace on ``plan``. A usage event whose meter record is still owed to billing
+        (unsent and not given up on) stays until it is sent."""
+        ...
+
+    async def purge_sign_ins(self, now: dt.datetime) -> SignInsPurged:
+        """Delete sign-in codes that expired and left the send-limit window
+        (``CODE_RETENTION``), sessions that expired or were revoked, and OAuth connect flows
+        that expired, as of ``now``."""
+        ...
+
+
 # --------------------------------------------------------------------------- limits, billing
 
 
@@ -420,6 +448,10 @@ class ToolOutput:
 
     structured: Mapping[str, Any]
     text: str
+    # The result's ``_meta`` (for Xero, the organisation's remaining rate budget), or None.
+    meta: Mapping[str, Any] | None = None
+    # Served from the read cache, with no upstream request (recorded on the usage event).
+    cache_hit: bool = False
 
 
 Refresher = Callable[[CredentialPayload], Awaitable[CredentialPayload]]

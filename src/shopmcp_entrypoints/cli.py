@@ -1,6 +1,7 @@
 """The ``shopmcp`` command line: verbs for the processes (``serve``, ``worker``, ``demo``,
-``migrate``) and one noun per resource (``workspace``, ``connection``, ``key``, ``writes``,
-``playbook``, ``usage``, ``account``, ``mail``, ``vault``)."""
+``migrate``) and the operator's jobs (``sweep``, ``export``), and one noun per resource
+(``workspace``, ``connection``, ``key``, ``writes``, ``playbook``, ``usage``, ``account``,
+``mail``, ``vault``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from shopmcp_entrypoints.commands.account import account_app
 from shopmcp_entrypoints.commands.connection import connection_add, connection_app
 from shopmcp_entrypoints.commands.db import migrate
 from shopmcp_entrypoints.commands.demo import demo
+from shopmcp_entrypoints.commands.export import export
 from shopmcp_entrypoints.commands.key import key_app
 from shopmcp_entrypoints.commands.mail import mail_app
 from shopmcp_entrypoints.commands.playbook import playbook_app
 from shopmcp_entrypoints.commands.serve import serve
+from shopmcp_entrypoints.commands.sweep import sweep
 from shopmcp_entrypoints.commands.usage import usage_app
 from shopmcp_entrypoints.commands.vault import legacy_keys_app, vault_app
 from shopmcp_entrypoints.commands.worker import worker
@@ -65,6 +68,8 @@ app.command()(serve)
 app.command()(worker)
 app.command()(demo)
 app.command()(migrate)
+app.command()(sweep)
+app.command()(export)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(connection_app, name="connection")
 app.add_typer(key_app, name="key")

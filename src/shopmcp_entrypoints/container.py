@@ -39,6 +39,7 @@ from shopmcp_domain.ports import (
     CredentialVault,
     MeterOutbox,
     RateLimiter,
+    RetentionStore,
     ScopeSource,
     StoreAddressCheck,
     TenantRepository,
@@ -135,6 +136,11 @@ def _identity_of(database: Database) -> IdentityStore:
 def _admin_of(database: Database) -> AdminDirectory:
     """The admin console's cross-tenant reads and changes: the owner side of the store."""
     return database.owner
+
+
+def _retention_of(database: Database) -> RetentionStore:
+    """The retention sweep's cross-tenant deletes: the owner side of the store."""
+    return database.retention
 
 
 def _auth_secret(settings: Settings) -> AuthSecret:
@@ -332,9 +338,7 @@ async def _rate_limiter(settings: Settings, clock: Clock) -> AsyncIterator[RateL
     from shopmcp_adapters.ratelimit import RedisRateLimiter
 
     # While Redis is unreachable, each process keeps limiting on its own.
-    limiter = RedisRateLimiter.from_url(
-        settings.redis_url.get_secret_value(), clock, fallback=InMemoryRateLimiter(clock)
-    )
+    limiter = RedisRateLimiter.from_url(settings.redis_url.get_secret_value(), clock)
     try:
         yield limiter
     finally:
@@ -453,6 +457,8 @@ class Container(containers.DeclarativeContainer):
     # validation read and Shopify's install flow.
     identity = providers.Callable(_identity_of, database)
     admin_directory = providers.Callable(_admin_of, database)
+    # The retention sweep (``shopmcp sweep``): erasures past their window, history past retention.
+    retention = providers.Callable(_retention_of, database)
     auth_secret = providers.Singleton(_auth_secret, settings=settings)
     mailer = providers.Singleton(
         _mailer, settings=settings, clock=clock, client=oauth_http_client, guard=host_guard

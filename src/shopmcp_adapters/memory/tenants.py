@@ -21,7 +21,7 @@ import attrs
 from shopmcp_adapters.memory import dashboard
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.identity import IdentityFake
-from shopmcp_domain.accounts import Membership
+from shopmcp_domain.accounts import CODE_RETENTION, Membership
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.changes import Change, ChangeKind
 from shopmcp_domain.connections import Connection, ConnectionStatus
@@ -40,8 +40,10 @@ from shopmcp_domain.ids import (
 )
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
+from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.ports import ScopeRecord
+from shopmcp_domain.retention import HistoryExpired, SignInsPurged
 from shopmcp_domain.usage import (
     MAX_METER_ATTEMPTS,
     MeterRecord,
@@ -438,3 +440,77 @@ class InMemoryTenantStore(IdentityFake):
 
     def unsent_count(self) -> int:
         return sum(1 for _, row in self._outbox_rows() if not row.sent)
+
+    # ---- RetentionStore (cross-tenant: the sweep)
+    async def erasable(self, requested_before: dt.datetime) -> Sequence[WorkspaceId]:
+        requests = [
+            p.erasure
+            for p in self._partitions.values()
+            if p.erasure is not None and p.erasure.requested_at < requested_before
+        ]
+        return [r.workspace_id for r in sorted(requests, key=lambda r: r.requested_at)]
+
+    async def erase(self, workspace_id: WorkspaceId, requested_before: dt.datetime) -> bool:
+        lock = self._locks.setdefault(workspace_id, asyncio.Lock())
+        async with lock:
+            partition = self._partitions.get(workspace_id)
+            if (
+                partition is None
+                or partition.erasure is None
+                or partition.erasure.requested_at >= requested_before
+            ):
+                return False
+            del self._partitions[workspace_id]
+        return True
+
+    async def expire_history(self, plan: PlanTier, before: dt.datetime) -> HistoryExpired:
+        usage = audit = 0
+        for workspace_id, partition in list(self._partitions.items()):
+            if partition.workspace is None or partition.workspace.plan is not plan:
+                continue
+            async with self._locks.setdefault(workspace_id, asyncio.Lock()):
+                current = self._partitions[workspace_id]
+
+                def owed(event: UsageEvent, p: _Partition = current) -> bool:
+                    row = p.outbox.get(event.id)
+                    return row is not None and not row.sent and row.attempts < MAX_METER_ATTEMPTS
+
+                kept_usage = [e for e in current.usage if e.created_at >= before or owed(e)]
+                expired_ids = {e.id for e in current.usage} - {e.id for e in kept_usage}
+                kept_audit = [e for e in current.audit if e.created_at >= before]
+                usage += len(expired_ids)
+                audit += len(current.audit) - len(kept_audit)
+                current.usage = kept_usage
+                current.audit = kept_audit
+                for event_id in expired_ids:
+                    current.outbox.pop(event_id, None)
+        return HistoryExpired(usage_events=usage, audit_entries=audit)
+
+    async def purge_sign_ins(self, now: dt.datetime) -> SignInsPurged:
+        async with self._people_lock:
+            people = self.people
+            kept_codes = [
+                c
+                for c in people.codes
+                if c.expires_at >= now or c.created_at >= now - CODE_RETENTION
+            ]
+            ended = [
+                s.id
+                for s in people.sessions.values()
+                if s.expires_at < now or (s.revoked_at is not None and s.revoked_at <= now)
+            ]
+            codes = len(people.codes) - len(kept_codes)
+            people.codes = kept_codes
+            for session_id in ended:
+                del people.sessions[session_id]
+        flows = 0
+        for workspace_id in list(self._partitions):
+            async with self._locks.setdefault(workspace_id, asyncio.Lock()):
+                current = self._partitions.get(workspace_id)
+                if current is None:
+                    continue
+                old = [f.id for f in current.oauth_flows.values() if f.expires_at < now]
+                for flow_id in old:
+                    del current.oauth_flows[flow_id]
+                flows += len(old)
+        return SignInsPurged(codes=codes, sessions=len(ended), oauth_flows=flows)

@@ -4,6 +4,7 @@ Entry point for the composition root::
 
     db = await open_database(database_url, data_dir)   # Database
     db.tenants   # PostgresTenantStore: TenantRepository (units of work as shopmcp_tenant)
+    db.retention # PostgresRetentionStore: the sweep's RetentionStore (owner pool)
     db.owner     # PostgresOwnerStore (cross-tenant, as shopmcp_owner): KeyDirectory,
                  #   MeterOutbox, and the vault's RewrapSource (count, iter_credentials,
                  #   replace_wrapped_key); db.keys and db.outbox are the same object
@@ -55,10 +56,12 @@ from shopmcp_adapters.postgres.migrate import (
     migrate,
 )
 from shopmcp_adapters.postgres.owner import PostgresOwnerStore
+from shopmcp_adapters.postgres.retention import ERASED_TABLES, PostgresRetentionStore
 from shopmcp_adapters.postgres.roles import OWNER_ROLE, TENANT_ROLE, RoleSetupError, ensure_roles
 from shopmcp_adapters.postgres.tenants import PostgresTenantStore, PostgresUnitOfWork
 
 __all__ = [
+    "ERASED_TABLES",
     "OWNER_ROLE",
     "TENANT_ROLE",
     "Database",
@@ -69,6 +72,7 @@ __all__ = [
     "MigrationReport",
     "PostgresChangeFeed",
     "PostgresOwnerStore",
+    "PostgresRetentionStore",
     "PostgresTenantStore",
     "PostgresUnitOfWork",
     "RoleSetupError",

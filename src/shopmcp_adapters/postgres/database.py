@@ -16,6 +16,7 @@ from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
 from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
 from shopmcp_adapters.postgres.owner import PostgresOwnerStore
+from shopmcp_adapters.postgres.retention import PostgresRetentionStore
 from shopmcp_adapters.postgres.roles import MCP_ROLE, TENANT_ROLE
 from shopmcp_adapters.postgres.runtime import PostgresRuntimeStore
 from shopmcp_adapters.postgres.tenants import PostgresTenantStore
@@ -83,6 +84,11 @@ class Database:
         """Write confirmations and idempotency keys as the MCP runtime (migration 0010); the
         owner pool purges expired ones."""
         return PostgresConfirmationStore(self.mcp_pool, self.owner_pool)
+
+    @property
+    def retention(self) -> PostgresRetentionStore:
+        """The retention sweep's ``RetentionStore`` (cross-tenant, on the owner pool)."""
+        return PostgresRetentionStore(self.owner_pool)
 
     @property
     def outbox(self) -> PostgresOwnerStore:

@@ -19,8 +19,9 @@ from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shopmcp_adapters.ratelimit import sliding_window
+from shopmcp_adapters.ratelimit.outage import OutageCounter
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import Clock, RateLimitDecision, RateLimiter
+from shopmcp_domain.ports import Clock, RateLimitDecision
 
 logger = logging.getLogger(__name__)
 
@@ -77,20 +78,26 @@ class RedisRateLimiter:
       request weighs on the estimate any more (up to two windows).
 
     **When Redis is unreachable** (connection refused or reset, timeout, authentication
-    failure, a read-only replica after failover) the limiter *fails open into a bounded
-    degraded mode*: the request is decided by ``fallback``, a per-process limiter with the same
-    limit (the composition root passes the in-process ``InMemoryRateLimiter``), so an outage
-    neither takes the gateway down nor removes the limit (with ``n`` gateway processes a
-    workspace may get up to ``n`` times its limit while it lasts). For ``retry_interval``
-    seconds after a failure Redis is not asked at all (no request waits for a timeout
-    meanwhile); then one request probes it while the others stay on the fallback, and success
-    returns everyone to Redis. A warning is logged at most once per ``warn_interval`` seconds,
-    naming only the error class (never the URL). Any other Redis error (e.g. a script error)
-    is raised: a bug must not hide as a degraded mode.
+    failure, a read-only replica after failover, every pooled connection busy past the pool
+    timeout) the limiter *fails open into a bounded degraded mode*: the request is decided in
+    process by an :class:`~shopmcp_adapters.ratelimit.outage.OutageCounter` — the same
+    sliding window on the same window boundaries, starting from the counters Redis last
+    reported for the key — so an outage neither takes the gateway down nor resets anyone's
+    budget (with ``n`` gateway processes a workspace may get up to ``n`` times its limit while
+    it lasts; with one it keeps exactly its limit). For ``retry_interval`` seconds after a
+    failure Redis is not asked at all (no request waits for a timeout meanwhile); then one
+    request probes it while the others stay in process: the probe first adds to Redis's
+    counters what was admitted in process (so the window where Redis returns is not under-
+    counted), then runs the script, and success returns everyone to Redis. A warning is logged
+    at most once per ``warn_interval`` seconds, naming only the error class (never the URL).
+    Any other Redis error (e.g. a script error) is raised: a bug must not hide as a degraded
+    mode.
 
     The connection settings of ``from_url`` are short because the limiter is on every
-    request's path: 250 ms to connect, 250 ms per command (and for a pooled connection), no
-    client-side retries (a retried script could count one request twice).
+    request's path: 250 ms to connect, 250 ms per command, no client-side retries (a retried
+    script could count one request twice). Waiting for a free pooled connection gets longer
+    (1 s): every connection being busy means this process is loaded, not that Redis is gone
+    (a dead Redis fails the busy commands themselves within the command timeout).
     """
 
     def __init__(
@@ -101,14 +108,14 @@ class RedisRateLimiter:
         namespace: str = DEFAULT_NAMESPACE,
         retry_interval: float = 5.0,
         warn_interval: float = 60.0,
-        fallback: RateLimiter,
         owns_client: bool = False,
+        max_keys: int = 100_000,
     ) -> None:
         self._client = client
         self._clock = clock
         self._namespace = namespace
         self._script = client.register_script(SLIDING_WINDOW_LUA)
-        self._fallback = fallback
+        self._outage = OutageCounter(max_keys=max_keys)
         self._retry_interval = retry_interval
         self._warn_interval = warn_interval
         self._owns_client = owns_client
@@ -124,6 +131,7 @@ class RedisRateLimiter:
         *,
         connect_timeout: float = 0.25,
         command_timeout: float = 0.25,
+        pool_timeout: float = 1.0,
         max_connections: int = 50,
         **options: Any,
     ) -> RedisRateLimiter:
@@ -134,7 +142,7 @@ class RedisRateLimiter:
             socket_connect_timeout=connect_timeout,
             socket_timeout=command_timeout,
             max_connections=max_connections,
-            timeout=command_timeout,  # waiting for a free pooled connection
+            timeout=pool_timeout,  # waiting for a free pooled connection
             retry=Retry(NoBackoff(), 0),
         )
         client = Redis(connection_pool=pool)
@@ -142,7 +150,7 @@ class RedisRateLimiter:
 
     @property
     def degraded(self) -> bool:
-        """Whether decisions are currently made by the in-process fallback."""
+        """Whether decisions are currently made in process (Redis unreachable)."""
         return self._degraded_until is not None
 
     def keys_for(self, key: str, limit: RateLimit, now_ms: int) -> tuple[str, str]:
@@ -154,34 +162,57 @@ class RedisRateLimiter:
 
     async def hit(self, key: str, limit: RateLimit) -> RateLimitDecision:
         mono = self._clock.monotonic()
+        probing = False
         if self._degraded_until is not None:
             if mono < self._degraded_until:
-                return await self._fallback_hit(key, limit)
-            # Probe: this request tries Redis; concurrent ones stay on the fallback.
+                return self._fallback_hit(key, limit)
+            # Probe: this request tries Redis; concurrent ones stay in process.
             self._degraded_until = mono + self._retry_interval
+            probing = True
         now_ms = epoch_ms(self._clock)
         window = sliding_window.window_ms(limit)
-        elapsed = now_ms % window
+        index, elapsed = divmod(now_ms, window)
         current_key, previous_key = self.keys_for(key, limit, now_ms)
         try:
+            if probing:
+                await self._settle_outage(now_ms)
             result = await self._script(
                 keys=[current_key, previous_key],
                 args=[limit.limit, window, elapsed, 2 * window - elapsed + _TTL_MARGIN_MS],
             )
         except _UNAVAILABLE as error:
             self._enter_degraded(error)
-            return await self._fallback_hit(key, limit)
-        if self._degraded_until is not None:
+            return self._fallback_hit(key, limit)
+        allowed, current, previous = (int(v) for v in result)
+        self._outage.observe(key, index, current, previous)
+        if probing:
             self._degraded_until = None
             logger.warning("rate limiter: Redis reachable again; leaving degraded mode")
-        allowed, current, previous = (int(v) for v in result)
         return sliding_window.decision(
             limit, now_ms, allowed=bool(allowed), current=current, previous=previous
         )
 
-    async def _fallback_hit(self, key: str, limit: RateLimit) -> RateLimitDecision:
+    async def _settle_outage(self, now_ms: int) -> None:
+        """Add to Redis's counters what was admitted in process during the outage, for the
+        windows that still weigh on a decision (the others are simply forgotten). Requests
+        admitted in process while this runs stay owed and are added by the next probe."""
+        owed = self._outage.owed()
+        due = [o for o in owed if o.index >= now_ms // o.window_ms - 1]
+        if due:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for entry in due:
+                    name = f"{self._namespace}:{{{entry.key}}}:{entry.index}"
+                    window_end = (entry.index + 1) * entry.window_ms
+                    pipe.incrby(name, entry.count)
+                    # Same lifetime as a counter the script creates: to the end of the window
+                    # that still weighs it, plus the margin.
+                    pipe.pexpire(name, window_end + entry.window_ms - now_ms + _TTL_MARGIN_MS)
+                await pipe.execute()
+        self._outage.paid(owed)
+
+    def _fallback_hit(self, key: str, limit: RateLimit) -> RateLimitDecision:
         self.fallback_decisions += 1
-        return await self._fallback.hit(key, limit)
+        return self._outage.hit(key, limit, epoch_ms(self._clock))
 
     def _enter_degraded(self, error: Exception) -> None:
         mono = self._clock.monotonic()

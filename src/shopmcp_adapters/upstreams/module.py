@@ -20,7 +20,7 @@ never reach the message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -44,6 +44,9 @@ class Reply:
 
     output: BaseModel
     text: str
+    # Protocol-level metadata for the result's ``_meta`` (Xero's remaining rate budget), never
+    # part of the structured output.
+    meta: Mapping[str, Any] | None = None
 
 
 # A handler takes the platform client and the validated input, sends one upstream request
@@ -177,4 +180,6 @@ def structured_output(spec: ToolSpec, reply: Reply) -> ToolOutput:
             f"{spec.name} returned {type(reply.output).__name__}, "
             f"not its output model {spec.output_model.__name__}"
         )
-    return ToolOutput(structured=reply.output.model_dump(mode="json"), text=reply.text)
+    return ToolOutput(
+        structured=reply.output.model_dump(mode="json"), text=reply.text, meta=reply.meta
+    )

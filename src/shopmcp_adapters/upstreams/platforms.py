@@ -1,8 +1,8 @@
 """The only list of platforms: one package per platform, in the order help texts show them.
 
-A :class:`~shopmcp_domain.platforms.Platform` value without a package here (xero until its
-package lands) is refused everywhere with the one message of
-:class:`PlatformUnavailable`: connecting, opting in to writes, scoping a key.
+A :class:`~shopmcp_domain.platforms.Platform` value without a package here is refused
+everywhere with the one message of :class:`PlatformUnavailable`: connecting, opting in to
+writes, scoping a key.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.package import PlatformPackage
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
+from shopmcp_adapters.upstreams.xero import PACKAGE as XERO
 from shopmcp_domain.errors import PlatformUnavailable
 from shopmcp_domain.platforms import Platform
 
-PACKAGES: tuple[PlatformPackage[Any], ...] = (SHOPIFY, BIGCOMMERCE, MAGENTO, NETO, GOOGLE)
+PACKAGES: tuple[PlatformPackage[Any], ...] = (SHOPIFY, BIGCOMMERCE, MAGENTO, NETO, XERO, GOOGLE)
 
 _BY_PLATFORM: dict[Platform, PlatformPackage[Any]] = {p.platform: p for p in PACKAGES}
 AVAILABLE: tuple[Platform, ...] = tuple(_BY_PLATFORM)

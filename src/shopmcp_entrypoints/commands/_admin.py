@@ -20,6 +20,7 @@ from shopmcp_domain.ports import (
     Clock,
     CredentialProbe,
     CredentialVault,
+    RetentionStore,
     StoreAddressCheck,
     TenantRepository,
 )
@@ -72,6 +73,12 @@ class Admin:
         from shopmcp_entrypoints.container import provided
 
         return await provided(self.container.admin_directory)
+
+    async def retention(self) -> RetentionStore:
+        """The retention sweep's cross-tenant deletes (the owner side: an operator job)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.retention)
 
     async def probe(self) -> CredentialProbe:
         """The validation read (opens the upstream HTTP clients: only commands that check a

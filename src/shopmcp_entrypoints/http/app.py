@@ -37,7 +37,7 @@ from shopmcp_entrypoints.container import (
     litestar_dependencies,
     resolve,
 )
-from shopmcp_entrypoints.http import api
+from shopmcp_entrypoints.http import api, web
 from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS, document_problems
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
 from shopmcp_entrypoints.http.oauth import oauth_callback
@@ -207,7 +207,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             yield
 
     app = Litestar(
-        route_handlers=[health, mcp_endpoint, oauth_callback, *api.ROUTES],
+        route_handlers=[
+            health,
+            mcp_endpoint,
+            oauth_callback,
+            *api.ROUTES,
+            web.router(),
+            web.stylesheet,
+        ],
+        template_config=web.template_config(),
         lifespan=[lifespan],
         middleware=[cast("Middleware", access_log)],
         logging_config=litestar_logging(),
@@ -222,7 +230,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_config=openapi_config(),
     )
     handlers = [h for route in app.routes for h in getattr(route, "route_handlers", ())]
-    undeclared = api.undeclared_roles(handlers)
+    undeclared = api.undeclared_roles(handlers, (api.WORKSPACE_PREFIX, web.WORKSPACE_PREFIX))
     if undeclared:
         raise RuntimeError(f"workspace routes without a role: {', '.join(undeclared)}")
     document_problems(app.openapi_schema, api.PUBLIC_OPERATIONS)

@@ -320,6 +320,7 @@ class McpGateway:
             ],
             structured_content=structured,
             is_error=False,
+            meta=dict(output.meta) if output.meta else None,
         )
 
     async def _on_list_prompts(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
+from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.ratelimit import RedisRateLimiter
 from shopmcp_domain.plans import RateLimit
 
@@ -21,7 +21,6 @@ async def main(url: str, namespace: str, hits: int, limit: int) -> None:
         url,
         clock,
         namespace=namespace,
-        fallback=InMemoryRateLimiter(clock),
         connect_timeout=5.0,
         command_timeout=5.0,
     )

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import BlockingConnectionPool, Redis
 
-from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
+from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.ratelimit import RedisRateLimiter
 from shopmcp_domain.ports import RateLimiter
 from tests.integration.services import REDIS_HOST, REDIS_PORT, require
@@ -45,9 +45,7 @@ async def world() -> AsyncIterator[LimiterWorld]:
     opened: list[Redis] = []
 
     def limiter_on(redis: Redis) -> RedisRateLimiter:
-        return RedisRateLimiter(
-            redis, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
-        )
+        return RedisRateLimiter(redis, clock, namespace=namespace)
 
     def processes(n: int) -> list[RateLimiter]:
         pools = [

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
+from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.ratelimit import RedisRateLimiter, SlidingWindowCounter, epoch_ms
 from shopmcp_domain.plans import RateLimit
 from tests.integration.ratelimit.conftest import delete_namespace, unique_namespace
@@ -38,9 +38,7 @@ async def test_counters_are_namespaced_keys_with_a_bounded_ttl(
     redis_client: Redis, namespace: str
 ) -> None:
     clock = FakeClock()
-    limiter = RedisRateLimiter(
-        redis_client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
-    )
+    limiter = RedisRateLimiter(redis_client, clock, namespace=namespace)
     clock.advance(15.0)
     for _ in range(3):
         await limiter.hit("ws-1", LIMIT)
@@ -58,9 +56,7 @@ async def test_the_script_agrees_with_the_pure_model_decision_for_decision(
 ) -> None:
     rng = random.Random(7)
     clock = FakeClock()
-    limiter = RedisRateLimiter(
-        redis_client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
-    )
+    limiter = RedisRateLimiter(redis_client, clock, namespace=namespace)
     model = SlidingWindowCounter()
     rates = [RateLimit(limit=5, window_seconds=2), RateLimit(limit=7, window_seconds=3.5)]
     for _ in range(600):
@@ -73,9 +69,7 @@ async def test_the_script_agrees_with_the_pure_model_decision_for_decision(
 
 async def test_an_unknown_script_sha_is_recovered_from(redis_client: Redis, namespace: str) -> None:
     clock = FakeClock()
-    limiter = RedisRateLimiter(
-        redis_client, clock, namespace=namespace, fallback=InMemoryRateLimiter(clock)
-    )
+    limiter = RedisRateLimiter(redis_client, clock, namespace=namespace)
     # As if the server restarted (or failed over) and forgot the script: EVALSHA answers
     # NOSCRIPT; the Script helper loads the script and runs it.
     limiter._script.sha = "0" * 40
@@ -90,7 +84,6 @@ async def test_from_url_builds_a_working_limiter(namespace: str) -> None:
         f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
         clock,
         namespace=namespace,
-        fallback=InMemoryRateLimiter(clock),
     )
     try:
         assert sum([(await limiter.hit("ws", LIMIT)).allowed for _ in range(12)]) == 10
@@ -162,7 +155,6 @@ async def _outage(port: int, caplog: pytest.LogCaptureFixture) -> None:
         clock,
         retry_interval=5.0,
         warn_interval=60.0,
-        fallback=InMemoryRateLimiter(clock),
     )
     try:
         started = time.perf_counter()
@@ -241,7 +233,6 @@ async def test_an_outage_mid_traffic_degrades_and_recovery_returns_to_redis(
         clock,
         namespace=namespace,
         retry_interval=5.0,
-        fallback=InMemoryRateLimiter(clock),
     )
     try:
         for _ in range(4):
@@ -257,8 +248,9 @@ async def test_an_outage_mid_traffic_degrades_and_recovery_returns_to_redis(
         clock.advance(1.0)
         decision = await limiter.hit("ws", LIMIT)
         assert not limiter.degraded
-        # Redis decides again: its counter holds the 4 before and this 1 after the outage.
-        assert decision.remaining == 10 - 5
+        # Redis decides again: its counter holds the 4 before, the 2 admitted in process
+        # during the outage (added back by the probe) and this 1.
+        assert decision.remaining == 10 - 7
         assert limiter.fallback_decisions == 2
     finally:
         await limiter.aclose()

@@ -126,7 +126,7 @@ async def test_the_operator_lock_refuses_enabling_writes(api: Api) -> None:
     magento = next(w for w in writes.json() if w["platform"] == "magento")
     assert magento == {"platform": "magento", "enabled": False, "locked": True, "connected": False}
     unknown = await api.call(
-        "PUT", f"/api/v1/workspaces/{workspace}/writes/xero", token, json={"enabled": True}
+        "PUT", f"/api/v1/workspaces/{workspace}/writes/woocommerce", token, json={"enabled": True}
     )
     assert unknown.status_code == 422
 

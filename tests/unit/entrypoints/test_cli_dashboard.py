@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from shopmcp_adapters.email.outbox import LocalOutbox
 from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryTenantStore
-from shopmcp_domain.accounts import issue_session
+from shopmcp_domain.accounts import Membership, Role, issue_session
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.identity import EmailMessage
 from shopmcp_domain.ids import WorkspaceId, new_usage_event_id
@@ -61,6 +61,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
             (container.tenants, store),
             (container.identity, store),
             (container.admin_directory, store),
+            (container.retention, store),
             (container.vault, vault),
             (container.clock, clock),
             (container.credential_probe, probe),
@@ -205,3 +206,79 @@ def test_platform_packages_have_probes() -> None:
         Platform.NETO,
     }
     assert all(p.probe is not None and p.access_guidance for p in tokens)
+
+
+def test_sweep_erases_a_workspace_past_its_window_and_prints_counts(cli: Cli) -> None:
+    workspace = _workspace(cli)
+    assert cli("workspace", "delete", "--workspace", workspace, "--yes").exit_code == 0
+
+    inside = cli("sweep", "--now", (NOW + dt.timedelta(days=29)).isoformat())
+    assert inside.exit_code == 0, inside.output
+    assert "erased workspaces: 0" in inside.output
+    assert cli.store.partition(WorkspaceId(uuid.UUID(workspace))) is not None
+
+    past = cli("sweep", "--now", (NOW + dt.timedelta(days=31)).isoformat())
+    assert past.exit_code == 0, past.output
+    assert "erased workspaces: 1" in past.output and workspace in past.output
+    assert cli.store.partition(WorkspaceId(uuid.UUID(workspace))) is None
+
+    naive = cli("sweep", "--now", "2026-03-01T00:00:00")
+    assert naive.exit_code != 0 and "time zone" in naive.output
+
+
+def test_export_writes_one_document_without_secrets_to_a_private_file(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    workspace = _workspace(cli)
+    workspace_id = WorkspaceId(uuid.UUID(workspace))
+    monkeypatch.setenv("SHOPMCP_CONNECT_ACCESS_TOKEN", "shpat_KNOWN_SECRET_0123456789")
+    added = cli(
+        "connection", "add", "shopify", "--workspace", workspace, "--store", "acme.myshopify.com"
+    )
+    assert added.exit_code == 0, added.output
+    issued = cli("key", "issue", "--workspace", workspace)
+    assert issued.exit_code == 0
+    account = cli.run(sign_in.create_account(cli.store, cli.clock, "member@example.com"))
+
+    async def add_member() -> None:
+        async with cli.store.unit_of_work(workspace_id) as uow:
+            await uow.members.add(Membership(workspace_id, account.id, Role.ADMIN, NOW))
+
+    cli.run(add_member())
+    partition = cli.store.partition(workspace_id)
+    assert partition is not None
+    (sealed,) = partition.credentials.values()
+    (key,) = partition.keys.values()
+    target = tmp_path / "export.json"
+
+    result = cli("export", "--workspace", workspace, "--output", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+    text = target.read_text()
+    document = json.loads(text)
+    assert document["workspace"]["id"] == workspace
+    assert [m["email"] for m in document["members"]] == ["member@example.com"]
+    assert [k["prefix"] for k in document["keys"]] == [key.prefix]
+    for leak in (
+        "shpat_KNOWN_SECRET_0123456789",
+        sealed.ciphertext.hex(),
+        sealed.wrapped_dek.hex(),
+        key.secret_hash.hex(),
+    ):
+        assert leak not in text
+    assert not list(tmp_path.glob(".*.partial"))
+
+    hidden = cli("export", "--workspace", workspace, "--without-emails")
+    assert hidden.exit_code == 0
+    assert json.loads(hidden.stdout)["members"] == [
+        {"account_id": str(account.id), "role": "admin"}
+    ]
+    assert "member@example.com" not in hidden.stdout
+
+
+def test_export_of_an_unknown_workspace_fails_and_leaves_no_file(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "export.json"
+    result = cli("export", "--workspace", str(uuid.uuid4()), "--output", str(target))
+    assert result.exit_code == 1
+    assert not target.exists() and not list(tmp_path.glob(".*"))

@@ -13,7 +13,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
+from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.ratelimit import RedisRateLimiter, epoch_ms
 from shopmcp_adapters.ratelimit import sliding_window as sw
 from shopmcp_domain.plans import RateLimit
@@ -30,6 +30,12 @@ class ScriptedRedis:
         self.counters: dict[str, int] = {}
         self.calls: list[tuple[list[str], list[Any]]] = []
         self.error: Exception | None = None
+        self.settled: list[tuple[str, str, int]] = []
+        self.pipelines = 0
+
+    def pipeline(self, transaction: bool = True) -> ScriptedPipeline:
+        assert not transaction  # INCRBY and PEXPIRE need no MULTI
+        return ScriptedPipeline(self)
 
     def register_script(self, script: str) -> ScriptedRedis:
         assert "INCR" in script and "PEXPIRE" in script
@@ -48,8 +54,36 @@ class ScriptedRedis:
         return [1, current + 1, previous]
 
 
+class ScriptedPipeline:
+    def __init__(self, redis: ScriptedRedis) -> None:
+        self.redis = redis
+        self.commands: list[tuple[str, str, int]] = []
+
+    async def __aenter__(self) -> ScriptedPipeline:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    def incrby(self, name: str, amount: int) -> None:
+        self.commands.append(("incrby", name, amount))
+
+    def pexpire(self, name: str, ttl_ms: int) -> None:
+        assert ttl_ms > 0
+        self.commands.append(("pexpire", name, ttl_ms))
+
+    async def execute(self) -> list[int]:
+        self.redis.pipelines += 1
+        if self.redis.error is not None:
+            raise self.redis.error
+        self.redis.settled.extend(self.commands)
+        for command, name, amount in self.commands:
+            if command == "incrby":
+                self.redis.counters[name] = self.redis.counters.get(name, 0) + amount
+        return [1] * len(self.commands)
+
+
 def make(clock: FakeClock, redis: ScriptedRedis, **options: Any) -> RedisRateLimiter:
-    options.setdefault("fallback", InMemoryRateLimiter(clock))
     return RedisRateLimiter(redis, clock, **options)  # type: ignore[arg-type]
 
 
@@ -110,8 +144,10 @@ async def test_after_the_retry_interval_one_probe_returns_to_redis() -> None:
     decision = await limiter.hit("ws", LIMIT)
     assert len(redis.calls) == 2
     assert decision.allowed and not limiter.degraded
-    # Back on Redis: the Redis counter, not the fallback's, decides.
-    assert sum(redis.counters.values()) == 1
+    # Back on Redis: its counter holds the 2 admitted in process during the outage (added by
+    # the probe before it ran the script) and the probe itself.
+    assert sum(redis.counters.values()) == 3
+    assert [c for c, _, _ in redis.settled] == ["incrby", "pexpire"]
 
 
 async def test_a_failed_probe_stays_degraded_and_warns_at_most_once_per_interval(
@@ -124,7 +160,9 @@ async def test_a_failed_probe_stays_degraded_and_warns_at_most_once_per_interval
         for _ in range(30):  # 30 probes, 6 s apart: 180 s of outage
             await limiter.hit("ws", LIMIT)
             clock.advance(6.0)
-    assert len(redis.calls) == 30
+    # Each probe reached Redis once: the first ran the script, the others first tried to add
+    # the requests admitted in process meanwhile, and failed there.
+    assert len(redis.calls) + redis.pipelines == 30
     assert limiter.degraded
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 3
 
@@ -161,3 +199,58 @@ async def test_while_one_request_probes_redis_the_others_stay_on_the_fallback() 
     gate.set()
     assert (await probe).allowed
     assert not limiter.degraded
+
+
+async def test_an_outage_keeps_counting_from_what_redis_already_admitted() -> None:
+    # The load scenario's defect: a fallback counting from zero admitted a second limit.
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0)
+    assert [(await limiter.hit("ws", LIMIT)).allowed for _ in range(2)] == [True, True]
+    redis.error = RedisTimeoutError("every pooled connection busy")
+    during = [(await limiter.hit("ws", LIMIT)).allowed for _ in range(4)]
+    assert during == [True, False, False, False]
+    assert limiter.degraded
+    # Another key Redis never saw starts from zero, as it would on Redis.
+    assert [(await limiter.hit("other", LIMIT)).allowed for _ in range(4)] == [True] * 3 + [False]
+
+
+async def test_the_window_where_redis_returns_counts_what_was_admitted_in_process() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0)
+    redis.error = RedisConnectionError("refused")
+    assert [(await limiter.hit("ws", LIMIT)).allowed for _ in range(3)] == [True] * 3
+    clock.advance(5.0)
+    redis.error = None
+    # Redis is back but its counter for this window is empty: without the settlement the
+    # probe and two more would be admitted on top of the 3 already served.
+    after = [await limiter.hit("ws", LIMIT) for _ in range(2)]
+    assert [d.allowed for d in after] == [False, False]
+    assert not limiter.degraded
+    index = epoch_ms(clock) // 60_000
+    assert redis.counters == {f"shopmcp:rl:{{ws}}:{index}": 3}
+
+
+async def test_a_failed_settlement_keeps_the_debt_for_the_next_probe() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0)
+    redis.error = RedisConnectionError("refused")
+    await limiter.hit("ws", LIMIT)
+    clock.advance(5.0)
+    await limiter.hit("ws", LIMIT)  # the probe fails again: still owed, now 2
+    assert limiter.degraded and redis.counters == {}
+    clock.advance(5.0)
+    redis.error = None
+    assert (await limiter.hit("ws", LIMIT)).allowed
+    assert sum(redis.counters.values()) == 3
+
+
+async def test_debts_of_windows_that_no_longer_weigh_are_dropped() -> None:
+    clock, redis = FakeClock(), ScriptedRedis()
+    limiter = make(clock, redis, retry_interval=5.0)
+    redis.error = RedisConnectionError("refused")
+    await limiter.hit("ws", LIMIT)
+    clock.advance(180.0)  # three windows later
+    redis.error = None
+    await limiter.hit("ws", LIMIT)
+    assert redis.settled == []
+    assert sum(redis.counters.values()) == 1

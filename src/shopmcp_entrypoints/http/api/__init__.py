@@ -46,14 +46,17 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
         )
 
 
-def undeclared_roles(handlers: list[BaseRouteHandler]) -> list[str]:
-    """Workspace routes that declare no role: refused at start, so no route is ever open to
-    every signed-in account by omission."""
+def undeclared_roles(
+    handlers: list[BaseRouteHandler], prefixes: tuple[str, ...] = (WORKSPACE_PREFIX,)
+) -> list[str]:
+    """Workspace routes (the API's, and the web pages' when their prefix is given) that
+    declare no role: refused at start, so no route is ever open to every signed-in account by
+    omission."""
     return sorted(
         str(path)
         for handler in handlers
         for path in handler.paths
-        if str(path).startswith(WORKSPACE_PREFIX)
+        if str(path).startswith(prefixes)
         and ROLE_OPT not in handler.opt
         # Litestar's own OPTIONS answer (no body, no data, no session).
         and set(getattr(handler, "http_methods", ())) != {"OPTIONS"}

@@ -113,7 +113,7 @@ SIGNED_IN = {"signed_in": Provide(provide_signed_in)}
 MEMBER = {**SIGNED_IN, "access": Provide(provide_access)}
 
 
-def _loopback(request: Request[Any, Any, Any]) -> bool:
+def is_loopback(request: Request[Any, Any, Any]) -> bool:
     host = (request.url.hostname or "").strip("[]")
     if host == "localhost":
         return True
@@ -129,7 +129,7 @@ def session_cookie(request: Request[Any, Any, Any], token: str, session: Session
         value=token,
         path="/",
         httponly=True,
-        secure=not _loopback(request),
+        secure=not is_loopback(request),
         samesite="lax",
         expires=int(session.absolute_expires_at.timestamp()),
     )
@@ -141,7 +141,7 @@ def cleared_cookie(request: Request[Any, Any, Any]) -> Cookie:
         value="",
         path="/",
         httponly=True,
-        secure=not _loopback(request),
+        secure=not is_loopback(request),
         samesite="lax",
         max_age=0,
     )

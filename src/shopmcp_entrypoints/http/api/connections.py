@@ -40,7 +40,7 @@ from shopmcp_entrypoints.http.api.schemas import (
 )
 
 
-def _platform_out(package: AnyPackage, dashboard: NamedDependency[DashboardPorts]) -> PlatformOut:
+def platform_out(package: AnyPackage, dashboard: DashboardPorts) -> PlatformOut:
     return PlatformOut(
         platform=package.platform,
         display_name=package.display_name,
@@ -64,7 +64,7 @@ def _platform_out(package: AnyPackage, dashboard: NamedDependency[DashboardPorts
 async def platforms(dashboard: NamedDependency[DashboardPorts]) -> list[PlatformOut]:
     """The platforms a store can be connected from, what each takes, and how to mint the
     narrowest token there."""
-    return [_platform_out(p, dashboard) for p in PACKAGES]
+    return [platform_out(p, dashboard) for p in PACKAGES]
 
 
 def _checked(package: AnyPackage, store: str, fields: dict[str, str]) -> tuple[str, str]:
@@ -76,17 +76,101 @@ def _checked(package: AnyPackage, store: str, fields: dict[str, str]) -> tuple[s
     return store_ref, package.access_guidance
 
 
+async def list_connections(dashboard: DashboardPorts, access: Access) -> list[ConnectionOut]:
+    async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+        return [ConnectionOut.of(c) for c in await uow.connections.list()]
+
+
+async def connect(dashboard: DashboardPorts, access: Access, data: ConnectRequest) -> ConnectedOut:
+    """Connect a store with a token (the API's and the web page's): the address checked, the
+    credential tried against the store (one read), then sealed and saved; on any failure
+    nothing is saved and the error says why."""
+    access.ensure_active()
+    package = package_for(data.platform)
+    if package.oauth is not None:
+        raise InvalidRequest(
+            f"{package.platform.value} connects through its provider's consent screen, "
+            "not with a token (shopmcp connection add " + package.platform.value + ")"
+        )
+    store_ref, guidance = _checked(package, data.store, data.credentials)
+    await dashboard.store_check.check(package.platform, store_ref)
+    checked = await dashboard.probe.probe(
+        package.platform, store_ref, CredentialPayload(data.credentials)
+    )
+    connection = await onboarding.connect_store(
+        dashboard.tenants,
+        dashboard.vault,
+        dashboard.clock,
+        access.workspace_id,
+        package.platform,
+        store_ref,
+        checked,
+        data.display_name,
+        actor=access.actor,
+    )
+    return ConnectedOut(connection=ConnectionOut.of(connection), guidance=guidance)
+
+
+async def replace_credential(
+    dashboard: DashboardPorts,
+    access: Access,
+    connection_id: ConnectionId,
+    data: CredentialReplace,
+) -> ConnectedOut:
+    """Replace a connection's credential: tried against the store first, then re-sealed one
+    generation up; the old one is gone."""
+    access.ensure_active()
+    async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+        existing = await uow.connections.get(connection_id)
+    if existing is None:
+        raise NotFound("connection")
+    package = package_for(existing.platform)
+    _, guidance = _checked(package, existing.store_ref, data.credentials)
+    checked = await dashboard.probe.probe(
+        package.platform, existing.store_ref, CredentialPayload(data.credentials)
+    )
+    replaced = await manage.replace_credential(
+        dashboard.tenants,
+        dashboard.vault,
+        dashboard.clock,
+        access.workspace_id,
+        connection_id,
+        checked,
+        access.actor,
+    )
+    dashboard.forget_scopes(access.workspace_id)
+    return ConnectedOut(connection=ConnectionOut.of(replaced), guidance=guidance)
+
+
+async def disconnect(
+    dashboard: DashboardPorts, access: Access, connection_id: ConnectionId
+) -> None:
+    """The connection and its sealed credential deleted together (crypto-shredding); its
+    tools disappear from every key at once."""
+    access.ensure_active()
+    deleted = await onboarding.disconnect_store(
+        dashboard.tenants,
+        dashboard.vault,
+        access.workspace_id,
+        connection_id,
+        clock=dashboard.clock,
+        actor=access.actor,
+    )
+    if not deleted:
+        raise NotFound("connection")
+    dashboard.forget_scopes(access.workspace_id)
+
+
 class Connections(Controller):
     path = "/api/v1/workspaces/{workspace_id:uuid}/connections"
     tags = ("connections",)
     dependencies = MEMBER
 
     @get("/", opt=needs(Role.VIEWER))
-    async def list_connections(
+    async def list_all(
         self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
     ) -> list[ConnectionOut]:
-        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
-            return [ConnectionOut.of(c) for c in await uow.connections.list()]
+        return await list_connections(dashboard, access)
 
     @get("/{connection_id:uuid}", opt=needs(Role.VIEWER))
     async def show(
@@ -102,7 +186,7 @@ class Connections(Controller):
         return ConnectionOut.of(connection)
 
     @post("/", opt=needs(Role.ADMIN))
-    async def connect(
+    async def connect_store(
         self,
         data: JSONBody[ConnectRequest],
         access: NamedDependency[Access],
@@ -110,33 +194,10 @@ class Connections(Controller):
     ) -> ConnectedOut:
         """Connect a store with a token: tried against the store first (one read); on
         failure nothing is saved and the problem says why."""
-        access.ensure_active()
-        package = package_for(data.platform)
-        if package.oauth is not None:
-            raise InvalidRequest(
-                f"{package.platform.value} connects through its provider's consent screen, "
-                "not with a token (shopmcp connection add " + package.platform.value + ")"
-            )
-        store_ref, guidance = _checked(package, data.store, data.credentials)
-        await dashboard.store_check.check(package.platform, store_ref)
-        checked = await dashboard.probe.probe(
-            package.platform, store_ref, CredentialPayload(data.credentials)
-        )
-        connection = await onboarding.connect_store(
-            dashboard.tenants,
-            dashboard.vault,
-            dashboard.clock,
-            access.workspace_id,
-            package.platform,
-            store_ref,
-            checked,
-            data.display_name,
-            actor=access.actor,
-        )
-        return ConnectedOut(connection=ConnectionOut.of(connection), guidance=guidance)
+        return await connect(dashboard, access, data)
 
     @put("/{connection_id:uuid}/credential", opt=needs(Role.ADMIN))
-    async def replace_credential(
+    async def replace(
         self,
         connection_id: FromPath[uuid.UUID],
         data: JSONBody[CredentialReplace],
@@ -145,30 +206,10 @@ class Connections(Controller):
     ) -> ConnectedOut:
         """Replace the credential of a connection (a mistyped or rotated token): tried against
         the store first, then re-sealed one generation up; the old one is gone."""
-        access.ensure_active()
-        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
-            existing = await uow.connections.get(ConnectionId(connection_id))
-        if existing is None:
-            raise NotFound("connection")
-        package = package_for(existing.platform)
-        _, guidance = _checked(package, existing.store_ref, data.credentials)
-        checked = await dashboard.probe.probe(
-            package.platform, existing.store_ref, CredentialPayload(data.credentials)
-        )
-        replaced = await manage.replace_credential(
-            dashboard.tenants,
-            dashboard.vault,
-            dashboard.clock,
-            access.workspace_id,
-            ConnectionId(connection_id),
-            checked,
-            access.actor,
-        )
-        dashboard.forget_scopes(access.workspace_id)
-        return ConnectedOut(connection=ConnectionOut.of(replaced), guidance=guidance)
+        return await replace_credential(dashboard, access, ConnectionId(connection_id), data)
 
     @delete("/{connection_id:uuid}", opt=needs(Role.ADMIN))
-    async def disconnect(
+    async def disconnect_store(
         self,
         connection_id: FromPath[uuid.UUID],
         access: NamedDependency[Access],
@@ -176,18 +217,7 @@ class Connections(Controller):
     ) -> None:
         """Disconnect: the connection and its sealed credential are deleted together
         (crypto-shredding), and its tools disappear from every key at once."""
-        access.ensure_active()
-        deleted = await onboarding.disconnect_store(
-            dashboard.tenants,
-            dashboard.vault,
-            access.workspace_id,
-            ConnectionId(connection_id),
-            clock=dashboard.clock,
-            actor=access.actor,
-        )
-        if not deleted:
-            raise NotFound("connection")
-        dashboard.forget_scopes(access.workspace_id)
+        await disconnect(dashboard, access, ConnectionId(connection_id))
 
     @post("/shopify/install", opt=needs(Role.ADMIN))
     async def shopify_install(

@@ -53,7 +53,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _query(
+def usage_query(
     tool: str | None,
     status: UsageStatus | None,
     connection: uuid.UUID | None,
@@ -127,6 +127,30 @@ async def _json(pages: AsyncIterator[list[UsageEvent]]) -> AsyncIterator[str]:
     yield "]"
 
 
+async def usage_page(dashboard: DashboardPorts, access: Access, query: UsageQuery) -> UsagePageOut:
+    """One page of tool calls, newest first, with the cursor of the next page."""
+    async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+        events = list(await uow.usage.search(query))
+    last = events[-1] if len(events) == query.limit else None
+    return UsagePageOut(
+        events=[UsageEventOut.of(e) for e in events],
+        next_cursor=None if last is None else encode_cursor(last.created_at, last.id),
+    )
+
+
+async def usage_summary(
+    dashboard: DashboardPorts,
+    access: Access,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> UsageSummaryOut:
+    """Per tool in the period: calls, failed calls, and p50/p90/p99 latency."""
+    since, until = _utc(since), _utc(until)
+    async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+        tools = await uow.usage.summary(since, until)
+    return UsageSummaryOut(since=since, until=until, tools=[ToolUsageOut.of(t) for t in tools])
+
+
 class Usage(Controller):
     path = "/api/v1/workspaces/{workspace_id:uuid}/usage"
     tags = ("usage",)
@@ -148,14 +172,8 @@ class Usage(Controller):
     ) -> UsagePageOut:
         """Tool calls, newest first. Filters combine; ``since`` is inclusive, ``until``
         exclusive; pass ``next_cursor`` back as ``cursor`` for the next page."""
-        query = _query(tool, status, connection, key_prefix, since, until, cursor, limit)
-        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
-            events = list(await uow.usage.search(query))
-        last = events[-1] if len(events) == query.limit else None
-        return UsagePageOut(
-            events=[UsageEventOut.of(e) for e in events],
-            next_cursor=None if last is None else encode_cursor(last.created_at, last.id),
-        )
+        query = usage_query(tool, status, connection, key_prefix, since, until, cursor, limit)
+        return await usage_page(dashboard, access, query)
 
     @get("/summary", opt=needs(Role.VIEWER))
     async def summary(
@@ -166,10 +184,7 @@ class Usage(Controller):
         until: FromQuery[dt.datetime | None] = None,
     ) -> UsageSummaryOut:
         """Per tool in the period: calls, failed calls, and p50/p90/p99 latency."""
-        since, until = _utc(since), _utc(until)
-        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
-            tools = await uow.usage.summary(since, until)
-        return UsageSummaryOut(since=since, until=until, tools=[ToolUsageOut.of(t) for t in tools])
+        return await usage_summary(dashboard, access, since, until)
 
     @get("/export", opt=needs(Role.VIEWER))
     async def export(
@@ -185,7 +200,7 @@ class Usage(Controller):
         until: FromQuery[dt.datetime | None] = None,
     ) -> Stream:
         """Every matching call as CSV or a JSON array, streamed (same filters as the list)."""
-        query = _query(tool, status, connection, key_prefix, since, until, None, EXPORT_PAGE)
+        query = usage_query(tool, status, connection, key_prefix, since, until, None, EXPORT_PAGE)
         pages = _pages(dashboard.tenants, access.workspace_id, query)
         body = _csv(pages) if format == "csv" else _json(pages)
         media = "text/csv; charset=utf-8" if format == "csv" else "application/json"

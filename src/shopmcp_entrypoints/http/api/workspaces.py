@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.errors import NotFound
@@ -15,6 +17,7 @@ from shopmcp_domain.services import dashboard as manage
 from shopmcp_domain.services import onboarding, sign_in
 from shopmcp_domain.services.dashboard import Access
 from shopmcp_domain.services.erasure import request_erasure
+from shopmcp_domain.services.export import export_workspace
 from shopmcp_domain.services.sign_in import SignedIn
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.http.api.auth import MEMBER, SIGNED_IN, needs
@@ -32,6 +35,27 @@ from shopmcp_entrypoints.http.api.schemas import (
 )
 
 
+async def my_workspaces(dashboard: DashboardPorts, signed_in: SignedIn) -> list[WorkspaceOut]:
+    """The workspaces the account is a member of, with its role in each."""
+    async with dashboard.identity.transaction() as uow:
+        memberships = await uow.memberships.of_account(signed_in.account.id)
+    return [WorkspaceOut.of(m.workspace, m.role) for m in memberships]
+
+
+async def create_workspace(
+    dashboard: DashboardPorts, signed_in: SignedIn, data: WorkspaceCreate
+) -> WorkspaceOut:
+    """A new workspace (free plan); the account is its owner."""
+    workspace = await onboarding.create_workspace(
+        dashboard.tenants,
+        dashboard.clock,
+        data.name,
+        owner=signed_in.account.id,
+        actor=signed_in.actor,
+    )
+    return WorkspaceOut.of(workspace, Role.OWNER)
+
+
 class Workspaces(Controller):
     path = "/api/v1/workspaces"
     tags = ("workspaces",)
@@ -42,9 +66,7 @@ class Workspaces(Controller):
         self, signed_in: NamedDependency[SignedIn], dashboard: NamedDependency[DashboardPorts]
     ) -> list[WorkspaceOut]:
         """The workspaces you are a member of, with your role in each."""
-        async with dashboard.identity.transaction() as uow:
-            memberships = await uow.memberships.of_account(signed_in.account.id)
-        return [WorkspaceOut.of(m.workspace, m.role) for m in memberships]
+        return await my_workspaces(dashboard, signed_in)
 
     @post("/")
     async def create(
@@ -54,14 +76,13 @@ class Workspaces(Controller):
         dashboard: NamedDependency[DashboardPorts],
     ) -> WorkspaceOut:
         """A new workspace (free plan); you are its owner."""
-        workspace = await onboarding.create_workspace(
-            dashboard.tenants,
-            dashboard.clock,
-            data.name,
-            owner=signed_in.account.id,
-            actor=signed_in.actor,
-        )
-        return WorkspaceOut.of(workspace, Role.OWNER)
+        return await create_workspace(dashboard, signed_in, data)
+
+
+async def _starting_with(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+    yield first
+    async for piece in rest:
+        yield piece
 
 
 class Workspace(Controller):
@@ -101,6 +122,35 @@ class Workspace(Controller):
             status="pending_deletion",
             requested_at=request.requested_at,
             detail="keys revoked and credentials deleted; the rest is erased within 30 days",
+        )
+
+    @get("/export", opt=needs(Role.ADMIN))
+    async def export(
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
+    ) -> Stream:
+        """Everything held for the workspace as one JSON document, streamed (the access and
+        portability rights): the workspace, members (addresses for owners only), connections'
+        and keys' metadata (never a credential or a key's hash), playbooks, erasure requests,
+        the audit log and every usage event. Recorded in the audit log."""
+        pieces = export_workspace(
+            dashboard.tenants,
+            access.workspace_id,
+            access.actor,
+            dashboard.clock.now(),
+            include_emails=access.role is Role.OWNER,
+        )
+        # The first piece is read before answering: a refusal is still a problem document,
+        # and the export is in the audit log before a byte goes out.
+        first = await anext(pieces)
+        return Stream(
+            _starting_with(first, pieces),
+            media_type="application/json",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="shopmcp-export-{access.workspace_id}.json"'
+                ),
+                "Cache-Control": "no-store",
+            },
         )
 
     # ------------------------------------------------------------------ members

@@ -1,0 +1,79 @@
+"""How long the gateway keeps what it holds, and what the sweep removes (the security page's
+erasure and retention promises).
+
+* An erased workspace (an :class:`~shopmcp_domain.erasure.ErasureRequest` older than the
+  erasure window) loses every remaining row: the sweep deletes it whole.
+* Usage events and audit entries older than the workspace's plan's history retention go.
+* Sign-in codes past their use and sessions that ended go.
+
+:func:`history_retention` is the one place that says how long a plan keeps history; the plans
+work replaces its table with the plans' own ``audit retention days``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from shopmcp_domain.erasure import ERASURE_DEADLINE
+from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.plans import PlanTier
+
+# Until the plans work lands (issue #21 item 1) the tiers' history retention lives here.
+_HISTORY_RETENTION_DAYS: dict[PlanTier, int] = {
+    PlanTier.FREE: 30,
+    PlanTier.STARTER: 30,
+    PlanTier.GROWTH: 90,
+    PlanTier.SCALE: 365,
+}
+
+# By default a workspace is erased once its request is this old (the dashboard's promise:
+# "everything else goes within 30 days"). Run the sweep at least daily.
+DEFAULT_ERASURE_WINDOW = ERASURE_DEADLINE
+
+
+def history_retention(plan: PlanTier) -> dt.timedelta:
+    """How long a workspace on ``plan`` keeps its usage events and audit log."""
+    return dt.timedelta(days=_HISTORY_RETENTION_DAYS[plan])
+
+
+@attrs.frozen
+class HistoryExpired:
+    """What one retention pass over one plan's workspaces removed."""
+
+    usage_events: int = 0
+    audit_entries: int = 0
+
+    def __add__(self, other: HistoryExpired) -> HistoryExpired:
+        return HistoryExpired(
+            self.usage_events + other.usage_events, self.audit_entries + other.audit_entries
+        )
+
+
+@attrs.frozen
+class SignInsPurged:
+    codes: int = 0
+    sessions: int = 0
+    oauth_flows: int = 0
+
+
+@attrs.frozen
+class SweepReport:
+    """What one sweep removed (counts only: it names no person)."""
+
+    swept_at: dt.datetime
+    erased_workspaces: tuple[WorkspaceId, ...]
+    history: HistoryExpired
+    sign_ins: SignInsPurged
+
+    def lines(self) -> list[str]:
+        return [
+            f"erased workspaces: {len(self.erased_workspaces)}",
+            *(f"  {workspace_id}" for workspace_id in self.erased_workspaces),
+            f"usage events past retention: {self.history.usage_events}",
+            f"audit entries past retention: {self.history.audit_entries}",
+            f"expired sign-in codes: {self.sign_ins.codes}",
+            f"ended sessions: {self.sign_ins.sessions}",
+            f"expired OAuth connect flows: {self.sign_ins.oauth_flows}",
+        ]

@@ -1,0 +1,1 @@
+"""Xero contract tests."""
