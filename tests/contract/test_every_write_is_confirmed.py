@@ -21,6 +21,7 @@ from shopmcp_domain.tools.spec import ToolSpec
 from tests.contract.bigcommerce.test_surface import CALLS as BIGCOMMERCE_CALLS
 from tests.contract.google.helpers import SANDBOX_CALLS as GOOGLE_CALLS
 from tests.contract.test_one_request_per_tool import MAGENTO_CALLS, NETO_CALLS, SHOPIFY_CALLS
+from tests.contract.xero.helpers import CALLS as XERO_CALLS
 from tests.factories import ADMITTED, World
 
 ALL_SPECS = [spec for package in PACKAGES for spec in package.specs]
@@ -31,6 +32,7 @@ ARGUMENTS: dict[str, dict[str, Any]] = {
     # (arguments, fixture) pairs
     **{name: call[0] for name, call in BIGCOMMERCE_CALLS.items()},
     **NETO_CALLS,
+    **{name: call[0] for name, call in XERO_CALLS.items()},
     **GOOGLE_CALLS,
     # Its table entry is read from the sandbox first; any valid ids do here.
     "shopify_set_inventory": {

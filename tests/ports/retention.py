@@ -12,12 +12,18 @@ import attrs
 
 from shopmcp_domain.accounts import Account, Membership, Role, SignInCode, issue_session
 from shopmcp_domain.audit import Actor, audit_entry
+from shopmcp_domain.confirmations import Confirmation, IdempotentWrite
 from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.identity import IdentityStore
-from shopmcp_domain.ids import new_account_id, new_sign_in_code_id
+from shopmcp_domain.ids import new_account_id, new_connection_id, new_key_id, new_sign_in_code_id
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.ports import MeterOutbox, RetentionStore, TenantRepository
+from shopmcp_domain.ports import (
+    ConfirmationStore,
+    MeterOutbox,
+    RetentionStore,
+    TenantRepository,
+)
 from shopmcp_domain.usage import MeterRecord
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import make_workspace
@@ -34,6 +40,8 @@ class SweepPorts:
     retention: RetentionStore
     identity: IdentityStore
     outbox: MeterOutbox
+    # Write confirmations and idempotency keys (migration 0010), where the store has them.
+    confirmations: ConfirmationStore | None = None
 
     async def workspace(self, plan: PlanTier = PlanTier.FREE) -> Workspace:
         workspace = make_workspace(plan)
@@ -62,6 +70,26 @@ class SweepPorts:
             await uow.members.add(Membership(workspace.id, account.id, Role.OWNER, at))
             await uow.audit_entries.add(
                 audit_entry(workspace.id, Actor.cli(), "workspace.rename", "workspace", None, at)
+            )
+        if self.confirmations is not None:
+            confirmation, _ = Confirmation.issue(
+                workspace_id=workspace.id,
+                key_id=new_key_id(),
+                tool="shopify_update_product",
+                connection_id=new_connection_id(),
+                arguments_digest="a" * 64,
+                policy_version="b" * 64,
+                now=at,
+            )
+            await self.confirmations.issue(confirmation)
+            await self.confirmations.claim(
+                IdempotentWrite.claim(
+                    workspace_id=workspace.id,
+                    idempotency_key=str(confirmation.id),
+                    tool="shopify_update_product",
+                    arguments_digest="a" * 64,
+                    now=at,
+                )
             )
 
     async def request_erasure(self, workspace: Workspace, at: dt.datetime) -> None:

@@ -22,6 +22,8 @@ from shopmcp_domain.usage import MAX_METER_ATTEMPTS
 
 # In the order the erasure deletes from them (children before the rows they reference).
 ERASED_TABLES = (
+    "write_confirmations",
+    "idempotent_writes",
     "meter_outbox",
     "usage_events",
     "oauth_flows",
@@ -44,6 +46,8 @@ _LOCK_REQUEST_SQL = (
     "join shopmcp.workspaces w on w.id = r.workspace_id "
     "where r.workspace_id = $1 and r.requested_at < $2 for update"
 )
+_ERASE_WRITE_CONFIRMATIONS = "delete from shopmcp.write_confirmations where workspace_id = $1"
+_ERASE_IDEMPOTENT_WRITES = "delete from shopmcp.idempotent_writes where workspace_id = $1"
 _ERASE_METER_OUTBOX = "delete from shopmcp.meter_outbox where workspace_id = $1"
 _ERASE_USAGE_EVENTS = "delete from shopmcp.usage_events where workspace_id = $1"
 _ERASE_OAUTH_FLOWS = "delete from shopmcp.oauth_flows where workspace_id = $1"
@@ -102,6 +106,8 @@ class PostgresRetentionStore:
         async with self._pool.acquire() as conn, conn.transaction():
             if await conn.fetchval(_LOCK_REQUEST_SQL, workspace_id, requested_before) is None:
                 return False
+            await conn.execute(_ERASE_WRITE_CONFIRMATIONS, workspace_id)
+            await conn.execute(_ERASE_IDEMPOTENT_WRITES, workspace_id)
             await conn.execute(_ERASE_METER_OUTBOX, workspace_id)
             await conn.execute(_ERASE_USAGE_EVENTS, workspace_id)
             await conn.execute(_ERASE_OAUTH_FLOWS, workspace_id)

@@ -15,7 +15,13 @@ from tests.ports.tenant_store import connection_for, sealed_for
 
 
 async def test_an_export_from_postgres_holds_no_secret(database: Database) -> None:
-    ports = SweepPorts(database.tenants, database.retention, database.identity, database.owner)
+    ports = SweepPorts(
+        database.tenants,
+        database.retention,
+        database.identity,
+        database.owner,
+        database.confirmations,
+    )
     workspace = await ports.workspace()
     await ports.populate(workspace, NOW)
     sealed = sealed_for(workspace.id, b"KNOWN-CIPHERTEXT-MARKER")

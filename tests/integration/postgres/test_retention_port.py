@@ -15,6 +15,7 @@ def sweep_ports(database: Database) -> SweepPorts:
         retention=database.retention,
         identity=database.identity,
         outbox=database.owner,
+        confirmations=database.confirmations,
     )
 
 

@@ -54,7 +54,13 @@ async def _rows_of(
 
 
 def _ports(database: Database) -> SweepPorts:
-    return SweepPorts(database.tenants, database.retention, database.identity, database.owner)
+    return SweepPorts(
+        database.tenants,
+        database.retention,
+        database.identity,
+        database.owner,
+        database.confirmations,
+    )
 
 
 async def test_every_table_with_a_workspace_id_is_covered_by_the_erasure(
