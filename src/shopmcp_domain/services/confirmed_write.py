@@ -11,9 +11,10 @@
 * A platform whose confirmation an owner turned off runs on the first call, still under an
   idempotency key.
 
-Elicitation: the 2026-07-28 revision's input-required results would let the client ask the
-user directly; this gateway issues the code on every revision for now (see the module notes in
-``shopmcp_entrypoints.http.mcp``).
+Elicitation: on the 2026-07-28 revision, a client that declares form elicitation is asked
+instead of being shown the code: the MCP endpoint turns the preview into an input-required
+result and the retry carries the code back (``shopmcp_entrypoints.http.mcp``). The binding
+checks here are the same either way.
 """
 
 from __future__ import annotations
