@@ -274,6 +274,10 @@ class WritePreview(BaseModel):
     changes: dict[str, Any] = Field(
         description="The validated arguments: the fields the write sets and what locates it."
     )
+    before: dict[str, Any] | None = Field(
+        description="The current value of each field the write sets, where the platform's "
+        "own read could tell (best effort); null when it was not read."
+    )
     expires_at: dt.datetime
     confirmation: str = Field(
         description="Call the same tool again with the same arguments and this code as "

@@ -77,17 +77,22 @@ async def test_every_write_previews_then_runs_once_when_confirmed(spec: ToolSpec
 
     preview = await call_tool(world.deps, scope, ADMITTED, spec.name, arguments)
     assert preview.structured["status"] == "confirmation_required"
-    assert world.upstream.calls == []
+    # Nothing but, for a write that declares one, its own read of the current values.
+    reads = [spec.current.read] if spec.current is not None else []
+    assert [c.tool.name for c in world.upstream.calls] == reads
+    assert not any(c.tool.is_write for c in world.upstream.calls)
     code = preview.structured["confirmation"]
 
     confirmed = {**arguments, CONFIRMATION_ARGUMENT: code}
     await call_tool(world.deps, scope, ADMITTED, spec.name, confirmed)
-    assert [c.tool.name for c in world.upstream.calls] == [spec.name]
-    assert world.upstream.calls[0].idempotency_key == preview.structured["idempotency_key"]
+    writes = [c for c in world.upstream.calls if c.tool.is_write]
+    assert [c.tool.name for c in writes] == [spec.name]
+    assert writes[0].idempotency_key == preview.structured["idempotency_key"]
 
     # The same confirmed call again (a client's retry): the first result, nothing sent.
+    sent = len(world.upstream.calls)
     again = await call_tool(world.deps, scope, ADMITTED, spec.name, confirmed)
-    assert len(world.upstream.calls) == 1
+    assert len(world.upstream.calls) == sent
     assert again.structured == {"tool": spec.name, "store": scope.connections[0].store_ref}
     async with world.store.unit_of_work(scope.workspace.id) as uow:
         statuses = [e.status for e in await uow.usage.recent(10)]

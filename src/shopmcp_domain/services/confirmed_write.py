@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import attrs
 from pydantic import BaseModel
@@ -108,7 +109,7 @@ async def call_write(
             if earlier is not None:
                 return _replay(call, earlier)
         if scope.workspace.confirms_writes(spec.platform):
-            return await _preview(clock, store, call, controls)
+            return await _preview(clock, store, upstream, call, controls)
         key = controls.idempotency_key or str(uuid.uuid4())
         return await _execute(clock, store, upstream, call, key)
 
@@ -143,7 +144,11 @@ def _check(confirmation: Confirmation, call: _Call, *, at: dt.datetime) -> None:
 
 
 async def _preview(
-    clock: Clock, store: ConfirmationStore, call: _Call, controls: WriteControls
+    clock: Clock,
+    store: ConfirmationStore,
+    upstream: UpstreamClient,
+    call: _Call,
+    controls: WriteControls,
 ) -> tuple[ToolOutput, UsageStatus]:
     confirmation, code = Confirmation.issue(
         workspace_id=call.scope.workspace.id,
@@ -156,22 +161,64 @@ async def _preview(
     )
     await store.issue(confirmation)
     store_label = call.connection.label
+    changes = call.arguments.model_dump(mode="json", exclude_none=True)
     preview = WritePreview(
         status="confirmation_required",
         tool=call.spec.name,
         platform=call.spec.platform.value,
         store=store_label,
         connection_id=str(call.connection.id),
-        changes=call.arguments.model_dump(mode="json", exclude_none=True),
+        changes=changes,
+        before=await _current_values(upstream, call, changes),
         expires_at=confirmation.expires_at,
         confirmation=code,
         idempotency_key=controls.idempotency_key or str(confirmation.id),
     )
     text = preview_text(call.spec.name, store_label, confirmation.expires_at, code)
+    if preview.before:
+        text += (
+            " Current values: "
+            + ", ".join(f"{name}: {value!r}" for name, value in sorted(preview.before.items()))[
+                :1000
+            ]
+        )
     return (
         ToolOutput(structured=preview.model_dump(mode="json"), text=text),
         UsageStatus.CONFIRMATION_REQUIRED,
     )
+
+
+async def _current_values(
+    upstream: UpstreamClient, call: _Call, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Best effort: the values the write would replace, by the tool's declared read (one of
+    its platform's own read tools, allowed to this key). Any failure shows no "before"."""
+    current = call.spec.current
+    if current is None:
+        return None
+    try:
+        read = call.scope.policy.authorise(current.read)
+        if read.is_write or read.platform is not call.spec.platform:
+            return None
+        arguments = read.input_model.model_validate(
+            {name: changes[source] for name, source in current.arguments.items()}
+        )
+        output = await upstream.call(
+            UpstreamCall(
+                tool=read,
+                arguments=arguments,
+                connection=call.connection,
+                credentials=call.scope.lease(call.connection),
+            )
+        )
+    except Exception:
+        return None
+    values = output.structured
+    return {
+        field: values[source]
+        for field, source in current.fields.items()
+        if field in changes and source in values
+    }
 
 
 def _replay(call: _Call, earlier: IdempotentWrite) -> tuple[ToolOutput, UsageStatus]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 import pytest
 
+from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.confirmations import (
     MAX_STORED_RESULT_BYTES,
     WriteOutcome,
@@ -29,6 +31,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.scope import RequestScope
+from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import ADMITTED, NOW, UpdateThingInput, World
 
@@ -308,3 +311,52 @@ async def test_an_owner_opt_out_runs_writes_on_the_first_call_still_idempotently
     assert len(world.upstream.calls) == 1
     # Other platforms are still confirmed.
     assert workspace.confirms_writes(Platform.BIGCOMMERCE)
+
+
+# --------------------------------------------------------------------------- before -> after
+
+
+async def _shopify_world() -> tuple[World, RequestScope]:
+    world = World(registry=ToolRegistry(SHOPIFY.specs))
+    _, issued = await world.tenant(write_enabled=frozenset({Platform.SHOPIFY}))
+    return world, await world.scope(issued.token)
+
+
+async def test_the_preview_shows_current_values_read_by_the_tools_own_read() -> None:
+    world, scope = await _shopify_world()
+    world.upstream.answer(
+        "shopify_get_product",
+        ToolOutput(
+            structured={"id": "gid://shopify/Product/1", "title": "Old tee", "vendor": "Acme"},
+            text="",
+        ),
+    )
+    args = {"product_id": 8000000000001, "title": "New tee"}
+    out = await _call(world, scope, "shopify_update_product", args)
+    assert out.structured["before"] == {"title": "Old tee"}
+    assert out.structured["changes"]["title"] == "New tee"
+    assert "Old tee" in out.text
+    [read] = world.upstream.calls
+    assert read.tool.name == "shopify_get_product" and not read.tool.is_write
+    assert str(read.arguments.model_dump()["product_id"]).endswith("8000000000001")
+
+
+async def test_a_failed_current_read_still_previews_without_before() -> None:
+    world, scope = await _shopify_world()
+    world.upstream.answer("shopify_get_product", UpstreamError("shopify", 500, "down"))
+    out = await _call(world, scope, "shopify_update_product", {"product_id": 1, "title": "x"})
+    assert out.structured["status"] == "confirmation_required"
+    assert out.structured["before"] is None
+    assert not any(c.tool.is_write for c in world.upstream.calls)
+
+
+def test_a_current_values_read_is_declared_only_within_the_writes_own_fields() -> None:
+    spec = next(s for s in SHOPIFY.specs if s.name == "shopify_update_product")
+    assert spec.current is not None
+    for bad in (
+        attrs.evolve(spec.current, read="bigcommerce_get_product"),
+        attrs.evolve(spec.current, arguments={"product_id": "title"}),
+        attrs.evolve(spec.current, fields={"sku": "sku"}),
+    ):
+        with pytest.raises(ValueError, match="current"):
+            attrs.evolve(spec, current=bad)
