@@ -85,6 +85,7 @@ async def call_tool(
     connection_id: ConnectionId | None = None
     status = UsageStatus.OK
     error_class: str | None = None
+    cache_hit = False
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
@@ -101,6 +102,7 @@ async def call_tool(
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
         if spec.is_write:
+            # Writes are never served from a cache: previewed, confirmed, run once.
             output, status = await call_write(
                 deps.clock,
                 deps.confirmations,
@@ -112,7 +114,7 @@ async def call_tool(
                 controls,
             )
             return output
-        return await upstream.call(
+        output = await upstream.call(
             UpstreamCall(
                 tool=spec,
                 arguments=validated,
@@ -120,6 +122,8 @@ async def call_tool(
                 credentials=scope.lease(connection),
             )
         )
+        cache_hit = output.cache_hit
+        return output
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
@@ -139,6 +143,7 @@ async def call_tool(
             status=status,
             error_class=error_class,
             created_at=deps.clock.now(),
+            cache_hit=cache_hit,
         )
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.
