@@ -4,7 +4,7 @@ in-memory fakes, and billable usage for the meter tests."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +13,7 @@ from shopmcp_adapters.memory import (
     FakeClock,
     FakeReadinessProbe,
     FakeVault,
+    InMemoryConfirmationStore,
     InMemoryRateLimiter,
     InMemoryTenantStore,
     RecordingUpstream,
@@ -32,9 +33,9 @@ from shopmcp_domain.ids import (
 from shopmcp_domain.keys import Access, IssuedKey, KeyScopes, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import RateLimitDecision
+from shopmcp_domain.ports import RateLimitDecision, ToolOutput
 from shopmcp_domain.services.admission import Admission, Admitted, admit
-from shopmcp_domain.services.call_tool import ToolCallDeps
+from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, ToolSpec, UpstreamOperation
@@ -146,6 +147,7 @@ class World:
     store: InMemoryTenantStore = attrs.Factory(InMemoryTenantStore)
     vault: FakeVault = attrs.Factory(FakeVault)
     upstream: RecordingUpstream = attrs.Factory(RecordingUpstream)
+    confirmations: InMemoryConfirmationStore = attrs.Factory(InMemoryConfirmationStore)
     registry: ToolRegistry = attrs.Factory(sample_registry)
     # As a gateway starts with nothing unlocked; a test using Magento writes unlocks them.
     writes_locked: frozenset[Platform] = OPERATOR_LOCKED
@@ -167,6 +169,7 @@ class World:
             audit=self.store,
             upstreams={p: self.upstream for p in Platform},
             quota=self.quota,
+            confirmations=self.confirmations,
         )
 
     async def tenant(
@@ -266,3 +269,21 @@ async def record_calls(
             await uow.usage.record(event, record)
             records.append(record)
     return records
+
+
+async def confirmed_call(
+    deps: ToolCallDeps,
+    scope: RequestScope,
+    admission: Admission,
+    name: str,
+    arguments: dict[str, Any],
+) -> ToolOutput:
+    """A call as a client that shows a write's preview and gets it approved makes it: the
+    first call (nothing upstream) returns the code; the same call with it executes. A read (or
+    a write whose confirmation an owner turned off) answers the first call."""
+    preview = await call_tool(deps, scope, admission, name, arguments)
+    if preview.structured.get("status") != "confirmation_required":
+        return preview
+    code = preview.structured.get("confirmation")
+    assert isinstance(code, str)
+    return await call_tool(deps, scope, admission, name, {**arguments, "confirmation": code})

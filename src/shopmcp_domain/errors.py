@@ -33,6 +33,12 @@ class UsageStatus(enum.StrEnum):
     UPSTREAM_RATE_LIMITED = "upstream_rate_limited"
     UPSTREAM_UNAVAILABLE = "upstream_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # A write's first call: a preview and a confirmation code, nothing sent upstream.
+    CONFIRMATION_REQUIRED = "confirmation_required"
+    # A confirmation that does not match the call, has expired or was used.
+    CONFIRMATION_REFUSED = "confirmation_refused"
+    # A repeated idempotency key answered with the first outcome, nothing sent upstream.
+    REPLAYED = "replayed"
 
 
 class ShopMcpError(Exception):
@@ -171,6 +177,68 @@ class WriteFieldRejected(ShopMcpError):
         if self.not_allowed:
             parts.append("fields not writable by this tool: " + ", ".join(self.not_allowed))
         super().__init__(f"{tool!r} refused the write ({'; '.join(parts)}); nothing was sent")
+
+
+class ConfirmationRefused(ShopMcpError):
+    """A write's confirmation code does not confirm this call: nothing was sent upstream."""
+
+    code = "confirmation_refused"
+    usage_status = UsageStatus.CONFIRMATION_REFUSED
+    http_status = 409
+
+    def __init__(self, tool: str, reason: str) -> None:
+        self.tool = tool
+        self.reason = reason
+        super().__init__(
+            f"the confirmation for {tool!r} was refused: {reason}. Nothing was sent to the "
+            "store; call the tool again without a confirmation to get a new preview"
+        )
+
+
+class IdempotencyConflict(ShopMcpError):
+    """An idempotency key already used for another call (another tool or other arguments)."""
+
+    code = "idempotency_conflict"
+    usage_status = UsageStatus.CONFIRMATION_REFUSED
+    http_status = 409
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        super().__init__(
+            f"this idempotency key was already used for another write than this {tool!r} "
+            "call; nothing was sent to the store"
+        )
+
+
+class WriteInProgress(ShopMcpError):
+    """A repeated idempotency key whose first call has not finished."""
+
+    code = "write_in_progress"
+    usage_status = UsageStatus.CONFIRMATION_REFUSED
+    http_status = 409
+
+    def __init__(self, tool: str) -> None:
+        self.tool = tool
+        super().__init__(
+            f"the write {tool!r} with this idempotency key is still running; nothing more "
+            "was sent to the store: check its result before trying again"
+        )
+
+
+class WriteAlreadyExecuted(ShopMcpError):
+    """A repeated idempotency key whose first outcome is replayed as a refusal: it failed, or
+    its result was too large to keep. Nothing is sent upstream either way."""
+
+    code = "write_already_executed"
+    usage_status = UsageStatus.REPLAYED
+    http_status = 409
+
+    def __init__(self, tool: str, detail: str) -> None:
+        self.tool = tool
+        super().__init__(
+            f"{tool!r} already ran with this idempotency key and nothing more was sent to "
+            f"the store; its first outcome: {detail}"
+        )
 
 
 class PlatformUnavailable(ShopMcpError):

@@ -18,6 +18,12 @@ from pydantic import BaseModel
 from shopmcp_domain.accounts import Member, Membership, Role
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.changes import ChangeListener, Unsubscribe
+from shopmcp_domain.confirmations import (
+    Confirmation,
+    IdempotentWrite,
+    WriteOutcome,
+    WriteState,
+)
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.erasure import ErasureRequest
@@ -591,6 +597,51 @@ class UpstreamCall:
     arguments: BaseModel
     connection: Connection
     credentials: CredentialLease
+    # A confirmed write's idempotency key, for a platform whose operation takes one. None of
+    # the current write tools' operations does (see ``shopmcp_domain.confirmations``).
+    idempotency_key: str | None = None
+
+
+class ConfirmationStore(Protocol):
+    """Pending write confirmations and the idempotency keys of confirmed writes, per workspace.
+    Codes are stored hashed; every method is scoped to the workspace it names."""
+
+    async def issue(self, confirmation: Confirmation) -> None: ...
+
+    async def consume(
+        self, workspace_id: WorkspaceId, code_hash: str, at: dt.datetime
+    ) -> Confirmation | None:
+        """Mark the workspace's confirmation with this code hash used, atomically, and return
+        it; None when there is none or it was already used (two concurrent consumers of one
+        code: exactly one gets it). Expiry and binding are the caller's checks."""
+        ...
+
+    async def find(self, workspace_id: WorkspaceId, code_hash: str) -> Confirmation | None:
+        """The confirmation with this code hash, used or not (to answer a repeated call)."""
+        ...
+
+    async def claim(self, write: IdempotentWrite) -> IdempotentWrite | None:
+        """Claim ``write.idempotency_key`` for this write: None when claimed now; else the
+        earlier, unexpired claim of the key (in progress or finished), left as it is."""
+        ...
+
+    async def written(
+        self, workspace_id: WorkspaceId, idempotency_key: str, at: dt.datetime
+    ) -> IdempotentWrite | None:
+        """The unexpired claim of this key, if any."""
+        ...
+
+    async def finish(
+        self,
+        workspace_id: WorkspaceId,
+        idempotency_key: str,
+        state: WriteState,
+        outcome: WriteOutcome,
+    ) -> None: ...
+
+    async def purge(self, before: dt.datetime) -> int:
+        """Drop confirmations and kept outcomes that expired before ``before``; how many."""
+        ...
 
 
 class AuthorizationServer(Protocol):

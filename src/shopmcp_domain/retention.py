@@ -58,6 +58,8 @@ class SweepReport:
     erased_workspaces: tuple[WorkspaceId, ...]
     history: HistoryExpired
     sign_ins: SignInsPurged
+    # Expired write confirmations and kept write outcomes (kept 24 hours for repeats).
+    write_confirmations: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -68,4 +70,5 @@ class SweepReport:
             f"expired sign-in codes: {self.sign_ins.codes}",
             f"ended sessions: {self.sign_ins.sessions}",
             f"expired OAuth connect flows: {self.sign_ins.oauth_flows}",
+            f"expired write confirmations and kept write results: {self.write_confirmations}",
         ]

@@ -35,6 +35,9 @@ class Workspace:
     status: WorkspaceStatus = WorkspaceStatus.ACTIVE
     # Per-module write opt-in: write tools of a platform are registered only when it is here.
     write_enabled: frozenset[Platform] = frozenset()
+    # Per-module opt-out of write confirmation, set only by an owner (audited): a write tool of
+    # a platform here runs on its first call. Empty by default: every write is confirmed.
+    confirmation_off: frozenset[Platform] = frozenset()
     # The billing provider's customer id (Stripe); None until billing is set up.
     billing_customer_id: str | None = None
 
@@ -47,6 +50,13 @@ class Workspace:
 
     def disable_writes(self, platform: Platform) -> Workspace:
         return attrs.evolve(self, write_enabled=self.write_enabled - {platform})
+
+    def set_confirmation(self, platform: Platform, on: bool) -> Workspace:
+        off = self.confirmation_off - {platform} if on else self.confirmation_off | {platform}
+        return attrs.evolve(self, confirmation_off=off)
+
+    def confirms_writes(self, platform: Platform) -> bool:
+        return platform not in self.confirmation_off
 
     def change_plan(self, plan: PlanTier) -> Workspace:
         return attrs.evolve(self, plan=plan)

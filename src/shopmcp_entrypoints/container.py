@@ -38,6 +38,7 @@ from shopmcp_domain.ports import (
     Cache,
     ChangeFeed,
     Clock,
+    ConfirmationStore,
     CredentialVault,
     MeterOutbox,
     QuotaCounter,
@@ -109,6 +110,11 @@ def _mcp_tenants_of(database: Database) -> TenantRepository:
 def _runtime_of(database: Database) -> ScopesAndAudit:
     """The MCP runtime's store: a key's scope in one read, audit rows group-committed."""
     return database.runtime
+
+
+def _confirmations_of(database: Database) -> ConfirmationStore:
+    """Write confirmations and idempotency keys, as the MCP runtime's role (migration 0010)."""
+    return database.confirmations
 
 
 def _audit_log_of(runtime: ScopesAndAudit) -> AuditLog:
@@ -480,6 +486,7 @@ class Container(containers.DeclarativeContainer):
     # The MCP runtime's side of the store, as its own confined role.
     runtime_store = providers.Callable(_runtime_of, database)
     audit_log = providers.Callable(_audit_log_of, runtime_store)
+    confirmations = providers.Callable(_confirmations_of, database)
     mcp_tenants = providers.Callable(_mcp_tenants_of, database)
 
     change_feed = providers.Resource(_open_change_feed, database=database)
@@ -620,6 +627,7 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         upstreams=await resolve(container.upstreams),
         writes_locked=await resolve(container.writes_locked),
         platform_names=await resolve(container.platform_names),
+        confirmations=await resolve(container.confirmations),
     )
 
 

@@ -11,6 +11,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
+    ConfirmationStore,
     CredentialVault,
     QuotaCounter,
     RateLimiter,
@@ -43,9 +44,15 @@ class GatewayPorts:
     writes_locked: frozenset[Platform]
     # How merchants read each platform's name ("Which connected Shopify store").
     platform_names: Mapping[Platform, str]
+    # Write confirmations and idempotency keys (every write tool goes through them).
+    confirmations: ConfirmationStore
 
     @property
     def tool_call(self) -> ToolCallDeps:
         return ToolCallDeps(
-            clock=self.clock, audit=self.audit, upstreams=self.upstreams, quota=self.quota
+            clock=self.clock,
+            audit=self.audit,
+            upstreams=self.upstreams,
+            confirmations=self.confirmations,
+            quota=self.quota,
         )

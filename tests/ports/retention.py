@@ -12,12 +12,19 @@ import attrs
 
 from shopmcp_domain.accounts import Account, Membership, Role, SignInCode, issue_session
 from shopmcp_domain.audit import Actor, audit_entry
+from shopmcp_domain.confirmations import Confirmation, IdempotentWrite
 from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.identity import IdentityStore
-from shopmcp_domain.ids import new_account_id, new_sign_in_code_id
+from shopmcp_domain.ids import new_account_id, new_connection_id, new_key_id, new_sign_in_code_id
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.plans import PlanTier, billing_month
-from shopmcp_domain.ports import MeterOutbox, QuotaCounter, RetentionStore, TenantRepository
+from shopmcp_domain.ports import (
+    ConfirmationStore,
+    MeterOutbox,
+    QuotaCounter,
+    RetentionStore,
+    TenantRepository,
+)
 from shopmcp_domain.usage import MeterRecord
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import make_workspace
@@ -36,6 +43,8 @@ class SweepPorts:
     outbox: MeterOutbox
     # Where the store keeps quota counts (PostgreSQL's quota_counters): seeded too.
     quota: QuotaCounter | None = None
+    # Write confirmations and idempotency keys (migration 0010), where the store has them.
+    confirmations: ConfirmationStore | None = None
 
     async def workspace(self, plan: PlanTier = PlanTier.SOLO) -> Workspace:
         workspace = make_workspace(plan)
@@ -67,6 +76,26 @@ class SweepPorts:
             )
         if self.quota is not None:
             await self.quota.count(workspace.id, billing_month(at), 10, overage=False)
+        if self.confirmations is not None:
+            confirmation, _ = Confirmation.issue(
+                workspace_id=workspace.id,
+                key_id=new_key_id(),
+                tool="shopify_update_product",
+                connection_id=new_connection_id(),
+                arguments_digest="a" * 64,
+                policy_version="b" * 64,
+                now=at,
+            )
+            await self.confirmations.issue(confirmation)
+            await self.confirmations.claim(
+                IdempotentWrite.claim(
+                    workspace_id=workspace.id,
+                    idempotency_key=str(confirmation.id),
+                    tool="shopify_update_product",
+                    arguments_digest="a" * 64,
+                    now=at,
+                )
+            )
 
     async def request_erasure(self, workspace: Workspace, at: dt.datetime) -> None:
         async with self.tenants.unit_of_work(workspace.id) as uow:

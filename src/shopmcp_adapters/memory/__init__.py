@@ -16,6 +16,7 @@ real adapters (``tests/ports``):
 - ``Cache``: ``InMemoryCache`` (TTL, bounded; also the embedded default's); real:
   ``shopmcp_adapters.cache.RedisCache``
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
+- ``ConfirmationStore``: ``InMemoryConfirmationStore``; real: PostgreSQL
 - ``RetentionStore`` (the sweep): ``InMemoryTenantStore``; real: PostgreSQL's owner side
 - ``ReadinessProbe``: ``FakeReadinessProbe`` (up, down or frozen by hand); real: PostgreSQL,
   Redis and the vault's key ring
@@ -29,6 +30,7 @@ from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.confirmations import InMemoryConfirmationStore
 from shopmcp_adapters.memory.health import FakeReadinessProbe, ProbeState
 from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
         upstream: RecordingUpstream,
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
+        confirmations: InMemoryConfirmationStore,
         probe: FakeReadinessProbe,
         cache: InMemoryCache,
     ) -> None:
@@ -72,6 +75,7 @@ if TYPE_CHECKING:
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
+        _confirmations: ports.ConfirmationStore = confirmations
         _retention: ports.RetentionStore = store
         _probe: ports.ReadinessProbe = probe
 
@@ -84,6 +88,7 @@ __all__ = [
     "FakeVault",
     "InMemoryCache",
     "InMemoryChangeFeed",
+    "InMemoryConfirmationStore",
     "InMemoryMeter",
     "InMemoryRateLimiter",
     "InMemoryTenantStore",

@@ -56,6 +56,8 @@ def workspace(row: Row) -> Workspace:
         created_at=row["created_at"],
         status=WorkspaceStatus(row["status"]),
         write_enabled=frozenset(Platform(p) for p in row["write_enabled"]),
+        # Every workspace query reads it since migration 0010.
+        confirmation_off=frozenset(Platform(p) for p in row["confirmation_off"]),
         billing_customer_id=row["billing_customer_id"],
     )
 

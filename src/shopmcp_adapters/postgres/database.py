@@ -12,6 +12,7 @@ import asyncpg
 import attrs
 
 from shopmcp_adapters.postgres.billing_events import PostgresBillingEvents
+from shopmcp_adapters.postgres.confirmations import PostgresConfirmationStore
 from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
 from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
@@ -20,7 +21,13 @@ from shopmcp_adapters.postgres.retention import PostgresRetentionStore
 from shopmcp_adapters.postgres.roles import MCP_ROLE, TENANT_ROLE
 from shopmcp_adapters.postgres.runtime import PostgresRuntimeStore
 from shopmcp_adapters.postgres.tenants import PostgresTenantStore
-from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepository
+from shopmcp_domain.ports import (
+    AuditLog,
+    ConfirmationStore,
+    MeterOutbox,
+    ScopeSource,
+    TenantRepository,
+)
 
 if TYPE_CHECKING:
     from shopmcp_adapters.postgres.changes import PostgresChangeFeed
@@ -35,6 +42,7 @@ if TYPE_CHECKING:
         feed: PostgresChangeFeed,
         runtime: PostgresRuntimeStore,
         identity: PostgresIdentityStore,
+        confirmations: PostgresConfirmationStore,
     ) -> None:
         _feed: ChangeFeed = feed
         _identity: IdentityStore = identity
@@ -43,6 +51,7 @@ if TYPE_CHECKING:
         _outbox: MeterOutbox = owner
         _scopes: ScopeSource = runtime
         _audit: AuditLog = runtime
+        _confirmations: ConfirmationStore = confirmations
 
 
 class UnsafeTenantRole(RuntimeError):
@@ -75,6 +84,12 @@ class Database:
     def billing_events(self) -> PostgresBillingEvents:
         """The Stripe webhook's ``BillingEvents`` (cross-tenant, on the owner pool)."""
         return PostgresBillingEvents(self.owner_pool)
+
+    @property
+    def confirmations(self) -> PostgresConfirmationStore:
+        """Write confirmations and idempotency keys as the MCP runtime (migration 0010); the
+        owner pool purges expired ones."""
+        return PostgresConfirmationStore(self.mcp_pool, self.owner_pool)
 
     @property
     def retention(self) -> PostgresRetentionStore:

@@ -57,7 +57,8 @@ _CURRENT_CODE_FOR_UPDATE_SQL = (
     "order by created_at desc, id desc limit 1 for update"
 )
 _MEMBERSHIPS_SQL = (
-    "select w.id, w.name, w.plan, w.status, w.write_enabled, w.billing_customer_id, "
+    "select w.id, w.name, w.plan, w.status, w.write_enabled, w.confirmation_off, "
+    "w.billing_customer_id, "
     "w.created_at, m.role from shopmcp.workspace_members m "
     "join shopmcp.workspaces w on w.id = m.workspace_id where m.account_id = $1 "
     "order by w.created_at, w.id"

@@ -23,6 +23,8 @@ from shopmcp_domain.usage import MAX_METER_ATTEMPTS
 # In the order the erasure deletes from them (children before the rows they reference).
 ERASED_TABLES = (
     "quota_counters",
+    "write_confirmations",
+    "idempotent_writes",
     "meter_outbox",
     "usage_events",
     "oauth_flows",
@@ -46,6 +48,8 @@ _LOCK_REQUEST_SQL = (
     "where r.workspace_id = $1 and r.requested_at < $2 for update"
 )
 _ERASE_QUOTA_COUNTERS = "delete from shopmcp.quota_counters where workspace_id = $1"
+_ERASE_WRITE_CONFIRMATIONS = "delete from shopmcp.write_confirmations where workspace_id = $1"
+_ERASE_IDEMPOTENT_WRITES = "delete from shopmcp.idempotent_writes where workspace_id = $1"
 _ERASE_METER_OUTBOX = "delete from shopmcp.meter_outbox where workspace_id = $1"
 _ERASE_USAGE_EVENTS = "delete from shopmcp.usage_events where workspace_id = $1"
 _ERASE_OAUTH_FLOWS = "delete from shopmcp.oauth_flows where workspace_id = $1"
@@ -105,6 +109,8 @@ class PostgresRetentionStore:
             if await conn.fetchval(_LOCK_REQUEST_SQL, workspace_id, requested_before) is None:
                 return False
             await conn.execute(_ERASE_QUOTA_COUNTERS, workspace_id)
+            await conn.execute(_ERASE_WRITE_CONFIRMATIONS, workspace_id)
+            await conn.execute(_ERASE_IDEMPOTENT_WRITES, workspace_id)
             await conn.execute(_ERASE_METER_OUTBOX, workspace_id)
             await conn.execute(_ERASE_USAGE_EVENTS, workspace_id)
             await conn.execute(_ERASE_OAUTH_FLOWS, workspace_id)

@@ -67,13 +67,10 @@ class _Repo:
 
 
 _WORKSPACE = (
-    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
-    "from shopmcp.workspaces where id = $1"
+    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "created_at from shopmcp.workspaces where id = $1"
 )
-_WORKSPACE_FOR_UPDATE = (
-    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
-    "from shopmcp.workspaces where id = $1 for update"
-)
+_WORKSPACE_FOR_UPDATE = _WORKSPACE + " for update"
 
 
 class PostgresWorkspaces(_Repo):
@@ -88,8 +85,8 @@ class PostgresWorkspaces(_Repo):
         async with domain_errors(self._conn, "workspace exists"):
             await self._conn.execute(
                 "insert into shopmcp.workspaces "
-                "(id, name, plan, status, write_enabled, billing_customer_id, created_at) "
-                "values ($1, $2, $3, $4, $5, $6, $7)",
+                "(id, name, plan, status, write_enabled, billing_customer_id, created_at, "
+                "confirmation_off) values ($1, $2, $3, $4, $5, $6, $7, $8)",
                 workspace.id,
                 workspace.name,
                 workspace.plan.value,
@@ -97,6 +94,7 @@ class PostgresWorkspaces(_Repo):
                 sorted(p.value for p in workspace.write_enabled),
                 workspace.billing_customer_id,
                 workspace.created_at,
+                sorted(p.value for p in workspace.confirmation_off),
             )
 
     async def update(self, workspace: Workspace) -> None:
@@ -104,7 +102,8 @@ class PostgresWorkspaces(_Repo):
         async with domain_errors(self._conn, "workspace exists"):
             status = await self._conn.execute(
                 "update shopmcp.workspaces set name = $2, plan = $3, status = $4, "
-                "write_enabled = $5, billing_customer_id = $6, created_at = $7 where id = $1",
+                "write_enabled = $5, billing_customer_id = $6, created_at = $7, "
+                "confirmation_off = $8 where id = $1",
                 workspace.id,
                 workspace.name,
                 workspace.plan.value,
@@ -112,6 +111,7 @@ class PostgresWorkspaces(_Repo):
                 sorted(p.value for p in workspace.write_enabled),
                 workspace.billing_customer_id,
                 workspace.created_at,
+                sorted(p.value for p in workspace.confirmation_off),
             )
         if _affected(status) == 0:
             raise NotFound("workspace")

@@ -30,7 +30,7 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import UpstreamResponseInvalid
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease, ToolOutput, UpstreamCall
-from shopmcp_domain.tools.spec import ToolAnnotations, ToolSpec, UpstreamOperation
+from shopmcp_domain.tools.spec import CurrentValues, ToolAnnotations, ToolSpec, UpstreamOperation
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 ClientT = TypeVar("ClientT")
@@ -101,6 +101,7 @@ class ToolTable(Generic[ClientT]):
         *,
         whitelist: WriteWhitelist,
         annotations: ToolAnnotations,
+        current: CurrentValues | None = None,
     ) -> Callable[[HandlerT], HandlerT]:
         spec = ToolSpec.write(
             name,
@@ -112,6 +113,7 @@ class ToolTable(Generic[ClientT]):
             operation,
             whitelist,
             annotations,
+            current,
         )
         return self._row(spec)
 

@@ -1,9 +1,11 @@
 """The tools/call use case.
 
 authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
-taken out of the arguments) -> write whitelist -> validate the rest -> monthly quota (one
-count: refused past it, or metered as overage where the plan bills it) -> credentials ->
-upstream -> usage event + meter record -> result.
+taken out of the arguments) -> a write's ``confirmation``/``idempotency_key`` taken out ->
+write whitelist -> validate the rest -> a write: preview, or its confirmation checked and an
+idempotency key claimed (``confirmed_write``) -> monthly quota, counted only for a call that
+goes upstream (refused past it, or metered as overage where the plan bills it) ->
+credentials -> upstream -> usage event + meter record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -19,6 +21,7 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ValidationError
 
+from shopmcp_domain.confirmations import split_write_controls
 from shopmcp_domain.errors import (
     AuditUnavailable,
     InternalError,
@@ -31,12 +34,14 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
+    ConfirmationStore,
     QuotaCounter,
     ToolOutput,
     UpstreamCall,
     UpstreamClient,
 )
 from shopmcp_domain.services.admission import Admission, raise_if_refused
+from shopmcp_domain.services.confirmed_write import call_write
 from shopmcp_domain.services.quota import count_tool_call
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
@@ -51,6 +56,8 @@ class ToolCallDeps:
     audit: AuditLog
     upstreams: Mapping[Platform, UpstreamClient]
     quota: QuotaCounter
+    # Required: there is no way to run a write tool without its confirmation.
+    confirmations: ConfirmationStore
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -92,11 +99,35 @@ async def call_tool(
         store, tool_arguments = split_store_argument(arguments or {})
         connection = scope.connection_for(spec, store)
         connection_id = connection.id
+        if spec.is_write:
+            # Taken out first, like ``store``: the whitelist and the input model never see them.
+            controls, tool_arguments = split_write_controls(spec.name, tool_arguments)
         validated = validate_arguments(spec, tool_arguments)
         upstream = deps.upstreams.get(spec.platform)
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
-        overage = (await count_tool_call(deps.quota, deps.clock, scope.workspace)).overage
+
+        async def count_quota() -> None:
+            # Only a call that goes upstream counts against the month (a write's preview, a
+            # refused confirmation or a replayed outcome does not).
+            nonlocal overage
+            overage = (await count_tool_call(deps.quota, deps.clock, scope.workspace)).overage
+
+        if spec.is_write:
+            # Writes are never served from a cache: previewed, confirmed, run once.
+            output, status = await call_write(
+                deps.clock,
+                deps.confirmations,
+                upstream,
+                scope,
+                spec,
+                connection,
+                validated,
+                controls,
+                before_upstream=count_quota,
+            )
+            return output
+        await count_quota()
         output = await upstream.call(
             UpstreamCall(
                 tool=spec,

@@ -129,6 +129,31 @@ async def set_writes(
     return changed
 
 
+async def set_confirmation(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    platform: Platform,
+    on: bool,
+    *,
+    actor: Actor,
+) -> Workspace:
+    """Turn write confirmation on (the default) or off for one platform of the workspace.
+    Only an owner (the dashboard checks the role) or the operator's CLI may, and every change
+    is audited with who and when. It changes the workspace's write policy, so every pending
+    confirmation of the workspace is refused afterwards (its policy version no longer
+    matches)."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        workspace = await uow.workspaces.get()
+        if workspace is None:
+            raise NotFound("workspace")
+        changed = workspace.set_confirmation(platform, on)
+        await uow.workspaces.update(changed)
+        action = "writes.confirmation_on" if on else "writes.confirmation_off"
+        await _audit(uow, clock, actor, action, "platform", platform.value)
+    return changed
+
+
 async def connect_store(
     tenants: TenantRepository,
     vault: CredentialVault,

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from pydantic import AliasChoices, AliasPath, BaseModel
 
+from shopmcp_domain.confirmations import (
+    WRITE_CONTROL_ARGUMENTS,
+    with_preview_output,
+    with_write_controls,
+)
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.stores import STORE_ARGUMENT
@@ -70,6 +76,20 @@ class ToolAnnotations:
         return cls(read_only_hint=True, destructive_hint=False, idempotent_hint=True)
 
 
+@attrs.frozen
+class CurrentValues:
+    """How a write's preview shows the values it would replace (before -> after), best effort:
+    by one of the same platform's own read tools (never a generic request), called with
+    arguments taken from the write's locators, whose output names each writable field's
+    current value. Data only, so a reviewer sees on one line what the preview reads."""
+
+    read: str
+    # read tool argument -> the write's locator field that supplies it
+    arguments: Mapping[str, str]
+    # the write's writable field -> the read output's top-level field holding its value
+    fields: Mapping[str, str]
+
+
 def _is_strict(model: type[BaseModel]) -> bool:
     return model.model_config.get("extra") == "forbid"
 
@@ -105,6 +125,7 @@ class ToolSpec:
     operation: UpstreamOperation
     annotations: ToolAnnotations
     whitelist: WriteWhitelist | None = None
+    current: CurrentValues | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = list(self._problems())
@@ -124,6 +145,10 @@ class ToolSpec:
         if STORE_ARGUMENT in accepted_keys(self.input_model):
             # The gateway's own argument: it picks the connection before the input model runs.
             out.append(f"the input model may not declare {STORE_ARGUMENT!r}")
+        clash_controls = WRITE_CONTROL_ARGUMENTS & accepted_keys(self.input_model)
+        if clash_controls:
+            # The gateway's write arguments: taken out before the input model runs.
+            out.append(f"the input model may not declare {sorted(clash_controls)}")
         fields = set(self.input_model.model_fields)
         if self.access is Access.READ:
             if not self.annotations.read_only_hint or self.annotations.destructive_hint:
@@ -143,6 +168,22 @@ class ToolSpec:
                 clash = self.whitelist.writable & FORBIDDEN_WRITE_FIELDS
                 if clash:
                     out.append(f"whitelist names forbidden fields {sorted(clash)}")
+                out += self._current_problems(self.whitelist)
+        if self.access is Access.READ and self.current is not None:
+            out.append("read tools have no current-values read")
+        return out
+
+    def _current_problems(self, whitelist: WriteWhitelist) -> list[str]:
+        current = self.current
+        if current is None:
+            return []
+        out = []
+        if not current.read.startswith(f"{self.platform.value}_") or current.read == self.name:
+            out.append("the current-values read is another of the platform's tools")
+        if not set(current.arguments.values()) <= whitelist.locators:
+            out.append("the current-values read takes only the write's locators")
+        if not set(current.fields) <= whitelist.writable:
+            out.append("current values are shown only for writable fields")
         return out
 
     @classmethod
@@ -181,10 +222,12 @@ class ToolSpec:
         operation: UpstreamOperation,
         whitelist: WriteWhitelist,
         annotations: ToolAnnotations,
+        current: CurrentValues | None = None,
     ) -> ToolSpec:
         """A write tool: its whitelist names exactly the input model's fields, and its hints
         (destructive, idempotent) are stated per tool, never defaulted."""
         return cls(
+            current=current,
             name=name,
             platform=platform,
             access=Access.WRITE,
@@ -202,9 +245,13 @@ class ToolSpec:
         return self.access is Access.WRITE
 
     def input_schema(self) -> dict[str, Any]:
-        return self.input_model.model_json_schema()
+        schema = self.input_model.model_json_schema()
+        # Every write is confirmed: its ``confirmation`` and ``idempotency_key`` arguments are
+        # added here, once for every write tool, never declared per tool.
+        return with_write_controls(schema) if self.is_write else schema
 
     def output_schema(self) -> dict[str, Any]:
         # What leaves the gateway is the model's serialised form (field names, not the
         # upstream's validation aliases).
-        return self.output_model.model_json_schema(mode="serialization")
+        schema = self.output_model.model_json_schema(mode="serialization")
+        return with_preview_output(schema) if self.is_write else schema

@@ -18,6 +18,7 @@ from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     Clock,
+    ConfirmationStore,
     CredentialProbe,
     CredentialVault,
     RetentionStore,
@@ -79,6 +80,12 @@ class Admin:
         from shopmcp_entrypoints.container import provided
 
         return await provided(self.container.retention)
+
+    async def confirmations(self) -> ConfirmationStore:
+        """Write confirmations and kept write results (purged by the sweep)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.confirmations)
 
     async def probe(self) -> CredentialProbe:
         """The validation read (opens the upstream HTTP clients: only commands that check a

@@ -46,12 +46,19 @@ def sweep(
 ) -> None:
     """Remove what the gateway no longer keeps: every row of workspaces whose erasure window
     has passed, usage events and audit entries past their plan's retention, spent sign-in codes,
-    ended sessions and expired OAuth connect flows. Prints counts only."""
+    ended sessions, expired OAuth connect flows, and expired write confirmations and kept
+    write results. Prints counts only."""
     at = _instant(now)
     window = dt.timedelta(days=erasure_window_days)
 
     async def work(a: Admin) -> SweepReport:
-        return await run_sweep(await a.retention(), a.clock, now=at, erasure_window=window)
+        return await run_sweep(
+            await a.retention(),
+            a.clock,
+            now=at,
+            erasure_window=window,
+            confirmations=await a.confirmations(),
+        )
 
     for line in run_admin(work).lines():
         typer.echo(line)

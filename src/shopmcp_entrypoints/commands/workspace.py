@@ -6,6 +6,7 @@ opt-in)::
     shopmcp workspace show --workspace <id>
     shopmcp workspace delete --workspace <id>                   # erasure: asks first
     shopmcp writes enable --workspace <id> --platform shopify   # keys still need --write
+    shopmcp writes confirm off --workspace <id> --platform neto  # owner's opt-out, audited
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def workspace_show(workspace: str = typer.Option(..., help="Workspace id.")) -> 
                 raise NotFound("workspace")
             connections = await uow.connections.list()
         writes = ", ".join(sorted(p.value for p in found.write_enabled)) or "none"
+        unconfirmed = ", ".join(sorted(p.value for p in found.confirmation_off)) or "none"
         lines = [
             f"{found.id}  {found.name}",
             f"  plan: {found.plan.value} ({found.plan.plan.monthly_calls} calls/month, "
@@ -104,6 +106,7 @@ def workspace_show(workspace: str = typer.Option(..., help="Workspace id.")) -> 
             f"{found.plan.plan.stores_per_platform} store(s) per platform)",
             f"  status: {found.status.value}",
             f"  write tools enabled for: {writes}",
+            f"  writes run without confirmation for: {unconfirmed}",
             f"  stores: {len(connections)}",
         ]
         lines += [f"    {c.platform.value} {c.label} ({c.id})" for c in connections]
@@ -176,3 +179,38 @@ def writes_disable(
 ) -> None:
     """Disable a platform's write tools for the workspace."""
     _set_writes(workspace, platform, False)
+
+
+@writes_app.command(
+    "confirm",
+    help=(
+        "Turn write confirmation on (the default) or off for one platform of a workspace. "
+        "Off, that platform's write tools run on their first call, without a preview and a "
+        "confirmation code: for an owner who accepts that risk. Audited (actor: cli); pending "
+        "confirmations of the workspace stop working."
+    ),
+)
+def writes_confirm(
+    state: str = typer.Argument(..., help="on or off."),
+    workspace: str = typer.Option(..., help="Workspace id."),
+    platform: str = typer.Option(..., help=f"Platform: {PLATFORM_NAMES}."),
+) -> None:
+    if state not in ("on", "off"):
+        raise typer.BadParameter("on or off", param_hint="STATE")
+    try:
+        target = package_for(platform).platform
+    except ShopMcpError as error:
+        raise typer.BadParameter(error.message, param_hint="--platform") from None
+    ws = workspace_id(workspace)
+    changed = run_admin(
+        lambda a: onboarding.set_confirmation(
+            a.tenants, a.clock, ws, target, state == "on", actor=Actor.cli()
+        )
+    )
+    off = ", ".join(sorted(p.value for p in changed.confirmation_off)) or "none"
+    typer.echo(f"writes run without confirmation for: {off}")
+    if state == "off":
+        typer.echo(
+            f"warning: {target.value} writes now run on their first call; a prompt-injected "
+            "model needs no user approval for them"
+        )

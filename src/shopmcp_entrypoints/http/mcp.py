@@ -32,10 +32,12 @@ from mcp.server.lowlevel.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
 from shopmcp_adapters.observability import tag_workspace
+from shopmcp_domain.confirmations import CONFIRMATION_ARGUMENT
 from shopmcp_domain.errors import (
     AuditUnavailable,
     AuthenticationFailed,
@@ -190,6 +192,57 @@ async def send_jsonrpc_error(
     await send({"type": "http.response.body", "body": body})
 
 
+# --------------------------------------------------------------------------- write confirmation
+
+# A write's first call answers with a preview and a one-time code (``confirmed_write``). On the
+# 2026-07-28 revision, a client that declares form elicitation is asked instead: the preview
+# becomes an input-required result with a yes/no form, and the SDK's client driver retries the
+# call with the user's answer and the echoed request state (the code). Clients on 2025-era
+# revisions in stateless JSON mode cannot receive a server request, and some declare no
+# elicitation: for them the code in the preview is the mechanism.
+CONFIRMATION_REQUIRED = "confirmation_required"
+_FORM_KEY = "confirm_write"
+_APPROVE_FIELD = "approve"
+_FORM_CHANGES_CHARS = 2000
+
+
+def _asks_by_form(ctx: ServerRequestContext[Any]) -> bool:
+    if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:
+        return False
+    capabilities = ctx.session.client_capabilities
+    elicitation = capabilities.elicitation if capabilities is not None else None
+    if elicitation is None:
+        return False
+    # A client that declares elicitation without a mode supports forms (the spec's default).
+    return elicitation.form is not None or elicitation.url is None
+
+
+def _confirmation_form(preview: Mapping[str, Any]) -> types.ElicitRequest:
+    changes = json.dumps(preview.get("changes", {}), indent=1, sort_keys=True)
+    if len(changes) > _FORM_CHANGES_CHARS:
+        changes = changes[:_FORM_CHANGES_CHARS] + " ..."
+    message = (
+        f"Apply this change to {preview.get('store')} with {preview.get('tool')}? Nothing "
+        f"has been changed yet.\n{changes}"
+    )
+    return types.ElicitRequest(
+        params=types.ElicitRequestFormParams(
+            message=message,
+            requested_schema={
+                "type": "object",
+                "properties": {
+                    _APPROVE_FIELD: {
+                        "type": "boolean",
+                        "title": "Apply this change",
+                        "description": "Yes to send it to the store now.",
+                    }
+                },
+                "required": [_APPROVE_FIELD],
+            },
+        )
+    )
+
+
 # --------------------------------------------------------------------------- the MCP server
 
 
@@ -221,7 +274,10 @@ class McpGateway:
             version=SERVER_VERSION,
             instructions=(
                 "Tools for this workspace's connected stores. Read tools are available by "
-                "default; write tools appear only after the merchant enables them."
+                "default; write tools appear only after the merchant enables them. A write's "
+                "first call changes nothing: it returns a preview to show the user and a "
+                "one-time confirmation code; call the same tool again with the same arguments "
+                "and that code only after the user approves."
             ),
             get_tool_input_schema=self._tool_input_schema,
             on_list_tools=self._on_list_tools,
@@ -278,8 +334,37 @@ class McpGateway:
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
-    ) -> types.CallToolResult:
-        return await self._call_tool_result(params)
+    ) -> types.CallToolResult | types.InputRequiredResult:
+        if not _asks_by_form(ctx):
+            return await self._call_tool_result(params)
+        if params.request_state is not None:
+            return await self._confirmed_by_form(params)
+        result = await self._call_tool_result(params)
+        preview = result.structured_content
+        if result.is_error or not preview or preview.get("status") != CONFIRMATION_REQUIRED:
+            return result
+        # The user approves in the client's own form; the code travels as the request state
+        # (the client runtime echoes it; the model never needs to see it).
+        return types.InputRequiredResult(
+            input_requests={_FORM_KEY: _confirmation_form(preview)},
+            request_state=str(preview["confirmation"]),
+        )
+
+    async def _confirmed_by_form(self, params: types.CallToolRequestParams) -> types.CallToolResult:
+        """The retry of a write after the form: executed only when the user accepted; the
+        code it carries is checked against the call like any confirmation argument."""
+        answer = (params.input_responses or {}).get(_FORM_KEY)
+        approved = (
+            isinstance(answer, types.ElicitResult)
+            and answer.action == "accept"
+            and (answer.content or {}).get(_APPROVE_FIELD) is True
+        )
+        if not approved:
+            return tool_error("the user did not approve this change; nothing was sent to the store")
+        arguments = {**(params.arguments or {}), CONFIRMATION_ARGUMENT: params.request_state}
+        return await self._call_tool_result(
+            params.model_copy(update={"arguments": arguments, "request_state": None})
+        )
 
     async def _call_tool_result(self, params: types.CallToolRequestParams) -> types.CallToolResult:
         """The one tools/call handler, whether the SDK dispatched it or the fast path did."""

@@ -15,12 +15,12 @@ from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_domain.errors import ToolNotAllowed, WriteFieldRejected
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from tests.contract.bigcommerce.harness import STORE_HASH, Upstream, make_upstream
 from tests.contract.bigcommerce.test_surface import CALLS
-from tests.factories import ADMITTED, World
+from tests.factories import ADMITTED, World, confirmed_call
 
 WRITES = sorted(spec.name for spec in BIGCOMMERCE.specs if spec.access is Access.WRITE)
 # For each write, a list-valued field whose items could smuggle a forbidden key.
@@ -42,7 +42,7 @@ class Wired:
     reader: RequestScope
 
     async def call(self, scope: RequestScope, name: str, arguments: dict[str, Any]) -> Any:
-        return await call_tool(self.deps, scope, ADMITTED, name, arguments)
+        return await confirmed_call(self.deps, scope, ADMITTED, name, arguments)
 
 
 async def _tenant(world: World, write: bool) -> RequestScope:
@@ -63,6 +63,7 @@ async def wired() -> AsyncIterator[Wired]:
         audit=world.store,
         upstreams={Platform.BIGCOMMERCE: upstream.module},
         quota=world.quota,
+        confirmations=world.confirmations,
     )
     yield Wired(upstream, world, deps, await _tenant(world, True), await _tenant(world, False))
     await upstream.client.aclose()

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
 from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from shopmcp_domain.usage import UsageEvent
 from tests.contract.bigcommerce.harness import STORE_HASH, Upstream, make_upstream
-from tests.factories import ADMITTED, World
+from tests.factories import ADMITTED, World, confirmed_call
 
 SPECS = BIGCOMMERCE.specs
 
@@ -44,6 +44,7 @@ async def _wired(upstream: Upstream) -> tuple[World, ToolCallDeps, RequestScope]
         audit=world.store,
         upstreams={Platform.BIGCOMMERCE: upstream.module},
         quota=world.quota,
+        confirmations=world.confirmations,
     )
     return world, deps, await world.scope(issued.token)
 
@@ -100,7 +101,9 @@ async def test_a_clean_write_does_reach_bigcommerce() -> None:
     try:
         _, deps, scope = await _wired(upstream)
         upstream.serve("update_product.200")
-        out = await call_tool(deps, scope, ADMITTED, TOOL, {"product_id": 112, "is_visible": False})
+        out = await confirmed_call(
+            deps, scope, ADMITTED, TOOL, {"product_id": 112, "is_visible": False}
+        )
         assert out.structured["updated_fields"] == ["is_visible"]
         request = upstream.only_request
         assert request.headers["X-Auth-Token"] == "shpat_test_secret-bigcommerce"
@@ -135,7 +138,7 @@ async def test_hostile_writes_send_no_request(wired: Wired, payload: dict[str, o
     wired.upstream.serve("update_product.200")
     before = await _events(wired)
     with pytest.raises((WriteFieldRejected, InvalidArguments)):
-        await call_tool(wired.deps, wired.scope, ADMITTED, TOOL, payload)
+        await confirmed_call(wired.deps, wired.scope, ADMITTED, TOOL, payload)
     assert wired.upstream.requests == []
     after = await _events(wired)
     assert len(after) == len(before) + 1  # the refusal is audited, once
@@ -154,7 +157,9 @@ async def test_every_forbidden_field_is_refused_by_name(field: str) -> None:
         _, deps, scope = await _wired(upstream)
         upstream.serve("update_product.200")
         with pytest.raises(WriteFieldRejected) as caught:
-            await call_tool(deps, scope, ADMITTED, TOOL, {"product_id": 1, "name": "x", field: "y"})
+            await confirmed_call(
+                deps, scope, ADMITTED, TOOL, {"product_id": 1, "name": "x", field: "y"}
+            )
         assert caught.value.forbidden == (field,)
         assert upstream.requests == []
     finally:
@@ -171,7 +176,7 @@ async def test_product_fields_outside_the_whitelist_are_refused(field: str) -> N
         _, deps, scope = await _wired(upstream)
         upstream.serve("update_product.200")
         with pytest.raises(WriteFieldRejected) as caught:
-            await call_tool(deps, scope, ADMITTED, TOOL, {"product_id": 1, field: [1]})
+            await confirmed_call(deps, scope, ADMITTED, TOOL, {"product_id": 1, field: [1]})
         assert caught.value.not_allowed == (field,)
         assert upstream.requests == []
     finally:

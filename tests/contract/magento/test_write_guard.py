@@ -22,11 +22,11 @@ from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import ALL_ACCESS, Access, issue_key
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.magento.helpers import STORE, TOKEN, Upstream, make_http, response
-from tests.factories import ADMITTED, NOW, World, make_workspace
+from tests.factories import ADMITTED, NOW, World, confirmed_call, make_workspace
 from tests.platforms import module_of
 
 UPDATE_PRODUCT_SPEC = MAGENTO.tools.spec("magento_update_product")
@@ -52,7 +52,7 @@ class Gateway:
 
     async def call(self, arguments: dict[str, Any], tool: str = TOOL) -> Any:
         scope = await self.world.scope(self.token)
-        return await call_tool(self.deps, scope, ADMITTED, tool, arguments)
+        return await confirmed_call(self.deps, scope, ADMITTED, tool, arguments)
 
 
 async def gateway() -> Gateway:
@@ -84,6 +84,7 @@ async def gateway() -> Gateway:
         audit=world.store,
         upstreams={Platform.MAGENTO: module},
         quota=world.quota,
+        confirmations=world.confirmations,
     )
     return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)
 

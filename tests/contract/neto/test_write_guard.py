@@ -25,7 +25,7 @@ from shopmcp_domain.errors import InvalidArguments, UpstreamError, WriteFieldRej
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import ALL_ACCESS, Access, issue_key
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.neto.helpers import (
@@ -39,7 +39,7 @@ from tests.contract.neto.helpers import (
     sent,
 )
 from tests.contract.neto.test_errors import CALLS
-from tests.factories import ADMITTED, NOW, World, make_workspace
+from tests.factories import ADMITTED, NOW, World, confirmed_call, make_workspace
 from tests.platforms import module_of
 
 UPDATE_ITEM_SPEC = NETO.tools.spec("neto_update_item")
@@ -77,7 +77,7 @@ class Gateway:
 
     async def call(self, arguments: dict[str, Any]) -> Any:
         scope = await self.world.scope(self.token)
-        return await call_tool(self.deps, scope, ADMITTED, TOOL, arguments)
+        return await confirmed_call(self.deps, scope, ADMITTED, TOOL, arguments)
 
 
 async def gateway() -> Gateway:
@@ -104,7 +104,11 @@ async def gateway() -> Gateway:
     upstream = Upstream([])
     module = module_of(NETO, make_http(httpx.MockTransport(upstream.handle)))
     deps = ToolCallDeps(
-        clock=world.clock, audit=world.store, upstreams={Platform.NETO: module}, quota=world.quota
+        clock=world.clock,
+        audit=world.store,
+        upstreams={Platform.NETO: module},
+        confirmations=world.confirmations,
+        quota=world.quota,
     )
     return Gateway(world=world, upstream=upstream, token=issued.token, deps=deps)
 

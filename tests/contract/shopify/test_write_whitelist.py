@@ -18,12 +18,12 @@ from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
+from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS
 from tests.contract.shopify.helpers import NOW, SHOP, TOKEN, Upstream, make_module, respond
-from tests.factories import ADMITTED, World, make_workspace
+from tests.factories import ADMITTED, World, confirmed_call, make_workspace
 
 SPECS = SHOPIFY.specs
 
@@ -148,11 +148,15 @@ class Wired:
             audit=self.world.store,
             upstreams={Platform.SHOPIFY: make_module(self.upstream)},
             quota=self.world.quota,
+            confirmations=self.world.confirmations,
         )
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> Any:
         assert self.scope is not None
-        return await call_tool(self.deps, self.scope, ADMITTED, tool, arguments)
+        return await confirmed_call(self.deps, self.scope, ADMITTED, tool, arguments)
+
+
+SHOPIFY_SPEC = {spec.name: spec for spec in SHOPIFY.specs}
 
 
 @pytest.mark.parametrize("tool", sorted(VALID))
@@ -160,7 +164,11 @@ async def test_valid_write_reaches_the_upstream_once(tool: str) -> None:
     """The positive control: the same wiring does send a request for a clean write."""
     wired = await Wired().setup(ANSWERS[tool])
     await wired.call(tool, VALID[tool])
-    assert len(wired.upstream.requests) == 1
+    # One write request; a write whose preview reads the current values (its own declared
+    # read, best effort) also sent that read first.
+    writes = [r for r in wired.upstream.requests if b"mutation" in r.content]
+    assert len(writes) == 1
+    assert len(wired.upstream.requests) == 1 + (SHOPIFY_SPEC[tool].current is not None)
 
 
 def _spellings(name: str) -> st.SearchStrategy[str]:

@@ -12,6 +12,7 @@ from mcp import Client
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import onboarding
+from tests.confirming import call_confirmed
 from tests.integration.e2e.conftest import E2E
 
 pytestmark = pytest.mark.integration
@@ -45,7 +46,8 @@ async def test_bigcommerce_reads_and_a_vip_code_through_the_gateway(e2e: E2E) ->
 
         groups = await mcp.call_tool("bigcommerce_list_customer_groups", {"name": "VIP"})
         [vip] = re.findall(r"#(\d+) VIP", text(groups))
-        promotion = await mcp.call_tool(
+        _, promotion = await call_confirmed(
+            mcp,
             "bigcommerce_create_promotion",
             {
                 "name": "VIP 10% code",
@@ -56,7 +58,8 @@ async def test_bigcommerce_reads_and_a_vip_code_through_the_gateway(e2e: E2E) ->
         )
         assert promotion.is_error is False, text(promotion)
         [promotion_id] = re.findall(r"promotion_id (\d+)", text(promotion))
-        code = await mcp.call_tool(
+        _, code = await call_confirmed(
+            mcp,
             "bigcommerce_create_promotion_code",
             {"promotion_id": int(promotion_id), "code": "VIPTEN"},
         )

@@ -14,6 +14,7 @@ from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import onboarding
+from tests.confirming import call_confirmed
 from tests.integration.e2e.conftest import E2E
 
 pytestmark = pytest.mark.integration
@@ -98,9 +99,10 @@ async def test_write_tools_refused_until_opted_in(e2e: E2E) -> None:
         assert "shopify_update_product" not in tools  # opt-in is per platform
         assert tools["magento_update_product"].annotations is not None
         assert tools["magento_update_product"].annotations.read_only_hint is False
-        allowed = await mcp.call_tool("magento_update_product", arguments)
-        assert "not enabled" not in text(allowed)
-    assert UsageStatus.NOT_ALLOWED in await statuses(e2e, workspace.id)
+        preview, allowed = await call_confirmed(mcp, "magento_update_product", arguments)
+        assert "not enabled" not in text(preview) and "not enabled" not in text(allowed)
+    seen = await statuses(e2e, workspace.id)
+    assert {UsageStatus.NOT_ALLOWED, UsageStatus.CONFIRMATION_REQUIRED} <= set(seen)
 
 
 async def test_a_stale_stock_write_is_a_tool_error_and_changes_nothing(e2e: E2E) -> None:
@@ -122,13 +124,16 @@ async def test_a_stale_stock_write_is_a_tool_error_and_changes_nothing(e2e: E2E)
         seen = await stock()
         before = seen["expected_quantity"]
         stale = {**seen, "expected_quantity": before + 1, "quantity": before + 5}
-        refused = await mcp.call_tool("shopify_set_inventory", stale)
+        # The preview changes nothing; the confirmed stale write is the store's refusal.
+        _, refused = await call_confirmed(mcp, "shopify_set_inventory", stale)
         assert refused.is_error, text(refused)
         assert f"is no longer {before + 1}" in text(refused)
         assert "Read it again with shopify_get_inventory" in text(refused)
         assert await stock() == seen
 
-        applied = await mcp.call_tool("shopify_set_inventory", {**seen, "quantity": before + 5})
+        _, applied = await call_confirmed(
+            mcp, "shopify_set_inventory", {**seen, "quantity": before + 5}
+        )
         assert applied.is_error is False, text(applied)
         assert (await stock())["expected_quantity"] == before + 5
     assert UsageStatus.UPSTREAM_ERROR in await statuses(e2e, workspace.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopmcp_adapters.memory import FakeClock, FakeVault
+from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryConfirmationStore
 from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
 from shopmcp_domain.errors import UnknownTool, UsageStatus
 from shopmcp_domain.keys import issue_key
@@ -47,7 +47,11 @@ async def test_a_hostile_tool_name_is_an_unknown_tool_and_audited_once(
         writes_locked=OPERATOR_LOCKED,
     )
     deps = ToolCallDeps(
-        clock=FakeClock(NOW), audit=ports.audit, upstreams={}, quota=InMemoryQuotaCounter()
+        clock=FakeClock(NOW),
+        audit=ports.audit,
+        upstreams={},
+        confirmations=InMemoryConfirmationStore(),
+        quota=InMemoryQuotaCounter(),
     )
 
     with pytest.raises(UnknownTool) as refused:
@@ -76,7 +80,11 @@ async def test_a_well_formed_unknown_name_is_recorded_as_sent(ports: Ports) -> N
         writes_locked=OPERATOR_LOCKED,
     )
     deps = ToolCallDeps(
-        clock=FakeClock(NOW), audit=ports.audit, upstreams={}, quota=InMemoryQuotaCounter()
+        clock=FakeClock(NOW),
+        audit=ports.audit,
+        upstreams={},
+        confirmations=InMemoryConfirmationStore(),
+        quota=InMemoryQuotaCounter(),
     )
     with pytest.raises(UnknownTool):
         await call_tool(deps, scope, ADMITTED, f"{Platform.SHOPIFY.value}_call_rest", {})

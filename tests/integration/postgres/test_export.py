@@ -22,6 +22,7 @@ async def test_an_export_from_postgres_holds_no_secret(database: Database) -> No
         database.identity,
         database.owner,
         PostgresQuotaCounter(database.mcp_pool),
+        database.confirmations,
     )
     workspace = await ports.workspace()
     await ports.populate(workspace, NOW)

@@ -17,6 +17,7 @@ def sweep_ports(database: Database) -> SweepPorts:
         identity=database.identity,
         outbox=database.owner,
         quota=PostgresQuotaCounter(database.mcp_pool),
+        confirmations=database.confirmations,
     )
 
 

@@ -21,8 +21,9 @@ from shopmcp_adapters.postgres import (
 from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from shopmcp_domain.accounts import Account, Membership, Role
 from shopmcp_domain.audit import Actor, audit_entry
+from shopmcp_domain.confirmations import Confirmation, IdempotentWrite
 from shopmcp_domain.erasure import ErasureRequest
-from shopmcp_domain.ids import WorkspaceId, new_account_id
+from shopmcp_domain.ids import WorkspaceId, new_account_id, new_connection_id, new_key_id
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.usage import MeterRecord
 from tests.factories import NOW, make_workspace
@@ -42,6 +43,9 @@ READABLE = (
     "audit_log",
     "erasure_requests",
     "quota_counters",
+    # Migration 0010: write confirmations and idempotency keys.
+    "write_confirmations",
+    "idempotent_writes",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
@@ -95,6 +99,13 @@ INSERT_ONE_ROW = {
     "requested_by_label) values ($1, now(), 'cli')",
     "quota_counters": "insert into shopmcp.quota_counters (workspace_id, month, used) "
     "values ($1, to_char(now() + random() * interval '100 years', 'YYYY-MM'), 1)",
+    "write_confirmations": "insert into shopmcp.write_confirmations (workspace_id, id, key_id, "
+    "tool, connection_id, arguments_digest, policy_version, code_hash, created_at, expires_at) "
+    "values ($1, gen_random_uuid(), gen_random_uuid(), 't', gen_random_uuid(), repeat('a', 64), "
+    "repeat('b', 64), md5(random()::text) || md5(random()::text), now(), now())",
+    "idempotent_writes": "insert into shopmcp.idempotent_writes (workspace_id, idempotency_key, "
+    "tool, arguments_digest, state, created_at, expires_at) values ($1, md5(random()::text), "
+    "'t', repeat('a', 64), 'in_progress', now(), now())",
 }
 
 
@@ -125,6 +136,25 @@ async def _seed(database: Database) -> WorkspaceId:
             event = usage_event(workspace.id)
             await uow.usage.record(event, MeterRecord.for_event(event))
     await PostgresQuotaCounter(database.mcp_pool).count(workspace.id, "2026-11", 10, overage=False)
+    confirmation, _ = Confirmation.issue(
+        workspace_id=workspace.id,
+        key_id=new_key_id(),
+        tool="shopify_update_product",
+        connection_id=new_connection_id(),
+        arguments_digest="a" * 64,
+        policy_version="b" * 64,
+        now=NOW,
+    )
+    await database.confirmations.issue(confirmation)
+    await database.confirmations.claim(
+        IdempotentWrite.claim(
+            workspace_id=workspace.id,
+            idempotency_key=str(confirmation.id),
+            tool="shopify_update_product",
+            arguments_digest="a" * 64,
+            now=NOW,
+        )
+    )
     return workspace.id
 
 

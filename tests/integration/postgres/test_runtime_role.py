@@ -216,9 +216,26 @@ async def test_no_login_role_may_create_temporary_objects(database: Database) ->
 EXPECTED_GRANTS = {
     *{
         ("table", t, None, "shopmcp_tenant", p)
-        for t in ("connections", "credentials", "playbooks", "oauth_flows")
+        for t in (
+            "connections",
+            "credentials",
+            "playbooks",
+            "oauth_flows",
+            # Migration 0010.
+            "write_confirmations",
+            "idempotent_writes",
+        )
         for p in ("SELECT", "INSERT", "UPDATE", "DELETE")
     },
+    # Migration 0010: the runtime issues and consumes confirmations (only used_at changes),
+    # claims and finishes idempotency keys, and reads the confirmation opt-out with the scope.
+    *{("table", "write_confirmations", None, "shopmcp_mcp", p) for p in ("SELECT", "INSERT")},
+    ("column", "write_confirmations", "used_at", "shopmcp_mcp", "UPDATE"),
+    *{
+        ("table", "idempotent_writes", None, "shopmcp_mcp", p)
+        for p in ("SELECT", "INSERT", "UPDATE")
+    },
+    ("column", "workspaces", "confirmation_off", "shopmcp_mcp", "SELECT"),
     *{("table", "workspaces", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT", "UPDATE")},
     *{("table", "mcp_keys", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
     *{("column", "mcp_keys", c, "shopmcp_tenant", "UPDATE") for c in ("revoked_at", "name")},

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from shopmcp_adapters.memory import FakeClock, FakeVault, RecordingUpstream
+from shopmcp_adapters.memory import (
+    FakeClock,
+    FakeVault,
+    InMemoryConfirmationStore,
+    RecordingUpstream,
+)
 from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
@@ -70,6 +75,7 @@ async def test_two_magento_stores_are_told_apart_by_label(ports: Ports) -> None:
         audit=ports.audit,
         upstreams={Platform.MAGENTO: upstream},
         quota=InMemoryQuotaCounter(),
+        confirmations=InMemoryConfirmationStore(),
     )
     for store in (STORE_B, "Main"):
         clock.advance(1)

@@ -61,6 +61,7 @@ def _ports(database: Database) -> SweepPorts:
         database.identity,
         database.owner,
         PostgresQuotaCounter(database.mcp_pool),
+        database.confirmations,
     )
 
 

@@ -21,6 +21,7 @@ from shopmcp_entrypoints.http.api import WORKSPACE_PREFIX
 from shopmcp_entrypoints.http.api.auth import ROLE_OPT
 from shopmcp_entrypoints.http.api.schemas import (
     CodeRequest,
+    ConfirmationUpdate,
     ConnectRequest,
     CredentialReplace,
     KeyCreate,
@@ -52,6 +53,7 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     ShopifyInstallRequest: {"shop": "other.myshopify.com"},
     KeyCreate: {"name": "k"},
     WritesUpdate: {"enabled": True},
+    ConfirmationUpdate: {"enabled": False},
     CodeRequest: {"email": "someone@example.com"},
     SignInRequest: {"email": "someone@example.com", "code": "00000000"},
 }

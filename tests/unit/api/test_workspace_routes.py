@@ -124,7 +124,13 @@ async def test_the_operator_lock_refuses_enabling_writes(api: Api) -> None:
     assert locked.status_code == 409 and locked.json()["code"] == "writes_locked"
     writes = await api.call("GET", f"/api/v1/workspaces/{workspace}/writes", token)
     magento = next(w for w in writes.json() if w["platform"] == "magento")
-    assert magento == {"platform": "magento", "enabled": False, "locked": True, "connected": False}
+    assert magento == {
+        "platform": "magento",
+        "enabled": False,
+        "locked": True,
+        "connected": False,
+        "confirmed": True,
+    }
     unknown = await api.call(
         "PUT", f"/api/v1/workspaces/{workspace}/writes/woocommerce", token, json={"enabled": True}
     )
@@ -277,3 +283,46 @@ async def test_the_staff_console(cached: Api) -> None:
     assert staff_actions == {"admin.inspect", "admin.suspend", "admin.resume"}
     missing = await api.call("POST", f"/api/v1/admin/workspaces/{uuid.uuid4()}/suspend", staff)
     assert missing.status_code == 404
+
+
+async def test_only_an_owner_turns_write_confirmation_off_and_it_is_audited(api: Api) -> None:
+    owner = await api.sign_in("owner@example.com")
+    workspace = await api.workspace(owner)
+    added = await api.call(
+        "POST",
+        f"/api/v1/workspaces/{workspace}/members",
+        owner,
+        json={"email": "admin@example.com", "role": "admin"},
+    )
+    assert added.status_code == 201
+    admin = await api.sign_in("admin@example.com")
+    path = f"/api/v1/workspaces/{workspace}/writes/shopify/confirmation"
+
+    refused = await api.call("PUT", path, admin, json={"enabled": False})
+    assert refused.status_code == 403
+    writes = await api.call("GET", f"/api/v1/workspaces/{workspace}/writes", owner)
+    assert all(w["confirmed"] for w in writes.json())  # the default: every write confirmed
+
+    off = await api.call("PUT", path, owner, json={"enabled": False})
+    assert off.status_code == 200 and off.json()["confirmed"] is False
+    async with api.world.store.unit_of_work(WorkspaceId(uuid.UUID(workspace))) as uow:
+        stored = await uow.workspaces.get()
+    assert stored is not None and [p.value for p in stored.confirmation_off] == ["shopify"]
+    writes = await api.call("GET", f"/api/v1/workspaces/{workspace}/writes", owner)
+    confirmed = {w["platform"]: w["confirmed"] for w in writes.json()}
+    assert confirmed["shopify"] is False and confirmed["bigcommerce"] is True
+
+    on = await api.call("PUT", path, owner, json={"enabled": True})
+    assert on.json()["confirmed"] is True
+    audit = await api.call("GET", f"/api/v1/workspaces/{workspace}/audit", owner)
+    entries = [
+        (e["action"], e["actor"])
+        for e in audit.json()["entries"]
+        if e["action"].startswith("writes.confirmation")
+    ]
+    assert sorted(entries) == [
+        ("writes.confirmation_off", "owner@example.com"),
+        ("writes.confirmation_on", "owner@example.com"),
+    ]
+    extra = await api.call("PUT", path, owner, json={"enabled": False, "role": "x"})
+    assert extra.status_code in (400, 422)

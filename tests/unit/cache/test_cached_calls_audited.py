@@ -17,7 +17,7 @@ from shopmcp_domain.services.read_cache import CachedReads
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.usage import UsageEvent
-from tests.factories import World, read_spec, write_spec
+from tests.factories import World, confirmed_call, read_spec, write_spec
 
 READ = read_spec(Platform.XERO)
 WRITE = write_spec(Platform.XERO)
@@ -41,7 +41,11 @@ async def _world(*orgs: str) -> tuple[World, RequestScope, ToolCallDeps]:
     world.upstream.answer(WRITE.name, answer)
     cached = CachedReads(world.upstream, InMemoryCache(world.clock))
     deps = ToolCallDeps(
-        clock=world.clock, audit=world.store, upstreams={Platform.XERO: cached}, quota=world.quota
+        clock=world.clock,
+        audit=world.store,
+        upstreams={Platform.XERO: cached},
+        confirmations=world.confirmations,
+        quota=world.quota,
     )
     return world, await world.scope(issued.token), deps
 
@@ -56,7 +60,8 @@ async def test_a_cached_read_is_audited_as_a_cache_hit() -> None:
     for _ in range(2):
         await call_tool(deps, scope, await world.admit(scope), READ.name, {"thing_id": 1})
         world.clock.advance(1)
-    await call_tool(
+    # The write is confirmed (its preview sends nothing, so it leaves the cache alone).
+    await confirmed_call(
         deps, scope, await world.admit(scope), WRITE.name, {"thing_id": 1, "title": "x"}
     )
     world.clock.advance(1)
@@ -65,6 +70,7 @@ async def test_a_cached_read_is_audited_as_a_cache_hit() -> None:
     assert [(e.tool, e.cache_hit) for e in events] == [
         (READ.name, False),
         (READ.name, True),
+        (WRITE.name, False),
         (WRITE.name, False),
         (READ.name, False),
     ]

@@ -25,11 +25,10 @@ from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services import onboarding
-from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.stores import StoreChoice, with_store_argument
 from shopmcp_domain.usage import UsageEvent
-from tests.factories import ADMITTED, NOW, World, make_connection, read_spec
+from tests.factories import ADMITTED, NOW, World, confirmed_call, make_connection, read_spec
 
 MAGENTO_A = "https://a.shop.example"
 MAGENTO_B = "https://b.shop.example"
@@ -57,7 +56,7 @@ async def _workspace(world: World, *stores: tuple[str, str]) -> RequestScope:
 
 
 async def _call(world: World, scope: RequestScope, name: str, arguments: dict[str, Any]) -> Any:
-    return await call_tool(world.deps, scope, ADMITTED, name, arguments)
+    return await confirmed_call(world.deps, scope, ADMITTED, name, arguments)
 
 
 async def _events(world: World, scope: RequestScope) -> list[UsageEvent]:

@@ -7,8 +7,21 @@ import datetime as dt
 
 import pytest
 
-from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryTenantStore
+from shopmcp_adapters.memory import (
+    FakeClock,
+    FakeVault,
+    InMemoryConfirmationStore,
+    InMemoryTenantStore,
+)
 from shopmcp_domain.audit import Actor
+from shopmcp_domain.confirmations import (
+    Confirmation,
+    IdempotentWrite,
+    WriteOutcome,
+    WriteState,
+    hash_code,
+)
+from shopmcp_domain.ids import new_connection_id, new_key_id
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.retention import history_retention
 from shopmcp_domain.services.erasure import request_erasure
@@ -88,3 +101,40 @@ def _sent_meter(event: UsageEvent) -> MeterRecord:
 async def _settle(store: InMemoryTenantStore) -> None:
     while pending := await store.claim(100):
         await store.mark_sent([p.record.usage_event_id for p in pending])
+
+
+async def test_the_sweep_drops_expired_confirmations_and_kept_write_results() -> None:
+    store, clock = InMemoryTenantStore(), FakeClock(NOW)
+    confirmations = InMemoryConfirmationStore()
+    workspace = make_workspace()
+    confirmation, code = Confirmation.issue(
+        workspace_id=workspace.id,
+        key_id=new_key_id(),
+        tool="shopify_update_product",
+        connection_id=new_connection_id(),
+        arguments_digest="a" * 64,
+        policy_version="b" * 64,
+        now=NOW,
+    )
+    await confirmations.issue(confirmation)
+    claim = IdempotentWrite.claim(
+        workspace_id=workspace.id,
+        idempotency_key="kept-result-1",
+        tool="shopify_update_product",
+        arguments_digest="a" * 64,
+        now=NOW,
+    )
+    await confirmations.claim(claim)
+    await confirmations.finish(
+        workspace.id,
+        "kept-result-1",
+        WriteState.SUCCEEDED,
+        WriteOutcome.succeeded({"title": "x"}, "ok"),
+    )
+    within = await sweep(store, clock, now=NOW + dt.timedelta(hours=1), confirmations=confirmations)
+    assert within.write_confirmations == 1  # the 5-minute confirmation; the result is kept
+    assert await confirmations.find(workspace.id, hash_code(code)) is None
+    after = await sweep(store, clock, now=NOW + dt.timedelta(hours=25), confirmations=confirmations)
+    assert after.write_confirmations == 1
+    assert await confirmations.written(workspace.id, "kept-result-1", NOW) is None
+    assert "expired write confirmations and kept write results: 1" in after.lines()

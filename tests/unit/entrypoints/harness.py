@@ -89,6 +89,7 @@ def wire_world(container: Container, world: World) -> None:
     container.tenants.override(providers.Object(world.store))
     container.mcp_tenants.override(providers.Object(world.store))
     container.runtime_store.override(providers.Object(world.store))
+    container.confirmations.override(providers.Object(world.confirmations))
     # Uncached here: the tests change rows mid-test; the cache has its own tests.
     container.scope_source.override(providers.Object(world.store))
     container.meter_outbox.override(providers.Object(world.store))

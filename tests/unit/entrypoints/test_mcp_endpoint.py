@@ -19,6 +19,7 @@ from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_entrypoints.http import mcp as mcp_layer
+from tests.confirming import call_confirmed
 from tests.unit.entrypoints.harness import Gateway, running_gateway
 
 SOLO_LIMIT = PlanTier.SOLO.rate_limit.limit
@@ -117,11 +118,15 @@ async def test_write_refused_until_opt_in_then_allowed(gateway: Gateway) -> None
         assert current is not None
         await uow.workspaces.update(current.enable_writes(Platform.SHOPIFY))
     async with gateway.client(issued.token) as client:
-        allowed = await client.call_tool("shopify_update_thing", {"thing_id": 1, "title": "x"})
+        _, allowed = await call_confirmed(
+            client, "shopify_update_thing", {"thing_id": 1, "title": "x"}
+        )
     assert allowed.is_error is False
     assert [c.tool.name for c in world.upstream.calls] == ["shopify_update_thing"]
     statuses = [e.status for e in await usage(gateway, workspace.id)]
-    assert sorted(statuses) == sorted([UsageStatus.NOT_ALLOWED, UsageStatus.OK])
+    assert sorted(statuses) == sorted(
+        [UsageStatus.NOT_ALLOWED, UsageStatus.CONFIRMATION_REQUIRED, UsageStatus.OK]
+    )
 
 
 async def test_an_unknown_tool_is_invalid_params_and_bad_arguments_are_tool_errors(

@@ -18,12 +18,14 @@ from shopmcp_domain.errors import WritesLocked
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services import onboarding
+from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.cli import app
 from shopmcp_entrypoints.commands import _admin
 from shopmcp_entrypoints.container import build_container, resolve
 from shopmcp_entrypoints.settings import Settings
-from tests.factories import World
+from tests.confirming import call_confirmed
+from tests.factories import World, read_spec, sample_registry, write_spec
 from tests.unit.entrypoints.harness import Gateway, running_gateway
 
 ENV = "SHOPMCP_WRITES_UNLOCKED_PLATFORMS"
@@ -193,7 +195,62 @@ async def test_unlocked_magento_writes_follow_the_opt_in() -> None:
         )
         async with gateway.client(issued.token) as client:
             names = {t.name for t in (await client.list_tools()).tools}
-            allowed = await client.call_tool("magento_update_thing", {"thing_id": 1, "title": "x"})
+            _, allowed = await call_confirmed(
+                client, "magento_update_thing", {"thing_id": 1, "title": "x"}
+            )
     assert "magento_update_thing" in names
     assert allowed.is_error is False
     assert [c.tool.name for c in world.upstream.calls] == ["magento_update_thing"]
+
+
+# --------------------------------------------------------------------------- Neto, and the order
+
+
+async def test_neto_writes_are_locked_by_default_and_the_opt_in_applies_only_after_unlock() -> None:
+    """The operator lock first, then the workspace's opt-in: with Neto locked an opted-in
+    workspace sees no Neto write; unlocked, a workspace that did not opt in sees none either;
+    only both together list it."""
+    for locked, opted_in, listed in [
+        (writes_locked(), True, False),
+        (writes_locked([Platform.NETO]), False, False),
+        (writes_locked([Platform.NETO]), True, True),
+    ]:
+        registry = ToolRegistry(
+            [*sample_registry().values(), read_spec(Platform.NETO), write_spec(Platform.NETO)]
+        )
+        world = World(writes_locked=locked, registry=registry)
+        async with running_gateway(world) as gateway:
+            _, issued = await world.tenant(
+                platforms=(Platform.NETO,),
+                write_enabled=frozenset({Platform.NETO}) if opted_in else frozenset(),
+            )
+            async with gateway.client(issued.token) as client:
+                names = {t.name for t in (await client.list_tools()).tools}
+        assert ("neto_update_thing" in names) is listed, (locked, opted_in)
+        assert "neto_get_thing" in names
+
+
+def test_writes_confirm_off_and_on_by_cli_is_recorded_and_audited(
+    store: InMemoryTenantStore,
+) -> None:
+    workspace = _new_workspace(store)
+    args = ["writes", "confirm", "off", "--workspace", str(workspace.id), "--platform", "neto"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "writes run without confirmation for: neto" in result.output
+    assert asyncio.run(_workspace(store, workspace)).confirmation_off == {Platform.NETO}
+    args[2] = "on"
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert asyncio.run(_workspace(store, workspace)).confirmation_off == frozenset()
+
+    async def entries() -> list[tuple[str, str]]:
+        async with store.unit_of_work(workspace.id) as uow:
+            found = await uow.audit_entries.list()
+        return [(e.action, e.actor.label) for e in found]
+
+    assert sorted(asyncio.run(entries())) == [
+        ("writes.confirmation_off", "cli"),
+        ("writes.confirmation_on", "cli"),
+    ]
+    bad = CliRunner().invoke(app, [*args[:2], "maybe", *args[3:]])
+    assert bad.exit_code != 0

@@ -98,6 +98,7 @@ async def setup(expires_in: dt.timedelta) -> Setup:
         audit=world.store,
         upstreams={Platform.XERO: probe_module(oauth, http, world.clock)},
         quota=world.quota,
+        confirmations=world.confirmations,
     )
     return Setup(world, fake, oauth, deps, issued, connection)
 

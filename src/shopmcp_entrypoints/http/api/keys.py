@@ -25,6 +25,7 @@ from shopmcp_domain.services.dashboard import Access
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.http.api.auth import MEMBER, needs
 from shopmcp_entrypoints.http.api.schemas import (
+    ConfirmationUpdate,
     IssuedKeyOut,
     KeyCreate,
     KeyOut,
@@ -94,6 +95,7 @@ async def list_writes(dashboard: DashboardPorts, access: Access) -> list[WritesO
             enabled=platform in access.workspace.write_enabled,
             locked=platform in dashboard.writes_locked,
             connected=platform in connected,
+            confirmed=access.workspace.confirms_writes(platform),
         )
         for platform in AVAILABLE
     ]
@@ -123,6 +125,34 @@ async def set_writes(
         enabled=target in changed.write_enabled,
         locked=target in dashboard.writes_locked,
         connected=connected,
+        confirmed=changed.confirms_writes(target),
+    )
+
+
+async def set_confirmation(
+    dashboard: DashboardPorts, access: Access, platform: str, enabled: bool
+) -> WritesOut:
+    """Turn a platform's write confirmation on or off (owner only; audited with who and
+    when). Pending confirmations of the workspace stop working either way."""
+    access.ensure_active()
+    target: Platform = package_for(platform).platform
+    changed = await onboarding.set_confirmation(
+        dashboard.tenants,
+        dashboard.clock,
+        access.workspace_id,
+        target,
+        enabled,
+        actor=access.actor,
+    )
+    dashboard.forget_scopes(access.workspace_id)
+    async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+        connected = any(c.platform is target for c in await uow.connections.list())
+    return WritesOut(
+        platform=target,
+        enabled=target in changed.write_enabled,
+        locked=target in dashboard.writes_locked,
+        connected=connected,
+        confirmed=changed.confirms_writes(target),
     )
 
 
@@ -181,6 +211,18 @@ class Writes(Controller):
         """Enable or disable a platform's write tools for the workspace (keys still need write
         access). A platform the operator locked refuses to be enabled (409)."""
         return await set_writes(dashboard, access, platform, data.enabled)
+
+    @put("/{platform:str}/confirmation", opt=needs(Role.OWNER))
+    async def confirmation(
+        self,
+        platform: FromPath[str],
+        data: JSONBody[ConfirmationUpdate],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+    ) -> WritesOut:
+        """Turn write confirmation on (the default) or off for a platform: off, its write
+        tools run on their first call, without a preview. Owners only; audited."""
+        return await set_confirmation(dashboard, access, platform, data.enabled)
 
 
 ROUTES = [Keys, Writes]

@@ -96,6 +96,11 @@ class WritesUpdate(_In):
     enabled: bool
 
 
+class ConfirmationUpdate(_In):
+    # False: this platform's writes run on their first call (owner only, audited).
+    enabled: bool
+
+
 # --------------------------------------------------------------------------- responses
 
 
@@ -314,6 +319,8 @@ class WritesOut(BaseModel):
     # The operator locked this platform's writes: enabling them is refused.
     locked: bool
     connected: bool
+    # Each write is previewed and confirmed (the default); an owner may turn it off.
+    confirmed: bool = True
 
 
 class UsageEventOut(BaseModel):

@@ -22,6 +22,7 @@ from shopmcp_adapters.upstreams.shopify.tools.table import (
     write_hints,
 )
 from shopmcp_domain.errors import UpstreamError
+from shopmcp_domain.tools.spec import CurrentValues
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 
 # The InventorySetQuantitiesUserErrorCode for a changeFromQuantity that is no longer the stock.
@@ -106,6 +107,19 @@ async def get_inventory(client: ShopifyClient, args: inputs.GetInventoryInput) -
     ),
     # It overwrites the fields given (tags: all of them); the same call again changes nothing.
     annotations=write_hints(destructive=True, idempotent=True),
+    # The preview shows each field's current value, read with shopify_get_product.
+    current=CurrentValues(
+        read="shopify_get_product",
+        arguments={"product_id": "product_id"},
+        fields={
+            "title": "title",
+            "description": "description_html",
+            "status": "status",
+            "tags": "tags",
+            "vendor": "vendor",
+            "product_type": "product_type",
+        },
+    ),
 )
 async def update_product(client: ShopifyClient, args: inputs.UpdateProductInput) -> Reply:
     payload = await client.mutate(
