@@ -21,8 +21,9 @@ _CLAIM_SQL = (
 )
 # Two rows at most: a customer shared by several workspaces is ambiguous and changes none.
 _WORKSPACE_SQL = (
-    "select id, name, plan, status, write_enabled, billing_customer_id, created_at "
-    "from shopmcp.workspaces where billing_customer_id = $1 order by id limit 2 for update"
+    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "created_at from shopmcp.workspaces where billing_customer_id = $1 order by id limit 2 "
+    "for update"
 )
 _SET_PLAN_SQL = "update shopmcp.workspaces set plan = $2 where id = $1"
 _SETTLE_SQL = "update shopmcp.stripe_events set outcome = $2 where id = $1"

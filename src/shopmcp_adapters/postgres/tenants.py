@@ -70,7 +70,10 @@ _WORKSPACE = (
     "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
     "created_at from shopmcp.workspaces where id = $1"
 )
-_WORKSPACE_FOR_UPDATE = _WORKSPACE + " for update"
+_WORKSPACE_FOR_UPDATE = (
+    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "created_at from shopmcp.workspaces where id = $1 for update"
+)
 
 
 class PostgresWorkspaces(_Repo):
