@@ -7,17 +7,20 @@ from collections.abc import Mapping
 
 import attrs
 
+from shopmcp_adapters.observability.metrics import PrometheusMetrics
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
+    CallObserver,
     Clock,
     CredentialVault,
+    OutboxBacklog,
     RateLimiter,
     ScopeSource,
     TenantRepository,
     UpstreamClient,
 )
-from shopmcp_domain.services.call_tool import ToolCallDeps
+from shopmcp_domain.services.call_tool import NO_OBSERVER, ToolCallDeps
 from shopmcp_domain.tools.registry import ToolRegistry
 
 
@@ -40,7 +43,22 @@ class GatewayPorts:
     writes_locked: frozenset[Platform]
     # How merchants read each platform's name ("Which connected Shopify store").
     platform_names: Mapping[Platform, str]
+    # Metrics (or nothing, when they are off).
+    observer: CallObserver = NO_OBSERVER
 
     @property
     def tool_call(self) -> ToolCallDeps:
-        return ToolCallDeps(clock=self.clock, audit=self.audit, upstreams=self.upstreams)
+        return ToolCallDeps(
+            clock=self.clock, audit=self.audit, upstreams=self.upstreams, observer=self.observer
+        )
+
+
+@attrs.frozen
+class MetricsEndpoint:
+    """What ``/metrics`` needs: the metrics (None when off), the outbox's backlog (read at
+    scrape time), and the scraper's token (None: loopback clients only)."""
+
+    metrics: PrometheusMetrics | None
+    backlog: OutboxBacklog
+    clock: Clock
+    token: str | None = attrs.field(default=None, repr=False)

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
         _retention: ports.RetentionStore = store
+        _backlog: ports.OutboxBacklog = store
         _probe: ports.ReadinessProbe = probe
 
 

@@ -452,6 +452,8 @@ class McpGateway:
             peeked = _peek(body)
             method, request_id = peeked.method, peeked.request_id
             admission = await admit(request_scope.workspace, ports.limiter)
+            if isinstance(admission, RefusedRateLimited):
+                ports.observer.rate_limited("tools/call" if method == "tools/call" else "other")
             extra_headers = await self._admission_headers(admission, method, request_id, send)
             if extra_headers is None:
                 return
