@@ -32,6 +32,8 @@ from starlette.types import Scope as AnyScope
 from starlette.types import Send as AnySend
 
 from shopmcp_adapters.observability import QUIET_LOGGERS, redact_path
+from shopmcp_adapters.observability import context as log_context
+from shopmcp_adapters.observability.context import new_request_id
 from shopmcp_adapters.observability.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.services.readiness import ReadinessChecks
@@ -167,11 +169,20 @@ def access_log(app: ASGIApp) -> ASGIApp:
             return
         started = time.perf_counter()
         status = 500
+        presented = next(
+            (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None
+        )
+        request_id = new_request_id(presented)
+        bound = log_context.request_id.set(request_id)
 
         async def watch(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -185,6 +196,7 @@ def access_log(app: ASGIApp) -> ASGIApp:
                 status,
                 (time.perf_counter() - started) * 1000,
             )
+            log_context.request_id.reset(bound)
 
     return middleware
 

@@ -36,6 +36,7 @@ from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
 from shopmcp_adapters.observability import tag_workspace
+from shopmcp_adapters.observability.context import bind_tool, bind_workspace
 from shopmcp_domain.errors import (
     AuditUnavailable,
     AuthenticationFailed,
@@ -285,6 +286,7 @@ class McpGateway:
         """The one tools/call handler, whether the SDK dispatched it or the fast path did."""
         request = current_request()
         scope = request.scope
+        bind_tool(params.name)
         try:
             output = await call_tool(
                 self.ports.tool_call, scope, request.admission, params.name, params.arguments
@@ -442,6 +444,7 @@ class McpGateway:
             )
             return
         tag_workspace(request_scope.workspace.id)
+        bind_workspace(request_scope.workspace.id)
 
         try:
             try:
