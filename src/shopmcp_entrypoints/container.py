@@ -41,6 +41,7 @@ from shopmcp_domain.ports import (
     ConfirmationStore,
     CredentialVault,
     MeterOutbox,
+    OutboxBacklog,
     QuotaCounter,
     RateLimiter,
     ReadinessProbe,
@@ -50,19 +51,21 @@ from shopmcp_domain.ports import (
     TenantRepository,
     UpstreamClient,
 )
+from shopmcp_domain.services.call_tool import NO_OBSERVER
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
 from shopmcp_domain.services.read_cache import CachedReads
 from shopmcp_domain.services.readiness import ReadinessChecks
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
-from shopmcp_entrypoints.gateway import GatewayPorts
+from shopmcp_entrypoints.gateway import GatewayPorts, MetricsEndpoint
 from shopmcp_entrypoints.oauth_connect import OAuthConnector, oauth_clients, state_secret
 from shopmcp_entrypoints.probing import ModuleProbe
 from shopmcp_entrypoints.settings import Settings, plan_prices
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls, shopify_app
 
 if TYPE_CHECKING:
+    from shopmcp_adapters.observability.metrics import PrometheusMetrics
     from shopmcp_adapters.postgres import Database
     from shopmcp_adapters.vault import LocalKeyRing
     from shopmcp_adapters.vault.rotation import Rewrapper, RewrapSource
@@ -164,6 +167,35 @@ def _readiness_probes(
     if isinstance(vault, KmsVault):
         probes.append(KmsReadiness(vault, clock))
     return ReadinessChecks(tuple(probes))
+
+
+def _metrics(settings: Settings, vault: CredentialVault) -> PrometheusMetrics | None:
+    """The metrics the hot path reports to and ``/metrics`` renders; None when they are off."""
+    if not settings.metrics_enabled:
+        return None
+    from shopmcp_adapters.observability.metrics import PrometheusMetrics
+    from shopmcp_adapters.vault import EnvelopeVault
+
+    metrics = PrometheusMetrics()
+    if isinstance(vault, EnvelopeVault):
+        cache = vault.cache
+        metrics.watch_data_key_cache(lambda: (cache.hits, cache.misses))
+    return metrics
+
+
+def _backlog_of(database: Database) -> OutboxBacklog:
+    """The billing drain's backlog, for metrics (owner side: counts only)."""
+    return database.owner
+
+
+def _metrics_endpoint(
+    settings: Settings,
+    metrics: PrometheusMetrics | None,
+    backlog: OutboxBacklog,
+    clock: Clock,
+) -> MetricsEndpoint:
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    return MetricsEndpoint(metrics=metrics, backlog=backlog, clock=clock, token=token)
 
 
 def _retention_of(database: Database) -> RetentionStore:
@@ -552,6 +584,12 @@ class Container(containers.DeclarativeContainer):
     # validation read and Shopify's install flow.
     identity = providers.Callable(_identity_of, database)
     admin_directory = providers.Callable(_admin_of, database)
+    # Metrics: the hot path's observer, and what /metrics renders (with the outbox's backlog).
+    metrics = providers.Singleton(_metrics, settings=settings, vault=vault)
+    outbox_backlog = providers.Callable(_backlog_of, database)
+    metrics_endpoint = providers.Singleton(
+        _metrics_endpoint, settings=settings, metrics=metrics, backlog=outbox_backlog, clock=clock
+    )
     # ``/ready``: resolved on its first request (opening nothing the app has not opened).
     readiness_probes = providers.Singleton(
         _readiness_probes, database=database, limiter=rate_limiter, vault=vault, clock=clock
@@ -628,6 +666,7 @@ async def gateway_ports(container: Container) -> GatewayPorts:
         writes_locked=await resolve(container.writes_locked),
         platform_names=await resolve(container.platform_names),
         confirmations=await resolve(container.confirmations),
+        observer=await resolve(container.metrics) or NO_OBSERVER,
     )
 
 

@@ -7,19 +7,22 @@ from collections.abc import Mapping
 
 import attrs
 
+from shopmcp_adapters.observability.metrics import PrometheusMetrics
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
+    CallObserver,
     Clock,
     ConfirmationStore,
     CredentialVault,
+    OutboxBacklog,
     QuotaCounter,
     RateLimiter,
     ScopeSource,
     TenantRepository,
     UpstreamClient,
 )
-from shopmcp_domain.services.call_tool import ToolCallDeps
+from shopmcp_domain.services.call_tool import NO_OBSERVER, ToolCallDeps
 from shopmcp_domain.tools.registry import ToolRegistry
 
 
@@ -46,6 +49,8 @@ class GatewayPorts:
     platform_names: Mapping[Platform, str]
     # Write confirmations and idempotency keys (every write tool goes through them).
     confirmations: ConfirmationStore
+    # Metrics (or nothing, when they are off).
+    observer: CallObserver = NO_OBSERVER
 
     @property
     def tool_call(self) -> ToolCallDeps:
@@ -55,4 +60,16 @@ class GatewayPorts:
             upstreams=self.upstreams,
             confirmations=self.confirmations,
             quota=self.quota,
+            observer=self.observer,
         )
+
+
+@attrs.frozen
+class MetricsEndpoint:
+    """What ``/metrics`` needs: the metrics (None when off), the outbox's backlog (read at
+    scrape time), and the scraper's token (None: loopback clients only)."""
+
+    metrics: PrometheusMetrics | None
+    backlog: OutboxBacklog
+    clock: Clock
+    token: str | None = attrs.field(default=None, repr=False)

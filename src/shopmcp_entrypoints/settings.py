@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     # separate `shopmcp worker` process runs them (then set this to false for the gateway).
     run_worker_in_gateway: bool = True
     sentry_dsn: SecretStr | None = None
+    # "json": one JSON object per log line (request id, workspace id, tool), same redaction.
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus metrics at /metrics on the app's own port. Set a token to let a scraper in
+    # from elsewhere (it sends it as a bearer token); unset, only loopback clients are served
+    # (a sidecar scraper). Off: the hot path reports to nothing and /metrics answers 404.
+    metrics_enabled: bool = True
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
     environment: str = "development"
 
     # Extra CA bundle for upstream TLS (the sandbox's local CA). Verification stays on.

@@ -77,6 +77,7 @@ if TYPE_CHECKING:
         _stores: ports.StoreAddressCheck = stores
         _confirmations: ports.ConfirmationStore = confirmations
         _retention: ports.RetentionStore = store
+        _backlog: ports.OutboxBacklog = store
         _probe: ports.ReadinessProbe = probe
 
 

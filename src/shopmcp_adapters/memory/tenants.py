@@ -489,6 +489,14 @@ class InMemoryTenantStore(IdentityFake):
         partition = self._partitions.get(workspace_id)
         return [] if partition is None else [row.record for row in partition.outbox.values()]
 
+    async def backlog(self) -> tuple[int, dt.datetime | None]:
+        owed = [
+            row.record.created_at
+            for _, row in self._outbox_rows()
+            if not row.sent and row.attempts < MAX_METER_ATTEMPTS
+        ]
+        return len(owed), min(owed, default=None)
+
     def unsent_count(self) -> int:
         return sum(1 for _, row in self._outbox_rows() if not row.sent)
 

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import sys
 from typing import Any
 
+from shopmcp_adapters.observability import context
 from shopmcp_domain.redaction import redact_text, scrub
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
@@ -58,13 +61,47 @@ class RedactingFormatter(logging.Formatter):
         return redact_text(super().formatException(ei))
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (redacted like every line), the
+    request id, workspace id and tool of the request it was written in (when there is one),
+    the exception's text, and the record's ``extra=`` fields (already scrubbed by the filter)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact_text(record.getMessage()),
+        }
+        for name, var in (
+            ("request_id", context.request_id),
+            ("workspace_id", context.workspace_id),
+            ("tool", context.tool_name),
+        ):
+            value = var.get()
+            if value is not None:
+                line[name] = value
+        for name, value in record.__dict__.items():
+            if name not in _STANDARD_ATTRS and name not in line and not name.startswith("_"):
+                line[name] = scrub(value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = redact_text(record.exc_text)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
 def install_filter(logger: logging.Logger, redacting: logging.Filter) -> None:
     for handler in logger.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(redacting)
 
 
-def configure_logging(level: int | str = logging.INFO, *, stream: Any = None) -> None:
+def configure_logging(
+    level: int | str = logging.INFO, *, stream: Any = None, json_lines: bool = False
+) -> None:
     """Root logging to ``stream`` (stderr) through the redacting filter and formatter.
 
     The filter is also added to every handler already on the root, and to uvicorn's loggers
@@ -76,7 +113,11 @@ def configure_logging(level: int | str = logging.INFO, *, stream: Any = None) ->
     if not any(getattr(h, "_shopmcp", False) for h in root.handlers):
         handler = logging.StreamHandler(stream or sys.stderr)
         handler._shopmcp = True  # type: ignore[attr-defined]
-        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            JsonFormatter()
+            if json_lines
+            else RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
         root.addHandler(handler)
     install_filter(root, redacting)
     for name in _UVICORN_LOGGERS:

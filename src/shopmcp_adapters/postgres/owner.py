@@ -153,6 +153,16 @@ class PostgresOwnerStore:
             )
         return int(status.rsplit(" ", 1)[-1])
 
+    async def backlog(self) -> tuple[int, dt.datetime | None]:
+        """``OutboxBacklog``: unsent records not given up on, and the oldest one's time (the
+        0001 partial index of unsent rows serves it)."""
+        row = await self._pool.fetchrow(
+            "select count(*)::int as depth, min(created_at) as oldest from shopmcp.meter_outbox "
+            "where sent_at is null and attempts < $1",
+            MAX_METER_ATTEMPTS,
+        )
+        return (0, None) if row is None else (row["depth"], row["oldest"])
+
     # ------------------------------------------------------------------ credential re-wrap
 
     # The shape of shopmcp_adapters.vault.rotation.RewrapSource (``shopmcp keys rewrap``).

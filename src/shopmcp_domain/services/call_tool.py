@@ -27,12 +27,15 @@ from shopmcp_domain.errors import (
     InternalError,
     InvalidArguments,
     ShopMcpError,
+    UpstreamError,
+    UpstreamUnavailable,
     UsageStatus,
 )
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
+    CallObserver,
     Clock,
     ConfirmationStore,
     QuotaCounter,
@@ -50,6 +53,24 @@ from shopmcp_domain.tools.whitelist import check_write
 from shopmcp_domain.usage import MeterRecord, UsageEvent, tool_label
 
 
+class NoObserver:
+    """Reports go nowhere (metrics off)."""
+
+    def tool_call(self, platform: str, tool: str, status: UsageStatus, seconds: float) -> None:
+        pass
+
+    def upstream_error(self, platform: str, status: str) -> None:
+        pass
+
+    def rate_limited(self, method: str) -> None:
+        pass
+
+
+NO_OBSERVER = NoObserver()
+# Labels for a call that never reached an authorised tool (bounded: never the client's text).
+UNKNOWN = "unknown"
+
+
 @attrs.frozen
 class ToolCallDeps:
     clock: Clock
@@ -58,6 +79,7 @@ class ToolCallDeps:
     quota: QuotaCounter
     # Required: there is no way to run a write tool without its confirmation.
     confirmations: ConfirmationStore
+    observer: CallObserver = NO_OBSERVER
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -91,9 +113,11 @@ async def call_tool(
     error_class: str | None = None
     cache_hit = False
     overage = False
+    platform = tool = UNKNOWN
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
+        platform, tool = spec.platform.value, spec.name
         # ``store`` is the gateway's argument, not the tool's: resolved first, so the tool's
         # strict input model (and a write's whitelist) sees only the tool's own arguments.
         store, tool_arguments = split_store_argument(arguments or {})
@@ -141,19 +165,25 @@ async def call_tool(
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
+        if isinstance(error, UpstreamError):
+            deps.observer.upstream_error(platform, str(error.status))
+        elif isinstance(error, UpstreamUnavailable):
+            deps.observer.upstream_error(platform, "unavailable")
         raise
     except Exception as error:
         status = UsageStatus.INTERNAL_ERROR
         error_class = type(error).__name__
         raise InternalError() from error
     finally:
+        elapsed = deps.clock.monotonic() - started
+        deps.observer.tool_call(platform, tool, status, elapsed)
         event = UsageEvent(
             id=new_usage_event_id(),
             workspace_id=scope.workspace.id,
             key_prefix=scope.key.prefix,
             tool=tool_label(name),
             connection_id=connection_id,
-            latency_ms=round((deps.clock.monotonic() - started) * 1000, 3),
+            latency_ms=round(elapsed * 1000, 3),
             status=status,
             error_class=error_class,
             created_at=deps.clock.now(),

@@ -42,7 +42,7 @@ def serve(
     from shopmcp_entrypoints.lifecycle import ManagedServer, serve_until_stopped
 
     settings = Settings()
-    configure_logging()
+    configure_logging(json_lines=settings.log_format == "json")
     init_sentry(
         settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None,
         settings.environment,

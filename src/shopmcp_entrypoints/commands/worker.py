@@ -60,7 +60,7 @@ def worker() -> None:
     from shopmcp_adapters.observability import configure_logging, init_sentry
 
     settings = Settings()
-    configure_logging()
+    configure_logging(json_lines=settings.log_format == "json")
     init_sentry(
         settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None,
         settings.environment,

@@ -9,6 +9,8 @@ undoes all of it on shutdown.
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import logging
 import sys
 import time
@@ -17,9 +19,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from litestar import Litestar, Response, asgi, get
+from litestar import Litestar, Request, Response, asgi, get
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -30,6 +32,9 @@ from starlette.types import Scope as AnyScope
 from starlette.types import Send as AnySend
 
 from shopmcp_adapters.observability import QUIET_LOGGERS, redact_path
+from shopmcp_adapters.observability import context as log_context
+from shopmcp_adapters.observability.context import new_request_id
+from shopmcp_adapters.observability.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.services.readiness import ReadinessChecks
 from shopmcp_entrypoints.container import (
@@ -39,6 +44,7 @@ from shopmcp_entrypoints.container import (
     litestar_dependencies,
     resolve,
 )
+from shopmcp_entrypoints.gateway import MetricsEndpoint
 from shopmcp_entrypoints.http import api, web
 from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS, document_problems
 from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
@@ -76,6 +82,45 @@ async def ready(readiness: NamedDependency[ReadinessChecks]) -> Response[dict[st
     return Response(
         {"status": "ready" if found.ready else "not ready", "checks": dict(found.checks)},
         status_code=200 if found.ready else 503,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+metrics_logger = logging.getLogger("shopmcp.metrics")
+
+
+def _scraper_allowed(request: Request[Any, Any, Any], token: str | None) -> bool:
+    if token is None:
+        client = request.client
+        return client is not None and client.host in _LOOPBACK
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        presented.strip().encode(), token.encode()
+    )
+
+
+@get("/metrics", tags=["health"], include_in_schema=False)
+async def metrics(
+    request: Request[Any, Any, Any], metrics_endpoint: NamedDependency[MetricsEndpoint]
+) -> Response[bytes]:
+    """Prometheus metrics, on the app's own port (one port to deploy and to firewall; the
+    metrics carry no workspace, key or store): with ``SHOPMCP_METRICS_TOKEN`` set, for a
+    scraper presenting it as a bearer token; unset, for loopback clients only."""
+    endpoint = metrics_endpoint
+    if endpoint.metrics is None:
+        raise NotFoundException()
+    if not _scraper_allowed(request, endpoint.token):
+        return Response(b"", status_code=403, media_type="text/plain")
+    try:
+        async with asyncio.timeout(1.0):
+            depth, oldest = await endpoint.backlog.backlog()
+        endpoint.metrics.set_outbox(depth, oldest, endpoint.clock.now())
+    except Exception as error:  # the previous reading stays; the scrape still answers
+        metrics_logger.warning("outbox backlog unavailable: %s", type(error).__name__)
+    return Response(
+        endpoint.metrics.render(),
+        media_type=METRICS_CONTENT_TYPE,
         headers={"Cache-Control": "no-store"},
     )
 
@@ -125,11 +170,20 @@ def access_log(app: ASGIApp) -> ASGIApp:
             return
         started = time.perf_counter()
         status = 500
+        presented = next(
+            (v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None
+        )
+        request_id = new_request_id(presented)
+        bound = log_context.request_id.set(request_id)
 
         async def watch(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -143,6 +197,7 @@ def access_log(app: ASGIApp) -> ASGIApp:
                 status,
                 (time.perf_counter() - started) * 1000,
             )
+            log_context.request_id.reset(bound)
 
     return middleware
 
@@ -239,6 +294,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         route_handlers=[
             health,
             ready,
+            metrics,
             mcp_endpoint,
             oauth_callback,
             stripe_webhook,
@@ -257,6 +313,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             dashboard=container.dashboard,
             readiness=container.readiness_probes,
             stripe_webhooks=container.stripe_webhooks,
+            metrics_endpoint=container.metrics_endpoint,
         ),
         exception_handlers=web.for_browsers(EXCEPTION_HANDLERS),
         before_request=api.require_json_body,

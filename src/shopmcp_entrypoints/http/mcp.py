@@ -37,6 +37,7 @@ from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
 from shopmcp_adapters.observability import tag_workspace
+from shopmcp_adapters.observability.context import bind_tool, bind_workspace
 from shopmcp_domain.confirmations import CONFIRMATION_ARGUMENT
 from shopmcp_domain.errors import (
     AuditUnavailable,
@@ -370,6 +371,7 @@ class McpGateway:
         """The one tools/call handler, whether the SDK dispatched it or the fast path did."""
         request = current_request()
         scope = request.scope
+        bind_tool(params.name)
         try:
             output = await call_tool(
                 self.ports.tool_call, scope, request.admission, params.name, params.arguments
@@ -527,6 +529,7 @@ class McpGateway:
             )
             return
         tag_workspace(request_scope.workspace.id)
+        bind_workspace(request_scope.workspace.id)
 
         try:
             try:
@@ -537,6 +540,8 @@ class McpGateway:
             peeked = _peek(body)
             method, request_id = peeked.method, peeked.request_id
             admission = await admit(request_scope.workspace, ports.limiter)
+            if isinstance(admission, RefusedRateLimited):
+                ports.observer.rate_limited("tools/call" if method == "tools/call" else "other")
             extra_headers = await self._admission_headers(admission, method, request_id, send)
             if extra_headers is None:
                 return

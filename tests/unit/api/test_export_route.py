@@ -11,6 +11,7 @@ import uuid
 import httpx2
 
 from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.keys import parse_token
 from shopmcp_domain.services.export import EXPORT_SCHEMA, EXPORT_VERSION
 from tests.unit.api.harness import Api
 
@@ -85,7 +86,7 @@ async def test_the_export_holds_everything_and_no_secret(api: Api) -> None:
     for section in ("playbooks", "erasure_requests", "usage_events"):
         assert document[section] == []
 
-    secret_part = mcp_token.rsplit("_", 1)[-1]
+    secret_part = parse_token(mcp_token).secret
     leaks = {STORE_TOKEN, REFRESH, mcp_token, secret_part}
     for value in (sealed.ciphertext, sealed.wrapped_dek, sealed.nonce, key.secret_hash):
         leaks |= _encodings(value)

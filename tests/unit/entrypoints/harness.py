@@ -100,6 +100,7 @@ def wire_world(container: Container, world: World) -> None:
     container.upstreams.override(providers.Object({p: world.upstream for p in Platform}))
     container.writes_locked.override(providers.Object(world.writes_locked))
     container.outbox_drainer.override(providers.Object(None))
+    container.outbox_backlog.override(providers.Object(world.store))
     container.readiness_probes.override(providers.Object(ReadinessChecks(tuple(world.readiness))))
 
 
