@@ -129,8 +129,6 @@ async def test_another_workspace_is_invisible_and_unwritable(
         "select * from shopmcp.usage_events",
         "select * from shopmcp.meter_outbox",
         "update shopmcp.meter_outbox set sent_at = now()",
-        "update shopmcp.playbooks set template = 'x'",
-        "delete from shopmcp.playbooks",
         "select * from shopmcp.oauth_flows",
         "select * from shopmcp.schema_migrations",
         # Migration 0006 gives the runtime nothing: no person, session, code, member or entry.
@@ -191,6 +189,9 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
             "shopmcp.load_scope(text)",
             "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
             "text[], text[], timestamptz[], integer[])",
+            # Migration 0013's overload, with the playbook columns.
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], uuid[], integer[])",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function
@@ -246,6 +247,8 @@ EXPECTED_GRANTS = {
         for t in ("connections", "credentials", "playbooks")
     },
     *{("table", t, None, "shopmcp_mcp", "INSERT") for t in ("usage_events", "meter_outbox")},
+    # Migration 0013: playbooks created, edited and deleted from the chat.
+    *{("table", "playbooks", None, "shopmcp_mcp", p) for p in ("INSERT", "UPDATE", "DELETE")},
     *{
         ("column", "mcp_keys", c, "shopmcp_mcp", "SELECT")
         for c in (
