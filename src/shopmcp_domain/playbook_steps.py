@@ -11,11 +11,12 @@ time.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from shopmcp_domain.playbook_templates import (
     Reference,
@@ -74,7 +75,35 @@ class ReconcileStep(_Model):
     tolerance: float = Field(default=0.005, ge=0, le=1_000)
 
 
-Step = Annotated[ToolStep | ReconcileStep, Field(discriminator="kind")]
+class FilterStep(_Model):
+    """Keep the records of a list whose field compares to a value: numbers as numbers when
+    both sides are numeric, else as text (ISO dates compare in order). Pure and bounded."""
+
+    kind: Literal["filter"] = "filter"
+    id: StepId
+    source: str = Field(max_length=200, description="A reference to a list of records")
+    field: ItemPath
+    op: Literal["lt", "le", "gt", "ge", "eq", "ne"]
+    value: str | float | int = Field(description="A literal, or a {{ args.x }} reference")
+
+
+AnyStep = ToolStep | ReconcileStep | FilterStep
+
+
+def _step_kind(value: Any) -> str:
+    # A step without "kind" is a tool call: the common case reads without the noise.
+    if isinstance(value, Mapping):
+        kind = value.get("kind", "tool")
+        return kind if isinstance(kind, str) else "invalid"
+    return str(getattr(value, "kind", "tool"))
+
+
+Step = Annotated[
+    Annotated[ToolStep, Tag("tool")]
+    | Annotated[ReconcileStep, Tag("reconcile")]
+    | Annotated[FilterStep, Tag("filter")],
+    Discriminator(_step_kind),
+]
 
 
 class StepsError(ValueError):
@@ -85,13 +114,16 @@ class StepsError(ValueError):
         self.problems = tuple(problems)
 
 
-def step_references(step: ToolStep | ReconcileStep) -> list[tuple[str, Reference]]:
+def step_references(step: AnyStep) -> list[tuple[str, Reference]]:
     """(where, reference) for every reference a step makes. Raises TemplateError."""
     out: list[tuple[str, Reference]] = []
     if isinstance(step, ToolStep):
         if step.for_each is not None:
             out.append(("for_each.source", parse_reference(step.for_each.source)))
         out += [("arguments", r) for r in references_in(step.arguments)]
+    elif isinstance(step, FilterStep):
+        out.append(("source", parse_reference(step.source)))
+        out += [("value", r) for r in references_in(step.value)]
     else:
         out.append(("left.source", parse_reference(step.left.source)))
         out.append(("right.source", parse_reference(step.right.source)))
@@ -99,7 +131,7 @@ def step_references(step: ToolStep | ReconcileStep) -> list[tuple[str, Reference
 
 
 def check_steps(
-    steps: Sequence[ToolStep | ReconcileStep],
+    steps: Sequence[AnyStep],
     arguments: Iterable[str],
     tool_problem: Callable[[str], str | None],
 ) -> None:
@@ -141,7 +173,7 @@ def check_steps(
         raise StepsError(problems)
 
 
-def steps_tools(steps: Iterable[ToolStep | ReconcileStep]) -> list[str]:
+def steps_tools(steps: Iterable[AnyStep]) -> list[str]:
     return [s.tool for s in steps if isinstance(s, ToolStep)]
 
 
@@ -178,6 +210,33 @@ def _field(record: Any, path: str) -> Any:
             return None
         value = value[part]
     return value
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
+
+
+def _compare(left: Any, op: str, right: Any) -> bool:
+    if left is None:
+        return op == "ne"
+    compare = _OPERATORS[op]
+    a, b = _amount(left), _amount(right)
+    if a is not None and b is not None:
+        return bool(compare(a, b))
+    return bool(compare(str(left), str(right)))
+
+
+def filter_records(records: Sequence[Any], field: str, op: str, value: Any) -> dict[str, Any]:
+    if len(records) > MAX_RECONCILE_ITEMS:
+        raise ValueError(f"filter reads at most {MAX_RECONCILE_ITEMS} records")
+    kept = [r for r in records if _compare(_field(r, field), op, value)]
+    return {"items": kept, "count": len(kept), "of": len(records)}
 
 
 def _group(records: Sequence[Any], key: str) -> tuple[dict[str, list[Any]], list[Any]]:

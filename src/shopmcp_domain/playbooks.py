@@ -18,7 +18,7 @@ import string
 import attrs
 
 from shopmcp_domain.ids import PlaybookId, WorkspaceId
-from shopmcp_domain.playbook_steps import ReconcileStep, ToolStep, check_steps
+from shopmcp_domain.playbook_steps import AnyStep, check_steps
 from shopmcp_domain.text import check_plain_text
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -60,7 +60,7 @@ class Playbook:
     created_at: dt.datetime
     arguments: tuple[PlaybookArgument, ...] = ()
     mode: PlaybookMode = PlaybookMode.INSTRUCTIONS
-    steps: tuple[ToolStep | ReconcileStep, ...] = ()
+    steps: tuple[AnyStep, ...] = ()
     version: int = 1
     # The built-in library entry it was enabled from, if any (``playbook_library``).
     builtin: str | None = None

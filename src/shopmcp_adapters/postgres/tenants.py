@@ -355,23 +355,23 @@ class PostgresUsage(UsageReview):
         return [_rows.usage_event(row) for row in rows]
 
 
-_PLAYBOOK_COLUMNS = (
+LIST_PLAYBOOKS_SQL = (
     "select id, workspace_id, name, description, template, arguments, created_at, mode, "
-    "steps, version, builtin from shopmcp.playbooks "
+    "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 order by name"
+)
+PLAYBOOK_BY_NAME_SQL = (
+    "select id, workspace_id, name, description, template, arguments, created_at, mode, "
+    "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 and name = $2"
 )
 
 
 class PostgresPlaybooks(_Repo):
     async def list(self) -> Sequence[Playbook]:
-        rows = await self._conn.fetch(
-            _PLAYBOOK_COLUMNS + "where workspace_id = $1 order by name", self._ws
-        )
+        rows = await self._conn.fetch(LIST_PLAYBOOKS_SQL, self._ws)
         return [_rows.playbook(row) for row in rows]
 
     async def get_by_name(self, name: str) -> Playbook | None:
-        row = await self._conn.fetchrow(
-            _PLAYBOOK_COLUMNS + "where workspace_id = $1 and name = $2", self._ws, name
-        )
+        row = await self._conn.fetchrow(PLAYBOOK_BY_NAME_SQL, self._ws, name)
         return None if row is None else _rows.playbook(row)
 
     async def add(self, playbook: Playbook) -> None:

@@ -30,7 +30,14 @@ from typing import Any
 import attrs
 
 from shopmcp_domain.errors import AuditUnavailable, InternalError, ShopMcpError
-from shopmcp_domain.playbook_steps import ReconcileStep, ToolStep, reconcile
+from shopmcp_domain.playbook_steps import (
+    AnyStep,
+    FilterStep,
+    ReconcileStep,
+    ToolStep,
+    filter_records,
+    reconcile,
+)
 from shopmcp_domain.playbook_templates import (
     ResolveError,
     Scope,
@@ -148,6 +155,15 @@ class _Run:
         self.results[step.id] = result
         return {"id": step.id, "kind": "reconcile", "result": _bounded(result)}
 
+    def filter_step(self, step: FilterStep) -> dict[str, Any]:
+        records = resolve_reference(parse_reference(step.source), self._scope())
+        if not isinstance(records, list):
+            raise ResolveError(f"{step.source} is not a list")
+        value = render_value(step.value, self._scope())
+        result = filter_records(records, step.field, step.op, value)
+        self.results[step.id] = result
+        return {"id": step.id, "kind": "filter", "result": _bounded(result)}
+
 
 async def run_playbook(
     deps: PlaybookRunDeps,
@@ -170,6 +186,8 @@ async def run_playbook(
         try:
             if isinstance(step, ToolStep):
                 outcome = await run.tool_step(step)
+            elif isinstance(step, FilterStep):
+                outcome = run.filter_step(step)
             else:
                 outcome = run.reconcile_step(step)
         except AuditUnavailable:
@@ -184,7 +202,7 @@ async def run_playbook(
             run.outcomes.append(_failed(step, error.code, message))
             status = "failed"
             break
-        except ValueError as error:  # reconcile's bound
+        except ValueError as error:  # reconcile's and filter's bound
             run.outcomes.append(_failed(step, "invalid_input", str(error)))
             status = "failed"
             break
@@ -219,7 +237,7 @@ async def run_playbook(
     return summary
 
 
-def _failed(step: ToolStep | ReconcileStep, code: str, message: str) -> dict[str, Any]:
+def _failed(step: AnyStep, code: str, message: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": step.id, "kind": step.kind, "status": "failed"}
     if isinstance(step, ToolStep):
         out["tool"] = step.tool
