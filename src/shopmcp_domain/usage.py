@@ -46,6 +46,8 @@ class UsageEvent:
     status: UsageStatus
     error_class: str | None = attrs.field(validator=_storable(100))
     created_at: dt.datetime
+    # Answered from the short-lived read cache, with no upstream request.
+    cache_hit: bool = False
     # Set on the steps of a playbook run (and the run itself): which playbook, which version.
     playbook_id: PlaybookId | None = None
     playbook_version: int | None = None

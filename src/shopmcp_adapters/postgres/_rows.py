@@ -109,6 +109,7 @@ def usage_event(row: Row) -> UsageEvent:
         status=UsageStatus(row["status"]),
         error_class=row["error_class"],
         created_at=row["created_at"],
+        cache_hit=row["cache_hit"],
         # Read by the queries that select them (the usage review); older ones leave them out.
         playbook_id=None if row.get("playbook_id") is None else PlaybookId(row["playbook_id"]),
         playbook_version=row.get("playbook_version"),

@@ -82,6 +82,7 @@ async def call_tool(
     connection_id: ConnectionId | None = None
     status = UsageStatus.OK
     error_class: str | None = None
+    cache_hit = False
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
@@ -94,7 +95,7 @@ async def call_tool(
         upstream = deps.upstreams.get(spec.platform)
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
-        return await upstream.call(
+        output = await upstream.call(
             UpstreamCall(
                 tool=spec,
                 arguments=validated,
@@ -102,6 +103,8 @@ async def call_tool(
                 credentials=scope.lease(connection),
             )
         )
+        cache_hit = output.cache_hit
+        return output
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
@@ -121,6 +124,7 @@ async def call_tool(
             status=status,
             error_class=error_class,
             created_at=deps.clock.now(),
+            cache_hit=cache_hit,
             playbook_id=playbook.playbook_id if playbook else None,
             playbook_version=playbook.version if playbook else None,
         )

@@ -191,7 +191,7 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
             "text[], text[], timestamptz[], integer[])",
             # Migration 0013's overload, with the playbook columns.
             "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
-            "text[], text[], timestamptz[], integer[], uuid[], integer[])",
+            "text[], text[], timestamptz[], integer[], boolean[], uuid[], integer[])",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function

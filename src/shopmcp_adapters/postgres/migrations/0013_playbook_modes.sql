@@ -10,7 +10,7 @@
 -- * The MCP runtime role may now create, replace and delete its workspace's playbooks
 --   (create_playbook / delete_playbook), under the same workspace-bound policy shape.
 -- * shopmcp.record_usage gains an overload carrying the playbook columns (the runtime's one
---   audit statement); the 0005 signature stays for a replica not yet upgraded.
+--   audit statement); the 0005 and 0008 signatures stay for a replica not yet upgraded.
 
 ALTER TABLE shopmcp.playbooks
     ADD COLUMN mode       text        NOT NULL DEFAULT 'instructions'
@@ -52,6 +52,7 @@ CREATE FUNCTION shopmcp.record_usage(
     p_error_classes text[],
     p_created_ats timestamptz[],
     p_quantities integer[],
+    p_cache_hits boolean[],
     p_playbook_ids uuid[],
     p_playbook_versions integer[]
 ) RETURNS integer
@@ -68,14 +69,15 @@ BEGIN
         PERFORM set_config('app.workspace_id', served::text, true);
         INSERT INTO shopmcp.usage_events (workspace_id, id, key_prefix, tool, connection_id,
                                           latency_ms, status, error_class, created_at,
-                                          playbook_id, playbook_version)
+                                          cache_hit, playbook_id, playbook_version)
         SELECT u.workspace_id, u.id, u.key_prefix, u.tool, u.connection_id, u.latency,
-               u.status, u.error_class, u.created_at, u.playbook_id, u.playbook_version
+               u.status, u.error_class, u.created_at, u.cache_hit, u.playbook_id,
+               u.playbook_version
           FROM unnest(p_workspace_ids, p_ids, p_key_prefixes, p_tools, p_connection_ids,
-                      p_latencies, p_statuses, p_error_classes, p_created_ats,
+                      p_latencies, p_statuses, p_error_classes, p_created_ats, p_cache_hits,
                       p_playbook_ids, p_playbook_versions)
                AS u(workspace_id, id, key_prefix, tool, connection_id, latency, status,
-                    error_class, created_at, playbook_id, playbook_version)
+                    error_class, created_at, cache_hit, playbook_id, playbook_version)
          WHERE u.workspace_id = served;
         GET DIAGNOSTICS batch = ROW_COUNT;
         written := written + batch;
@@ -91,7 +93,8 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[], uuid[], integer[]) FROM PUBLIC;
+    double precision[], text[], text[], timestamptz[], integer[], boolean[], uuid[], integer[])
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[], uuid[], integer[])
+    double precision[], text[], text[], timestamptz[], integer[], boolean[], uuid[], integer[])
     TO shopmcp_mcp;
