@@ -21,7 +21,6 @@ from typing import Any
 
 import typer
 
-from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_domain.errors import NotFound
 from shopmcp_domain.playbook_definitions import (
     definition_of,
@@ -32,22 +31,17 @@ from shopmcp_domain.playbook_library import LIBRARY
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services import playbooks as use_cases
-from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.commands._admin import (
     Admin,
     command_group,
     run_admin,
     workspace_id,
 )
+from shopmcp_entrypoints.tool_catalog import registered_tools
 
 playbook_app = command_group(
     "Playbooks: saved prompts (served as MCP prompts) and tool-steps jobs (run_playbook)."
 )
-
-
-def _registry() -> ToolRegistry:
-    # Every tool the gateway registers: a playbook may only name these.
-    return ToolRegistry(spec for package in PACKAGES for spec in package.tools.specs)
 
 
 def _read_json(path: Path) -> Any:
@@ -89,7 +83,7 @@ def playbook_add(
                 a.clock,
                 ws,
                 definition,
-                use_cases.registry_tool_problem(_registry()),
+                use_cases.registry_tool_problem(registered_tools()),
                 replace=replace,
             )
 
@@ -215,7 +209,7 @@ def playbook_import(
             a.clock,
             ws,
             document,
-            use_cases.registry_tool_problem(_registry()),
+            use_cases.registry_tool_problem(registered_tools()),
             replace=replace,
         )
 
@@ -241,7 +235,7 @@ def playbook_enable(
 
     async def work(a: Admin) -> Playbook:
         return await use_cases.enable_builtin(
-            a.tenants, a.clock, ws, name, use_cases.registry_tool_problem(_registry())
+            a.tenants, a.clock, ws, name, use_cases.registry_tool_problem(registered_tools())
         )
 
     saved = run_admin(work)
