@@ -191,7 +191,7 @@ async def call_playbook_tool(
                 raise InvalidArguments(name, [str(error)]) from None
             return ToolOutput(summary, summary_text(summary))
         if isinstance(args, ListPlaybooksInput):
-            return _listing(await use_cases.list_playbooks(tenants, ws))
+            return _listing(await use_cases.list_playbooks(tenants, ws, check_workspace=False))
         if isinstance(args, CreatePlaybookInput):
             saved = await use_cases.save_playbook(
                 tenants,

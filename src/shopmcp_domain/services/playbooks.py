@@ -62,9 +62,9 @@ async def save_playbook(
     """Create ``definition``, or with ``replace`` store it as the next version of the playbook
     with its name. Raises :class:`PlaybookInvalid`, :class:`Conflict` (the name exists and
     ``replace`` is off, or an edit raced this one), :class:`NotFound` (no such workspace)."""
+    # No read of the workspace row first: the MCP runtime role may not read all of it, and
+    # adding to a workspace that does not exist is the repository's NotFound.
     async with tenants.unit_of_work(workspace_id) as uow:
-        if await uow.workspaces.get() is None:
-            raise NotFound("workspace")
         existing = await uow.playbooks.get_by_name(definition.name)
         if existing is None:
             playbook = build_playbook(definition, workspace_id, clock.now(), tool_problem)
@@ -94,10 +94,12 @@ async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, nam
 
 
 async def list_playbooks(
-    tenants: TenantRepository, workspace_id: WorkspaceId
+    tenants: TenantRepository, workspace_id: WorkspaceId, *, check_workspace: bool = True
 ) -> Sequence[Playbook]:
+    """``check_workspace``: an unknown workspace is NotFound rather than an empty list (the
+    CLI's and the API's question; the MCP runtime, whose scope proved it, skips the read)."""
     async with tenants.unit_of_work(workspace_id) as uow:
-        if await uow.workspaces.get() is None:
+        if check_workspace and await uow.workspaces.get() is None:
             raise NotFound("workspace")
         return list(await uow.playbooks.list())
 
