@@ -218,19 +218,19 @@ async def test_for_each_runs_once_per_element_and_refuses_a_longer_list() -> Non
     assert len(world.upstream.calls) == 2
 
 
-async def test_a_write_asking_for_confirmation_stops_the_run_and_a_rerun_passes_the_code() -> None:
-    # The confirmation itself is call_tool's (the confirm work); here the upstream stands in for
-    # its preview so the run's stop-and-resume contract is pinned down.
+async def test_a_write_asking_for_confirmation_stops_the_run() -> None:
+    # The preview is call_tool's (the confirm work, not on main yet); here the upstream stands
+    # in for it. Once confirm lands, call_tool previews before the upstream is reached, and the
+    # same assertions hold (its code is random, hence only "a code"); the rerun with the code
+    # was tried against the confirm branch: the write runs once, and a repeat is replayed.
     world = World()
     _, issued = await world.tenant(write_enabled=frozenset({Platform.SHOPIFY}))
     scope = await world.scope(issued.token)
-    seen: list[dict[str, Any]] = []
 
-    def preview_then_apply(call: UpstreamCall) -> ToolOutput:
-        seen.append(call.arguments.model_dump(exclude_none=True))
+    def preview(call: UpstreamCall) -> ToolOutput:
         return ToolOutput({"status": "confirmation_required", "confirmation": "CODE1"}, "confirm?")
 
-    world.upstream.answer("shopify_update_thing", preview_then_apply)
+    world.upstream.answer("shopify_update_thing", preview)
     playbook = _playbook(
         scope,
         ToolStep(id="write", tool="shopify_update_thing", arguments={"thing_id": 1, "title": "x"}),
@@ -238,9 +238,27 @@ async def test_a_write_asking_for_confirmation_stops_the_run_and_a_rerun_passes_
     )
     summary = await run_playbook(_deps(world), scope, playbook, {})
     assert summary["status"] == "confirmation_required"
-    assert summary["confirmations_needed"]["write"]["confirmation"] == "CODE1"
+    code = summary["confirmations_needed"]["write"]["confirmation"]
+    assert isinstance(code, str) and code
+    assert "confirmation" not in summary["confirmations_needed"]["write"]["preview"]
     assert summary["not_run"] == ["after"]
     assert "confirmations" in summary["resume"]
+    assert all(c.tool.name != "shopify_get_thing" for c in world.upstream.calls)
+
+
+async def test_a_confirmation_code_is_passed_to_its_step_only() -> None:
+    world = World()
+    _, issued = await world.tenant(write_enabled=frozenset({Platform.SHOPIFY}))
+    scope = await world.scope(issued.token)
+    playbook = _playbook(
+        scope, ToolStep(id="read", tool="shopify_get_thing", arguments={"thing_id": 1})
+    )
+    # A code for a read step reaches the read tool's strict input model, which refuses it:
+    # codes are never dropped silently nor moved to another step.
+    summary = await run_playbook(_deps(world), scope, playbook, {}, {"read": "abc"})
+    assert summary["status"] == "failed"
+    assert summary["steps"][0]["error"]["code"] == "invalid_arguments"
+    assert world.upstream.calls == []
 
 
 async def test_arguments_are_checked_before_anything_runs() -> None:
