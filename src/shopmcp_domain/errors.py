@@ -390,6 +390,18 @@ class Conflict(ShopMcpError):
     http_status = 409
 
 
+class PlaybookInvalid(ShopMcpError):
+    """A playbook definition refused at creation or import (each problem listed)."""
+
+    code = "invalid_playbook"
+    usage_status = UsageStatus.INVALID_ARGUMENTS
+    http_status = 422
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("invalid playbook: " + "; ".join(self.problems))
+
+
 class FlowRefusal(enum.StrEnum):
     """Why an OAuth connect flow's callback did not connect anything."""
 

@@ -1,14 +1,24 @@
-"""Playbooks: a workspace's saved prompts, served as MCP prompts."""
+"""Playbooks: a workspace's saved jobs, in one of two modes.
+
+* *instructions*: a prompt template with typed arguments, served as an MCP prompt;
+* *tool steps*: an ordered list of tool calls (and pure ``reconcile`` steps) run by the
+  ``run_playbook`` tool, each step through the same ``call_tool`` as a direct call.
+
+Both are versioned: an edit is a new version (the number goes up by one), and a run records
+the version it ran.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import string
 
 import attrs
 
 from shopmcp_domain.ids import PlaybookId, WorkspaceId
+from shopmcp_domain.playbook_steps import AnyStep, check_steps
 from shopmcp_domain.text import check_plain_text
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -30,6 +40,16 @@ class PlaybookRenderError(ValueError):
     pass
 
 
+class PlaybookMode(enum.StrEnum):
+    INSTRUCTIONS = "instructions"
+    TOOL_STEPS = "tool_steps"
+
+
+def _no_tool_check(_: str) -> None:
+    # The model checks a definition's shape; which tools exist is the use case's question.
+    return None
+
+
 @attrs.frozen
 class Playbook:
     id: PlaybookId
@@ -39,8 +59,21 @@ class Playbook:
     template: str
     created_at: dt.datetime
     arguments: tuple[PlaybookArgument, ...] = ()
+    mode: PlaybookMode = PlaybookMode.INSTRUCTIONS
+    steps: tuple[AnyStep, ...] = ()
+    version: int = 1
+    # The built-in library entry it was enabled from, if any (``playbook_library``).
+    builtin: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        if self.version < 1:
+            raise ValueError("playbook versions start at 1")
+        if len({a.name for a in self.arguments}) != len(self.arguments):
+            raise ValueError("playbook argument names are unique")
+        if self.mode is PlaybookMode.TOOL_STEPS:
+            check_steps(self.steps, [a.name for a in self.arguments], _no_tool_check)
+        elif self.steps:
+            raise ValueError("an instructions playbook has no steps")
         check_plain_text(self.description, what="playbook description", max_chars=2_000)
         check_plain_text(self.template, what="playbook template", max_chars=20_000, multiline=True)
         if not _NAME_RE.fullmatch(self.name):

@@ -261,6 +261,12 @@ class PlaybookRepository(Protocol):
 
     async def add(self, playbook: Playbook) -> None: ...
 
+    async def replace(self, playbook: Playbook) -> bool:
+        """Store ``playbook`` as the next version of the one with its id: True when the stored
+        one was at ``playbook.version - 1`` (and is now replaced), False otherwise (missing, or
+        edited meanwhile)."""
+        ...
+
     async def delete(self, playbook_id: PlaybookId) -> bool: ...
 
 

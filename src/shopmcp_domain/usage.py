@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from shopmcp_domain.errors import UsageStatus
-from shopmcp_domain.ids import ConnectionId, UsageEventId, WorkspaceId
+from shopmcp_domain.ids import ConnectionId, PlaybookId, UsageEventId, WorkspaceId
 from shopmcp_domain.text import escaped_label, plain_text_problem
 from shopmcp_domain.tools.spec import is_tool_name
 
@@ -48,6 +48,9 @@ class UsageEvent:
     created_at: dt.datetime
     # Answered from the short-lived read cache, with no upstream request.
     cache_hit: bool = False
+    # Set on the steps of a playbook run (and the run itself): which playbook, which version.
+    playbook_id: PlaybookId | None = None
+    playbook_version: int | None = None
 
     @property
     def succeeded(self) -> bool:

@@ -23,6 +23,8 @@ from shopmcp_domain.ports import (
     UpstreamClient,
 )
 from shopmcp_domain.services.call_tool import NO_OBSERVER, ToolCallDeps
+from shopmcp_domain.services.playbook_tools import PlaybookToolDeps
+from shopmcp_domain.services.run_playbook import PlaybookRunDeps
 from shopmcp_domain.tools.registry import ToolRegistry
 
 
@@ -61,6 +63,15 @@ class GatewayPorts:
             confirmations=self.confirmations,
             quota=self.quota,
             observer=self.observer,
+        )
+
+    @property
+    def playbook_tools(self) -> PlaybookToolDeps:
+        # A run's steps are admitted against the same limiter as direct calls.
+        return PlaybookToolDeps(
+            clock=self.clock,
+            audit=self.audit,
+            run=PlaybookRunDeps(tool_call=self.tool_call, limiter=self.limiter),
         )
 
 

@@ -28,7 +28,8 @@ from shopmcp_domain.ids import (
 from shopmcp_domain.keys import Access, KeyScopes, McpKey, issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.playbooks import Playbook, PlaybookArgument
+from shopmcp_domain.playbook_steps import ForEach, ReconcileSide, ReconcileStep, ToolStep
+from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookMode
 from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepository
 from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
@@ -490,6 +491,53 @@ class TenantStoreSuite:
         async with ports.tenants.unit_of_work(unborn) as uow:
             with pytest.raises(NotFound):
                 await uow.playbooks.add(playbook_for(unborn, "orphan"))
+
+    async def test_tool_steps_playbooks_round_trip_and_replace_by_version(
+        self, ports: Ports
+    ) -> None:
+        a, b = await ports.new_workspace(), await ports.new_workspace()
+        steps = (
+            ToolStep(id="orders", tool="shopify_list_orders", arguments={"first": 50}),
+            ToolStep(
+                id="each",
+                tool="shopify_get_order",
+                arguments={"order_id": "{{ item.id }}"},
+                for_each=ForEach(source="steps.orders.orders", max=5),
+            ),
+            ReconcileStep(
+                id="match",
+                left=ReconcileSide(source="steps.orders.orders", key="name", amount="total"),
+                right=ReconcileSide(source="steps.each.items", key="name", amount="total"),
+            ),
+        )
+        v1 = attrs.evolve(
+            playbook_for(a.id, "steps"),
+            template="",
+            arguments=(),
+            mode=PlaybookMode.TOOL_STEPS,
+            steps=steps,
+            builtin="low-stock",
+        )
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            await uow.playbooks.add(v1)
+            assert await uow.playbooks.get_by_name("steps") == v1
+        v2 = attrs.evolve(v1, description="edited", steps=steps[:1], version=2)
+        async with ports.tenants.unit_of_work(b.id) as uow:
+            assert await uow.playbooks.replace(attrs.evolve(v2, workspace_id=b.id)) is False
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            assert await uow.playbooks.replace(attrs.evolve(v1, version=3)) is False
+            assert await uow.playbooks.replace(v2) is True
+            assert await uow.playbooks.replace(v2) is False  # v2 is stored: not its successor
+            assert await uow.playbooks.get_by_name("steps") == v2
+
+    async def test_usage_events_keep_their_playbook(self, ports: Ports) -> None:
+        a = await ports.new_workspace()
+        playbook_id = new_playbook_id()
+        step = attrs.evolve(usage_event(a.id), playbook_id=playbook_id, playbook_version=4)
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            await uow.usage.record(step, MeterRecord.for_event(step))
+            [stored] = await uow.usage.recent()
+        assert (stored.playbook_id, stored.playbook_version) == (playbook_id, 4)
 
     # --------------------------------------------------------------------------- rollback
 

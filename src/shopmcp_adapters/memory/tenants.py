@@ -286,6 +286,14 @@ class _Playbooks(_Base):
             raise Conflict(f"playbook {playbook.name!r} exists")
         self._p.playbooks[playbook.id] = playbook
 
+    async def replace(self, playbook: Playbook) -> bool:
+        self._own(playbook.workspace_id)
+        stored = self._p.playbooks.get(playbook.id)
+        if stored is None or stored.version != playbook.version - 1:
+            return False
+        self._p.playbooks[playbook.id] = playbook
+        return True
+
     async def delete(self, playbook_id: PlaybookId) -> bool:
         return self._p.playbooks.pop(playbook_id, None) is not None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 import asyncpg.pool
+from pydantic import TypeAdapter
 
 from shopmcp_domain.accounts import Account, Member, Role, Session, SignInCode
 from shopmcp_domain.audit import Actor, AuditEntry
@@ -32,7 +33,8 @@ from shopmcp_domain.keys import KeyScopes, McpKey
 from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.playbooks import Playbook, PlaybookArgument
+from shopmcp_domain.playbook_steps import Step
+from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookMode
 from shopmcp_domain.usage import (
     MeterRecord,
     ParkedMeterRecord,
@@ -116,7 +118,17 @@ def usage_event(row: Row) -> UsageEvent:
         error_class=row["error_class"],
         created_at=row["created_at"],
         cache_hit=row["cache_hit"],
+        # Read by the queries that select them (the usage review); older ones leave them out.
+        playbook_id=None if row.get("playbook_id") is None else PlaybookId(row["playbook_id"]),
+        playbook_version=row.get("playbook_version"),
     )
+
+
+_STEPS = TypeAdapter(list[Step])
+
+
+def playbook_steps(value: Playbook) -> str:
+    return _STEPS.dump_json(list(value.steps)).decode()
 
 
 def playbook(row: Row) -> Playbook:
@@ -132,6 +144,10 @@ def playbook(row: Row) -> Playbook:
             PlaybookArgument(name=a["name"], description=a["description"], required=a["required"])
             for a in arguments
         ),
+        mode=PlaybookMode(row["mode"]),
+        steps=tuple(_STEPS.validate_json(row["steps"])),
+        version=row["version"],
+        builtin=row["builtin"],
     )
 
 

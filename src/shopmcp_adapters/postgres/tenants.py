@@ -44,8 +44,8 @@ BIND_WORKSPACE_SQL = "select set_config('app.workspace_id', $1, true)"
 # The hot reads, named so the benchmark EXPLAINs exactly what the adapter runs.
 RECENT_USAGE_SQL = (
     "select id, workspace_id, key_prefix, tool, connection_id, latency_ms, status, "
-    "error_class, created_at, cache_hit from shopmcp.usage_events where workspace_id = $1 "
-    "order by created_at desc limit $2"
+    "error_class, created_at, cache_hit, playbook_id, playbook_version "
+    "from shopmcp.usage_events where workspace_id = $1 order by created_at desc limit $2"
 )
 
 
@@ -341,10 +341,11 @@ class PostgresUsage(UsageReview):
             await self._conn.execute(
                 "with event as ("
                 " insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool,"
-                " connection_id, latency_ms, status, error_class, created_at, cache_hit)"
-                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14))"
+                " connection_id, latency_ms, status, error_class, created_at, cache_hit,"
+                " playbook_id, playbook_version)"
+                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14, $15, $16))"
                 " insert into shopmcp.meter_outbox (usage_event_id, workspace_id, quantity,"
-                " created_at, overage) values ($10, $11, $12, $13, $15)",
+                " created_at, overage) values ($10, $11, $12, $13, $17)",
                 event.id,
                 event.workspace_id,
                 event.key_prefix,
@@ -359,6 +360,8 @@ class PostgresUsage(UsageReview):
                 meter.quantity,
                 meter.created_at,
                 event.cache_hit,
+                event.playbook_id,
+                event.playbook_version,
                 meter.overage,
             )
 
@@ -367,29 +370,31 @@ class PostgresUsage(UsageReview):
         return [_rows.usage_event(row) for row in rows]
 
 
+LIST_PLAYBOOKS_SQL = (
+    "select id, workspace_id, name, description, template, arguments, created_at, mode, "
+    "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 order by name"
+)
+PLAYBOOK_BY_NAME_SQL = (
+    "select id, workspace_id, name, description, template, arguments, created_at, mode, "
+    "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 and name = $2"
+)
+
+
 class PostgresPlaybooks(_Repo):
     async def list(self) -> Sequence[Playbook]:
-        rows = await self._conn.fetch(
-            "select id, workspace_id, name, description, template, arguments, created_at "
-            "from shopmcp.playbooks where workspace_id = $1 order by name",
-            self._ws,
-        )
+        rows = await self._conn.fetch(LIST_PLAYBOOKS_SQL, self._ws)
         return [_rows.playbook(row) for row in rows]
 
     async def get_by_name(self, name: str) -> Playbook | None:
-        row = await self._conn.fetchrow(
-            "select id, workspace_id, name, description, template, arguments, created_at "
-            "from shopmcp.playbooks where workspace_id = $1 and name = $2",
-            self._ws,
-            name,
-        )
+        row = await self._conn.fetchrow(PLAYBOOK_BY_NAME_SQL, self._ws, name)
         return None if row is None else _rows.playbook(row)
 
     async def add(self, playbook: Playbook) -> None:
         async with domain_errors(self._conn, f"playbook {playbook.name!r} exists"):
             await self._conn.execute(
                 "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
-                "arguments, created_at) values ($1, $2, $3, $4, $5, $6::jsonb, $7)",
+                "arguments, created_at, mode, steps, version, builtin) "
+                "values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10, $11)",
                 playbook.id,
                 playbook.workspace_id,
                 playbook.name,
@@ -397,7 +402,30 @@ class PostgresPlaybooks(_Repo):
                 playbook.template,
                 _rows.playbook_arguments(playbook),
                 playbook.created_at,
+                playbook.mode.value,
+                _rows.playbook_steps(playbook),
+                playbook.version,
+                playbook.builtin,
             )
+
+    async def replace(self, playbook: Playbook) -> bool:
+        # Only the next version of the stored one: a concurrent edit that got there first
+        # leaves this one refused (False) instead of silently overwritten.
+        status = await self._conn.execute(
+            "update shopmcp.playbooks set description = $3, template = $4, arguments = $5::jsonb,"
+            " mode = $6, steps = $7::jsonb, version = $8, builtin = $9, updated_at = now() "
+            "where workspace_id = $1 and id = $2 and version = $8 - 1",
+            self._ws,
+            playbook.id,
+            playbook.description,
+            playbook.template,
+            _rows.playbook_arguments(playbook),
+            playbook.mode.value,
+            _rows.playbook_steps(playbook),
+            playbook.version,
+            playbook.builtin,
+        )
+        return _affected(status) > 0
 
     async def delete(self, playbook_id: PlaybookId) -> bool:
         status = await self._conn.execute(

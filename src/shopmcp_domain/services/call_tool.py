@@ -31,7 +31,7 @@ from shopmcp_domain.errors import (
     UpstreamUnavailable,
     UsageStatus,
 )
-from shopmcp_domain.ids import ConnectionId, new_usage_event_id
+from shopmcp_domain.ids import ConnectionId, PlaybookId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
@@ -100,12 +100,22 @@ def validate_arguments(spec: ToolSpec, arguments: Mapping[str, Any]) -> BaseMode
         raise InvalidArguments(spec.name, _problems(error)) from None
 
 
+@attrs.frozen
+class PlaybookStamp:
+    """Which playbook (and version) a call is a step of: recorded on its usage event."""
+
+    playbook_id: PlaybookId
+    version: int
+
+
 async def call_tool(
     deps: ToolCallDeps,
     scope: RequestScope,
     admission: Admission,
     name: str,
     arguments: Mapping[str, Any] | None,
+    *,
+    playbook: PlaybookStamp | None = None,
 ) -> ToolOutput:
     started = deps.clock.monotonic()
     connection_id: ConnectionId | None = None
@@ -188,6 +198,8 @@ async def call_tool(
             error_class=error_class,
             created_at=deps.clock.now(),
             cache_hit=cache_hit,
+            playbook_id=playbook.playbook_id if playbook else None,
+            playbook_version=playbook.version if playbook else None,
         )
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.

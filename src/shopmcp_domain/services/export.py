@@ -112,6 +112,10 @@ def _playbook(playbook: Playbook) -> dict[str, Any]:
             for a in playbook.arguments
         ],
         "created_at": _time(playbook.created_at),
+        "mode": playbook.mode.value,
+        "steps": [step.model_dump(mode="json") for step in playbook.steps],
+        "version": playbook.version,
+        "builtin": playbook.builtin,
     }
 
 

@@ -58,6 +58,12 @@ from shopmcp_domain.services.admission import (
 )
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.list_tools import list_tools
+from shopmcp_domain.services.playbook_tools import (
+    PLAYBOOK_TOOLS,
+    GatewayTool,
+    call_playbook_tool,
+    visible_playbook_tools,
+)
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
 from shopmcp_entrypoints.gateway import GatewayPorts
@@ -322,7 +328,12 @@ class McpGateway:
         # The 2026-07-28 path asks this on tools/call (the SDK checks ``Mcp-Param-*`` headers
         # against it; it validates no argument itself): the same per-scope schema as tools/list.
         scope = active_scope()
-        if scope is None or name not in scope.policy.names:
+        if scope is None:
+            return None
+        gateway = PLAYBOOK_TOOLS.get(name)
+        if gateway is not None:
+            return gateway.input_schema() if gateway in visible_playbook_tools(scope) else None
+        if name not in scope.policy.names:
             return None
         return self.wire_tools.input_schema(scope, scope.policy.authorise(name))
 
@@ -331,7 +342,9 @@ class McpGateway:
     ) -> types.ListToolsResult:
         scope = current_scope()
         wire = self.wire_tools
-        return types.ListToolsResult(tools=[wire.for_scope(scope, s) for s in list_tools(scope)])
+        tools = [wire.for_scope(scope, s) for s in list_tools(scope)]
+        tools += [_wire_gateway_tool(t) for t in visible_playbook_tools(scope)]
+        return types.ListToolsResult(tools=tools)
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
@@ -373,9 +386,18 @@ class McpGateway:
         scope = request.scope
         bind_tool(params.name)
         try:
-            output = await call_tool(
-                self.ports.tool_call, scope, request.admission, params.name, params.arguments
-            )
+            if params.name in PLAYBOOK_TOOLS:
+                output = await call_playbook_tool(
+                    self.ports.playbook_tools,
+                    scope,
+                    request.admission,
+                    params.name,
+                    params.arguments,
+                )
+            else:
+                output = await call_tool(
+                    self.ports.tool_call, scope, request.admission, params.name, params.arguments
+                )
         except UnknownTool as error:
             # The MCP specification makes an unknown tool a protocol error, as it does an
             # unknown prompt (the call was audited all the same).
@@ -648,6 +670,23 @@ class McpGateway:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+def _wire_gateway_tool(tool: GatewayTool) -> types.Tool:
+    return types.Tool(
+        name=tool.name,
+        title=tool.title,
+        description=tool.description,
+        input_schema=tool.input_schema(),
+        annotations=types.ToolAnnotations(
+            title=tool.title,
+            read_only_hint=not tool.write,
+            destructive_hint=tool.name == "delete_playbook",
+            idempotent_hint=tool.name == "list_playbooks",
+            # run_playbook reaches upstream stores; the others touch only the gateway.
+            open_world_hint=tool.name == "run_playbook",
+        ),
+    )
 
 
 def _internal_error(method: str, scope: RequestScope, error: Exception) -> MCPError:

@@ -129,8 +129,6 @@ async def test_another_workspace_is_invisible_and_unwritable(
         "select * from shopmcp.usage_events",
         "select * from shopmcp.meter_outbox",
         "update shopmcp.meter_outbox set sent_at = now()",
-        "update shopmcp.playbooks set template = 'x'",
-        "delete from shopmcp.playbooks",
         "select * from shopmcp.oauth_flows",
         "select * from shopmcp.schema_migrations",
         # Migration 0006 gives the runtime nothing: no person, session, code, member or entry.
@@ -199,6 +197,13 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
             "shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[], "
             "double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[])",
             "shopmcp.count_tool_call(uuid, text, bigint, boolean)",
+            # Migration 0013's overload, with the playbook columns.
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], boolean[], uuid[], integer[])",
+            # Migration 0014's, with the overage flag and the playbook columns together.
+            "shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[], "
+            "double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[], "
+            "uuid[], integer[])",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function
@@ -271,6 +276,8 @@ EXPECTED_GRANTS = {
         for t in ("connections", "credentials", "playbooks")
     },
     *{("table", t, None, "shopmcp_mcp", "INSERT") for t in ("usage_events", "meter_outbox")},
+    # Migration 0013: playbooks created, edited and deleted from the chat.
+    *{("table", "playbooks", None, "shopmcp_mcp", p) for p in ("INSERT", "UPDATE", "DELETE")},
     *{
         ("column", "mcp_keys", c, "shopmcp_mcp", "SELECT")
         for c in (

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.playbook_definitions import PlaybookDefinition, PlaybookExport
 from shopmcp_entrypoints.http.api import WORKSPACE_PREFIX
 from shopmcp_entrypoints.http.api.auth import ROLE_OPT
 from shopmcp_entrypoints.http.api.schemas import (
@@ -56,6 +57,8 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     ConfirmationUpdate: {"enabled": False},
     CodeRequest: {"email": "someone@example.com"},
     SignInRequest: {"email": "someone@example.com", "code": "00000000"},
+    PlaybookDefinition: {"name": "p", "template": "Hello"},
+    PlaybookExport: {"playbooks": [{"name": "p", "template": "Hello"}]},
 }
 PUBLIC = {
     ("POST", "/api/v1/auth/code"),
@@ -171,6 +174,8 @@ def url(route: Route, target: Tenant) -> str:
         "prefix": target.key_prefix,
         "platform": Platform.SHOPIFY.value,
         "session_id": str(uuid.uuid4()),
+        "name": "weekly",
+        "key": "low-stock",
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], route.path)
 

@@ -121,6 +121,10 @@ async def test_the_downloads_stream_every_matching_row(
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert "attachment" in as_csv.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    # A direct call is a step of no playbook: both columns are there, empty.
+    assert {r["playbook_id"] for r in rows} == {""} and {r["playbook_version"] for r in rows} == {
+        ""
+    }
     ok = [e for e in events if e.succeeded]
     assert [r["id"] for r in rows] == _newest_first(ok)
     as_json = await api.call("GET", path, token, params={"format": "json"})

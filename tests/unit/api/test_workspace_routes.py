@@ -15,6 +15,7 @@ from dependency_injector import providers
 from shopmcp_adapters.memory import InMemoryChangeFeed
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
+from shopmcp_domain.services.playbook_tools import PLAYBOOK_TOOLS
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_entrypoints.container import Container
 from tests.factories import World
@@ -183,12 +184,12 @@ async def test_a_key_scoped_to_one_connection_sees_only_its_platform(cached: Api
     names = {
         t["name"] for t in (await _tools(api, scoped.json()["token"])).json()["result"]["tools"]
     }
-    assert names == {"shopify_get_thing"}
+    assert names - set(PLAYBOOK_TOOLS) == {"shopify_get_thing"}
     everything = await api.call("POST", f"/api/v1/workspaces/{workspace}/keys", token, json={})
     names = {
         t["name"] for t in (await _tools(api, everything.json()["token"])).json()["result"]["tools"]
     }
-    assert names == {"shopify_get_thing", "bigcommerce_get_thing"}
+    assert names - set(PLAYBOOK_TOOLS) == {"shopify_get_thing", "bigcommerce_get_thing"}
     foreign = await api.call(
         "POST",
         f"/api/v1/workspaces/{workspace}/keys",

@@ -18,6 +18,7 @@ from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.services.playbook_tools import PLAYBOOK_TOOLS
 from shopmcp_entrypoints.http import mcp as mcp_layer
 from tests.confirming import call_confirmed
 from tests.unit.entrypoints.harness import Gateway, running_gateway
@@ -26,6 +27,8 @@ SOLO_LIMIT = PlanTier.SOLO.rate_limit.limit
 
 READ_ONLY = KeyScopes(access=frozenset({Access.READ}))
 LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+
+PLAYBOOK_READS = sorted(n for n, t in PLAYBOOK_TOOLS.items() if not t.write)
 
 
 def thing(call: UpstreamCall) -> ToolOutput:
@@ -55,7 +58,8 @@ async def test_tools_list_is_the_policy_read_only_by_default(gateway: Gateway, m
     _, issued = await gateway.world.tenant(platforms=(Platform.SHOPIFY, Platform.MAGENTO))
     async with gateway.client(issued.token, mode=mode) as client:
         names = sorted(t.name for t in (await client.list_tools()).tools)
-    assert names == ["magento_get_thing", "shopify_get_thing"]
+    # The policy's tools and the gateway's own playbook tools (this key may write: all four).
+    assert names == sorted(["magento_get_thing", "shopify_get_thing", *PLAYBOOK_TOOLS])
 
 
 async def test_write_tools_listed_only_after_opt_in_and_with_a_write_key(gateway: Gateway) -> None:
@@ -66,16 +70,20 @@ async def test_write_tools_listed_only_after_opt_in_and_with_a_write_key(gateway
         assert {t.name for t in (await client.list_tools()).tools} == {
             "shopify_get_thing",
             "shopify_update_thing",
+            *PLAYBOOK_TOOLS,
         }
     async with gateway.client(reader.token) as client:
-        assert {t.name for t in (await client.list_tools()).tools} == {"shopify_get_thing"}
+        assert {t.name for t in (await client.list_tools()).tools} == {
+            "shopify_get_thing",
+            *PLAYBOOK_READS,
+        }
 
 
 async def test_wire_shape_has_schemas_and_camel_case_annotations(gateway: Gateway) -> None:
     _, issued = await gateway.world.tenant()
     response = await gateway.post(f"/mcp/{issued.token}", LIST)
     assert response.status_code == 200
-    (tool,) = response.json()["result"]["tools"]
+    (tool,) = [t for t in response.json()["result"]["tools"] if t["name"] not in PLAYBOOK_TOOLS]
     assert tool["inputSchema"]["properties"]["thing_id"]["minimum"] == 1
     assert tool["inputSchema"]["additionalProperties"] is False
     assert set(tool["outputSchema"]["required"]) == {"thing_id", "title"}
@@ -211,7 +219,7 @@ async def test_two_workspaces_interleaved_never_see_each_other(gateway: Gateway)
         async with gateway.client(token) as client:
             for i in range(1, 6):
                 names = {t.name for t in (await client.list_tools()).tools}
-                assert names == {tool}
+                assert names - set(PLAYBOOK_TOOLS) == {tool}
                 result = await client.call_tool(tool, {"thing_id": i})
                 assert result.structured_content == {"thing_id": i, "title": expected_store}
                 other = "magento_get_thing" if tool.startswith("shopify") else "shopify_get_thing"
@@ -353,7 +361,8 @@ async def test_bearer_header_on_bare_path_authenticates(gateway: Gateway) -> Non
     _, issued = await gateway.world.tenant()
     response = await gateway.post("/mcp", LIST, {"authorization": f"Bearer {issued.token}"})
     assert response.status_code == 200
-    assert [t["name"] for t in response.json()["result"]["tools"]] == ["shopify_get_thing"]
+    names = [t["name"] for t in response.json()["result"]["tools"]]
+    assert [n for n in names if n not in PLAYBOOK_TOOLS] == ["shopify_get_thing"]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,15 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.handlers import BaseRouteHandler
 
-from shopmcp_entrypoints.http.api import admin, auth, connections, keys, usage, workspaces
+from shopmcp_entrypoints.http.api import (
+    admin,
+    auth,
+    connections,
+    keys,
+    playbooks,
+    usage,
+    workspaces,
+)
 from shopmcp_entrypoints.http.api.auth import ROLE_OPT, UNSAFE_METHODS, content_type
 
 API_PREFIX = "/api/v1"
@@ -27,6 +35,7 @@ ROUTES: list[Any] = [
     *workspaces.ROUTES,
     *connections.ROUTES,
     *keys.ROUTES,
+    *playbooks.ROUTES,
     *usage.ROUTES,
     *admin.ROUTES,
 ]

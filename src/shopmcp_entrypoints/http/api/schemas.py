@@ -334,6 +334,9 @@ class UsageEventOut(BaseModel):
     error_class: str | None
     # Answered from the short-lived read cache (no request reached the provider).
     cache_hit: bool = False
+    # A step of a playbook run (or the run itself): which playbook, at which version.
+    playbook_id: uuid.UUID | None = None
+    playbook_version: int | None = None
 
     @classmethod
     def of(cls, event: UsageEvent) -> UsageEventOut:
@@ -347,6 +350,8 @@ class UsageEventOut(BaseModel):
             latency_ms=event.latency_ms,
             error_class=event.error_class,
             cache_hit=event.cache_hit,
+            playbook_id=event.playbook_id,
+            playbook_version=event.playbook_version,
         )
 
 

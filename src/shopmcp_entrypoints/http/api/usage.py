@@ -44,6 +44,8 @@ CSV_COLUMNS = (
     "latency_ms",
     "error_class",
     "cache_hit",
+    "playbook_id",
+    "playbook_version",
 )
 EXPORT_PAGE = 500
 
@@ -110,6 +112,8 @@ def _row(event: UsageEvent) -> list[str]:
         f"{event.latency_ms:.3f}",
         event.error_class or "",
         "true" if event.cache_hit else "false",
+        "" if event.playbook_id is None else str(event.playbook_id),
+        "" if event.playbook_version is None else str(event.playbook_version),
     ]
 
 

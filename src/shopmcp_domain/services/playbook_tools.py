@@ -1,0 +1,241 @@
+"""The gateway's own MCP tools for playbooks: ``run_playbook``, ``list_playbooks``,
+``create_playbook`` and ``delete_playbook``.
+
+They are not upstream tools (no platform, no connection), so they are not in the registry; the
+MCP endpoint lists them beside the policy's tools and routes their calls here. Each call is
+admitted and audited like any tools/call (one usage event and meter record, with the
+playbook's id and version when there is one); ``run_playbook``'s steps are ``call_tool``
+calls of their own (see :mod:`shopmcp_domain.services.run_playbook`).
+
+``create_playbook`` and ``delete_playbook`` change the workspace: they are write tools
+(annotated so, listed only to a key with write access, refused to any other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from shopmcp_domain.errors import (
+    AuditUnavailable,
+    InternalError,
+    InvalidArguments,
+    ShopMcpError,
+    ToolNotAllowed,
+    UsageStatus,
+)
+from shopmcp_domain.ids import new_usage_event_id
+from shopmcp_domain.keys import Access
+from shopmcp_domain.playbook_definitions import PlaybookDefinition, definition_of
+from shopmcp_domain.ports import AuditLog, Clock, ToolOutput
+from shopmcp_domain.services import playbooks as use_cases
+from shopmcp_domain.services.admission import Admission, raise_if_refused
+from shopmcp_domain.services.call_tool import PlaybookStamp
+from shopmcp_domain.services.run_playbook import (
+    PlaybookRunDeps,
+    RunArgumentsError,
+    run_playbook,
+    summary_text,
+)
+from shopmcp_domain.services.scope import RequestScope
+from shopmcp_domain.usage import MeterRecord, UsageEvent
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunPlaybookInput(_Input):
+    name: str = Field(max_length=64, description="The playbook's name (list_playbooks).")
+    arguments: dict[str, Any] = Field(default_factory=dict, description="The playbook's arguments.")
+    confirmations: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="After a run stopped with status confirmation_required: each pending "
+        "write's key mapped to the confirmation code the run returned.",
+    )
+
+
+class ListPlaybooksInput(_Input):
+    pass
+
+
+class CreatePlaybookInput(_Input):
+    playbook: PlaybookDefinition
+    replace: bool = Field(
+        default=False, description="Save as a new version of the playbook with this name."
+    )
+
+
+class DeletePlaybookInput(_Input):
+    name: str = Field(max_length=64)
+
+
+@attrs.frozen
+class GatewayTool:
+    name: str
+    title: str
+    description: str
+    input_model: type[BaseModel]
+    write: bool
+
+    def input_schema(self) -> dict[str, Any]:
+        return self.input_model.model_json_schema()
+
+
+PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
+    t.name: t
+    for t in (
+        GatewayTool(
+            "run_playbook",
+            "Run a playbook",
+            "Run a tool-steps playbook of this workspace: each step is a tool call with this "
+            "key's permissions. Returns each step's outcome. A write step may stop the run "
+            "asking for confirmation: call again with the confirmations it lists.",
+            RunPlaybookInput,
+            write=False,
+        ),
+        GatewayTool(
+            "list_playbooks",
+            "List playbooks",
+            "This workspace's playbooks (both modes), with their arguments, steps and version.",
+            ListPlaybooksInput,
+            write=False,
+        ),
+        GatewayTool(
+            "create_playbook",
+            "Create a playbook",
+            "Save a playbook: 'instructions' (a prompt template with {argument} placeholders) "
+            "or 'tool_steps' (steps of tool calls whose arguments may use {{ args.x }} and "
+            "{{ steps.id.path }}; filter and reconcile steps). Every tool must be one this key "
+            "may call. replace=true saves a new version.",
+            CreatePlaybookInput,
+            write=True,
+        ),
+        GatewayTool(
+            "delete_playbook",
+            "Delete a playbook",
+            "Delete one of this workspace's playbooks by name.",
+            DeletePlaybookInput,
+            write=True,
+        ),
+    )
+}
+
+
+def visible_playbook_tools(scope: RequestScope) -> tuple[GatewayTool, ...]:
+    if not scope.workspace.is_active:
+        return ()
+    can_write = Access.WRITE in scope.key.scopes.access
+    return tuple(t for t in PLAYBOOK_TOOLS.values() if can_write or not t.write)
+
+
+@attrs.frozen
+class PlaybookToolDeps:
+    clock: Clock
+    audit: AuditLog
+    run: PlaybookRunDeps
+
+
+def _validated(tool: GatewayTool, arguments: Mapping[str, Any]) -> Any:
+    try:
+        return tool.input_model.model_validate(dict(arguments))
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or '(arguments)'}: {e['msg']}"
+            for e in error.errors(include_url=False, include_input=False)
+        ]
+        raise InvalidArguments(tool.name, problems) from None
+
+
+def _listing(playbooks: Any) -> ToolOutput:
+    items = [definition_of(p).model_dump(mode="json", exclude_none=True) for p in playbooks]
+    lines = [
+        f"- {p.name} ({p.mode.value}, version {p.version}): {p.description}" for p in playbooks
+    ]
+    text = "\n".join(lines) if lines else "No playbooks yet."
+    return ToolOutput({"playbooks": items}, text)
+
+
+async def call_playbook_tool(
+    deps: PlaybookToolDeps,
+    scope: RequestScope,
+    admission: Admission,
+    name: str,
+    arguments: Mapping[str, Any] | None,
+) -> ToolOutput:
+    """One call of a playbook tool, audited whatever its outcome."""
+    started = deps.clock.monotonic()
+    status = UsageStatus.OK
+    error_class: str | None = None
+    stamp: PlaybookStamp | None = None
+    try:
+        raise_if_refused(admission)
+        tool = PLAYBOOK_TOOLS[name]
+        if tool not in visible_playbook_tools(scope):
+            raise ToolNotAllowed(name, "this key has no write access")
+        args = _validated(tool, arguments or {})
+        ws = scope.workspace.id
+        tenants = scope.tenants
+        if isinstance(args, RunPlaybookInput):
+            playbook = await use_cases.get_playbook(tenants, ws, args.name)
+            stamp = PlaybookStamp(playbook.id, playbook.version)
+            try:
+                summary = await run_playbook(
+                    deps.run, scope, playbook, args.arguments, args.confirmations
+                )
+            except RunArgumentsError as error:
+                raise InvalidArguments(name, [str(error)]) from None
+            return ToolOutput(summary, summary_text(summary))
+        if isinstance(args, ListPlaybooksInput):
+            return _listing(await use_cases.list_playbooks(tenants, ws, check_workspace=False))
+        if isinstance(args, CreatePlaybookInput):
+            saved = await use_cases.save_playbook(
+                tenants,
+                deps.clock,
+                ws,
+                args.playbook,
+                use_cases.scope_tool_problem(scope),
+                replace=args.replace,
+            )
+            stamp = PlaybookStamp(saved.id, saved.version)
+            definition = definition_of(saved).model_dump(mode="json", exclude_none=True)
+            return ToolOutput(
+                {"saved": definition},
+                f"Saved playbook {saved.name} (version {saved.version}).",
+            )
+        assert isinstance(args, DeletePlaybookInput)
+        deleted = await use_cases.delete_playbook(tenants, ws, args.name)
+        stamp = PlaybookStamp(deleted.id, deleted.version)
+        return ToolOutput({"deleted": deleted.name}, f"Deleted playbook {deleted.name}.")
+    except ShopMcpError as error:
+        status = error.usage_status
+        error_class = type(error).__name__
+        raise
+    except Exception as error:
+        status = UsageStatus.INTERNAL_ERROR
+        error_class = type(error).__name__
+        raise InternalError() from error
+    finally:
+        event = UsageEvent(
+            id=new_usage_event_id(),
+            workspace_id=scope.workspace.id,
+            key_prefix=scope.key.prefix,
+            tool=name,
+            connection_id=None,
+            latency_ms=round((deps.clock.monotonic() - started) * 1000, 3),
+            status=status,
+            error_class=error_class,
+            created_at=deps.clock.now(),
+            playbook_id=stamp.playbook_id if stamp else None,
+            playbook_version=stamp.version if stamp else None,
+        )
+        try:
+            await deps.audit.record(event, MeterRecord.for_event(event))
+        except Exception as error:
+            if isinstance(error, ShopMcpError) and not isinstance(error, InternalError):
+                raise
+            raise AuditUnavailable() from error

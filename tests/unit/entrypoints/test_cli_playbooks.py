@@ -1,0 +1,102 @@
+"""`shopmcp playbook`: add from a JSON file, show, list, export -> import into another workspace
+(round trip), import refusing unknown tools, the library and enable, the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shopmcp_domain.playbook_definitions import export_json_schema
+from tests.unit.entrypoints import test_cli_dashboard as dashboard
+from tests.unit.entrypoints.test_cli_dashboard import Cli, _workspace
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
+    # The dashboard CLI tests' wiring: the real commands over in-memory ports.
+    made: Cli = dashboard.cli.__wrapped__(monkeypatch, tmp_path)  # type: ignore[attr-defined]
+    return made
+
+
+STEPS = {
+    "name": "orders-then-one",
+    "mode": "tool_steps",
+    "arguments": [{"name": "since"}],
+    "steps": [
+        {
+            "id": "orders",
+            "tool": "shopify_list_orders",
+            "arguments": {"created_from": "{{ args.since }}"},
+        },
+        {
+            "id": "first",
+            "tool": "shopify_get_order",
+            "arguments": {"order_id": "{{ steps.orders.orders[0].id }}"},
+        },
+    ],
+}
+
+
+def test_add_show_export_import_round_trip(cli: Cli, tmp_path: Path) -> None:
+    source, target = _workspace(cli), _workspace(cli)
+    definition = tmp_path / "steps.json"
+    definition.write_text(json.dumps(STEPS))
+    added = cli("playbook", "add", "--workspace", source, "--file", str(definition))
+    assert added.exit_code == 0, added.output
+    assert "version 1" in added.output
+    prompt = cli(
+        "playbook",
+        "add",
+        "--workspace",
+        source,
+        "--name",
+        "weekly",
+        "--template",
+        "Hi {x}",
+        "--argument",
+        "x",
+    )
+    assert prompt.exit_code == 0, prompt.output
+    listed = cli("playbook", "list", "--workspace", source).output
+    assert "orders-then-one (tool_steps, v1)" in listed and "weekly (instructions, v1)" in listed
+    shown = json.loads(
+        cli("playbook", "show", "--workspace", source, "--name", "orders-then-one").stdout
+    )
+    assert shown["steps"][1]["arguments"] == STEPS["steps"][1]["arguments"]  # type: ignore[index]
+
+    exported = tmp_path / "export.json"
+    out = cli("playbook", "export", "--workspace", source, "--output", str(exported))
+    assert out.exit_code == 0, out.output
+    imported = cli("playbook", "import", "--workspace", target, "--file", str(exported))
+    assert imported.exit_code == 0, imported.output
+    again = cli("playbook", "export", "--workspace", target)
+    assert json.loads(again.stdout) == json.loads(exported.read_text())
+
+
+def test_import_refuses_an_unknown_tool(cli: Cli, tmp_path: Path) -> None:
+    target = _workspace(cli)
+    bad = {**STEPS, "steps": [{"id": "x", "tool": "shopify_drop_everything"}], "arguments": []}
+    document = tmp_path / "bad.json"
+    document.write_text(
+        json.dumps({"format": "shopmcp.playbooks", "format_version": 1, "playbooks": [bad]})
+    )
+    result = cli("playbook", "import", "--workspace", target, "--file", str(document))
+    assert result.exit_code == 1
+    assert "unknown tool 'shopify_drop_everything'" in result.output
+    assert "no playbooks" in cli("playbook", "list", "--workspace", target).output
+
+
+def test_library_enable_and_schema(cli: Cli) -> None:
+    workspace = _workspace(cli)
+    assert "reconcile-shopify-xero" in cli("playbook", "library").output
+    enabled = cli(
+        "playbook", "enable", "--workspace", workspace, "--name", "reconcile-shopify-xero"
+    )
+    assert enabled.exit_code == 0, enabled.output
+    assert (
+        "reconcile-shopify-xero (tool_steps, v1)"
+        in cli("playbook", "list", "--workspace", workspace).output
+    )
+    assert json.loads(cli("playbook", "schema").stdout) == export_json_schema()
