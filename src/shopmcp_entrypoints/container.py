@@ -627,6 +627,7 @@ class Container(containers.DeclarativeContainer):
         writes_locked=writes_locked,
         signup_open=settings.provided.signup_open,
         mcp_base_url=providers.Callable(_dashboard_base_url, settings),
+        quota=quota_counter,
     )
 
 

@@ -15,6 +15,7 @@ from shopmcp_domain.ports import (
     Clock,
     CredentialProbe,
     CredentialVault,
+    QuotaCounter,
     StoreAddressCheck,
     TenantRepository,
 )
@@ -44,3 +45,5 @@ class DashboardPorts:
     signup_open: bool
     # Where MCP URLs point (the URL merchants paste).
     mcp_base_url: str
+    # The monthly quota counts (the usage review's limits).
+    quota: QuotaCounter

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # The background jobs (today the meter-outbox drain) run inside the gateway unless a
     # separate `shopmcp worker` process runs them (then set this to false for the gateway).
     run_worker_in_gateway: bool = True
+    # How often `shopmcp worker` runs the retention sweep (the erasure window plus this must
+    # stay within the 30 days the security page promises).
+    sweep_interval_seconds: float = Field(default=6 * 3600, ge=60, le=24 * 3600)
     sentry_dsn: SecretStr | None = None
     # "json": one JSON object per log line (request id, workspace id, tool), same redaction.
     log_format: Literal["text", "json"] = "text"

@@ -16,6 +16,7 @@ import typer
 
 from shopmcp_domain.errors import NotFound, UsageStatus
 from shopmcp_domain.ids import ConnectionId, WorkspaceId
+from shopmcp_domain.services.quota import LimitsState, limits_state
 from shopmcp_domain.usage import MAX_USAGE_PAGE, ToolUsage, UsageEvent, UsageQuery
 from shopmcp_entrypoints.commands._admin import Admin, command_group, run_admin, workspace_id
 
@@ -145,3 +146,53 @@ def _tool(usage: ToolUsage) -> dict[str, object]:
         "p90_ms": usage.p90_ms,
         "p99_ms": usage.p99_ms,
     }
+
+
+@usage_app.command("limits")
+def usage_limits(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """The plan's rate limit and monthly tool-call quota, and this month's calls against it."""
+    ws = workspace_id(workspace)
+
+    async def work(a: Admin) -> LimitsState:
+        from shopmcp_entrypoints.container import provided
+
+        async with a.tenants.unit_of_work(ws) as uow:
+            found = await uow.workspaces.get()
+        if found is None:
+            raise NotFound("workspace")
+        return await limits_state(await provided(a.container.quota_counter), a.clock, found)
+
+    state = run_admin(work)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "plan": state.plan.value,
+                    "requests_per_minute": state.requests_per_minute,
+                    "month": state.month,
+                    "monthly_calls": state.monthly_calls,
+                    "used": state.used,
+                    "remaining": state.remaining,
+                    "overage_billed": state.overage_billed,
+                    "overage_calls": state.overage_calls,
+                    "exhausted": state.exhausted,
+                    "resets_at": state.resets_at.isoformat(),
+                },
+                indent=2,
+            )
+        )
+        return
+    overage = "billed past the quota" if state.overage_billed else "refused past the quota"
+    typer.echo(f"plan: {state.plan.plan.title} ({state.requests_per_minute} requests/min)")
+    typer.echo(
+        f"tool calls {state.month}: {state.used:,} of {state.monthly_calls:,} "
+        f"({state.remaining:,} left; {overage})"
+    )
+    if state.overage_calls:
+        typer.echo(f"overage calls: {state.overage_calls:,}")
+    if state.exhausted:
+        typer.echo("quota used up: tool calls are refused until the month resets")
+    typer.echo(f"resets: {state.resets_at:%Y-%m-%d %H:%M} UTC")

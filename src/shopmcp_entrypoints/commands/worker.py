@@ -1,9 +1,11 @@
 """``shopmcp worker``: the background jobs, as a process of their own.
 
-Today that is the meter-outbox drain loop the gateway otherwise runs in its lifespan (usage
-sent to Stripe meter events). Deployments that separate it run ``shopmcp worker`` beside the
-gateway and start the gateway with ``SHOPMCP_RUN_WORKER_IN_GATEWAY=false``; running both is
-harmless (claims never hand one record to two drainers), only wasteful.
+* The meter-outbox drain loop the gateway otherwise runs in its lifespan (usage sent to Stripe
+  meter events; its own loop, with backoff). Deployments that separate it run ``shopmcp
+  worker`` beside the gateway and start the gateway with ``SHOPMCP_RUN_WORKER_IN_GATEWAY=false``;
+  running both is harmless (claims never hand one record to two drainers), only wasteful.
+* The scheduled sweeps, on a :class:`~shopmcp_entrypoints.scheduler.Scheduler`. A new periodic
+  job is one line in :func:`register_jobs`: ``scheduler.every(name, interval_seconds, job)``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from shopmcp_entrypoints.scheduler import Scheduler
 from shopmcp_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +31,8 @@ async def run_worker(
     from shopmcp_entrypoints.lifecycle import stop_requested
 
     container = container or build_container(settings)
+    scheduler = Scheduler()
+    register_jobs(scheduler, settings, container)
     try:
         drainer = await resolve(container.outbox_drainer)
         if drainer is None:
@@ -40,10 +45,10 @@ async def run_worker(
             logger.info("draining the meter outbox to Stripe")
         try:
             if stop is not None:
-                await stop.wait()
+                await scheduler.run(stop)
             else:
                 async with stop_requested() as signalled:
-                    await signalled.wait()
+                    await scheduler.run(signalled.event)
         finally:
             if drainer is not None:
                 await drainer.stop()
@@ -52,6 +57,23 @@ async def run_worker(
                 )
     finally:
         await resolve(container.shutdown_resources)
+
+
+def register_jobs(scheduler: Scheduler, settings: Settings, container: Container) -> None:
+    """The worker's periodic jobs. Each resolves what it needs when it runs, so a worker whose
+    jobs have not run yet opened nothing for them."""
+    from shopmcp_domain.services.sweep import sweep
+    from shopmcp_entrypoints.container import provided
+
+    async def retention_sweep() -> None:
+        report = await sweep(await provided(container.retention), await provided(container.clock))
+        logger.info("retention sweep: %s", "; ".join(report.lines()[:1] + report.lines()[-5:]))
+
+    # The first sweep a minute after start (a worker that restarts in a loop does not sweep in
+    # a loop), then every SHOPMCP_SWEEP_INTERVAL_SECONDS.
+    scheduler.every(
+        "retention-sweep", settings.sweep_interval_seconds, retention_sweep, first_after=60.0
+    )
 
 
 def worker() -> None:

@@ -145,14 +145,14 @@ async def test_concurrent_calls_beyond_the_limit_admit_exactly_the_limit(e2e: E2
     limit = PlanTier.SOLO.rate_limit.limit
     workspace, issued = await e2e.tenant(platforms=(Platform.SHOPIFY,), plan=PlanTier.SOLO)
 
-    # The limiter's fixed windows are whole minutes: a burst that straddles one sees part of
-    # its count decay while it runs, and the last check below would find room again. So the
-    # burst starts early in a minute.
-    if (into_minute := time.time() % 60) > 30:
-        await asyncio.sleep(60 - into_minute + 0.1)
-    # More calls than the plan's window holds (Solo: 300 a minute), all at once.
+    # Enough calls that the burst goes past the limit whatever the plan's limit is.
     clients = 15
-    per_client = limit // clients + 3
+    per_client = limit // clients + 5
+    # The sliding window weighs the previous minute's count: start early in a minute, so the
+    # listing and the burst (a few seconds for this many calls) share one window.
+    into_minute = time.time() % 60
+    if into_minute > 30:
+        await asyncio.sleep(61 - into_minute)
     async with contextlib.AsyncExitStack() as stack:
         sessions = [
             await stack.enter_async_context(client(e2e, issued.token, MODERN))

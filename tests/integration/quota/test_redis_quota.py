@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from shopmcp_adapters.quota import RedisQuotaCounter
 from shopmcp_domain.ids import WorkspaceId, new_workspace_id
@@ -68,3 +69,43 @@ async def test_two_os_processes_are_refused_exactly_past_the_quota(namespace: st
         assert await RedisQuotaCounter(client, namespace=namespace).used(ws, MONTH) == 100
     finally:
         await client.aclose()
+
+
+async def test_an_outage_counts_in_process_from_the_last_count_and_catches_up(
+    namespace: str,
+) -> None:
+    client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    try:
+        counter = RedisQuotaCounter(client, namespace=namespace, retry_interval=0.0)
+        ws = new_workspace_id()
+        for _ in range(2):
+            await counter.count(ws, MONTH, 3, overage=False)
+        script = counter._script
+
+        async def unreachable(*_: object, **__: object) -> object:
+            raise RedisConnectionError("connection refused")
+
+        counter._script = unreachable  # type: ignore[assignment]
+        during = [await counter.count(ws, MONTH, 3, overage=False) for _ in range(2)]
+        # From Redis's last count (2): one more allowed, then refused; the gateway keeps going.
+        assert [(d.allowed, d.used) for d in during] == [(True, 3), (False, 3)]
+        assert counter.fallback_decisions == 2
+
+        counter._script = script
+        after = await counter.count(ws, MONTH, 3, overage=False)
+        # The call counted in process was added to Redis before this one was decided.
+        assert (after.allowed, after.used) == (False, 3)
+        assert await counter.used(ws, MONTH) == 3
+    finally:
+        await client.aclose()
+
+
+async def test_a_closed_port_degrades_to_counting_in_process() -> None:
+    counter = RedisQuotaCounter.from_url("redis://127.0.0.1:1/0", namespace="unreachable")
+    try:
+        ws = new_workspace_id()
+        decisions = [await counter.count(ws, MONTH, 2, overage=False) for _ in range(3)]
+        assert [d.allowed for d in decisions] == [True, True, False]
+        assert counter.fallback_decisions == 3
+    finally:
+        await counter.aclose()

@@ -12,6 +12,7 @@ import pytest
 
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_usage_event_id
+from shopmcp_domain.plans import billing_month
 from shopmcp_domain.usage import MeterRecord, UsageEvent, percentile_cont
 from shopmcp_entrypoints.http.api import usage as usage_routes
 from tests.factories import NOW
@@ -129,3 +130,28 @@ async def test_the_downloads_stream_every_matching_row(
     assert [r["id"] for r in rows] == _newest_first(ok)
     as_json = await api.call("GET", path, token, params={"format": "json"})
     assert [e["id"] for e in as_json.json()] == _newest_first(events)
+
+
+async def test_the_limits_show_the_plan_and_the_months_quota(api: Api) -> None:
+    token = await api.sign_in("a@example.com")
+    workspace = await api.workspace(token)
+    workspace_id = WorkspaceId(uuid.UUID(workspace))
+    month = billing_month(api.world.clock.now())
+    api.world.quota.counts[(workspace_id, month)] = 2_990
+    answer = await api.call("GET", f"/api/v1/workspaces/{workspace}/usage/limits", token)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["plan"] == "solo" and body["plan_title"] == "Solo"
+    assert body["requests_per_minute"] == 300 and body["monthly_calls"] == 3_000
+    assert (body["month"], body["used"], body["remaining"]) == (month, 2_990, 10)
+    assert body["overage_billed"] is False and body["exhausted"] is False
+    api.world.quota.counts[(workspace_id, month)] = 3_000
+    body = (await api.call("GET", f"/api/v1/workspaces/{workspace}/usage/limits", token)).json()
+    assert body["exhausted"] is True and body["remaining"] == 0
+
+
+async def test_another_workspaces_limits_are_not_shown(api: Api) -> None:
+    mine = await api.sign_in("a@example.com")
+    theirs = await api.workspace(await api.sign_in("b@example.com"))
+    answer = await api.call("GET", f"/api/v1/workspaces/{theirs}/usage/limits", mine)
+    assert answer.status_code in (403, 404)

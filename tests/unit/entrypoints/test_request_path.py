@@ -14,7 +14,7 @@ import pytest
 from shopmcp_adapters.memory import InMemoryRateLimiter
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.keys import NO_SUCH_PREFIX
-from shopmcp_domain.plans import PlanTier, RateLimit
+from shopmcp_domain.plans import PlanTier, RateLimit, billing_month
 from shopmcp_domain.ports import RateLimitDecision, ToolOutput, UpstreamCall
 from tests.factories import World
 from tests.unit.entrypoints.harness import Gateway, running_gateway
@@ -134,6 +134,11 @@ async def _refuse(counted: Counted, refusal: str) -> Any:
     elif refusal == "workspace_inactive":
         async with world.store.unit_of_work(workspace.id) as uow:
             await uow.workspaces.update(workspace.mark_pending_deletion())
+    elif refusal == "quota_exhausted":
+        month = billing_month(world.clock.now())
+        world.quota.counts[(workspace.id, month)] = workspace.plan.plan.monthly_calls
+    elif refusal == "quota_unavailable":
+        world.quota.fail_next = ConnectionError("the counter's store is down")
     else:
         counted.limiter.down = True
     counted.limiter.hits = 0
@@ -149,6 +154,18 @@ CALL_REFUSALS = {
         0,
     ),
     "limiter_unavailable": (
+        UsageStatus.INTERNAL_ERROR,
+        "internal error: the call failed inside the gateway and was recorded",
+        1,
+    ),
+    # Past the month's quota (no overage on Solo): not retryable, and it says why and until when.
+    "quota_exhausted": (
+        UsageStatus.QUOTA_EXHAUSTED,
+        "the Solo plan's 3,000 tool calls this month are used up; calls resume at ",
+        1,
+    ),
+    # The counter could not answer: refused like a limiter that cannot (fail closed).
+    "quota_unavailable": (
         UsageStatus.INTERNAL_ERROR,
         "internal error: the call failed inside the gateway and was recorded",
         1,
@@ -170,6 +187,8 @@ async def test_a_refused_tools_call_is_a_tool_error_with_one_usage_row_and_one_m
     assert "hunter2" not in response.text
     assert counted.limiter.hits == hits
     assert ("retry-after" in response.headers) is (refusal == "rate_limited")
+    if refusal == "quota_exhausted":
+        assert "Retrying sooner will not help" in result["content"][0]["text"]
     assert counted.gateway.world.upstream.calls == []
     usage, meter = await _audit(counted.gateway, workspace.id)
     (event,) = usage
@@ -231,3 +250,11 @@ async def test_a_store_that_cannot_load_the_scope_is_a_json_rpc_503(
     error = response.json()["error"]
     assert error["message"].startswith("the gateway could not load this workspace")
     assert "hunter2" not in response.text
+
+
+@pytest.mark.parametrize("method", ["initialize", "tools/list"])
+async def test_only_tools_call_meets_the_monthly_quota(counted: Counted, method: str) -> None:
+    _, token = await _refuse(counted, "quota_exhausted")
+    response = await counted.gateway.post(f"/mcp/{token}", REQUESTS[method])
+    assert response.status_code == 200
+    assert "error" not in response.json()

@@ -18,6 +18,7 @@ from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.keys import Access, McpKey
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.services.quota import LimitsState
 from shopmcp_domain.text import check_plain_text
 from shopmcp_domain.usage import ToolUsage, UsageEvent
 from shopmcp_domain.workspaces import Workspace
@@ -385,6 +386,38 @@ class UsageSummaryOut(BaseModel):
     since: dt.datetime | None
     until: dt.datetime | None
     tools: list[ToolUsageOut]
+
+
+class LimitsStateOut(BaseModel):
+    """The workspace's plan limits and where this billing month stands."""
+
+    plan: str
+    plan_title: str
+    requests_per_minute: int
+    month: str
+    monthly_calls: int
+    used: int
+    remaining: int
+    overage_billed: bool
+    overage_calls: int
+    exhausted: bool
+    resets_at: dt.datetime
+
+    @classmethod
+    def of(cls, state: LimitsState) -> LimitsStateOut:
+        return cls(
+            plan=state.plan.value,
+            plan_title=state.plan.plan.title,
+            requests_per_minute=state.requests_per_minute,
+            month=state.month,
+            monthly_calls=state.monthly_calls,
+            used=state.used,
+            remaining=state.remaining,
+            overage_billed=state.overage_billed,
+            overage_calls=state.overage_calls,
+            exhausted=state.exhausted,
+            resets_at=state.resets_at,
+        )
 
 
 class AuditEntryOut(BaseModel):

@@ -19,15 +19,17 @@ from litestar.params import FromQuery
 from litestar.response import Stream
 
 from shopmcp_domain.accounts import Role
-from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.errors import NotFound, UsageStatus
 from shopmcp_domain.ids import ConnectionId, UsageEventId, WorkspaceId
 from shopmcp_domain.ports import TenantRepository
 from shopmcp_domain.services.dashboard import Access
+from shopmcp_domain.services.quota import limits_state
 from shopmcp_domain.usage import MAX_USAGE_PAGE, UsageCursor, UsageEvent, UsageQuery
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.http.api.auth import MEMBER, needs
 from shopmcp_entrypoints.http.api.cursors import decode_cursor, encode_cursor
 from shopmcp_entrypoints.http.api.schemas import (
+    LimitsStateOut,
     ToolUsageOut,
     UsageEventOut,
     UsagePageOut,
@@ -191,6 +193,19 @@ class Usage(Controller):
     ) -> UsageSummaryOut:
         """Per tool in the period: calls, failed calls, and p50/p90/p99 latency."""
         return await usage_summary(dashboard, access, since, until)
+
+    @get("/limits", opt=needs(Role.VIEWER))
+    async def limits(
+        self, access: NamedDependency[Access], dashboard: NamedDependency[DashboardPorts]
+    ) -> LimitsStateOut:
+        """The plan's rate limit and monthly tool-call quota, and this month's calls against
+        it (remaining, overage, when it resets)."""
+        async with dashboard.tenants.unit_of_work(access.workspace_id) as uow:
+            workspace = await uow.workspaces.get()
+        if workspace is None:
+            raise NotFound("workspace")
+        state = await limits_state(dashboard.quota, dashboard.clock, workspace)
+        return LimitsStateOut.of(state)
 
     @get("/export", opt=needs(Role.VIEWER))
     async def export(
