@@ -50,7 +50,7 @@ async def test_metrics_count_calls_refusals_and_upstream_errors() -> None:
         world.upstream.answer("shopify_get_thing", UpstreamUnavailable("shopify", "timed out"))
         await gateway.post(path, _call("shopify_get_thing"))
         await gateway.post(path, _call("no_such_tool_from_the_client"))
-        for _ in range(60):  # spend the rest of the minute's budget
+        for _ in range(workspace.plan.rate_limit.limit):  # spend the rest of the minute's budget
             await world.limiter.hit(f"ws:{workspace.id}", workspace.plan.rate_limit)
         await gateway.post(path, _call("shopify_get_thing"))
         await gateway.post(path, LIST)
