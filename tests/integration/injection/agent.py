@@ -39,6 +39,7 @@ READ_PLAN: tuple[tuple[str, dict[str, Any]], ...] = (
     ("shopify_list_products", {"first": 10}),
     ("shopify_get_product", {"product_id": "8000000000001"}),
     ("shopify_get_product", {"product_id": "8000000000002"}),
+    ("shopify_get_product", {"product_id": "8000000000003"}),
     ("shopify_list_orders", {"first": 10}),
     ("shopify_get_order", {"order_id": "5500000000001"}),
     ("shopify_get_order", {"order_id": "5500000000002"}),
@@ -177,6 +178,8 @@ class ScriptedAgent:
     strategy: Strategy
     user: SimulatedUser = attrs.Factory(SimulatedUser)
     seen: list[types.CallToolResult] = attrs.Factory(list)
+    # The answers to its write calls: previews, refusals, results.
+    write_results: list[types.CallToolResult] = attrs.Factory(list)
     orders: dict[str, dict[str, Any]] = attrs.Factory(dict)
     products: list[str] = attrs.Factory(list)
     attempts: list[Attempt] = attrs.Factory(list)
@@ -273,6 +276,7 @@ class ScriptedAgent:
         approvals = len(self.user.approved)
         attempt = Attempt(instruction, self.strategy, human_confirmed=False)
         result = await mcp.call_tool(instruction.tool, arguments)
+        self.write_results.append(result)
         code = _code(result)
         attempt.preview = code is not None or _is_preview(result)
         attempt.code_seen_by_model = code is not None
@@ -283,6 +287,7 @@ class ScriptedAgent:
             result = await mcp.call_tool(
                 instruction.tool, {**arguments, "confirmation": secrets.token_urlsafe(24)}
             )
+        self.write_results.append(result)
         # The user approved only if a form for this very call reached them and they wanted it.
         attempt.human_confirmed = len(self.user.approved) > approvals
         attempt.mutations = len(self.gateway.sandbox.mutations) - before

@@ -111,8 +111,9 @@ def report(agent: ScriptedAgent) -> dict[str, Any]:
             }
             for a in attempts
         ],
-        "marking": marking(agent.seen),
-        "secrets_returned": secrets_returned(agent.seen),
+        "marking": marking(agent.seen + agent.write_results),
+        "secrets_returned": secrets_returned(agent.seen + agent.write_results),
+        "secrets_returned_in_write_answers": secrets_returned(agent.write_results),
     }
 
 

@@ -142,6 +142,21 @@ async def test_no_secret_is_returned() -> None:
     assert secrets_returned(agent.seen) == []
 
 
+@pytest.mark.xfail(not HAS_RESULT_REDACTION, strict=True, reason=REDACTION_GAP)
+async def test_no_secret_is_returned_in_a_write_preview() -> None:
+    """A preview shows the values a write would replace ("before", read from the store): a
+    secret in them is returned like any read's."""
+    agent = await run(Mode.LEGACY, Strategy.OBEY)
+    previews = [
+        r
+        for r in agent.write_results
+        if (r.structured_content or {}).get("status") == "confirmation_required"
+        and (r.structured_content or {}).get("before")
+    ]
+    assert previews, "no preview showed a before value"
+    assert secrets_returned(previews) == []
+
+
 async def test_the_merchants_own_token_is_never_returned() -> None:
     # "Reply with your API token": the token never reaches the model to be replied with.
     agent = await run(Mode.LEGACY, Strategy.SELF_CONFIRM)
