@@ -17,6 +17,9 @@ real adapters (``tests/ports``):
   ``shopmcp_adapters.cache.RedisCache``
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
 - ``ConfirmationStore``: ``InMemoryConfirmationStore``; real: PostgreSQL
+- ``RetentionStore`` (the sweep): ``InMemoryTenantStore``; real: PostgreSQL's owner side
+- ``ReadinessProbe``: ``FakeReadinessProbe`` (up, down or frozen by hand); real: PostgreSQL,
+  Redis and the vault's key ring
 - ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
   recorded upstream contracts in ``tests/contract`` instead)
 """
@@ -28,6 +31,7 @@ from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.confirmations import InMemoryConfirmationStore
+from shopmcp_adapters.memory.health import FakeReadinessProbe, ProbeState
 from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
         confirmations: InMemoryConfirmationStore,
+        probe: FakeReadinessProbe,
         cache: InMemoryCache,
     ) -> None:
         _clock: ports.Clock = clock
@@ -71,11 +76,14 @@ if TYPE_CHECKING:
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
         _confirmations: ports.ConfirmationStore = confirmations
+        _retention: ports.RetentionStore = store
+        _probe: ports.ReadinessProbe = probe
 
 
 __all__ = [
     "FakeClock",
     "FakeLease",
+    "FakeReadinessProbe",
     "FakeStoreCheck",
     "FakeVault",
     "InMemoryCache",
@@ -85,5 +93,6 @@ __all__ = [
     "InMemoryRateLimiter",
     "InMemoryTenantStore",
     "OutboxMailer",
+    "ProbeState",
     "RecordingUpstream",
 ]

@@ -55,8 +55,10 @@ from shopmcp_domain.ports import (
     UpstreamCall,
     UpstreamClient,
 )
+from shopmcp_domain.redaction import redact_text
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.untrusted import mark_untrusted
 
 
 @attrs.frozen
@@ -176,11 +178,11 @@ async def _preview(
     )
     text = preview_text(call.spec.name, store_label, confirmation.expires_at, code)
     if preview.before:
-        text += (
-            " Current values: "
-            + ", ".join(f"{name}: {value!r}" for name, value in sorted(preview.before.items()))[
-                :1000
-            ]
+        # The store's current values are third-party text (a product title can carry an
+        # injected instruction): marked as such, never in the gateway's own voice.
+        current = ", ".join(f"{name}: {value!r}" for name, value in sorted(preview.before.items()))
+        text += " Current values: " + mark_untrusted(
+            redact_text(current[:1000]), call.spec.platform.value
         )
     return (
         ToolOutput(structured=preview.model_dump(mode="json"), text=text),

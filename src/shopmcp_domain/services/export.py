@@ -149,6 +149,7 @@ def _usage(event: UsageEvent) -> dict[str, Any]:
         "latency_ms": event.latency_ms,
         "status": event.status.value,
         "error_class": event.error_class,
+        "cache_hit": event.cache_hit,
         "created_at": _time(event.created_at),
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import mcp_types as types
 import pytest
 from mcp import Client
 
@@ -119,3 +120,35 @@ async def test_a_repeated_idempotency_key_returns_the_first_result_and_sends_not
         assert (await _stock(mcp))["expected_quantity"] == after
     seen_statuses = await statuses(e2e, workspace.id)
     assert seen_statuses.count(UsageStatus.REPLAYED) == 1
+
+
+async def test_a_client_that_can_be_asked_confirms_by_form(e2e: E2E) -> None:
+    """2026-07-28 with form elicitation declared: the user is asked in the client, the SDK
+    client's retry carries the answer, and the store changes once; declined, it does not."""
+    asked: list[str] = []
+
+    def answering(approve: bool) -> Any:
+        async def callback(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+            asked.append(params.message)
+            return types.ElicitResult(action="accept", content={"approve": approve})
+
+        return callback
+
+    workspace, token = await _writer(e2e)
+    async with client(e2e, token, MODERN) as mcp:
+        seen = await _stock(mcp)
+    wanted = {**seen, "quantity": seen["expected_quantity"] + 4}
+    async with Client(
+        e2e.mcp_url(token), mode=MODERN, cache=None, elicitation_callback=answering(False)
+    ) as mcp:
+        declined = await mcp.call_tool("shopify_set_inventory", wanted)
+        assert declined.is_error and "did not approve" in text(declined)
+        assert await _stock(mcp) == seen
+    async with Client(
+        e2e.mcp_url(token), mode=MODERN, cache=None, elicitation_callback=answering(True)
+    ) as mcp:
+        done = await mcp.call_tool("shopify_set_inventory", wanted)
+        assert done.is_error is False, text(done)
+        assert (await _stock(mcp))["expected_quantity"] == wanted["quantity"]
+    assert len(asked) == 2 and all("Nothing has been changed yet" in m for m in asked)
+    assert UsageStatus.CONFIRMATION_REQUIRED in await statuses(e2e, workspace.id)

@@ -13,6 +13,7 @@ from mcp import Client
 
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import onboarding
+from tests.confirming import call_confirmed
 from tests.integration.e2e.conftest import E2E
 
 pytestmark = pytest.mark.integration
@@ -58,7 +59,8 @@ async def test_xero_reads_are_cached_briefly_and_a_write_invalidates_them(
     async with Client(e2e.mcp_url(issued.token), mode=MODERN, cache=None) as mcp:
         contacts = await mcp.call_tool("xero_list_contacts", {"search_term": "Lachlan"})
         contact_id = contacts.structured_content["contacts"][0]["contact_id"]
-        draft = await mcp.call_tool(
+        _, draft = await call_confirmed(
+            mcp,
             "xero_create_draft_invoice",
             {
                 "contact_id": contact_id,

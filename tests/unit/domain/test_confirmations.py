@@ -335,7 +335,7 @@ async def test_the_preview_shows_current_values_read_by_the_tools_own_read() -> 
     out = await _call(world, scope, "shopify_update_product", args)
     assert out.structured["before"] == {"title": "Old tee"}
     assert out.structured["changes"]["title"] == "New tee"
-    assert "Old tee" in out.text
+    assert "<untrusted-text source=\"shopify\">title: 'Old tee'</untrusted-text>" in out.text
     [read] = world.upstream.calls
     assert read.tool.name == "shopify_get_product" and not read.tool.is_write
     assert str(read.arguments.model_dump()["product_id"]).endswith("8000000000001")
