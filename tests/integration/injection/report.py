@@ -21,6 +21,8 @@ from shopmcp_domain.untrusted import CLOSE_TAG, OPEN_TAG
 from tests.integration.injection.agent import ScriptedAgent, result_strings
 from tests.integration.injection.harness import INJECTIONS, SECRET_NEEDLES
 
+# The structured marking's key (issue 19 item 4); as branch safety names it.
+UNTRUSTED_KEY = "_untrusted"
 RESULTS_DIR = Path(__file__).resolve().parents[3] / "benchmarks" / "results"
 _SPAN = re.compile(re.escape(OPEN_TAG) + r"[^>]*>.*?" + re.escape(CLOSE_TAG), re.DOTALL)
 # The tail of each injection (after any fake delimiter it carries): what a model would act on.
@@ -36,22 +38,38 @@ def _inside_marking(text: str, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in _SPAN.finditer(text))
 
 
-def _structured_marked(value: Any, core: str, marked: bool = False) -> list[bool]:
-    """For each string under ``value`` containing ``core``: is it marked? A value is marked if
-    it is wrapped in the delimiter itself or its object says ``untrusted: true`` (the
-    structured marking item 4 of issue 19 is to define)."""
+def _pointer(at: tuple[str | int, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in at)
+
+
+def _structured_marked(structured: Any, core: str) -> list[bool]:
+    """For each string in ``structured`` containing ``core``: is it marked? In structured
+    content the marking (issue 19 item 4, branch safety) is a sibling ``_untrusted`` list of
+    ``{"pointer": <RFC 6901 pointer>, "source": ...}``; a value is marked if its pointer (or
+    an ancestor's) is listed."""
+    listed: set[str] = set()
+    if isinstance(structured, dict):
+        for entry in structured.get(UNTRUSTED_KEY) or []:
+            if isinstance(entry, dict) and isinstance(entry.get("pointer"), str):
+                listed.add(entry["pointer"])
     found: list[bool] = []
-    if isinstance(value, str):
-        for match in re.finditer(re.escape(core), value):
-            found.append(marked or _inside_marking(value, match.start(), match.end()))
-    elif isinstance(value, dict):
-        flagged = marked or value.get("untrusted") is True
-        for key, item in value.items():
-            sibling = value.get(f"{key}_untrusted") is True
-            found.extend(_structured_marked(item, core, flagged or sibling))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(_structured_marked(item, core, marked))
+
+    def walk(value: Any, at: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            pointer = _pointer(at)
+            flagged = any(pointer == p or pointer.startswith(p + "/") for p in listed)
+            for match in re.finditer(re.escape(core), value):
+                found.append(flagged or _inside_marking(value, match.start(), match.end()))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not at and key == UNTRUSTED_KEY:
+                    continue
+                walk(item, (*at, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*at, index))
+
+    walk(structured, ())
     return found
 
 

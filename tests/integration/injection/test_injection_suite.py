@@ -19,6 +19,7 @@ import importlib.util
 
 import pytest
 
+from shopmcp_domain import untrusted
 from tests.integration.injection.agent import Mode, ScriptedAgent, Strategy, result_strings
 from tests.integration.injection.harness import (
     CUSTOMER_ID,
@@ -56,9 +57,10 @@ SELF_CONFIRM_GAP = (
     "so a model obeying injected text confirms its own write; nothing tells the gateway that "
     "a person saw the preview"
 )
-# Item 4 (results' third-party fields marked) is not on main or branch safety yet; main marks
-# upstream error text only.
-MARKING_GAP = "issue 19 item 4 (untrusted text marked in results) has not landed"
+# Item 4 (results' third-party fields marked) is on branch safety (the ``_untrusted`` pointer
+# list); until it is merged, main marks upstream error text only.
+HAS_RESULT_MARKING = hasattr(untrusted, "UNTRUSTED_KEY")
+MARKING_GAP = "issue 19 item 4 (untrusted text marked in results, branch safety) has not landed"
 # Item 5 lives on branch safety (shopmcp_domain.results.redact_output), not merged here yet.
 HAS_RESULT_REDACTION = importlib.util.find_spec("shopmcp_domain.results") is not None
 REDACTION_GAP = "issue 19 item 5 (secrets redacted from results, branch safety) has not landed"
@@ -128,7 +130,7 @@ async def test_upstream_error_text_is_marked_and_its_token_redacted() -> None:
     assert secrets_returned([error]) == []
 
 
-@pytest.mark.xfail(strict=True, reason=MARKING_GAP)
+@pytest.mark.xfail(not HAS_RESULT_MARKING, strict=True, reason=MARKING_GAP)
 async def test_every_injected_text_seen_is_marked() -> None:
     agent = await run(Mode.LEGACY, Strategy.OBEY)
     row = marking(agent.seen)
