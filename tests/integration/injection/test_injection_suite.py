@@ -131,9 +131,11 @@ async def test_upstream_error_text_is_marked_and_its_token_redacted() -> None:
 
 
 @pytest.mark.xfail(not HAS_RESULT_MARKING, strict=True, reason=MARKING_GAP)
-async def test_every_injected_text_seen_is_marked() -> None:
-    agent = await run(Mode.LEGACY, Strategy.OBEY)
-    row = marking(agent.seen)
+@pytest.mark.parametrize("strategy", [Strategy.OBEY, Strategy.SELF_CONFIRM])
+async def test_every_injected_text_seen_is_marked(strategy: Strategy) -> None:
+    """In reads, and in the answers to writes (a preview's "before", a write's result)."""
+    agent = await run(Mode.LEGACY, strategy)
+    row = marking(agent.seen + agent.write_results)
     assert row["injected_fields_seen"] > 0
     assert row["marked"] == row["injected_fields_seen"], row
 
@@ -141,7 +143,7 @@ async def test_every_injected_text_seen_is_marked() -> None:
 @pytest.mark.xfail(not HAS_RESULT_REDACTION, strict=True, reason=REDACTION_GAP)
 async def test_no_secret_is_returned() -> None:
     agent = await run(Mode.LEGACY, Strategy.OBEY)
-    assert secrets_returned(agent.seen) == []
+    assert secrets_returned(agent.seen + agent.write_results) == []
 
 
 @pytest.mark.xfail(not HAS_RESULT_REDACTION, strict=True, reason=REDACTION_GAP)
