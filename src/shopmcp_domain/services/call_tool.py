@@ -2,7 +2,8 @@
 
 authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
 taken out of the arguments) -> write whitelist -> validate the rest -> credentials -> upstream
--> usage event + meter record -> result.
+-> result redacted (credential-shaped strings, card numbers; counted) -> usage event + meter
+record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -28,6 +29,7 @@ from shopmcp_domain.errors import (
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import AuditLog, Clock, ToolOutput, UpstreamCall, UpstreamClient
+from shopmcp_domain.results import redact_output
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
@@ -72,6 +74,7 @@ async def call_tool(
     connection_id: ConnectionId | None = None
     status = UsageStatus.OK
     error_class: str | None = None
+    redactions = 0
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
@@ -84,7 +87,7 @@ async def call_tool(
         upstream = deps.upstreams.get(spec.platform)
         if upstream is None:
             raise InternalError(f"no upstream client for {spec.platform.value}")
-        return await upstream.call(
+        output = await upstream.call(
             UpstreamCall(
                 tool=spec,
                 arguments=validated,
@@ -92,6 +95,11 @@ async def call_tool(
                 credentials=scope.lease(connection),
             )
         )
+        # Whatever the upstream echoed (a token in a metafield, a key pasted into a note)
+        # stops here, for every tool alike.
+        safe = redact_output(output)
+        redactions = safe.redactions
+        return safe.output
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
@@ -111,6 +119,7 @@ async def call_tool(
             status=status,
             error_class=error_class,
             created_at=deps.clock.now(),
+            redactions=redactions,
         )
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.
