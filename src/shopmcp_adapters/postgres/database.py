@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import attrs
 
+from shopmcp_adapters.postgres.audit_chain import PostgresAuditChain
 from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
 from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
@@ -69,6 +70,11 @@ class Database:
     connect_tenant: Callable[[], Awaitable[asyncpg.Connection]] = attrs.field(repr=False)
     migration: MigrationReport | None = None
     embedded: EmbeddedPostgres | None = None
+
+    @property
+    def audit_chain(self) -> PostgresAuditChain:
+        """The audit chain's ``AuditChainReader`` (cross-tenant, on the owner pool)."""
+        return PostgresAuditChain(self.owner_pool)
 
     @property
     def retention(self) -> PostgresRetentionStore:

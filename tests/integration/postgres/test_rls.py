@@ -40,6 +40,7 @@ READABLE = (
     "workspace_members",
     "audit_log",
     "erasure_requests",
+    "audit_chain_heads",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
@@ -86,6 +87,8 @@ INSERT_ONE_ROW = {
     "created_at) values ($1, gen_random_uuid(), 'cli', 'x', 'workspace', now())",
     "erasure_requests": "insert into shopmcp.erasure_requests (workspace_id, requested_at, "
     "requested_by_label) values ($1, now(), 'cli')",
+    # Made by the usage events' trigger (migration 0011), as the inserting role.
+    "audit_chain_heads": "insert into shopmcp.audit_chain_heads (workspace_id) values ($1)",
 }
 
 
@@ -193,6 +196,9 @@ async def test_the_audit_trail_is_append_only_for_the_tenant(
         "DELETE FROM shopmcp.usage_events",
         "DELETE FROM shopmcp.workspaces",
         "DELETE FROM shopmcp.mcp_keys",
+        # The chain's anchor moves only by the owner's retention prune.
+        "UPDATE shopmcp.audit_chain_heads SET anchor_seq = 0",
+        "DELETE FROM shopmcp.audit_chain_heads",
     ):
         async with tenant_conn.transaction():
             await tenant_conn.execute(BIND, str(tenants.a))
