@@ -1,6 +1,7 @@
 """What happens to every tool result before it leaves the gateway, whichever tool and
 platform produced it: credential-shaped strings and card numbers are redacted (and counted,
-for the usage row). Applied once, in the ``tools/call`` use case, never per handler."""
+for the usage row), and third-party free text is marked. Applied once, in the ``tools/call``
+use case, never per handler."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import attrs
 
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.redaction import redact_result, redact_result_text
+from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.untrusted import mark_structured
 
 
 @attrs.frozen
@@ -26,3 +29,14 @@ def redact_output(output: ToolOutput) -> SafeOutput:
     if not count:
         return SafeOutput(output, 0)
     return SafeOutput(attrs.evolve(output, structured=structured, text=text, meta=meta), count)
+
+
+def mark_output(spec: ToolSpec, output: ToolOutput) -> ToolOutput:
+    """``output`` with its ``_untrusted`` list: a JSON pointer (and the platform as source)
+    for every non-empty string at one of the tool's third-party text paths."""
+    if not spec.untrusted_fields:
+        return output
+    marked = mark_structured(output.structured, spec.untrusted_fields, spec.platform.value)
+    if marked is output.structured:
+        return output
+    return attrs.evolve(output, structured=marked)

@@ -2,8 +2,8 @@
 
 authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
 taken out of the arguments) -> write whitelist -> validate the rest -> credentials -> upstream
--> result redacted (credential-shaped strings, card numbers; counted) -> usage event + meter
-record -> result.
+-> result redacted (credential-shaped strings, card numbers; counted) and its third-party text
+marked -> usage event + meter record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -29,7 +29,7 @@ from shopmcp_domain.errors import (
 from shopmcp_domain.ids import ConnectionId, new_usage_event_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import AuditLog, Clock, ToolOutput, UpstreamCall, UpstreamClient
-from shopmcp_domain.results import redact_output
+from shopmcp_domain.results import mark_output, redact_output
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
@@ -99,7 +99,8 @@ async def call_tool(
         # stops here, for every tool alike.
         safe = redact_output(output)
         redactions = safe.redactions
-        return safe.output
+        # Third-party free text (notes, descriptions, reasons...) is marked as such.
+        return mark_output(spec, safe.output)
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
