@@ -107,6 +107,8 @@ class FakeAuthorizationServer:
     token_requests: list[TokenRequest] = attrs.Factory(list)
     authorize_requests: list[dict[str, str]] = attrs.Factory(list)
     connections_requests: list[dict[str, str]] = attrs.Factory(list)
+    # Xero Accounting API requests (GET /api.xro/2.0/Organisation): the bearer and tenant.
+    api_requests: list[tuple[str, str]] = attrs.Factory(list)
 
     # ------------------------------------------------------------------ paths
 
@@ -250,6 +252,18 @@ class FakeAuthorizationServer:
             tenants = [t.as_json(e) for e, listed in self.event_tenants.items() for t in listed]
         return 200, tenants
 
+    def organisation(self, authorization: str | None, tenant: str | None) -> tuple[int, Any]:
+        """Xero's ``GET /Organisation`` for a tenant this server knows, with a live token."""
+        token = (authorization or "").removeprefix("Bearer ")
+        self.api_requests.append((token, tenant or ""))
+        if token not in self.access_tokens:
+            return 401, {"Title": "Unauthorized", "Status": 401, "Detail": "TokenExpired"}
+        known = {t.tenant_id: t for t in self.tenants}
+        if tenant not in known:
+            return 403, {"Title": "Forbidden", "Status": 403, "Detail": "AuthorizationUnsuccessful"}
+        org = {"OrganisationID": tenant, "Name": known[tenant].name, "BaseCurrency": "NZD"}
+        return 200, {"Status": "OK", "Organisations": [org]}
+
     # ------------------------------------------------------------------ ASGI
 
     def app(self) -> Litestar:
@@ -274,8 +288,17 @@ class FakeAuthorizationServer:
             )
             return Response(body, status_code=status, media_type=MediaType.JSON)
 
+        @get("/api.xro/2.0/Organisation", sync_to_thread=False)
+        def organisation(request: Request[Any, Any, Any]) -> Response[Any]:
+            status, body = server.organisation(
+                request.headers.get("authorization"), request.headers.get("xero-tenant-id")
+            )
+            return Response(body, status_code=status, media_type=MediaType.JSON)
+
         return Litestar(
-            route_handlers=[authorize, token, connections], openapi_config=None, logging_config=None
+            route_handlers=[authorize, token, connections, organisation],
+            openapi_config=None,
+            logging_config=None,
         )
 
 

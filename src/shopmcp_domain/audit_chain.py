@@ -11,8 +11,8 @@ the newest rows is caught too.
 Encoding (version tag, then each field as a 4-byte big-endian length, -1 for NULL, and its
 bytes): workspace id (16 bytes), chain_seq (int8), id (16 bytes), key_prefix, tool (UTF-8),
 connection id (16 bytes or NULL), latency_ms (IEEE 754 double, big-endian), status,
-error_class (UTF-8 or NULL), created_at (int8 microseconds since the Unix epoch), redactions
-(int4), prev_hash.
+error_class (UTF-8 or NULL), created_at (int8 microseconds since the Unix epoch), cache_hit
+(one byte, 0 or 1), redactions (int4), prev_hash.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class ChainLink:
     status: str
     error_class: str | None
     created_at: dt.datetime
+    cache_hit: bool
     redactions: int
     prev_hash: bytes
     row_hash: bytes
@@ -96,6 +97,7 @@ def link_hash(link: ChainLink, prev_hash: bytes | None = None) -> bytes:
             _field(_text(link.status)),
             _field(_text(link.error_class)),
             _field(struct.pack(">q", _micros(link.created_at))),
+            _field(b"\x01" if link.cache_hit else b"\x00"),
             _field(struct.pack(">i", link.redactions)),
             _field(previous),
         )

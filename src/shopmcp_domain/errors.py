@@ -84,6 +84,18 @@ class AuthenticationFailed(ShopMcpError):
         super().__init__("invalid or revoked MCP key")
 
 
+class KeyOfErasedWorkspace(AuthenticationFailed):
+    """A revoked key whose workspace is pending deletion, presented with its right secret: the
+    holder proved they held it, so they are told why it stopped working (anyone else gets the
+    plain :class:`AuthenticationFailed`)."""
+
+    def __init__(self) -> None:
+        ShopMcpError.__init__(
+            self,
+            "this workspace is pending deletion: its keys were revoked and it serves no tools",
+        )
+
+
 class WorkspaceInactive(ShopMcpError):
     code = "workspace_inactive"
     usage_status = UsageStatus.WORKSPACE_INACTIVE

@@ -451,6 +451,33 @@ class Meter(Protocol):
     async def send(self, record: MeterRecord, customer_id: str) -> None: ...
 
 
+# --------------------------------------------------------------------------- short-lived cache
+
+
+class Cache(Protocol):
+    """A short-lived key-value cache shared by the gateway's processes (Redis, Upstash) or
+    held by one (in memory). Entries expire on their own; nothing in it is needed for
+    correctness, so its failures are the caller's to tolerate. Keys are the caller's, already
+    scoped (workspace, connection); the adapter adds only its own namespace."""
+
+    async def get(self, key: str) -> bytes | None:
+        """The value, or None when absent or expired."""
+        ...
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """Each key's value (None when absent or expired), in one round trip."""
+        ...
+
+    async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
+        """Store ``value`` for ``ttl_seconds`` (replacing any value)."""
+        ...
+
+    async def incr(self, key: str, ttl_seconds: float) -> int:
+        """Atomically add one to the integer at ``key`` (absent counts as 0) and return the
+        new value; the counter then lives ``ttl_seconds`` from now."""
+        ...
+
+
 # --------------------------------------------------------------------------- upstreams
 
 

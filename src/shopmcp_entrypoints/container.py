@@ -20,6 +20,7 @@ from dependency_injector import containers, providers
 from litestar.di import Provide
 
 from shopmcp_adapters.clock import SystemClock
+from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
 from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
@@ -34,6 +35,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditChainReader,
     AuditLog,
+    Cache,
     ChangeFeed,
     Clock,
     CredentialVault,
@@ -46,6 +48,7 @@ from shopmcp_domain.ports import (
     UpstreamClient,
 )
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
+from shopmcp_domain.services.read_cache import CachedReads
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
@@ -379,8 +382,31 @@ def _registry(modules: Mapping[Platform, Module]) -> ToolRegistry:
     return ToolRegistry(spec for module in modules.values() for spec in module.specs)
 
 
-def _upstreams(modules: Mapping[Platform, Module]) -> dict[Platform, UpstreamClient]:
-    return dict(modules)
+def _upstreams(
+    modules: Mapping[Platform, Module], cache: Cache, settings: Settings
+) -> dict[Platform, UpstreamClient]:
+    """Every platform's module; those whose package caches reads, behind the read cache."""
+    cached = {p.platform for p in PACKAGES if p.read_cache}
+    ttl = settings.read_cache_ttl_seconds
+    return {
+        platform: CachedReads(module, cache, ttl) if platform in cached and ttl > 0 else module
+        for platform, module in modules.items()
+    }
+
+
+async def _read_cache(settings: Settings, clock: Clock) -> AsyncIterator[Cache]:
+    """Redis (shared by every process: a write in one invalidates reads cached by all) when
+    configured, else one process's memory."""
+    if settings.redis_url is None:
+        yield InMemoryCache(clock, settings.read_cache_max_entries)
+        return
+    from shopmcp_adapters.cache import RedisCache
+
+    cache = RedisCache.from_url(settings.redis_url.get_secret_value())
+    try:
+        yield cache
+    finally:
+        await cache.aclose()
 
 
 def _writes_locked(settings: Settings) -> frozenset[Platform]:
@@ -446,7 +472,10 @@ class Container(containers.DeclarativeContainer):
     )
     # Built once, from every platform module.
     tool_registry = providers.Singleton(_registry, platform_modules)
-    upstreams = providers.Singleton(_upstreams, platform_modules)
+    read_cache = providers.Resource(_read_cache, settings=settings, clock=clock)
+    upstreams = providers.Singleton(
+        _upstreams, platform_modules, cache=read_cache, settings=settings
+    )
     # The operator's write lock, as data for the tool policy: computed once, from the packages
     # and SHOPMCP_WRITES_UNLOCKED_PLATFORMS.
     writes_locked = providers.Singleton(_writes_locked, settings=settings)

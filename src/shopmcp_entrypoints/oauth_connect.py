@@ -129,7 +129,9 @@ class OAuthConnector:
         )
         return StartedConnect(
             flow=begun.flow,
-            authorization_url=client.authorization_url(begun.state, begun.code_challenge),
+            authorization_url=client.authorization_url(
+                begun.state, begun.code_challenge, writes=begun.writes_enabled
+            ),
         )
 
     async def complete(

@@ -35,8 +35,13 @@ class Settings(BaseSettings):
     kms_key_id: str | None = None
     # Data keys stay in memory at most this long (capped at 60 s by the vault).
     dek_cache_seconds: float = Field(default=60.0, gt=0, le=60)
-    # Unset: in-process rate limiter.
+    # Unset: in-process rate limiter and read cache.
     redis_url: SecretStr | None = None
+    # How long identical read calls of a platform whose package caches reads (Xero) are
+    # answered from the short-lived cache (0 turns it off); a write on the connection
+    # invalidates them at once. The in-process cache holds at most read_cache_max_entries.
+    read_cache_ttl_seconds: float = Field(default=30.0, ge=0, le=300)
+    read_cache_max_entries: int = Field(default=10_000, ge=1, le=1_000_000)
     # Unset: the meter outbox accumulates and nothing is sent.
     stripe_api_key: SecretStr | None = None
     stripe_meter_event_name: str = "shopmcp_tool_call"

@@ -7,7 +7,8 @@ Shopify, Magento, Neto and Google against their sandbox apps (``httpx.ASGITransp
 BigCommerce against its recorded fixtures (the contract harness's ``MockTransport``). Neto has
 one endpoint for every tool: its declared operation is the action, sent as ``NETOAPI_ACTION``.
 Google's operations are paths on one of several API hosts, which the sandbox serves under a
-prefix per API; a fresh access token means no token request either. A tool
+prefix per API; Xero's are paths under ``/api.xro/2.0`` on its sandbox; a fresh access token
+means no token request either. A tool
 missing from the tables below fails the test, so a new tool cannot skip this check. One tool
 is the marked exception: ``magento_get_sales_summary`` sends its one declared operation a
 bounded number of times (see ``MAGENTO_PAGED``).
@@ -36,6 +37,8 @@ from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as shopify_docs
 from shopmcp_adapters.upstreams.shopify.inputs.sales import SalesSummaryInput
+from shopmcp_adapters.upstreams.xero import PACKAGE as XERO
+from shopmcp_adapters.upstreams.xero.client import API_PREFIX as XERO_PREFIX
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.tools.spec import ToolSpec
@@ -52,6 +55,8 @@ from tests.contract.google.helpers import sandbox as google_sandbox
 from tests.contract.magento import helpers as magento
 from tests.contract.neto import helpers as neto
 from tests.contract.shopify import helpers as shopify
+from tests.contract.xero.helpers import sandbox as xero_sandbox
+from tests.contract.xero.helpers import sandbox_calls as xero_sandbox_calls
 from tests.platforms import module_of
 from tests.schemas import assert_matches_output_schema
 
@@ -226,11 +231,13 @@ NETO_CALLS: dict[str, dict[str, Any]] = {
     "neto_list_vouchers": {"redeemed": False},
     "neto_update_item": {"sku": "MUG-TI-450", "default_price": 26.5},
 }
+XERO_CALLS = xero_sandbox_calls()
 ALL_SPECS: list[ToolSpec] = [
     *SHOPIFY.specs,
     *BIGCOMMERCE.specs,
     *MAGENTO.specs,
     *NETO.specs,
+    *XERO.specs,
     *GOOGLE.specs,
 ]
 
@@ -254,6 +261,7 @@ def test_the_tables_cover_every_tool_of_every_module() -> None:
         **MAGENTO_CALLS,
         **BIGCOMMERCE_CALLS,
         **NETO_CALLS,
+        **XERO_CALLS,
         **GOOGLE_CALLS,
     }
     assert set(covered) == {spec.name for spec in ALL_SPECS}
@@ -413,4 +421,23 @@ async def test_each_google_tool_sends_its_one_api_request(spec: ToolSpec) -> Non
     [request] = requests
     api = endpoint_of(spec.operation).api.value
     _assert_declared(spec, request, re.escape(f"/{api}"), _filled_path(spec, arguments))
+    assert_matches_output_schema(spec, out.structured)
+
+
+# --------------------------------------------------------------------------- Xero
+
+
+@pytest.mark.parametrize("spec", XERO.specs, ids=lambda s: s.name)
+async def test_each_xero_tool_sends_its_one_api_request(spec: ToolSpec) -> None:
+    harness = xero_sandbox()
+    arguments = XERO_CALLS[spec.name]
+    out = await harness.call(spec.name, arguments)
+    requests = harness.requests
+    assert len(requests) == 1, [f"{r.method} {r.url}" for r in requests]
+    [request] = requests
+    # Xero's placeholders are the spec's names ({InvoiceID}); the inputs' fields are snake_case.
+    path = spec.operation.path
+    for placeholder, field in (("{InvoiceID}", "invoice_id"), ("{ContactID}", "contact_id")):
+        path = path.replace(placeholder, str(arguments.get(field)))
+    _assert_declared(spec, request, re.escape(XERO_PREFIX), path)
     assert_matches_output_schema(spec, out.structured)

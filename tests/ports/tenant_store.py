@@ -101,6 +101,7 @@ def usage_event(
     created_at: dt.datetime = NOW,
     status: UsageStatus = UsageStatus.OK,
     tool: str = "shopify_get_order",
+    cache_hit: bool = False,
 ) -> UsageEvent:
     return UsageEvent(
         id=new_usage_event_id(),
@@ -112,6 +113,7 @@ def usage_event(
         status=status,
         error_class=None if status is UsageStatus.OK else "UpstreamError",
         created_at=created_at,
+        cache_hit=cache_hit,
     )
 
 
@@ -433,6 +435,19 @@ class TenantStoreSuite:
         async with ports.tenants.unit_of_work(a.id) as uow:
             assert list(await uow.usage.recent(3)) == events[::-1][:3]
             assert list(await uow.usage.recent()) == events[::-1]
+
+    async def test_usage_records_whether_the_read_cache_answered(self, ports: Ports) -> None:
+        a = await ports.new_workspace()
+        hit = usage_event(a.id, NOW, tool="xero_list_invoices", cache_hit=True)
+        miss = usage_event(a.id, NOW + dt.timedelta(seconds=1), tool="xero_list_invoices")
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            for event in (hit, miss):
+                await uow.usage.record(event, MeterRecord.for_event(event))
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            assert [(e.id, e.cache_hit) for e in await uow.usage.recent()] == [
+                (miss.id, False),
+                (hit.id, True),
+            ]
 
     async def test_usage_refusals(self, ports: Ports) -> None:
         a, b = await ports.new_workspace(), await ports.new_workspace()

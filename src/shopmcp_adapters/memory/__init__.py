@@ -13,6 +13,8 @@ real adapters (``tests/ports``):
 - ``RateLimiter``: ``InMemoryRateLimiter`` (also the embedded default's limiter and the Redis
   limiter's per-process fallback); real: Redis
 - ``Meter``: ``InMemoryMeter``; real: the Stripe meter
+- ``Cache``: ``InMemoryCache`` (TTL, bounded; also the embedded default's); real:
+  ``shopmcp_adapters.cache.RedisCache``
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
 - ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
   recorded upstream contracts in ``tests/contract`` instead)
@@ -21,6 +23,7 @@ real adapters (``tests/ports``):
 from typing import TYPE_CHECKING
 
 from shopmcp_adapters.memory.billing import InMemoryMeter
+from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
 from shopmcp_adapters.memory.identity import OutboxMailer
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
         upstream: RecordingUpstream,
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
+        cache: InMemoryCache,
     ) -> None:
         _clock: ports.Clock = clock
         _vault: ports.CredentialVault = vault
@@ -58,6 +62,7 @@ if TYPE_CHECKING:
         _meter: ports.Meter = meter
         _lease: ports.CredentialLease = lease
         _upstream: ports.UpstreamClient = upstream
+        _cache: ports.Cache = cache
         _identity: identity.IdentityStore = store
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
@@ -69,6 +74,7 @@ __all__ = [
     "FakeLease",
     "FakeStoreCheck",
     "FakeVault",
+    "InMemoryCache",
     "InMemoryChangeFeed",
     "InMemoryMeter",
     "InMemoryRateLimiter",

@@ -35,6 +35,7 @@ class InMemoryAuditChain:
             status=event.status.value,
             error_class=event.error_class,
             created_at=event.created_at,
+            cache_hit=event.cache_hit,
             redactions=event.redactions,
             prev_hash=GENESIS,
             row_hash=GENESIS,

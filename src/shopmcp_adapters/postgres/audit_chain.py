@@ -17,7 +17,7 @@ HEAD_SQL = (
 )
 LINKS_SQL = (
     "select workspace_id, chain_seq, id, key_prefix, tool, connection_id, latency_ms, status,"
-    " error_class, created_at, redactions, prev_hash, row_hash from shopmcp.usage_events"
+    " error_class, created_at, cache_hit, redactions, prev_hash, row_hash from shopmcp.usage_events"
     " where workspace_id = $1 and chain_seq > $2 order by chain_seq limit $3"
 )
 
@@ -56,6 +56,7 @@ class PostgresAuditChain:
                 status=row["status"],
                 error_class=row["error_class"],
                 created_at=row["created_at"],
+                cache_hit=row["cache_hit"],
                 redactions=row["redactions"],
                 prev_hash=bytes(row["prev_hash"]),
                 row_hash=bytes(row["row_hash"]),

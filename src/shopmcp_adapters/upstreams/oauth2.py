@@ -141,6 +141,9 @@ class OAuthProvider:
     authorize_params: tuple[tuple[str, str], ...] = ()
     # How the merchant names a store when choosing one in advance (``--store``).
     store_hint: str = ""
+    # Asked for in addition to ``scopes`` only when the workspace has opted in to the
+    # platform's write tools (Xero); a read-only workspace never grants them.
+    write_scopes: tuple[str, ...] = ()
 
     def with_origin(self, origin: str) -> OAuthProvider:
         """Every URL of the provider sent to one origin (only sandboxes and tests do this)."""
@@ -249,13 +252,14 @@ class OAuthClient:
     def ensure_configured(self) -> None:
         self.config  # noqa: B018 - the property raises when there is no registration
 
-    def authorization_url(self, state: str, code_challenge: str) -> str:
+    def authorization_url(self, state: str, code_challenge: str, *, writes: bool = False) -> str:
         config = self.config
+        scopes = self.provider.scopes + (self.provider.write_scopes if writes else ())
         params: dict[str, str] = {
             "response_type": "code",
             "client_id": config.client_id,
             "redirect_uri": config.redirect_uri,
-            "scope": " ".join(self.provider.scopes),
+            "scope": " ".join(scopes),
             "state": state,
         }
         if self.provider.pkce:

@@ -103,6 +103,9 @@ class PlatformPackage(Generic[ClientT]):
     oauth: OAuthProvider | None = None
     # The read that checks a credential before it is saved (None: saved unchecked).
     probe: Probe | None = None
+    # Whether identical reads are served briefly from the shared read cache (Xero: its limits
+    # are per organisation and low, 60 calls a minute); the TTL is the operator's setting.
+    read_cache: bool = False
     # How to mint the narrowest token on this platform (the upstream ACL is the final gate):
     # shown with every connect answer.
     access_guidance: str = ""

@@ -74,6 +74,7 @@ async def call_tool(
     connection_id: ConnectionId | None = None
     status = UsageStatus.OK
     error_class: str | None = None
+    cache_hit = False
     redactions = 0
     try:
         raise_if_refused(admission)
@@ -95,6 +96,7 @@ async def call_tool(
                 credentials=scope.lease(connection),
             )
         )
+        cache_hit = output.cache_hit
         # Whatever the upstream echoed (a token in a metafield, a key pasted into a note)
         # stops here, for every tool alike.
         safe = redact_output(output)
@@ -120,6 +122,7 @@ async def call_tool(
             status=status,
             error_class=error_class,
             created_at=deps.clock.now(),
+            cache_hit=cache_hit,
             redactions=redactions,
         )
         # Committed before the result goes back: an answered call is never missing its row.

@@ -58,6 +58,9 @@ class BegunFlow:
     flow: OAuthFlow
     state: str
     code_challenge: str
+    # The workspace has opted in to this platform's write tools: the authorization asks for
+    # the platform's write scopes too (the upstream ACL stays the final gate otherwise).
+    writes_enabled: bool = False
 
     def __repr__(self) -> str:
         return f"BegunFlow(flow={self.flow.id}, platform={self.flow.platform.value})"
@@ -97,12 +100,16 @@ async def begin_flow(
         store_ref=store_ref,
     )
     async with tenants.unit_of_work(workspace_id) as uow:
-        if await uow.workspaces.get() is None:
+        workspace = await uow.workspaces.get()
+        if workspace is None:
             raise NotFound("workspace")
         await uow.oauth_flows.purge(now - FLOW_RETENTION)
         await uow.oauth_flows.add(flow)
     return BegunFlow(
-        flow=flow, state=sign_state(secret, flow.claims), code_challenge=code_challenge(verifier)
+        flow=flow,
+        state=sign_state(secret, flow.claims),
+        code_challenge=code_challenge(verifier),
+        writes_enabled=platform in workspace.write_enabled,
     )
 
 

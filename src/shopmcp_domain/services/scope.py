@@ -11,7 +11,7 @@ import attrs
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import AuthenticationFailed
+from shopmcp_domain.errors import AuthenticationFailed, KeyOfErasedWorkspace
 from shopmcp_domain.ids import ConnectionId, CredentialId
 from shopmcp_domain.keys import (
     DUMMY_SECRET_HASH,
@@ -28,7 +28,7 @@ from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.tools.stores import StoreChoice
-from shopmcp_domain.workspaces import Workspace
+from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
 
 
 @attrs.frozen(eq=False)
@@ -115,7 +115,11 @@ async def authenticate(
     key = record.key if record is not None else None
     expected = key.secret_hash if key is not None else DUMMY_SECRET_HASH
     secret_ok = hmac.compare_digest(expected, hash_secret(secret))
-    if parsed is None or record is None or key is None or not secret_ok or key.is_revoked:
+    if parsed is None or record is None or key is None or not secret_ok:
+        raise AuthenticationFailed()
+    if key.is_revoked:
+        if record.workspace.status is WorkspaceStatus.PENDING_DELETION:
+            raise KeyOfErasedWorkspace()
         raise AuthenticationFailed()
     workspace = record.workspace
     connections = record.connections

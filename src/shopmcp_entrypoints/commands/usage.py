@@ -35,6 +35,7 @@ def _when(value: str | None, option: str) -> dt.datetime | None:
 
 def _line(event: UsageEvent) -> str:
     error = f" {event.error_class}" if event.error_class else ""
+    error += " (cached)" if event.cache_hit else ""
     return (
         f"{event.created_at:%Y-%m-%d %H:%M:%S} {event.status.value:<22} {event.tool} "
         f"key {event.key_prefix} {event.latency_ms:.0f}ms{error}"
@@ -51,6 +52,7 @@ def _json(event: UsageEvent) -> dict[str, object]:
         "connection_id": None if event.connection_id is None else str(event.connection_id),
         "latency_ms": event.latency_ms,
         "error_class": event.error_class,
+        "cache_hit": event.cache_hit,
     }
 
 

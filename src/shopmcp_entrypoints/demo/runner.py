@@ -2,13 +2,16 @@
 workspace connected to them.
 
 Shopify shop domains must look like ``*.myshopify.com``, BigCommerce stores are a store hash
-on ``api.bigcommerce.com`` and a Google connection is an account on Google's own hosts: their
+on ``api.bigcommerce.com``, a Xero connection is an organisation (tenant id) on Xero's hosts
+and a Google connection is an account on Google's own hosts: their
 sandboxes answer on loopback origins, so the gateway is pointed at them with
 ``SHOPMCP_UPSTREAM_BASE_URLS`` (a setting meant only for sandboxes) and their connections keep
 a real-looking store reference. The Google sandbox serves every Google API under a path prefix
 of the API's name and Google's token endpoint at ``/token``; the demo gives the gateway the
 sandbox's OAuth client, so expired access tokens are refreshed there as they would be at
-Google. Magento and Neto stores are addressed by URL,
+Google. The Xero sandbox likewise serves the Accounting API, ``/connections`` and the token
+endpoint (``/connect/token``, rotating refresh tokens) of Xero's own hosts, with its OAuth
+client. Magento and Neto stores are addressed by URL,
 so their connections' stores are simply the sandboxes' ``https://127.0.0.1:<port>``.
 Exactly the sandboxes' ``127.0.0.1:<port>`` origins are allow-listed for the SSRF guard
 (``SHOPMCP_UPSTREAM_ALLOWED_HOSTS``); the guard stays on for everything else, other loopback
@@ -41,6 +44,8 @@ from shopmcp_entrypoints.demo.sandboxes import (
     magento,
     neto,
     shopify,
+    xero,
+    xero_data,
 )
 from shopmcp_entrypoints.demo.sandboxes.bigcommerce_data import STORE_HASH as BIGCOMMERCE_STORE
 from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
@@ -65,6 +70,7 @@ SANDBOXES: tuple[tuple[Platform, SandboxFactory], ...] = (
     (Platform.BIGCOMMERCE, bigcommerce.create_sandbox_app),
     (Platform.MAGENTO, magento.create_sandbox_app),
     (Platform.NETO, neto.create_sandbox_app),
+    (Platform.XERO, xero.create_sandbox_app),
     (Platform.GOOGLE, google.create_sandbox_app),
 )
 # Platforms whose store reference is not a URL: the gateway reaches their sandbox through
@@ -72,6 +78,7 @@ SANDBOXES: tuple[tuple[Platform, SandboxFactory], ...] = (
 STORE_REFS: dict[Platform, str] = {
     Platform.SHOPIFY: DEMO_SHOP,
     Platform.BIGCOMMERCE: BIGCOMMERCE_STORE,
+    Platform.XERO: xero_data.TENANT_ID,
     Platform.GOOGLE: google_data.ACCOUNT_SUB,
 }
 
@@ -97,9 +104,22 @@ def _google_grant(secret: str) -> dict[str, str]:
     }
 
 
+def _xero_grant(secret: str) -> dict[str, str]:
+    # As the OAuth flow stores it; the sandbox's token endpoint rotates the refresh token on
+    # every refresh, as Xero does.
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=25)
+    return {
+        "access_token": secret,
+        "refresh_token": xero.refresh_token_for(secret),
+        "expires_at": expires.isoformat(),
+        "scopes": xero_data.SCOPES,
+    }
+
+
 # The credential each sandbox's generated secret makes, in its platform's credential fields.
 _CREDENTIALS: dict[Platform, Callable[[str], dict[str, str]]] = {
     Platform.NETO: _neto_key,
+    Platform.XERO: _xero_grant,
     Platform.GOOGLE: _google_grant,
 }
 
@@ -125,6 +145,10 @@ class SandboxStores:
             # The sandbox's OAuth client: its token endpoint is the sandbox (base URL above).
             update["google_client_id"] = google_data.CLIENT_ID
             update["google_client_secret"] = SecretStr(google_data.CLIENT_SECRET)
+        if Platform.XERO in self.origins:
+            # The sandbox's OAuth client: its token endpoint is the sandbox (base URL above).
+            update["xero_client_id"] = xero_data.CLIENT_ID
+            update["xero_client_secret"] = SecretStr(xero_data.CLIENT_SECRET)
         return base.model_copy(update=update)
 
     def allowed_hosts(self) -> list[str]:

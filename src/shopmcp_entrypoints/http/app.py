@@ -225,7 +225,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             shopify_installs=container.shopify_installs,
             dashboard=container.dashboard,
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=web.for_browsers(EXCEPTION_HANDLERS),
         before_request=api.require_json_body,
         openapi_config=openapi_config(),
     )

@@ -110,6 +110,14 @@ def stale(**changes: str) -> CredentialPayload:
 # --------------------------------------------------------------------------- authorization URLs
 
 
+def test_write_scopes_are_asked_for_only_for_a_workspace_that_opted_in() -> None:
+    client = make_client(XERO_OAUTH, Upstream([]))
+    reads = httpx.URL(client.authorization_url("s", "c")).params["scope"].split()
+    writes = httpx.URL(client.authorization_url("s", "c", writes=True)).params["scope"].split()
+    assert not {"accounting.transactions", "accounting.contacts"} & set(reads)
+    assert set(writes) - set(reads) == {"accounting.transactions", "accounting.contacts"}
+
+
 def test_the_xero_authorization_url_asks_for_a_code_with_pkce() -> None:
     client = make_client(XERO_OAUTH, Upstream([]))
     url = httpx.URL(client.authorization_url("the-state", code_challenge(VERIFIER)))

@@ -29,6 +29,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput, UpstreamCall
 from shopmcp_domain.services.call_tool import validate_arguments
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_entrypoints.demo.sandboxes import xero_data
 from tests.platforms import module_of
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "xero"
@@ -165,8 +166,9 @@ def make_http(transport: httpx.AsyncBaseTransport, guard: HostGuard | None = Non
 def oauth_client(http: UpstreamHttp, clock: FakeClock, origin: str | None = None) -> OAuthClient:
     provider = XERO_OAUTH.with_origin(origin) if origin else XERO_OAUTH
     config = OAuthClientConfig(
-        client_id="XEROCLIENTID0123456789ABCDEF0123",
-        client_secret="xero-client-secret-0123456789",
+        # The sandbox's registration (the scripted fixtures do not check it).
+        client_id=xero_data.CLIENT_ID,
+        client_secret=xero_data.CLIENT_SECRET,
         redirect_uri="http://127.0.0.1:8000/oauth/xero/callback",
     )
     return OAuthClient(provider, http, clock, config, "set the Xero client settings")
@@ -220,10 +222,10 @@ class Harness:
         return self.recorder.requests
 
     def api_requests(self) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.host != "identity.xero.com"]
+        return [r for r in self.requests if r.url.path.startswith("/api.xro/")]
 
     def token_requests(self) -> list[httpx.Request]:
-        return [r for r in self.requests if r.url.path.endswith("/connect/token")]
+        return [r for r in self.requests if r.url.path == "/connect/token"]
 
 
 def harness(
@@ -261,3 +263,61 @@ def scripted(
         return queue.pop(0)
 
     return harness(httpx.MockTransport(handle), payload, **kwargs)
+
+
+# --------------------------------------------------------------------------- the sandbox
+
+SANDBOX_TOKEN = "sandbox-xero-token-0123456789abcdef"
+SANDBOX_HOST = "xero-sandbox.test"
+SANDBOX_ORIGIN = f"https://{SANDBOX_HOST}"
+
+
+def sandbox_calls() -> dict[str, dict[str, Any]]:
+    """One call of every tool the sandbox answers with data (its sample ids)."""
+    books = xero_data.sample_books()
+    jane = books["Contacts"][0]["ContactID"]
+    supplier = next(c for c in books["Contacts"] if c["IsSupplier"])["ContactID"]
+    invoice = books["Invoices"][0]["InvoiceID"]
+    return {
+        "xero_get_organisation": {},
+        "xero_list_invoices": {"invoice_type": "ACCREC", "date_from": "2026-09-01"},
+        "xero_search_invoices": {"search_term": "#1007"},
+        "xero_get_invoice": {"invoice_id": invoice},
+        "xero_list_contacts": {"customers_only": True},
+        "xero_get_contact": {"contact_id": jane},
+        "xero_list_payments": {"status": "AUTHORISED"},
+        "xero_list_credit_notes": {},
+        "xero_list_bank_transactions": {"transaction_type": "SPEND"},
+        "xero_list_accounts": {"account_class": "REVENUE"},
+        "xero_list_items": {"sold_only": True},
+        "xero_list_quotes": {"status": "SENT"},
+        "xero_list_purchase_orders": {"date_from": "2026-09-01"},
+        "xero_report_profit_and_loss": {"date_from": "2026-09-01", "date_to": "2026-09-30"},
+        "xero_report_balance_sheet": {"date": "2026-09-30"},
+        "xero_report_aged_receivables": {"contact_id": books["Contacts"][3]["ContactID"]},
+        "xero_report_aged_payables": {"contact_id": supplier, "date": "2026-11-30"},
+        "xero_report_trial_balance": {"date": "2026-09-30"},
+        "xero_create_draft_invoice": {
+            "contact_id": jane,
+            "reference": "#1004",
+            "line_items": [{"description": "Rain Shell", "quantity": 1, "unit_amount": "189"}],
+        },
+        "xero_update_contact": {"contact_id": jane, "phone_number": "0400 111 222"},
+    }
+
+
+def sandbox(payload: Mapping[str, str] | None = None, token: str = SANDBOX_TOKEN) -> Harness:
+    """The module against a fresh sandbox, through the base-URL mapping the demo uses."""
+    from shopmcp_entrypoints.demo.sandboxes.xero import create_sandbox_app, refresh_token_for
+    from tests.asgi import asgi_app
+
+    app = create_sandbox_app(token)
+    transport = httpx.ASGITransport(app=asgi_app(app))
+    given = payload or credentials(access_token=token, refresh_token=refresh_token_for(token))
+    return harness(
+        transport,
+        given,
+        base_url=SANDBOX_ORIGIN,
+        hosts=frozenset({SANDBOX_HOST}),
+        tenant=xero_data.TENANT_ID,
+    )

@@ -26,7 +26,12 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialVault
 from shopmcp_domain.services import onboarding
 from tests.integration.oauth.conftest import ServedFake
-from tests.integration.oauth.refresher import Target, all_at_once, prepared
+from tests.integration.oauth.refresher import (
+    Target,
+    all_at_once,
+    prepared,
+    prepared_tool_calls,
+)
 from tests.oauth_fakes import CLIENT_ID, CLIENT_SECRET
 
 pytestmark = pytest.mark.integration
@@ -118,9 +123,11 @@ async def test_twenty_simultaneous_requests_refresh_once(expired: Expired) -> No
     await assert_rotated_once(expired, tokens)
 
 
-async def test_twenty_requests_in_each_of_two_processes_refresh_once(
-    expired: Expired, postgres_database_url: str
-) -> None:
+async def _in_two_processes(
+    expired: Expired, postgres_database_url: str, *, tools: bool
+) -> tuple[list[str], list[str]]:
+    """CALLS requests here and CALLS in a second process, released together: what each got
+    (access tokens, or with ``tools`` the organisations' names the tool calls returned)."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -138,6 +145,7 @@ async def test_twenty_requests_in_each_of_two_processes_refresh_once(
             "database_url": postgres_database_url,
             "data_dir": str(expired.data_dir),
             "calls": CALLS,
+            "tools": tools,
         }
         child.stdin.write(json.dumps(arguments).encode() + b"\n")
         await child.stdin.drain()
@@ -145,14 +153,17 @@ async def test_twenty_requests_in_each_of_two_processes_refresh_once(
         if ready.strip() != b"ready":
             error = await child.stderr.read()
             pytest.fail(f"the second process did not start: {ready!r} {error.decode()[-2000:]}")
-        ours = await prepared(expired.database.tenants, expired.vault, expired.target, CALLS)
+        database, vault, target = expired.database, expired.vault, expired.target
+        if tools:
+            calls = await prepared_tool_calls(database.tenants, vault, target, CALLS)
+            ours = calls.all_at_once()
+        else:
+            ours = all_at_once(await prepared(database.tenants, vault, target, CALLS))
 
         # Both processes at once: ours in this event loop, theirs over there.
         child.stdin.write(b"go\n")
         await child.stdin.drain()
-        mine, line = await asyncio.gather(
-            all_at_once(ours), asyncio.wait_for(child.stdout.readline(), 60)
-        )
+        mine, line = await asyncio.gather(ours, asyncio.wait_for(child.stdout.readline(), 60))
         if not line:
             pytest.fail((await child.stderr.read()).decode()[-2000:])
         theirs = json.loads(line)
@@ -161,6 +172,43 @@ async def test_twenty_requests_in_each_of_two_processes_refresh_once(
         if child.returncode is None:
             child.kill()
             await child.wait()
+    return mine, theirs
 
+
+async def test_twenty_requests_in_each_of_two_processes_refresh_once(
+    expired: Expired, postgres_database_url: str
+) -> None:
+    mine, theirs = await _in_two_processes(expired, postgres_database_url, tools=False)
     assert len(mine) == len(theirs) == CALLS
     await assert_rotated_once(expired, [*mine, *theirs])
+
+
+# --------------------------------------------------------------------------- Xero tool calls
+
+
+async def assert_tool_calls_rotated_once(expired: Expired, names: list[str]) -> None:
+    """Every call answered; the token endpoint hit once; every Accounting API request carried
+    the one new access token and the connection's tenant id."""
+    fake = expired.served.fake
+    assert names == ["Demo Company (NZ)"] * len(names)
+    api = fake.api_requests
+    assert len(api) == len(names)
+    assert {token for token, _ in api} == {next(iter(fake.access_tokens))}
+    assert {tenant for _, tenant in api} == {expired.connection.store_ref}
+    await assert_rotated_once(expired, [token for token, _ in api])
+
+
+async def test_twenty_simultaneous_xero_tool_calls_refresh_once(expired: Expired) -> None:
+    calls = await prepared_tool_calls(
+        expired.database.tenants, expired.vault, expired.target, CALLS
+    )
+    names = await calls.all_at_once()
+    await assert_tool_calls_rotated_once(expired, names)
+
+
+async def test_twenty_xero_tool_calls_in_each_of_two_processes_refresh_once(
+    expired: Expired, postgres_database_url: str
+) -> None:
+    mine, theirs = await _in_two_processes(expired, postgres_database_url, tools=True)
+    assert len(mine) == len(theirs) == CALLS
+    await assert_tool_calls_rotated_once(expired, [*mine, *theirs])

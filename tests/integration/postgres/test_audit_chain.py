@@ -141,7 +141,7 @@ async def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_row(
     await superuser.execute(
         "update shopmcp.usage_events set latency_ms = 1,"
         " row_hash = shopmcp.usage_row_hash(workspace_id, chain_seq, id, key_prefix, tool,"
-        " connection_id, 1, status, error_class, created_at, redactions, prev_hash)"
+        " connection_id, 1, status, error_class, created_at, cache_hit, redactions, prev_hash)"
         " where workspace_id = $1 and id = $2",
         ws,
         events[2].id,
@@ -374,3 +374,28 @@ async def test_pruning_is_bounded_by_rows_not_by_sequence_numbers(
     assert await _seq(superuser, ws) == []
     report = await _verify(database, ws)
     assert report.ok and report.links_checked == 0
+
+
+async def test_rows_written_through_the_previous_releases_signatures_are_chained(
+    postgres_database_url: str, database: Database, superuser: asyncpg.Connection
+) -> None:
+    """A rolling deploy: processes of the previous release still call 0005's and 0008's
+    record_usage; their rows join the chain (with 0 redactions)."""
+    from shopmcp_adapters.postgres import tenant_url_from
+
+    ws, _ = await _history(database, 1)
+    mcp = await asyncpg.connect(tenant_url_from(postgres_database_url), user="shopmcp_mcp")
+    try:
+        for extra in ("", ", array[true]"):
+            await mcp.fetchval(
+                "select shopmcp.record_usage(array[$1::uuid], array[gen_random_uuid()],"
+                " array['abcdefghijkl'], array['shopify_get_shop'], array[null::uuid],"
+                " array[1.5::float8], array['ok'], array[null::text], array[now()], array[1]"
+                + extra
+                + ")",
+                ws,
+            )
+    finally:
+        await mcp.close()
+    assert await _seq(superuser, ws) == [1, 2, 3]
+    assert (await _verify(database, ws)).ok

@@ -49,3 +49,18 @@ async def test_a_cancelled_caller_does_not_cancel_its_write(database: Database) 
     await database.runtime.flush()
     async with database.tenants.unit_of_work(workspace.id) as uow:
         assert [e.id for e in await uow.usage.recent(10)] == [event.id]
+
+
+async def test_the_runtime_records_cache_hits(database: Database) -> None:
+    """Migration 0008's column, written by the runtime's group commit (record_usage with its
+    cache_hit array) and read back by the dashboard's role."""
+    workspace = make_workspace()
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        await uow.workspaces.add(workspace)
+    hit, miss = usage_event(workspace.id, cache_hit=True), usage_event(workspace.id)
+    await asyncio.gather(
+        *(database.runtime.record(e, MeterRecord.for_event(e)) for e in (hit, miss))
+    )
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        found = {e.id: e.cache_hit for e in await uow.usage.recent(10)}
+    assert found == {hit.id: True, miss.id: False}

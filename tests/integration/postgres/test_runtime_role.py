@@ -176,7 +176,7 @@ async def test_what_the_runtime_needs_works(
     written = await mcp.fetchval(
         "select shopmcp.record_usage(array[$1::uuid], array[$2::uuid], array['abcdefghijkl'], "
         "array['shopify_get_shop'], array[null::uuid], array[1.5::float8], array['ok'], "
-        "array[null::text], array[now()], array[1], array[0])",
+        "array[null::text], array[now()], array[1])",
         a.id,
         event.id,
     )
@@ -190,7 +190,11 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
         for function in (
             "shopmcp.load_scope(text)",
             "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
-            "text[], text[], timestamptz[], integer[], integer[])",
+            "text[], text[], timestamptz[], integer[])",
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], boolean[])",
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], boolean[], integer[])",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function

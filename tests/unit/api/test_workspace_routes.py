@@ -201,7 +201,15 @@ async def test_deleting_a_workspace_revokes_shreds_and_stops_serving(cached: Api
     assert (await _tools(api, issued.json()["token"])).status_code == 200
     gone = await api.call("DELETE", f"/api/v1/workspaces/{workspace}", token)
     assert gone.status_code == 202 and gone.json()["status"] == "pending_deletion"
-    assert (await _tools(api, issued.json()["token"])).status_code == 401
+    refused_call = await _tools(api, issued.json()["token"])
+    assert refused_call.status_code == 401
+    # The key's holder is told why; a guess at the key's secret learns nothing.
+    assert "pending deletion" in refused_call.json()["error"]["message"]
+    prefix = issued.json()["key"]["prefix"]
+    guessed = await _tools(api, f"smcp_{prefix}_{'A' * 43}")
+    assert guessed.status_code == 401
+    assert guessed.json()["error"]["message"] == "invalid or revoked MCP key"
+    assert uuid.UUID(workspace) in api.world.vault.forgotten_workspaces
     shown = await api.call("GET", f"/api/v1/workspaces/{workspace}", token)
     assert shown.json()["status"] == "pending_deletion"
     keys = await api.call("GET", f"/api/v1/workspaces/{workspace}/keys", token)

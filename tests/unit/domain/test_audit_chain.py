@@ -58,6 +58,7 @@ async def test_an_empty_workspace_verifies_and_an_unknown_one_is_not_found() -> 
         {"latency_ms": 12.500001},
         {"created_at": NOW + dt.timedelta(minutes=2, microseconds=1)},
         {"redactions": 1},
+        {"cache_hit": True},
         {"key_prefix": "zzzzzzzzzzzz"},
         {"error_class": "X"},
     ],

@@ -255,6 +255,36 @@ async def test_a_store_chosen_in_advance_is_the_one_connected(world: World) -> N
     assert completed.connection.store_ref == OTHER.store_ref
 
 
+async def test_a_flow_says_whether_the_workspace_opted_in_to_the_platform_s_writes(
+    world: World,
+) -> None:
+    ws = await world.workspace()
+    assert not (await world.begin(ws)).writes_enabled
+    await onboarding.set_writes(world.store, ws, Platform.XERO, True)
+    assert (await world.begin(ws)).writes_enabled
+
+
+async def test_each_xero_organisation_is_a_connection_of_its_own(world: World) -> None:
+    """Several organisations in one workspace: one flow each (chosen in advance), each with
+    its own grant and sealed credential (a rotating refresh token is never shared), and the
+    tools then need the ``store`` argument to say which."""
+    from shopmcp_domain.tools.stores import StoreChoice
+
+    world.server.stores = (ORG, OTHER)
+    ws = await world.workspace()
+    first = await world.complete((await world.begin(ws, store_ref=ORG.store_ref)).state)
+    world.server.access_token = "at-other"
+    second = await world.complete((await world.begin(ws, store_ref=OTHER.store_ref)).state)
+    async with world.store.unit_of_work(ws) as uow:
+        connections = list(await uow.connections.list())
+    assert {c.store_ref for c in connections} == {ORG.store_ref, OTHER.store_ref}
+    assert first.connection.credential_id != second.connection.credential_id
+    choice = StoreChoice.of(Platform.XERO, connections)
+    assert choice.required
+    assert set(choice.labels) == {"Demo Company (NZ)", "Other Ltd"}
+    assert choice.resolve("xero_list_invoices", "Other Ltd").store_ref == OTHER.store_ref
+
+
 async def test_reconnecting_a_store_reseals_its_credential_and_reactivates_it(
     world: World,
 ) -> None:

@@ -22,6 +22,7 @@ async def test_the_journey_opens_a_session_cookie(api: Api, new_browser: NewBrow
         "/sign-in", data={"email": "Alice@Example.com", "csrf_token": token}
     )
     assert sent.status_code == 303
+    assert "example.com" not in sent.headers["location"]  # no address in a URL
     code_page = await browser.get(sent.headers["location"])
     assert code_page.status_code == 200
     assert_accessible(code_page)
@@ -42,6 +43,8 @@ async def test_the_journey_opens_a_session_cookie(api: Api, new_browser: NewBrow
     assert workspaces.status_code == 200
     assert "Signed in as alice@example.com" in workspaces.text
     assert_accessible(workspaces)
+    again = await browser.get("/sign-in")
+    assert again.status_code == 303 and again.headers["location"] == "/workspaces"
 
 
 async def test_no_page_without_a_session_but_the_way_back_is_kept(
@@ -166,3 +169,15 @@ async def test_pages_are_never_cached_nor_framed(alice: Browser) -> None:
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     css = await alice.get("/static/dashboard.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+async def test_a_mistyped_page_is_a_page_and_the_api_keeps_its_problems(alice: Browser) -> None:
+    html = {"accept": "text/html,application/xhtml+xml"}
+    page = await alice.get("/workspaces/not-a-uuid/settings/keys", headers=html)
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert_accessible(page)
+    api = await alice.get("/api/v1/nothing-here", headers=html)
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    plain = await alice.get("/nothing-here")
+    assert plain.headers["content-type"].startswith("application/problem+json")

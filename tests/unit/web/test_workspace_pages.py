@@ -142,9 +142,11 @@ async def test_invalid_fields_are_named_next_to_their_inputs(alice: Browser) -> 
     assert page.status_code == 400
     assert 'id="connect-shopify-store-error"' in page.text
     assert 'aria-describedby="connect-shopify-store-hint connect-shopify-store-error"' in page.text
+    assert 'id="connect-shopify-access_token-error">Required.</p>' in page.text
     assert_accessible(page)
     empty = await alice.post("/workspaces", {"name": ""})
-    assert empty.status_code == 400 and 'id="workspace-name-error"' in empty.text
+    assert empty.status_code == 400
+    assert '<p class="error" id="workspace-name-error">Required.</p>' in empty.text
 
 
 async def test_replace_and_disconnect(api: Api, alice: Browser) -> None:

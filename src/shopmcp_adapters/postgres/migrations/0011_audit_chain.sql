@@ -56,6 +56,7 @@ CREATE FUNCTION shopmcp.usage_row_hash(
     p_status text,
     p_error_class text,
     p_created_at timestamptz,
+    p_cache_hit boolean,
     p_redactions integer,
     p_prev_hash bytea
 ) RETURNS bytea
@@ -75,6 +76,7 @@ AS $$
         || shopmcp.chain_field(convert_to(p_error_class, 'UTF8'))
         -- Microseconds since the Unix epoch: exact (extract returns numeric since PG 14).
         || shopmcp.chain_field(int8send((extract(epoch FROM p_created_at) * 1000000)::bigint))
+        || shopmcp.chain_field(CASE WHEN p_cache_hit THEN '\x01'::bytea ELSE '\x00'::bytea END)
         || shopmcp.chain_field(int4send(p_redactions))
         || shopmcp.chain_field(p_prev_hash)
     )
@@ -104,8 +106,8 @@ BEGIN
                prev_hash = previous,
                row_hash = shopmcp.usage_row_hash(event.workspace_id, seq, event.id,
                    event.key_prefix, event.tool, event.connection_id, event.latency_ms,
-                   event.status, event.error_class, event.created_at, event.redactions,
-                   previous)
+                   event.status, event.error_class, event.created_at, event.cache_hit,
+                   event.redactions, previous)
          WHERE workspace_id = event.workspace_id AND id = event.id
         RETURNING row_hash INTO previous;
     END LOOP;
@@ -150,7 +152,7 @@ BEGIN
     NEW.prev_hash := head.last_hash;
     NEW.row_hash := shopmcp.usage_row_hash(NEW.workspace_id, NEW.chain_seq, NEW.id,
         NEW.key_prefix, NEW.tool, NEW.connection_id, NEW.latency_ms, NEW.status,
-        NEW.error_class, NEW.created_at, NEW.redactions, NEW.prev_hash);
+        NEW.error_class, NEW.created_at, NEW.cache_hit, NEW.redactions, NEW.prev_hash);
     UPDATE shopmcp.audit_chain_heads
        SET last_seq = NEW.chain_seq, last_hash = NEW.row_hash
      WHERE workspace_id = NEW.workspace_id;
@@ -241,10 +243,11 @@ REVOKE ALL ON FUNCTION shopmcp.chain_usage_event() FROM PUBLIC;
 -- The trigger runs as the inserting role, and so do the hash functions it calls.
 REVOKE ALL ON FUNCTION shopmcp.chain_field(bytea) FROM PUBLIC;
 REVOKE ALL ON FUNCTION shopmcp.usage_row_hash(uuid, bigint, uuid, text, text, uuid,
-    double precision, text, text, timestamptz, integer, bytea) FROM PUBLIC;
+    double precision, text, text, timestamptz, boolean, integer, bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION shopmcp.chain_field(bytea) TO shopmcp_tenant, shopmcp_mcp;
 GRANT EXECUTE ON FUNCTION shopmcp.usage_row_hash(uuid, bigint, uuid, text, text, uuid,
-    double precision, text, text, timestamptz, integer, bytea) TO shopmcp_tenant, shopmcp_mcp;
+    double precision, text, text, timestamptz, boolean, integer, bytea)
+    TO shopmcp_tenant, shopmcp_mcp;
 
 -- ------------------------------------------------------------------ the chain head's access
 
@@ -265,10 +268,9 @@ GRANT UPDATE (last_seq, last_hash) ON shopmcp.audit_chain_heads TO shopmcp_tenan
 
 -- ------------------------------------------------------------------ the runtime's insert
 --
--- 0005's record_usage with the redaction count; the chain columns are the trigger's.
-DROP FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[]);
-
+-- 0008's record_usage with the redaction count; the chain columns are the trigger's. The
+-- 0005 and 0008 signatures stay (their rows record 0 redactions, and are chained all the same)
+-- so a process still running the previous release keeps writing during a rolling deploy.
 CREATE FUNCTION shopmcp.record_usage(
     p_workspace_ids uuid[],
     p_ids uuid[],
@@ -280,6 +282,7 @@ CREATE FUNCTION shopmcp.record_usage(
     p_error_classes text[],
     p_created_ats timestamptz[],
     p_quantities integer[],
+    p_cache_hits boolean[],
     p_redactions integer[]
 ) RETURNS integer
     LANGUAGE plpgsql
@@ -297,14 +300,15 @@ BEGIN
         PERFORM set_config('app.workspace_id', served::text, true);
         INSERT INTO shopmcp.usage_events (workspace_id, id, key_prefix, tool, connection_id,
                                           latency_ms, status, error_class, created_at,
-                                          redactions)
+                                          cache_hit, redactions)
         SELECT u.workspace_id, u.id, u.key_prefix, u.tool, u.connection_id, u.latency,
-               u.status, u.error_class, u.created_at, u.redactions
+               u.status, u.error_class, u.created_at, u.cache_hit, u.redactions
           FROM unnest(p_workspace_ids, p_ids, p_key_prefixes, p_tools, p_connection_ids,
-                      p_latencies, p_statuses, p_error_classes, p_created_ats, p_redactions)
+                      p_latencies, p_statuses, p_error_classes, p_created_ats, p_cache_hits,
+                      p_redactions)
                WITH ORDINALITY
                AS u(workspace_id, id, key_prefix, tool, connection_id, latency, status,
-                    error_class, created_at, redactions, position)
+                    error_class, created_at, cache_hit, redactions, position)
          WHERE u.workspace_id = served
          ORDER BY u.position;
         GET DIAGNOSTICS batch = ROW_COUNT;
@@ -321,6 +325,8 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[], integer[]) FROM PUBLIC;
+    double precision[], text[], text[], timestamptz[], integer[], boolean[], integer[])
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[],
-    double precision[], text[], text[], timestamptz[], integer[], integer[]) TO shopmcp_mcp;
+    double precision[], text[], text[], timestamptz[], integer[], boolean[], integer[])
+    TO shopmcp_mcp;

@@ -57,6 +57,7 @@ PACKAGE = PlatformPackage(
     http_policy=xero_http,
     oauth=XERO_OAUTH,
     probe=Probe("xero_get_organisation"),
+    read_cache=True,
     access_guidance=(
         "Xero asks which organisations to share: tick only the ones this workspace needs. "
         "The gateway asks for read-only accounting scopes."

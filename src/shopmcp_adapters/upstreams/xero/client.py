@@ -132,7 +132,8 @@ def read_client_error(response: httpx.Response, message: str) -> UpstreamError |
             PLATFORM,
             403,
             message,
-            " (the Xero organisation was connected without write access for this change)",
+            " (the Xero organisation was connected without write access for this change: "
+            "turn Xero writes on for the workspace, then connect the organisation again)",
         )
     return None
 

@@ -48,6 +48,9 @@ SCOPES: Final = (
     "accounting.reports.read",
     "accounting.settings.read",
 )
+# What the write tools need (a draft invoice, a contact's details), asked for only when the
+# workspace has opted in to Xero writes before connecting.
+WRITE_SCOPES: Final = ("accounting.transactions", "accounting.contacts")
 
 
 class XeroTenant(BaseModel):
@@ -120,4 +123,5 @@ XERO_OAUTH: Final = OAuthProvider(
     discover_stores=XeroOrganisations(),
     client_authentication=ClientAuthentication.BASIC,
     store_hint="an organisation's Xero tenant id",
+    write_scopes=WRITE_SCOPES,
 )

@@ -161,6 +161,25 @@ async def disconnect(
     dashboard.forget_scopes(access.workspace_id)
 
 
+async def begin_shopify_install(
+    dashboard: DashboardPorts, access: Access, data: ShopifyInstallRequest
+) -> InstallOut:
+    """Start the Shopify app's OAuth install for a ``*.myshopify.com`` shop: where to send the
+    merchant's browser (Shopify sends it back to ``/oauth/shopify/callback``)."""
+    access.ensure_active()
+    try:
+        shop = validate_shop_domain(data.shop.strip().lower())
+    except ConnectionUnavailable as error:
+        raise InvalidRequest(error.message) from None
+    started = await dashboard.shopify.begin(access.workspace_id, shop)
+    return InstallOut(
+        authorization_url=started.authorization_url,
+        flow_id=started.flow.id,
+        expires_at=started.flow.expires_at,
+        guidance=package_for(Platform.SHOPIFY).access_guidance,
+    )
+
+
 class Connections(Controller):
     path = "/api/v1/workspaces/{workspace_id:uuid}/connections"
     tags = ("connections",)
@@ -229,18 +248,7 @@ class Connections(Controller):
         """Connect a Shopify store through the app's OAuth install: open the returned
         ``authorization_url`` in the browser; Shopify sends it back to
         ``/oauth/shopify/callback``, which connects the store."""
-        access.ensure_active()
-        try:
-            shop = validate_shop_domain(data.shop.strip().lower())
-        except ConnectionUnavailable as error:
-            raise InvalidRequest(error.message) from None
-        started = await dashboard.shopify.begin(access.workspace_id, shop)
-        return InstallOut(
-            authorization_url=started.authorization_url,
-            flow_id=started.flow.id,
-            expires_at=started.flow.expires_at,
-            guidance=package_for(Platform.SHOPIFY).access_guidance,
-        )
+        return await begin_shopify_install(dashboard, access, data)
 
 
 ROUTES = [platforms, Connections]

@@ -325,6 +325,8 @@ class UsageEventOut(BaseModel):
     connection_id: uuid.UUID | None
     latency_ms: float
     error_class: str | None
+    # Answered from the short-lived read cache (no request reached the provider).
+    cache_hit: bool = False
 
     @classmethod
     def of(cls, event: UsageEvent) -> UsageEventOut:
@@ -337,6 +339,7 @@ class UsageEventOut(BaseModel):
             connection_id=event.connection_id,
             latency_ms=event.latency_ms,
             error_class=event.error_class,
+            cache_hit=event.cache_hit,
         )
 
 

@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     "connection_id",
     "latency_ms",
     "error_class",
+    "cache_hit",
 )
 EXPORT_PAGE = 500
 
@@ -108,6 +109,7 @@ def _row(event: UsageEvent) -> list[str]:
         "" if event.connection_id is None else str(event.connection_id),
         f"{event.latency_ms:.3f}",
         event.error_class or "",
+        "true" if event.cache_hit else "false",
     ]
 
 

@@ -6,12 +6,17 @@ every action works without JavaScript. Each page calls the same functions as the
 
 from __future__ import annotations
 
-from litestar import Response, Router, get
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request, Response, Router, get
+from litestar.exceptions import HTTPException
 
 from shopmcp_entrypoints.http.web import account_pages, workspace_pages
 from shopmcp_entrypoints.http.web.rendering import (
     EXCEPTION_HANDLERS,
     STYLESHEET,
+    http_page,
     template_config,
 )
 
@@ -37,4 +42,32 @@ def router() -> Router:
     )
 
 
-__all__ = ["WORKSPACE_PREFIX", "router", "stylesheet", "template_config"]
+# Not pages: the API, the MCP endpoint, the OpenAPI document, OAuth callbacks, health.
+_NOT_PAGES = ("/api/", "/mcp", "/schema", "/oauth/", "/health")
+
+
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    return not request.url.path.startswith(_NOT_PAGES) and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def for_browsers(handlers: Mapping[int | type[Exception], Any]) -> dict[int | type[Exception], Any]:
+    """The app's own handlers, except that a browser asking for a page no route matched (a
+    mistyped address: the page router's handlers never saw it) gets the 404 page, not a
+    problem document. API clients are answered as before."""
+    problem = handlers[HTTPException]
+
+    def answer(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+        return http_page(request, error) if wants_page(request) else problem(request, error)
+
+    return {**handlers, HTTPException: answer}
+
+
+__all__ = [
+    "WORKSPACE_PREFIX",
+    "for_browsers",
+    "router",
+    "stylesheet",
+    "template_config",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from typing import Any
 
 from litestar import Request, get, post
@@ -21,13 +22,14 @@ from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
 from shopmcp_domain.accounts import CODE_LIFETIME
-from shopmcp_domain.errors import CsrfRejected, SignInFailed, SignInThrottled
+from shopmcp_domain.errors import CsrfRejected, NotSignedIn, SignInFailed, SignInThrottled
 from shopmcp_domain.ids import SessionId
 from shopmcp_domain.services import sign_in
 from shopmcp_domain.services.sign_in import SignedIn
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
 from shopmcp_entrypoints.http.api.auth import (
     CSRF_FIELD,
+    SESSION_COOKIE,
     SIGNED_IN,
     cleared_cookie,
     is_loopback,
@@ -44,6 +46,9 @@ from shopmcp_entrypoints.http.web.rendering import (
 )
 
 SIGN_IN_COOKIE = "shopmcp_sign_in"
+# The address a code was sent to, carried from the first form to the second in a cookie
+# rather than the URL (no address in browser history, proxies' logs or a Referer).
+SIGN_IN_EMAIL_COOKIE = "shopmcp_sign_in_email"
 
 
 def _sign_in_nonce(request: Request[Any, Any, Any]) -> uuid.UUID | None:
@@ -53,16 +58,37 @@ def _sign_in_nonce(request: Request[Any, Any, Any]) -> uuid.UUID | None:
         return None
 
 
-def _nonce_cookie(request: Request[Any, Any, Any], nonce: uuid.UUID) -> Cookie:
+def _sign_in_cookie(
+    request: Request[Any, Any, Any], key: str, value: str, max_age: int = 3600
+) -> Cookie:
     return Cookie(
-        key=SIGN_IN_COOKIE,
-        value=str(nonce),
+        key=key,
+        value=value,
         path="/sign-in",
         httponly=True,
         secure=not is_loopback(request),
         samesite="strict",
-        max_age=3600,
+        max_age=max_age,
     )
+
+
+def _nonce_cookie(request: Request[Any, Any, Any], nonce: uuid.UUID) -> Cookie:
+    return _sign_in_cookie(request, SIGN_IN_COOKIE, str(nonce))
+
+
+def _email_cookie(request: Request[Any, Any, Any], email: str) -> Cookie:
+    encoded = urlsafe_b64encode(email.encode()).decode("ascii")
+    return _sign_in_cookie(
+        request, SIGN_IN_EMAIL_COOKIE, encoded, int(CODE_LIFETIME.total_seconds())
+    )
+
+
+def _emailed(request: Request[Any, Any, Any]) -> str:
+    try:
+        raw = request.cookies.get(SIGN_IN_EMAIL_COOKIE, "")[:400]
+        return urlsafe_b64decode(raw.encode("ascii")).decode()[:254]
+    except (ValueError, UnicodeError):
+        return ""
 
 
 def _sign_in_page(
@@ -105,12 +131,25 @@ async def home() -> Redirect:
     return see_other("/workspaces")
 
 
+async def _signed_in_already(request: Request[Any, Any, Any], dashboard: DashboardPorts) -> bool:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return False
+    try:
+        await sign_in.resolve_session(dashboard.identity, dashboard.clock, token)
+    except NotSignedIn:
+        return False
+    return True
+
+
 @get("/sign-in", include_in_schema=False)
 async def sign_in_form(
     request: Request[Any, Any, Any],
     dashboard: NamedDependency[DashboardPorts],
     next: FromQuery[str | None] = None,
-) -> Template:
+) -> Template | Redirect:
+    if await _signed_in_already(request, dashboard):
+        return see_other(safe_next(next))
     return _sign_in_page(
         request, dashboard, "sign_in.html", email="", errors={}, next=safe_next(next)
     )
@@ -144,7 +183,9 @@ async def send_code(
             request, dashboard, "sign_in.html", 429, email=email, errors=errors, next=target
         )
     return see_other(
-        "/sign-in/code", query_params={"email": wanted.email, "next": target, "sent": "1"}
+        "/sign-in/code",
+        query_params={"next": target, "sent": "1"},
+        cookies=[_email_cookie(request, wanted.email)],
     )
 
 
@@ -152,7 +193,6 @@ async def send_code(
 async def code_form(
     request: Request[Any, Any, Any],
     dashboard: NamedDependency[DashboardPorts],
-    email: FromQuery[str] = "",
     next: FromQuery[str | None] = None,
     sent: FromQuery[str | None] = None,
 ) -> Template:
@@ -160,7 +200,7 @@ async def code_form(
         request,
         dashboard,
         "sign_in_code.html",
-        email=email[:254],
+        email=_emailed(request),
         errors={},
         next=safe_next(next),
         sent=sent == "1",
@@ -205,8 +245,8 @@ async def redeem_code(
     except (SignInFailed, SignInThrottled) as error:
         return again(error.http_status, {"code": error.message})
     cookie = session_cookie(request, issued.token, issued.session)
-    done = Cookie(key=SIGN_IN_COOKIE, value="", path="/sign-in", max_age=0, httponly=True)
-    return see_other(target, cookies=[cookie, done])
+    spent = [_sign_in_cookie(request, key, "", 0) for key in (SIGN_IN_COOKIE, SIGN_IN_EMAIL_COOKIE)]
+    return see_other(target, cookies=[cookie, *spent])
 
 
 @post("/sign-out", dependencies=SIGNED_IN, include_in_schema=False)

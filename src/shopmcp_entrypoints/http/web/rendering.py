@@ -24,15 +24,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES / "dashboard.css"
 
 # Pages hold a workspace's metadata and, once, a key's token: never cached, never framed
-# (clickjacking a "Disconnect" button), and no script or style from anywhere but here.
+# (clickjacking a "Disconnect" button), and no script or style from anywhere but here. Forms
+# post here only; the Shopify install's form is redirected on to the shop's consent screen.
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'self'; img-src 'self'; "
+        "form-action 'self' https://*.myshopify.com; frame-ancestors 'none'; base-uri 'none'"
     ),
 }
 
@@ -74,7 +75,10 @@ def field_errors(error: ValidationError, prefix: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     for item in error.errors():
         name = prefix + ".".join(str(part) for part in item["loc"]) or "form"
-        message = str(item["msg"]).removeprefix("Value error, ")
+        empty = item["type"] == "missing" or (
+            item["type"] == "string_too_short" and item.get("ctx", {}).get("min_length") == 1
+        )
+        message = "Required." if empty else str(item["msg"]).removeprefix("Value error, ")
         out.setdefault(name, message)
     return out
 

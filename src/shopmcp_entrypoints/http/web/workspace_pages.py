@@ -42,6 +42,7 @@ from shopmcp_entrypoints.http.api.schemas import (
     ConnectRequest,
     CredentialReplace,
     KeyCreate,
+    ShopifyInstallRequest,
     WorkspaceOut,
 )
 from shopmcp_entrypoints.http.api.usage import usage_page, usage_query, usage_summary
@@ -168,6 +169,11 @@ async def connect(
         }
         return _connections_page(signed_in, dashboard, access, status, failed=failed)
 
+    missing = {
+        f"credentials.{f.name}": "Required."
+        for f in package.credential_fields
+        if f.required and package.oauth is None and not typed.get(f.name)
+    }
     try:
         data = ConnectRequest(
             platform=package.platform,
@@ -175,14 +181,53 @@ async def connect(
             credentials=_typed(typed),
             display_name=values["display_name"].strip(),
         )
+        if missing:
+            # Named next to their inputs, before the store is asked anything.
+            return await refused(400, "Some fields need attention.", missing)
         await connection_actions.connect(dashboard, access, data)
     except ValidationError as error:
-        return await refused(400, "Some fields need attention.", field_errors(error))
+        return await refused(400, "Some fields need attention.", field_errors(error) | missing)
     except ShopMcpError as error:
         if not _shown(error):
             raise
         return await refused(error.http_status, error.message, {})
     return see_other(_where(access, "connections", "connected"))
+
+
+@post(
+    f"{BASE}/connections/shopify/install",
+    dependencies=MEMBER,
+    opt=needs(Role.ADMIN),
+    include_in_schema=False,
+)
+async def shopify_install(
+    request: Request[Any, Any, Any],
+    signed_in: NamedDependency[SignedIn],
+    access: NamedDependency[Access],
+    dashboard: NamedDependency[DashboardPorts],
+) -> Template | Redirect:
+    """Off to Shopify's consent screen for the shop; Shopify sends the browser back to
+    ``/oauth/shopify/callback``, which connects the store."""
+    shop = text(await request.form(), "shop").strip()
+    try:
+        started = await connection_actions.begin_shopify_install(
+            dashboard, access, ShopifyInstallRequest(shop=shop)
+        )
+    except (ValidationError, ShopMcpError) as error:
+        if isinstance(error, ShopMcpError) and not _shown(error):
+            raise
+        failed = {
+            "action": "install",
+            "platform": "shopify",
+            "message": error.message
+            if isinstance(error, ShopMcpError)
+            else "Some fields need attention.",
+            "fields": field_errors(error) if isinstance(error, ValidationError) else {},
+            "values": {"shop": shop},
+        }
+        status = error.http_status if isinstance(error, ShopMcpError) else 400
+        return await _connections_page(signed_in, dashboard, access, status, failed=failed)
+    return see_other(started.authorization_url)
 
 
 @post(
@@ -486,6 +531,7 @@ async def usage(
 ROUTES = [
     connections,
     connect,
+    shopify_install,
     replace_credential,
     disconnect,
     keys,
