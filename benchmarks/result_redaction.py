@@ -1,8 +1,9 @@
-"""What scanning a result for secrets costs: a 16 KB tool result (an order list as a
-platform returns it: names, addresses, notes, ids, money, dates) through
-``shopmcp_domain.results.redact_output``, clean and with a few secrets planted, timed with
-``time.perf_counter`` over SHOPMCP_BENCH_SAMPLES (default 2,000) runs. Prints the median and
-p99 per result and the throughput in MB/s."""
+"""What a result's safety pass costs: a 16 KB tool result (an order list as a platform
+returns it: names, addresses, notes, ids, money, dates) through
+``shopmcp_domain.results.redact_output`` (the secret scan), clean and with a few secrets
+planted, and through ``mark_output`` (the third-party text pointers) plus the text view the
+text content is built from, timed with ``time.perf_counter`` over SHOPMCP_BENCH_SAMPLES
+(default 2,000) runs. Prints the median and p99 per result and the throughput in MB/s."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
+import attrs
+from pydantic import BaseModel, ConfigDict
+
+from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ToolOutput
-from shopmcp_domain.results import redact_output
+from shopmcp_domain.results import mark_output, redact_output
+from shopmcp_domain.tools.spec import HttpMethod, ToolSpec, UpstreamOperation
+from shopmcp_domain.untrusted import text_view
 
 TARGET_BYTES = 16 * 1024
 
@@ -53,23 +61,52 @@ def _result(secrets: bool) -> ToolOutput:
     return ToolOutput({"orders": orders}, f"{len(orders)} orders")
 
 
-def _time(output: ToolOutput, samples: int) -> list[float]:
+class _Any(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# A stand-in tool whose notes are third-party text (the model classes are not used).
+_SPEC = ToolSpec.read(
+    "shopify_list_orders_bench",
+    Platform.SHOPIFY,
+    "Orders",
+    "Benchmark stand-in.",
+    _Any,
+    _Any,
+    UpstreamOperation(HttpMethod.GET, "/orders"),
+)
+_SPEC = attrs.evolve(_SPEC, untrusted_fields=("orders/-/note",))
+
+
+def _redact(output: ToolOutput) -> None:
+    redact_output(output)
+
+
+def _mark(output: ToolOutput) -> None:
+    text_view(mark_output(_SPEC, output).structured)
+
+
+def _time(work: Callable[[ToolOutput], None], output: ToolOutput, samples: int) -> list[float]:
     times = []
     for _ in range(samples):
         started = time.perf_counter()
-        redact_output(output)
+        work(output)
         times.append(time.perf_counter() - started)
     return times
 
 
 def main() -> None:
     samples = int(os.environ.get("SHOPMCP_BENCH_SAMPLES", "2000"))
-    for label, secrets in (("clean", False), ("3 secrets", True)):
+    for label, secrets, work in (
+        ("clean", False, _redact),
+        ("3 secrets", True, _redact),
+        ("marking", False, _mark),
+    ):
         output = _result(secrets)
         size = len(json.dumps(dict(output.structured))) + len(output.text)
         found = redact_output(output).redactions
-        _time(output, 50)  # warm up
-        times = sorted(_time(output, samples))
+        _time(work, output, 50)  # warm up
+        times = sorted(_time(work, output, samples))
         median = statistics.median(times)
         p99 = times[int(len(times) * 0.99) - 1]
         print(
