@@ -48,6 +48,8 @@ class UsageEvent:
     created_at: dt.datetime
     # Answered from the short-lived read cache, with no upstream request.
     cache_hit: bool = False
+    # Credential-shaped strings and card numbers removed from the call's result.
+    redactions: int = attrs.field(default=0, validator=attrs.validators.ge(0))
 
     @property
     def succeeded(self) -> bool:

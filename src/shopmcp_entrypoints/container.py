@@ -33,6 +33,7 @@ from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    AuditChainReader,
     AuditLog,
     Cache,
     ChangeFeed,
@@ -162,6 +163,11 @@ def _readiness_probes(
     if isinstance(vault, KmsVault):
         probes.append(KmsReadiness(vault, clock))
     return ReadinessChecks(tuple(probes))
+
+
+def _audit_chain_of(database: Database) -> AuditChainReader:
+    """The usage events' hash chain, read by ``shopmcp audit verify``: the owner side."""
+    return database.audit_chain
 
 
 def _retention_of(database: Database) -> RetentionStore:
@@ -515,6 +521,8 @@ class Container(containers.DeclarativeContainer):
     )
     # The retention sweep (``shopmcp sweep``): erasures past their window, history past retention.
     retention = providers.Callable(_retention_of, database)
+    # ``shopmcp audit verify``: the usage events' hash chain (migration 0011).
+    audit_chain = providers.Callable(_audit_chain_of, database)
     auth_secret = providers.Singleton(_auth_secret, settings=settings)
     mailer = providers.Singleton(
         _mailer, settings=settings, clock=clock, client=oauth_http_client, guard=host_guard

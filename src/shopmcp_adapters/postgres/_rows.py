@@ -110,6 +110,7 @@ def usage_event(row: Row) -> UsageEvent:
         error_class=row["error_class"],
         created_at=row["created_at"],
         cache_hit=row["cache_hit"],
+        redactions=row["redactions"],
     )
 
 

@@ -23,7 +23,8 @@ from shopmcp_domain.usage import ToolUsage, UsageEvent, UsageQuery
 # statement serves every combination.
 SEARCH_USAGE_SQL = (
     "select id, workspace_id, key_prefix, tool, connection_id, latency_ms, status, "
-    "error_class, created_at, cache_hit from shopmcp.usage_events where workspace_id = $1 "
+    "error_class, created_at, cache_hit, redactions from shopmcp.usage_events "
+    "where workspace_id = $1 "
     "and ($2::text is null or tool = $2) "
     "and ($3::text is null or status = $3) "
     "and ($4::uuid is null or connection_id = $4) "

@@ -35,7 +35,8 @@ from shopmcp_domain.usage import MeterRecord, UsageEvent
 LOAD_SCOPE_SQL = "select shopmcp.load_scope($1)"
 RECORD_USAGE_SQL = (
     "select shopmcp.record_usage($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], "
-    "$6::float8[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::bool[])"
+    "$6::float8[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::bool[], "
+    "$12::int[])"
 )
 DEFAULT_MAX_BATCH = 500
 # Pauses between attempts at a batch whose connection failed: about 4 s in all, the time a
@@ -76,6 +77,7 @@ def _columns(batch: Sequence[_Pending]) -> list[list[Any]]:
         [p.event.created_at for p in batch],
         [p.meter.quantity for p in batch],
         [p.event.cache_hit for p in batch],
+        [p.event.redactions for p in batch],
     ]
 
 

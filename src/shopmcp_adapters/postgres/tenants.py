@@ -44,7 +44,8 @@ BIND_WORKSPACE_SQL = "select set_config('app.workspace_id', $1, true)"
 # The hot reads, named so the benchmark EXPLAINs exactly what the adapter runs.
 RECENT_USAGE_SQL = (
     "select id, workspace_id, key_prefix, tool, connection_id, latency_ms, status, "
-    "error_class, created_at, cache_hit from shopmcp.usage_events where workspace_id = $1 "
+    "error_class, created_at, cache_hit, redactions from shopmcp.usage_events "
+    "where workspace_id = $1 "
     "order by created_at desc limit $2"
 )
 
@@ -332,8 +333,9 @@ class PostgresUsage(UsageReview):
             await self._conn.execute(
                 "with event as ("
                 " insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool,"
-                " connection_id, latency_ms, status, error_class, created_at, cache_hit)"
-                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14))"
+                " connection_id, latency_ms, status, error_class, created_at, cache_hit,"
+                " redactions)"
+                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14, $15))"
                 " insert into shopmcp.meter_outbox (usage_event_id, workspace_id, quantity,"
                 " created_at) values ($10, $11, $12, $13)",
                 event.id,
@@ -350,6 +352,7 @@ class PostgresUsage(UsageReview):
                 meter.quantity,
                 meter.created_at,
                 event.cache_hit,
+                event.redactions,
             )
 
     async def recent(self, limit: int = 50) -> Sequence[UsageEvent]:

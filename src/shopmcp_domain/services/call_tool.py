@@ -3,8 +3,9 @@
 authorise (the scope exists) -> rate limit -> policy -> connection (the ``store`` argument,
 taken out of the arguments) -> a write's ``confirmation``/``idempotency_key`` taken out ->
 write whitelist -> validate the rest -> a write: preview, or its confirmation checked and an
-idempotency key claimed (``confirmed_write``) -> credentials -> upstream -> usage event + meter
-record -> result.
+idempotency key claimed (``confirmed_write``) -> credentials -> upstream -> result redacted
+(credential-shaped strings, card numbers; counted) and its third-party text marked -> usage
+event + meter record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -38,6 +39,7 @@ from shopmcp_domain.ports import (
     UpstreamCall,
     UpstreamClient,
 )
+from shopmcp_domain.results import mark_output, redact_output
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.confirmed_write import call_write
 from shopmcp_domain.services.scope import RequestScope
@@ -86,6 +88,7 @@ async def call_tool(
     status = UsageStatus.OK
     error_class: str | None = None
     cache_hit = False
+    redactions = 0
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
@@ -113,7 +116,11 @@ async def call_tool(
                 validated,
                 controls,
             )
-            return output
+            # A preview's current values and a write's result are store text too (merge of
+            # confirm and safety: every tool result is redacted and marked, writes included).
+            safe = redact_output(output)
+            redactions = safe.redactions
+            return mark_output(spec, safe.output)
         output = await upstream.call(
             UpstreamCall(
                 tool=spec,
@@ -123,7 +130,12 @@ async def call_tool(
             )
         )
         cache_hit = output.cache_hit
-        return output
+        # Whatever the upstream echoed (a token in a metafield, a key pasted into a note)
+        # stops here, for every tool alike.
+        safe = redact_output(output)
+        redactions = safe.redactions
+        # Third-party free text (notes, descriptions, reasons...) is marked as such.
+        return mark_output(spec, safe.output)
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
@@ -144,6 +156,7 @@ async def call_tool(
             error_class=error_class,
             created_at=deps.clock.now(),
             cache_hit=cache_hit,
+            redactions=redactions,
         )
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.

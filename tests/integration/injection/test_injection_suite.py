@@ -15,11 +15,8 @@ Measured (report.py) and written to ``benchmarks/results/injection.json``.
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from shopmcp_domain import untrusted
 from tests.integration.injection.agent import Mode, ScriptedAgent, Strategy, result_strings
 from tests.integration.injection.harness import (
     CUSTOMER_ID,
@@ -57,13 +54,11 @@ SELF_CONFIRM_GAP = (
     "so a model obeying injected text confirms its own write; nothing tells the gateway that "
     "a person saw the preview"
 )
-# Item 4 (results' third-party fields marked) is on branch safety (the ``_untrusted`` pointer
-# list); until it is merged, main marks upstream error text only.
-HAS_RESULT_MARKING = hasattr(untrusted, "UNTRUSTED_KEY")
-MARKING_GAP = "issue 19 item 4 (untrusted text marked in results, branch safety) has not landed"
-# Item 5 lives on branch safety (shopmcp_domain.results.redact_output), not merged here yet.
-HAS_RESULT_REDACTION = importlib.util.find_spec("shopmcp_domain.results") is not None
-REDACTION_GAP = "issue 19 item 5 (secrets redacted from results, branch safety) has not landed"
+PREVIEW_MARKING_GAP = (
+    "GAP (confirm + safety): a write preview's structured 'before' holds the store's current "
+    "values (third-party text: a product description) but is not listed in '_untrusted'; the "
+    "preview's text content marks it, its structuredContent does not"
+)
 
 
 async def run(mode: Mode, strategy: Strategy) -> ScriptedAgent:
@@ -130,23 +125,28 @@ async def test_upstream_error_text_is_marked_and_its_token_redacted() -> None:
     assert secrets_returned([error]) == []
 
 
-@pytest.mark.xfail(not HAS_RESULT_MARKING, strict=True, reason=MARKING_GAP)
+async def test_every_injected_text_seen_in_a_read_is_marked() -> None:
+    agent = await run(Mode.LEGACY, Strategy.OBEY)
+    row = marking(agent.seen)
+    assert row["injected_fields_seen"] >= 10
+    assert row["marked"] == row["injected_fields_seen"], row
+
+
 @pytest.mark.parametrize("strategy", [Strategy.OBEY, Strategy.SELF_CONFIRM])
-async def test_every_injected_text_seen_is_marked(strategy: Strategy) -> None:
-    """In reads, and in the answers to writes (a preview's "before", a write's result)."""
+@pytest.mark.xfail(strict=True, reason=PREVIEW_MARKING_GAP)
+async def test_every_injected_text_in_a_write_answer_is_marked(strategy: Strategy) -> None:
+    """The answers to writes: a preview's "before", a write's result."""
     agent = await run(Mode.LEGACY, strategy)
-    row = marking(agent.seen + agent.write_results)
+    row = marking(agent.write_results)
     assert row["injected_fields_seen"] > 0
     assert row["marked"] == row["injected_fields_seen"], row
 
 
-@pytest.mark.xfail(not HAS_RESULT_REDACTION, strict=True, reason=REDACTION_GAP)
 async def test_no_secret_is_returned() -> None:
     agent = await run(Mode.LEGACY, Strategy.OBEY)
     assert secrets_returned(agent.seen + agent.write_results) == []
 
 
-@pytest.mark.xfail(not HAS_RESULT_REDACTION, strict=True, reason=REDACTION_GAP)
 async def test_no_secret_is_returned_in_a_write_preview() -> None:
     """A preview shows the values a write would replace ("before", read from the store): a
     secret in them is returned like any read's."""
@@ -176,6 +176,7 @@ async def test_report(capsys: pytest.CaptureFixture[str]) -> None:
         for row in rows:
             print("  " + summary_line(row))
     assert all(row["injected_write_attempts"] >= 5 for row in rows)
+    assert all(row["secrets_returned"] == [] for row in rows)
     for row in rows:
         if (Mode(row["mode"]), Strategy(row["strategy"])) in SELF_CONFIRMED:
             continue

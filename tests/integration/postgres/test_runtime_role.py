@@ -191,6 +191,10 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
             "shopmcp.load_scope(text)",
             "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
             "text[], text[], timestamptz[], integer[])",
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], boolean[])",
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], boolean[], integer[])",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function
@@ -295,6 +299,23 @@ EXPECTED_GRANTS = {
             "generation",
             "updated_at",
         )
+    },
+    # Migration 0011, the audit chain: the usage events' trigger (running as the inserting
+    # role) reads, creates and advances the workspace's chain head, never its anchor.
+    *{
+        ("table", "audit_chain_heads", None, r, p)
+        for r in ("shopmcp_tenant", "shopmcp_mcp")
+        for p in ("SELECT", "INSERT")
+    },
+    *{
+        ("column", "audit_chain_heads", c, r, "UPDATE")
+        for c in ("last_seq", "last_hash")
+        for r in ("shopmcp_tenant", "shopmcp_mcp")
+    },
+    *{
+        ("function", f, None, r, "EXECUTE")
+        for f in ("chain_field", "usage_row_hash")
+        for r in ("shopmcp_tenant", "shopmcp_mcp")
     },
     ("function", "load_scope", None, "shopmcp_mcp", "EXECUTE"),
     ("function", "record_usage", None, "shopmcp_mcp", "EXECUTE"),
