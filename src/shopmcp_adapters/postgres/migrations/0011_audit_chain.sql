@@ -37,12 +37,16 @@ CREATE TABLE shopmcp.audit_chain_heads (
 
 -- One field of the canonical encoding: its length (4 bytes, big-endian; -1 for NULL) and
 -- its bytes, so no two different rows encode alike whatever their text contains.
+--
+-- These two are pure SQL functions without a SET clause, so the planner inlines them (with
+-- "SET search_path" each call costs ~0.3 ms, most of an insert's time). Every function they
+-- call is qualified with pg_catalog, and no login role can create objects anywhere to shadow
+-- an operator (migration 0005; tests/integration/postgres/test_runtime_role.py).
 CREATE FUNCTION shopmcp.chain_field(value bytea) RETURNS bytea
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN value IS NULL THEN int4send(-1)
-                ELSE int4send(length(value)) || value END
+    SELECT CASE WHEN value IS NULL THEN pg_catalog.int4send(-1)
+                ELSE pg_catalog.int4send(pg_catalog.length(value)) || value END
 $$;
 
 CREATE FUNCTION shopmcp.usage_row_hash(
@@ -61,23 +65,23 @@ CREATE FUNCTION shopmcp.usage_row_hash(
     p_prev_hash bytea
 ) RETURNS bytea
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT sha256(
-        convert_to('shopmcp.usage_events.v1', 'UTF8')
-        || shopmcp.chain_field(uuid_send(p_workspace_id))
-        || shopmcp.chain_field(int8send(p_chain_seq))
-        || shopmcp.chain_field(uuid_send(p_id))
-        || shopmcp.chain_field(convert_to(p_key_prefix, 'UTF8'))
-        || shopmcp.chain_field(convert_to(p_tool, 'UTF8'))
-        || shopmcp.chain_field(uuid_send(p_connection_id))
-        || shopmcp.chain_field(float8send(p_latency_ms))
-        || shopmcp.chain_field(convert_to(p_status, 'UTF8'))
-        || shopmcp.chain_field(convert_to(p_error_class, 'UTF8'))
+    SELECT pg_catalog.sha256(
+        pg_catalog.convert_to('shopmcp.usage_events.v1', 'UTF8')
+        || shopmcp.chain_field(pg_catalog.uuid_send(p_workspace_id))
+        || shopmcp.chain_field(pg_catalog.int8send(p_chain_seq))
+        || shopmcp.chain_field(pg_catalog.uuid_send(p_id))
+        || shopmcp.chain_field(pg_catalog.convert_to(p_key_prefix, 'UTF8'))
+        || shopmcp.chain_field(pg_catalog.convert_to(p_tool, 'UTF8'))
+        || shopmcp.chain_field(pg_catalog.uuid_send(p_connection_id))
+        || shopmcp.chain_field(pg_catalog.float8send(p_latency_ms))
+        || shopmcp.chain_field(pg_catalog.convert_to(p_status, 'UTF8'))
+        || shopmcp.chain_field(pg_catalog.convert_to(p_error_class, 'UTF8'))
         -- Microseconds since the Unix epoch: exact (extract returns numeric since PG 14).
-        || shopmcp.chain_field(int8send((extract(epoch FROM p_created_at) * 1000000)::bigint))
+        || shopmcp.chain_field(pg_catalog.int8send(
+               (pg_catalog.extract('epoch', p_created_at) * 1000000)::bigint))
         || shopmcp.chain_field(CASE WHEN p_cache_hit THEN '\x01'::bytea ELSE '\x00'::bytea END)
-        || shopmcp.chain_field(int4send(p_redactions))
+        || shopmcp.chain_field(pg_catalog.int4send(p_redactions))
         || shopmcp.chain_field(p_prev_hash)
     )
 $$;
