@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shopmcp_adapters.memory import (
     FakeClock,
+    FakeReadinessProbe,
     FakeVault,
     InMemoryRateLimiter,
     InMemoryTenantStore,
@@ -149,6 +150,10 @@ class World:
     writes_locked: frozenset[Platform] = OPERATOR_LOCKED
     limiter: InMemoryRateLimiter = attrs.field(init=False)
     tokens: dict[WorkspaceId, str] = attrs.Factory(dict)
+    # What /ready asks, set up, down or frozen by a test.
+    readiness: list[FakeReadinessProbe] = attrs.Factory(
+        lambda: [FakeReadinessProbe(name) for name in ("postgresql", "redis", "kms")]
+    )
 
     def __attrs_post_init__(self) -> None:
         self.limiter = InMemoryRateLimiter(self.clock)

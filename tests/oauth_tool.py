@@ -1,6 +1,7 @@
 """A one-tool Xero module for tests: what an OAuth platform's tool does before each upstream
 request (ask ``OAuthTokens`` for a fresh access token), so refreshes and ``invalid_grant`` can be
-driven through a real ``tools/call``. The Xero package's own tools come later, from its authors."""
+driven through a real ``tools/call`` without depending on the Xero package's own tools (which
+are tested in ``tests/contract/xero``)."""
 
 from __future__ import annotations
 

@@ -427,6 +427,23 @@ class AuditChainReader(Protocol):
         ...
 
 
+# --------------------------------------------------------------------------- operability
+
+
+class ReadinessProbe(Protocol):
+    """One dependency the gateway cannot serve without (``/ready``)."""
+
+    @property
+    def name(self) -> str:
+        """What is checked, for the readiness answer: ``postgresql``, ``redis``, ``kms``."""
+        ...
+
+    async def check(self) -> None:
+        """Return when the dependency answers; raise (anything) when it does not. The caller
+        bounds the wait."""
+        ...
+
+
 # --------------------------------------------------------------------------- limits, billing
 
 

@@ -41,6 +41,7 @@ from shopmcp_domain.ports import (
     CredentialVault,
     MeterOutbox,
     RateLimiter,
+    ReadinessProbe,
     RetentionStore,
     ScopeSource,
     StoreAddressCheck,
@@ -49,6 +50,7 @@ from shopmcp_domain.ports import (
 )
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
 from shopmcp_domain.services.read_cache import CachedReads
+from shopmcp_domain.services.readiness import ReadinessChecks
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
@@ -139,6 +141,27 @@ def _admin_of(database: Database) -> AdminDirectory:
 def _audit_chain_of(database: Database) -> AuditChainReader:
     """The usage events' hash chain, read by ``shopmcp audit verify``: the owner side."""
     return database.audit_chain
+
+
+def _readiness_probes(
+    database: Database, limiter: RateLimiter, vault: CredentialVault, clock: Clock
+) -> ReadinessChecks:
+    """What ``/ready`` asks: PostgreSQL (each runtime pool), Redis when the rate limiter uses
+    it, and KMS when the vault uses it (the local vault has nothing to reach)."""
+    from shopmcp_adapters.postgres.health import PostgresReadiness
+    from shopmcp_adapters.ratelimit import RedisRateLimiter
+    from shopmcp_adapters.ratelimit.health import RedisReadiness
+    from shopmcp_adapters.vault import KmsVault
+    from shopmcp_adapters.vault.health import KmsReadiness
+
+    probes: list[ReadinessProbe] = [
+        PostgresReadiness((database.mcp_pool, database.tenant_pool, database.owner_pool))
+    ]
+    if isinstance(limiter, RedisRateLimiter):
+        probes.append(RedisReadiness(limiter))
+    if isinstance(vault, KmsVault):
+        probes.append(KmsReadiness(vault, clock))
+    return ReadinessChecks(tuple(probes))
 
 
 def _retention_of(database: Database) -> RetentionStore:
@@ -485,6 +508,10 @@ class Container(containers.DeclarativeContainer):
     # validation read and Shopify's install flow.
     identity = providers.Callable(_identity_of, database)
     admin_directory = providers.Callable(_admin_of, database)
+    # ``/ready``: resolved on its first request (opening nothing the app has not opened).
+    readiness_probes = providers.Singleton(
+        _readiness_probes, database=database, limiter=rate_limiter, vault=vault, clock=clock
+    )
     # The retention sweep (``shopmcp sweep``): erasures past their window, history past retention.
     retention = providers.Callable(_retention_of, database)
     # ``shopmcp audit verify``: the usage events' hash chain (migration 0011).

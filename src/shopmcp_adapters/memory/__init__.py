@@ -16,6 +16,9 @@ real adapters (``tests/ports``):
 - ``Cache``: ``InMemoryCache`` (TTL, bounded; also the embedded default's); real:
   ``shopmcp_adapters.cache.RedisCache``
 - ``CredentialLease``: ``FakeLease``; real: the domain's ``VaultCredentialLease``
+- ``RetentionStore`` (the sweep): ``InMemoryTenantStore``; real: PostgreSQL's owner side
+- ``ReadinessProbe``: ``FakeReadinessProbe`` (up, down or frozen by hand); real: PostgreSQL,
+  Redis and the vault's key ring
 - ``UpstreamClient``: ``RecordingUpstream``; real: the platform modules (held to their
   recorded upstream contracts in ``tests/contract`` instead)
 """
@@ -26,6 +29,7 @@ from shopmcp_adapters.memory.billing import InMemoryMeter
 from shopmcp_adapters.memory.cache import InMemoryCache
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.clock import FakeClock
+from shopmcp_adapters.memory.health import FakeReadinessProbe, ProbeState
 from shopmcp_adapters.memory.identity import OutboxMailer
 from shopmcp_adapters.memory.lease import FakeLease
 from shopmcp_adapters.memory.ratelimit import InMemoryRateLimiter
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
         upstream: RecordingUpstream,
         mailer: OutboxMailer,
         stores: FakeStoreCheck,
+        probe: FakeReadinessProbe,
         cache: InMemoryCache,
     ) -> None:
         _clock: ports.Clock = clock
@@ -67,11 +72,14 @@ if TYPE_CHECKING:
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
+        _retention: ports.RetentionStore = store
+        _probe: ports.ReadinessProbe = probe
 
 
 __all__ = [
     "FakeClock",
     "FakeLease",
+    "FakeReadinessProbe",
     "FakeStoreCheck",
     "FakeVault",
     "InMemoryCache",
@@ -80,5 +88,6 @@ __all__ = [
     "InMemoryRateLimiter",
     "InMemoryTenantStore",
     "OutboxMailer",
+    "ProbeState",
     "RecordingUpstream",
 ]

@@ -1,7 +1,8 @@
 """Observability without leaks: log redaction and Sentry scrubbing.
 
 * ``configure_logging(level)``: root logging through ``RedactingFilter``; MCP SDK at WARNING.
-* ``init_sentry(dsn, environment)``: Sentry with ``before_send`` scrubbing, no PII.
+* ``init_sentry(dsn, environment)``: Sentry with ``before_send`` scrubbing, no PII;
+  ``tag_workspace(id)`` scopes a request's reports to its workspace (their only identity).
 * ``redact_path(path)``: a request path for access logs (``/mcp/[redacted]``).
 * ``redact_text`` / ``scrub``: the redaction itself, for anything else that leaves the process.
 """
@@ -13,7 +14,12 @@ from shopmcp_adapters.observability.logs import (
     configure_logging,
 )
 from shopmcp_adapters.observability.redaction import redact_path
-from shopmcp_adapters.observability.sentry import before_breadcrumb, before_send, init_sentry
+from shopmcp_adapters.observability.sentry import (
+    before_breadcrumb,
+    before_send,
+    init_sentry,
+    tag_workspace,
+)
 from shopmcp_domain.redaction import redact_text, scrub
 
 __all__ = [
@@ -27,4 +33,5 @@ __all__ = [
     "redact_path",
     "redact_text",
     "scrub",
+    "tag_workspace",
 ]

@@ -91,10 +91,27 @@ def _clean_breadcrumb(crumb: Any) -> Any:
     return scrub(crumb)
 
 
+WORKSPACE_TAG = "workspace_id"
+
+
+def tag_workspace(workspace_id: object) -> None:
+    """Scope the current request's error reports to its workspace (the only identity they
+    carry: the security page's "users by workspace_id only, never by email"). Cheap, and
+    nothing when Sentry is not started. The SDK's ASGI integration gives each request its own
+    isolation scope, so the tag does not outlive the request."""
+    if sentry_sdk.is_initialized():
+        sentry_sdk.get_isolation_scope().set_tag(WORKSPACE_TAG, str(workspace_id))
+
+
 def before_send(event: Event, hint: Any = None) -> Event:
-    """Sentry's ``before_send`` (and ``before_send_transaction``): the cleaned event."""
+    """Sentry's ``before_send`` (and ``before_send_transaction``): the cleaned event. The
+    user, whatever the SDK or a library put there, becomes the workspace tag alone."""
     event = dict(event)
     event.pop("user", None)
+    tags = event.get("tags")
+    workspace_id = tags.get(WORKSPACE_TAG) if isinstance(tags, MutableMapping) else None
+    if isinstance(workspace_id, str):
+        event["user"] = {"id": workspace_id}
     if "request" in event:
         event["request"] = _clean_request(event["request"])
     if isinstance(event.get("transaction"), str):
@@ -160,4 +177,11 @@ def init_sentry(
     return True
 
 
-__all__ = ["before_breadcrumb", "before_send", "init_sentry", "redact_text"]
+__all__ = [
+    "WORKSPACE_TAG",
+    "before_breadcrumb",
+    "before_send",
+    "init_sentry",
+    "redact_text",
+    "tag_workspace",
+]

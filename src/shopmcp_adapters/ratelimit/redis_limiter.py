@@ -226,6 +226,11 @@ class RedisRateLimiter:
                 self._retry_interval,
             )
 
+    async def ping(self) -> None:
+        """Raise unless Redis answers now (readiness: the degraded mode keeps limiting without
+        it, but a replica that lost Redis should not take new traffic)."""
+        await self._client.ping()
+
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()

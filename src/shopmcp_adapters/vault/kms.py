@@ -46,6 +46,13 @@ class KmsKeyRing:
         # Raised outside the handler: no botocore exception (or its message) is chained.
         raise KeyRingError(reason[:100])
 
+    async def ping(self, key_id: str) -> None:
+        """Ask KMS now (``DescribeKey``, never the remembered answer) whether the key is there
+        and enabled; ``KeyRingError`` if not. For readiness."""
+        response = await self._call(self._client.describe_key, KeyId=key_id)
+        if response.get("KeyMetadata", {}).get("KeyState", "Enabled") != "Enabled":
+            raise KeyRingError("kms:key_not_enabled")
+
     async def resolve(self, key_id: str) -> str:
         if key_id in self._resolved:
             return self._resolved[key_id]

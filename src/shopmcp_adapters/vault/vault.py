@@ -205,6 +205,7 @@ class KmsVault(EnvelopeVault):
         local_keys: LocalKeyRing | None = None,
     ) -> None:
         kms = KmsKeyRing(client, max_concurrency=max_concurrency)
+        self.kms = kms
         keyring: KeyRing = kms if local_keys is None else RoutingKeyRing([local_keys, kms])
         super().__init__(
             keyring, key_id, clock, cache_seconds=cache_seconds, cache_entries=cache_entries

@@ -14,10 +14,11 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from litestar import Litestar, asgi, get
+from litestar import Litestar, Response, asgi, get
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -30,6 +31,7 @@ from starlette.types import Send as AnySend
 
 from shopmcp_adapters.observability import QUIET_LOGGERS, redact_path
 from shopmcp_domain.errors import ShopMcpError
+from shopmcp_domain.services.readiness import ReadinessChecks
 from shopmcp_entrypoints.container import (
     Container,
     build_container,
@@ -48,7 +50,33 @@ access_logger = logging.getLogger("shopmcp.access")
 
 @get("/health", sync_to_thread=False, tags=["health"])
 def health() -> dict[str, str]:
+    """Liveness: the process answers. Says nothing of its dependencies (``/ready`` does), so
+    an orchestrator does not restart a replica for a database outage it cannot fix."""
     return {"status": "ok"}
+
+
+readiness_logger = logging.getLogger("shopmcp.readiness")
+
+
+@get("/ready", tags=["health"])
+async def ready(readiness: NamedDependency[ReadinessChecks]) -> Response[dict[str, Any]]:
+    """Readiness: 200 when PostgreSQL, Redis (if configured) and the master key (KMS) all
+    answer within 2 s; 503 naming what did not, otherwise."""
+    found = await readiness.run()
+    if not found.ready:
+        readiness_logger.warning(
+            "not ready: %s",
+            ", ".join(
+                f"{name} {found.errors.get(name, outcome)}"
+                for name, outcome in found.checks.items()
+                if outcome != "ok"
+            ),
+        )
+    return Response(
+        {"status": "ready" if found.ready else "not ready", "checks": dict(found.checks)},
+        status_code=200 if found.ready else 503,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def transport_allowlists(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -209,6 +237,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = Litestar(
         route_handlers=[
             health,
+            ready,
             mcp_endpoint,
             oauth_callback,
             *api.ROUTES,
@@ -224,6 +253,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             oauth_connector=container.oauth_connector,
             shopify_installs=container.shopify_installs,
             dashboard=container.dashboard,
+            readiness=container.readiness_probes,
         ),
         exception_handlers=web.for_browsers(EXCEPTION_HANDLERS),
         before_request=api.require_json_body,

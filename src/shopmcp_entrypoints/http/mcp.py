@@ -35,6 +35,7 @@ from mcp.shared.exceptions import MCPError
 from starlette.requests import Request as StarletteRequest
 from starlette.types import Message, Receive, Scope, Send
 
+from shopmcp_adapters.observability import tag_workspace
 from shopmcp_domain.errors import (
     AuditUnavailable,
     AuthenticationFailed,
@@ -304,10 +305,13 @@ class McpGateway:
             raise MCPError(code=INTERNAL_ERROR, message=error.message) from None
         except Exception as error:
             if not isinstance(error, ShopMcpError) or isinstance(error, InternalError):
+                # With the exception: error tracking gets its stack (never its frames'
+                # variables) and the logs its redacted traceback.
                 logger.error(
                     "tools/call failed: %s",
                     type(error.__cause__ or error).__name__,
                     extra={"workspace_id": str(scope.workspace.id), "tool": params.name[:100]},
+                    exc_info=error.__cause__ or error,
                 )
             return tool_error(error_message(error))
         structured = dict(output.structured)
@@ -440,6 +444,7 @@ class McpGateway:
                 headers=[(b"retry-after", b"1")],
             )
             return
+        tag_workspace(request_scope.workspace.id)
 
         try:
             try:

@@ -189,12 +189,14 @@ def connection(tenant: str = TENANT) -> Connection:
 class Recorder(httpx.AsyncBaseTransport):
     inner: httpx.AsyncBaseTransport
     requests: list[httpx.Request] = attrs.Factory(list)
+    bodies: list[bytes] = attrs.Factory(list)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
         self.requests.append(request)
         answered = await self.inner.handle_async_request(request)
         content = await answered.aread()
+        self.bodies.append(content)
         return httpx.Response(answered.status_code, headers=answered.headers, content=content)
 
 

@@ -72,6 +72,22 @@ async def test_a_spent_minute_budget_refuses_locally_for_the_rest_of_the_minute(
     assert len(harness.requests) == 2
 
 
+async def test_a_spent_day_budget_refuses_locally_then_lets_one_call_find_out() -> None:
+    harness = scripted(
+        [_ok(remaining_day=0), response("http.429.minute-limit.json")], tenant=fresh_tenant()
+    )
+    await harness.call("xero_get_organisation", {})
+    with pytest.raises(UpstreamRateLimited) as caught:
+        await harness.call("xero_get_organisation", {})
+    assert "daily limit" in caught.value.message
+    assert len(harness.requests) == 1
+    harness.clock.advance(61)
+    with pytest.raises(UpstreamRateLimited) as again:
+        await harness.call("xero_get_organisation", {})
+    assert again.value.retry_after == 37  # Xero's own answer now
+    assert len(harness.requests) == 2
+
+
 async def test_one_organisation_s_spent_budget_does_not_stop_another() -> None:
     spent = scripted([_ok(remaining_minute=0)], tenant=fresh_tenant())
     await spent.call("xero_get_organisation", {})

@@ -118,3 +118,13 @@ async def test_another_organisation_is_refused() -> None:
     with pytest.raises(UpstreamError) as caught:
         await other.call("xero_get_organisation", {})
     assert caught.value.status == 403
+
+
+async def test_texts_name_what_a_model_reconciles_with() -> None:
+    harness = sandbox()
+    invoices = await harness.call("xero_search_invoices", {"search_term": "#1009"})
+    assert "ref #1009" in invoices.text and "total 50.00" in invoices.text
+    report = await harness.call(
+        "xero_report_profit_and_loss", {"date_from": "2026-09-01", "date_to": "2026-09-30"}
+    )
+    assert "Total Income" in report.text and "Net Profit" in report.text

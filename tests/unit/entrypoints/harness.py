@@ -19,6 +19,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.services.readiness import ReadinessChecks
 from shopmcp_entrypoints.container import Container, build_container
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
@@ -97,6 +98,7 @@ def wire_world(container: Container, world: World) -> None:
     container.upstreams.override(providers.Object({p: world.upstream for p in Platform}))
     container.writes_locked.override(providers.Object(world.writes_locked))
     container.outbox_drainer.override(providers.Object(None))
+    container.readiness_probes.override(providers.Object(ReadinessChecks(tuple(world.readiness))))
 
 
 @asynccontextmanager

@@ -14,8 +14,8 @@ Limits (developer.xero.com/faq/limits), per organisation: 5 concurrent calls, 60
   exceed 5, and Xero's own 429 is then the gate);
 - reads ``X-MinLimit-Remaining``, ``X-DayLimit-Remaining`` and ``X-AppMinLimit-Remaining`` from
   every answer, hands them to the tool's result (``_meta``), and refuses locally, without a
-  request, while the last answer said the minute's budget is spent (for the rest of that
-  minute) or a 429's ``Retry-After`` has not passed;
+  request, while the last answer said the minute's or the day's budget is spent (for a minute
+  after that answer; then one call finds out) or a 429's ``Retry-After`` has not passed;
 - maps a 429 to ``UpstreamRateLimited`` carrying ``Retry-After`` (never retried: the model sees
   the refusal and when to try again), like every other 4xx, which is never retried either.
 
@@ -32,7 +32,7 @@ import datetime as dt
 import re
 import uuid
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -212,7 +212,18 @@ class TenantGates:
                 round(state.blocked_until - now, 1),
             )
         budget = state.budget
-        if budget is not None and budget.minute_remaining == 0 and now - state.seen_at < MINUTE:
+        if budget is None or now - state.seen_at >= MINUTE:
+            return
+        if budget.day_remaining == 0:
+            # When the day's budget comes back is not in the headers: a minute after the answer
+            # that said it was spent, one call goes through, and Xero's 429 (Retry-After) or
+            # its answer says what is left.
+            raise UpstreamRateLimited(
+                PLATFORM,
+                "this organisation's Xero daily limit (5,000 calls) is used up",
+                round(MINUTE - (now - state.seen_at), 1),
+            )
+        if budget.minute_remaining == 0:
             raise UpstreamRateLimited(
                 PLATFORM,
                 "this organisation's Xero minute limit (60 calls) is used up",
@@ -301,7 +312,7 @@ class XeroClient:
     http: UpstreamHttp
     tokens: OAuthTokens
     tenant_id: str
-    monotonic: Any  # () -> float, the clock's
+    monotonic: Callable[[], float]  # the clock's
     base_url: str | None = None
     gates: TenantGates = GATES
 

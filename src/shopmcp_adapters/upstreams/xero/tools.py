@@ -10,6 +10,8 @@ model can go from a list to the matching get tool.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -105,8 +107,9 @@ def _with_where(params: dict[str, str | int | bool], expression: str | None) -> 
 
 
 def _invoice_line(inv: o.InvoiceSummary) -> str:
+    reference = f" ref {inv.reference}" if inv.reference else ""
     return (
-        f"{inv.invoice_number or '(no number)'} ({inv.invoice_id}) {inv.status} "
+        f"{inv.invoice_number or '(no number)'} ({inv.invoice_id}){reference} {inv.status} "
         f"{inv.contact_name or ''} total {_money(inv.total)} {inv.currency_code or ''} "
         f"due {_money(inv.amount_due)}"
     )
@@ -486,7 +489,8 @@ def _report_reply(answer: XeroAnswer) -> Reply:
         f"{'[' + line.section + '] ' if line.section else ''}{line.label}: "
         + " | ".join(line.values)
         for line in report.lines
-        if line.kind == "summary"
+        # Totals, and the untitled sections' lines (gross and net profit, net assets).
+        if line.kind == "summary" or not line.section
     ]
     text = f"{' - '.join(report.titles) or report.report_name}\n{columns}\n" + _listed(
         "totals", shown
@@ -494,17 +498,21 @@ def _report_reply(answer: XeroAnswer) -> Reply:
     return _reply(report, text, answer)
 
 
-def _report_params(**values: object) -> dict[str, str | int | bool]:
+def _report_params(
+    **values: dt.date | enum.StrEnum | str | int | bool | None,
+) -> dict[str, str | int | bool]:
+    """A report's query: dates as ISO dates, enumerations as their values; None and False
+    (Xero's defaults) are left out."""
     params: dict[str, str | int | bool] = {}
     for name, value in values.items():
         if value is None or value is False:
             continue
-        if hasattr(value, "isoformat"):
+        if isinstance(value, dt.date):
             params[name] = value.isoformat()
-        elif isinstance(value, str | int | bool):
-            params[name] = value.value if hasattr(value, "value") else value
+        elif isinstance(value, enum.StrEnum):
+            params[name] = value.value
         else:
-            params[name] = str(value)
+            params[name] = value
     return params
 
 

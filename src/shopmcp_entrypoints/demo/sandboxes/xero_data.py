@@ -220,7 +220,7 @@ def _invoice_record(inv: _Invoice, contacts: list[dict[str, Any]]) -> dict[str, 
     contact = contacts[inv.customer]
     tax = (inv.total / 11).quantize(Decimal("0.01"))
     paid = inv.total if inv.status == "PAID" else Decimal(0)
-    return {
+    record: dict[str, Any] = {
         "Type": "ACCREC",
         "InvoiceID": xero_id("invoice", inv.number),
         "InvoiceNumber": inv.number,
@@ -248,7 +248,6 @@ def _invoice_record(inv: _Invoice, contacts: list[dict[str, Any]]) -> dict[str, 
         "AmountPaid": _money(paid),
         "AmountCredited": 0.0,
         "CurrencyCode": CURRENCY,
-        "FullyPaidOnDate": ms_date(inv.date.date()) if inv.status == "PAID" else None,
         "UpdatedDateUTC": ms_date(inv.date + dt.timedelta(hours=2)),
         "Payments": (
             [
@@ -263,6 +262,9 @@ def _invoice_record(inv: _Invoice, contacts: list[dict[str, Any]]) -> dict[str, 
             else []
         ),
     }
+    if inv.status == "PAID":
+        record["FullyPaidOnDate"] = ms_date(inv.date.date())
+    return record
 
 
 def _bill(suppliers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -400,6 +402,17 @@ def sample_books() -> dict[str, Any]:
                 "Date": ms_date(day),
                 "Reference": ref,
                 "CurrencyCode": CURRENCY,
+                "LineItems": [
+                    {
+                        "Description": ref,
+                        "Quantity": 1.0,
+                        "UnitAmount": total,
+                        "AccountCode": "200" if kind == "RECEIVE" else "400",
+                        "LineAmount": total,
+                    }
+                ],
+                "SubTotal": total,
+                "TotalTax": 0.0,
                 "Total": total,
                 "IsReconciled": reconciled,
             }

@@ -24,6 +24,7 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
+from shopmcp_adapters.observability import tag_workspace
 from shopmcp_domain.accounts import CODE_LIFETIME, AuthSecret, Role, Session
 from shopmcp_domain.errors import CsrfRejected, InternalError, NotSignedIn
 from shopmcp_domain.ids import SessionId, WorkspaceId
@@ -106,7 +107,11 @@ async def provide_access(
     needed = request.route_handler.opt.get(ROLE_OPT)
     if not isinstance(needed, Role):
         raise InternalError("a workspace route declares no role")
-    return await authorize(dashboard.tenants, signed_in.account, WorkspaceId(workspace_id), needed)
+    access = await authorize(
+        dashboard.tenants, signed_in.account, WorkspaceId(workspace_id), needed
+    )
+    tag_workspace(str(access.workspace_id))
+    return access
 
 
 SIGNED_IN = {"signed_in": Provide(provide_signed_in)}
