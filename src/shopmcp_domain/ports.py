@@ -416,23 +416,6 @@ class RetentionStore(Protocol):
         ...
 
 
-# --------------------------------------------------------------------------- operability
-
-
-class ReadinessProbe(Protocol):
-    """One dependency the gateway cannot serve without (``/ready``)."""
-
-    @property
-    def name(self) -> str:
-        """What is checked, for the readiness answer: ``postgresql``, ``redis``, ``kms``."""
-        ...
-
-    async def check(self) -> None:
-        """Return when the dependency answers; raise (anything) when it does not. The caller
-        bounds the wait."""
-        ...
-
-
 class AuditChainReader(Protocol):
     """Cross-tenant (the owner connection): a workspace's audit hash chain, read for
     verification (``shopmcp audit verify``; :mod:`shopmcp_domain.audit_chain`)."""
@@ -447,6 +430,23 @@ class AuditChainReader(Protocol):
     ) -> Sequence[ChainLink]:
         """Up to ``limit`` of the workspace's usage events with ``chain_seq > after_seq``, in
         ``chain_seq`` order, exactly as stored."""
+        ...
+
+
+# --------------------------------------------------------------------------- operability
+
+
+class ReadinessProbe(Protocol):
+    """One dependency the gateway cannot serve without (``/ready``)."""
+
+    @property
+    def name(self) -> str:
+        """What is checked, for the readiness answer: ``postgresql``, ``redis``, ``kms``."""
+        ...
+
+    async def check(self) -> None:
+        """Return when the dependency answers; raise (anything) when it does not. The caller
+        bounds the wait."""
         ...
 
 

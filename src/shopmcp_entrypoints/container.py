@@ -144,6 +144,11 @@ def _admin_of(database: Database) -> AdminDirectory:
     return database.owner
 
 
+def _audit_chain_of(database: Database) -> AuditChainReader:
+    """The usage events' hash chain, read by ``shopmcp audit verify``: the owner side."""
+    return database.audit_chain
+
+
 def _readiness_probes(
     database: Database, limiter: RateLimiter, vault: CredentialVault, clock: Clock
 ) -> ReadinessChecks:
@@ -163,11 +168,6 @@ def _readiness_probes(
     if isinstance(vault, KmsVault):
         probes.append(KmsReadiness(vault, clock))
     return ReadinessChecks(tuple(probes))
-
-
-def _audit_chain_of(database: Database) -> AuditChainReader:
-    """The usage events' hash chain, read by ``shopmcp audit verify``: the owner side."""
-    return database.audit_chain
 
 
 def _retention_of(database: Database) -> RetentionStore:

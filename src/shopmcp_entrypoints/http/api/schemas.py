@@ -334,6 +334,8 @@ class UsageEventOut(BaseModel):
     error_class: str | None
     # Answered from the short-lived read cache (no request reached the provider).
     cache_hit: bool = False
+    # Credential-shaped strings and card numbers the gateway removed from the call's result.
+    redactions: int = 0
 
     @classmethod
     def of(cls, event: UsageEvent) -> UsageEventOut:
@@ -347,6 +349,7 @@ class UsageEventOut(BaseModel):
             latency_ms=event.latency_ms,
             error_class=event.error_class,
             cache_hit=event.cache_hit,
+            redactions=event.redactions,
         )
 
 
