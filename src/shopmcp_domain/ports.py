@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from shopmcp_domain.accounts import Member, Membership, Role
 from shopmcp_domain.audit import AuditEntry
+from shopmcp_domain.audit_chain import ChainHead, ChainLink
 from shopmcp_domain.changes import ChangeListener, Unsubscribe
 from shopmcp_domain.confirmations import (
     Confirmation,
@@ -435,6 +436,23 @@ class RetentionStore(Protocol):
         """Delete sign-in codes that expired and left the send-limit window
         (``CODE_RETENTION``), sessions that expired or were revoked, and OAuth connect flows
         that expired, as of ``now``."""
+        ...
+
+
+class AuditChainReader(Protocol):
+    """Cross-tenant (the owner connection): a workspace's audit hash chain, read for
+    verification (``shopmcp audit verify``; :mod:`shopmcp_domain.audit_chain`)."""
+
+    async def head(self, workspace_id: WorkspaceId) -> ChainHead | None:
+        """The chain's anchor and end (an empty chain's ``ChainHead()``); None when there is
+        no such workspace."""
+        ...
+
+    async def links(
+        self, workspace_id: WorkspaceId, after_seq: int, limit: int
+    ) -> Sequence[ChainLink]:
+        """Up to ``limit`` of the workspace's usage events with ``chain_seq > after_seq``, in
+        ``chain_seq`` order, exactly as stored."""
         ...
 
 

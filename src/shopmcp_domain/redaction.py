@@ -19,9 +19,12 @@ What goes:
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 REDACTED = "[redacted]"
 EMAIL_REDACTED = "[email]"
@@ -163,3 +166,255 @@ def scrub(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, set | frozenset):
         return [scrub(item, _depth + 1) for item in value]
     return value
+
+
+# --------------------------------------------------------------------------- tool results
+#
+# A tool's result is the merchant's own data (customer emails and addresses are what an
+# order lookup is for), so only credential-shaped strings are removed from it: whatever an
+# upstream echoed back (a webhook's signing secret, an app's token in a metafield, a private
+# key pasted into a product description, a card number typed into an order note).
+#
+# Speed: one alternation over every string costs milliseconds on a 16 KB result (Python's
+# engine tries each alternative at each position). Instead each shape is its own precompiled
+# regex behind literal triggers (``in`` is a C substring search); the whole result is
+# serialised once and only the shapes whose trigger occurs anywhere in it are run at all, and
+# then only on the strings that contain the trigger. A clean result costs one ``json.dumps``
+# and a handful of substring searches.
+
+
+@attrs.frozen
+class _Shape:
+    name: str
+    # Substrings one of which every match contains (checked against the lowercased text when
+    # ``fold`` is set).
+    triggers: tuple[str, ...]
+    pattern: re.Pattern[str]
+    replace: Callable[[re.Match[str]], str]
+    fold: bool = False
+
+    def present(self, text: str, folded: str) -> bool:
+        haystack = folded if self.fold else text
+        return any(trigger in haystack for trigger in self.triggers)
+
+
+def _whole(_: re.Match[str]) -> str:
+    return REDACTED
+
+
+def _keep_label(match: re.Match[str]) -> str:
+    return match.group(1) + REDACTED
+
+
+def _scheme(match: re.Match[str]) -> str:
+    return match.group(1) + " " + REDACTED
+
+
+_LABELS = (
+    "x-auth-token", "x_auth_token", "x-auth-client", "x_auth_client", "netoapi_key",
+    "netoapi-key", "x-api-key", "x_api_key", "x-shopify-access-token", "api_key", "api-key",
+    "apikey", "api_secret", "api-secret", "apisecret", "access_token", "access-token",
+    "refresh_token", "refresh-token", "client_secret", "client-secret", "consumer_secret",
+    "consumer-secret", "secret_access_key", "secret-access-key", "password", "passwd",
+)  # fmt: skip
+
+_SHAPES = (
+    # PEM private keys, with or without their END line (a truncated paste is a key too).
+    _Shape(
+        "pem",
+        ("PRIVATE KEY-----",),
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]{0,30}PRIVATE KEY-----"
+            r"(?:[A-Za-z0-9+/=\s:,\-]{0,16384}?-----END [A-Z0-9 ]{0,30}PRIVATE KEY-----"
+            r"|[A-Za-z0-9+/=\s:,\-]{0,16384})"
+        ),
+        _whole,
+    ),
+    # The gateway's own tokens: the public prefix stays, the secret goes.
+    _Shape(
+        "smcp", ("smcp_",), re.compile(r"(?<![A-Za-z0-9])smcp_[A-Za-z0-9_\-]+"), lambda m: _token(m)
+    ),
+    # Shopify access tokens, custom-app and shared secrets (shpat_, shpca_, shpss_, ...).
+    _Shape(
+        "shopify", ("shp",), re.compile(r"(?<![A-Za-z0-9])shp[a-z]{2}_[A-Za-z0-9]{16,}"), _whole
+    ),
+    # Stripe secret and restricted keys, webhook signing secrets.
+    _Shape(
+        "stripe",
+        ("k_live_", "k_test_", "whsec_"),
+        re.compile(
+            r"(?<![A-Za-z0-9])(?:[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9+/=]{16,})"
+        ),
+        _whole,
+    ),
+    # Google OAuth access and refresh tokens, API keys, client secrets.
+    _Shape("google_access", ("ya29.",), re.compile(r"ya29\.[A-Za-z0-9_\-]{16,}"), _whole),
+    _Shape(
+        "google_refresh", ("1//",), re.compile(r"(?<![A-Za-z0-9])1//[A-Za-z0-9_\-]{20,}"), _whole
+    ),
+    _Shape("google_key", ("AIza",), re.compile(r"AIza[A-Za-z0-9_\-]{35}"), _whole),
+    _Shape("google_secret", ("GOCSPX-",), re.compile(r"GOCSPX-[A-Za-z0-9_\-]{16,}"), _whole),
+    # JWTs (Xero's access and id tokens, any OIDC token): header and payload are base64url
+    # JSON objects, so both start "eyJ".
+    _Shape(
+        "jwt",
+        ("eyJ",),
+        re.compile(r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
+        _whole,
+    ),
+    # AWS access key ids (a secret key beside one is caught by its label).
+    _Shape(
+        "aws",
+        ("AKIA", "ASIA", "AIDA", "AROA"),
+        re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}(?![A-Z0-9])"),
+        _whole,
+    ),
+    # Authorization header values.
+    _Shape(
+        "auth",
+        ("bearer", "basic"),
+        re.compile(r"\b((?i:bearer|basic))[ \t]+(?!\[redacted\])[A-Za-z0-9._~+/=\-]{8,}"),
+        _scheme,
+        fold=True,
+    ),
+    # A labelled secret: BigCommerce's X-Auth-Token, Neto's NETOAPI_KEY, api keys, OAuth
+    # access/refresh tokens, client secrets, AWS secret keys, passwords; as a header, a
+    # query parameter, JSON or YAML.
+    _Shape(
+        "labelled",
+        ("token", "secret", "passw", "key"),
+        re.compile(
+            r"((?i:"
+            + "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True))
+            + r")[\"']?[ \t]*[:=][ \t]*[\"']?)(?!\[redacted\])[A-Za-z0-9._~+/=\-]{8,}"
+        ),
+        _keep_label,
+        fold=True,
+    ),
+)
+
+_LABEL_KEYS = frozenset(label.replace("-", "_") for label in _LABELS)
+_SECRET_VALUE = re.compile(r"[A-Za-z0-9._~+/=\-]{8,}")
+
+
+def _labels_a_secret(key: object) -> bool:
+    return isinstance(key, str) and key.lower().replace("-", "_") in _LABEL_KEYS
+
+
+def _is_secret_value(value: str) -> bool:
+    return _SECRET_VALUE.fullmatch(value) is not None
+
+
+# Card numbers: 13-19 digits standing alone, then issuer range and Luhn (``_card``).
+_DIGITS = re.compile(r"[0-9](?:[ -]?[0-9]){12}")
+
+
+def _redact_with(text: str, shapes: Sequence[_Shape], cards: bool) -> tuple[str, int]:
+    count = 0
+
+    def counted(replace: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str]], str]:
+        def apply(match: re.Match[str]) -> str:
+            nonlocal count
+            replaced = replace(match)
+            if replaced != match.group(0):
+                count += 1
+            return replaced
+
+        return apply
+
+    folded = text.lower() if any(shape.fold for shape in shapes) else text
+    for shape in shapes:
+        if shape.present(text, folded):
+            text = shape.pattern.sub(counted(shape.replace), text)
+    if cards and _DIGITS.search(text):
+        text = _CARD_CANDIDATE.sub(counted(_card), text)
+    return text, count
+
+
+# No secret shape or card matches fewer characters than this.
+_SHORTEST_SECRET = 13
+
+
+def _has_card(text: str) -> bool:
+    # The candidate regex opens with a lookbehind, which makes a scan of every position slow;
+    # runs of 13 digits are found first and the candidate is tried only where one starts.
+    position = 0
+    while (run := _DIGITS.search(text, position)) is not None:
+        candidate = _CARD_CANDIDATE.match(text, run.start())
+        if candidate is not None and _card(candidate) != candidate.group(0):
+            return True
+        position = run.end() if candidate is None else candidate.end()
+    return False
+
+
+def _active(text: str) -> tuple[tuple[_Shape, ...], bool]:
+    """The shapes (and whether card numbers) that really occur in ``text``: a trigger first
+    (a substring search), then the shape's own regex."""
+    folded = text.lower()
+    shapes = []
+    for shape in _SHAPES:
+        if shape.present(text, folded):
+            match = shape.pattern.search(text)
+            while match is not None and shape.replace(match) == match.group(0):
+                match = shape.pattern.search(text, match.end())
+            if match is not None:
+                shapes.append(shape)
+    return tuple(shapes), _has_card(text)
+
+
+def redact_result_text(text: str) -> tuple[str, int]:
+    """``text`` with every credential-shaped string and card number replaced, and how many
+    were. Idempotent: a redacted text has nothing left to redact."""
+    shapes, cards = _active(text)
+    if not shapes and not cards:
+        return text, 0
+    return _redact_with(text, shapes, cards)
+
+
+def _walk(value: Any, shapes: tuple[_Shape, ...], cards: bool, depth: int) -> tuple[Any, int]:
+    if isinstance(value, str):
+        if len(value) < _SHORTEST_SECRET:
+            return value, 0
+        return _redact_with(value, shapes, cards)
+    if depth > 64:
+        return REDACTED, 1
+    if isinstance(value, Mapping):
+        total = 0
+        items: list[tuple[Any, Any]] = []
+        for key, item in value.items():
+            new_key, key_count = _walk(key, shapes, cards, depth + 1)
+            if _labels_a_secret(key) and isinstance(item, str) and _is_secret_value(item):
+                # {"password": "..."}: the label and the value are separate strings here.
+                new_item, item_count = REDACTED, 1
+            else:
+                new_item, item_count = _walk(item, shapes, cards, depth + 1)
+            total += key_count + item_count
+            items.append((new_key, new_item))
+        return (dict(items) if total else value), total
+    if isinstance(value, list | tuple):
+        total = 0
+        out: list[Any] = []
+        for item in value:
+            new_item, item_count = _walk(item, shapes, cards, depth + 1)
+            total += item_count
+            out.append(new_item)
+        if not total:
+            return value, 0
+        return (out if isinstance(value, list) else tuple(out)), total
+    return value, 0
+
+
+def redact_result(value: Any) -> tuple[Any, int]:
+    """A copy of a tool result (JSON-shaped data) with every string, keys included, passed
+    through :func:`redact_result_text`, and the number of redactions. A result with nothing
+    to redact is returned as it was (no copy); nesting deeper than 64 levels is cut off."""
+    if isinstance(value, str):
+        return redact_result_text(value)
+    try:
+        # One serialisation tells which shapes can occur anywhere in the result at all.
+        shapes, cards = _active(json.dumps(value, ensure_ascii=False, default=str))
+    except (TypeError, ValueError, RecursionError):
+        shapes, cards = _SHAPES, True
+    if not shapes and not cards:
+        return value, 0
+    return _walk(value, shapes, cards, 0)

@@ -51,6 +51,8 @@ class UsageEvent:
     # Set on the steps of a playbook run (and the run itself): which playbook, which version.
     playbook_id: PlaybookId | None = None
     playbook_version: int | None = None
+    # Credential-shaped strings and card numbers removed from the call's result.
+    redactions: int = attrs.field(default=0, validator=attrs.validators.ge(0))
 
     @property
     def succeeded(self) -> bool:

@@ -11,6 +11,7 @@ import typer
 
 from shopmcp_entrypoints.commands._errors import report
 from shopmcp_entrypoints.commands.account import account_app
+from shopmcp_entrypoints.commands.audit import audit_app
 from shopmcp_entrypoints.commands.billing import billing_app
 from shopmcp_entrypoints.commands.connection import connection_add, connection_app
 from shopmcp_entrypoints.commands.db import migrate
@@ -78,6 +79,7 @@ app.add_typer(writes_app, name="writes")
 app.add_typer(playbook_app, name="playbook")
 app.add_typer(usage_app, name="usage")
 app.add_typer(billing_app, name="billing")
+app.add_typer(audit_app, name="audit")
 app.add_typer(account_app, name="account")
 app.add_typer(mail_app, name="mail")
 app.add_typer(vault_app, name="vault")

@@ -33,6 +33,7 @@ from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    AuditChainReader,
     AuditLog,
     BillingEvents,
     Cache,
@@ -146,6 +147,11 @@ def _identity_of(database: Database) -> IdentityStore:
 def _admin_of(database: Database) -> AdminDirectory:
     """The admin console's cross-tenant reads and changes: the owner side of the store."""
     return database.owner
+
+
+def _audit_chain_of(database: Database) -> AuditChainReader:
+    """The usage events' hash chain, read by ``shopmcp audit verify``: the owner side."""
+    return database.audit_chain
 
 
 def _readiness_probes(
@@ -596,6 +602,8 @@ class Container(containers.DeclarativeContainer):
     )
     # The retention sweep (``shopmcp sweep``): erasures past their window, history past retention.
     retention = providers.Callable(_retention_of, database)
+    # ``shopmcp audit verify``: the usage events' hash chain (migration 0011).
+    audit_chain = providers.Callable(_audit_chain_of, database)
     auth_secret = providers.Singleton(_auth_secret, settings=settings)
     mailer = providers.Singleton(
         _mailer, settings=settings, clock=clock, client=oauth_http_client, guard=host_guard

@@ -191,6 +191,27 @@ class RetentionSuite:
             assert len(await uow.usage.recent()) == 2
             assert len(await uow.audit_entries.list()) == 2
 
+    async def test_usage_history_is_pruned_as_a_prefix_of_the_audit_chain(
+        self, sweep_ports: SweepPorts
+    ) -> None:
+        """An old event recorded after one whose meter record is still owed stays too: the
+        audit chain (migration 0011) is cut only before its first kept link."""
+        workspace = await sweep_ports.workspace()
+        await sweep_ports.populate(workspace, LONG_AGO)
+        await sweep_ports.settle_meters()
+        owed, after_owed = usage_event(workspace.id, LONG_AGO), usage_event(workspace.id, LONG_AGO)
+        for event in (owed, after_owed):
+            async with sweep_ports.tenants.unit_of_work(workspace.id) as uow:
+                await uow.usage.record(event, MeterRecord(event.id, workspace.id, 1, LONG_AGO))
+        await sweep_ports.outbox.mark_sent([after_owed.id])
+
+        expired = await sweep_ports.retention.expire_history(PlanTier.SOLO, CUTOFF)
+
+        assert expired.usage_events >= 1  # populate's event, before the owed one
+        async with sweep_ports.tenants.unit_of_work(workspace.id) as uow:
+            kept = {e.id for e in await uow.usage.recent()}
+        assert kept == {owed.id, after_owed.id}
+
     async def test_spent_codes_and_ended_sessions_are_purged(self, sweep_ports: SweepPorts) -> None:
         account = await sweep_ports.account()
         an_hour_before = CUTOFF - dt.timedelta(hours=1)

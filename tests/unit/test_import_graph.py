@@ -36,6 +36,7 @@ UPSTREAM_CORE = (
     "oauth_providers",
     "transport",
     "store_check",
+    "untrusted_fields",
 )
 
 # ``shopmcp_adapters.changes`` is shared by the change feeds: one fan-out (delivery to every
@@ -60,6 +61,10 @@ CORE_EDGES = {
     ("upstreams.oauth_providers", "upstreams.platforms"): "a package's own provider comes first",
     ("upstreams.shopify_install", "upstreams.http"): "the install's token request, one policy",
     ("upstreams.shopify_install", "upstreams.shopify"): "a shop domain is checked as tools do",
+    (
+        "upstreams.module",
+        "upstreams.untrusted_fields",
+    ): "a tool's third-party text fields, one table",
 }
 # What every platform package may import: the shared upstream core.
 PLATFORM_MAY_IMPORT = {

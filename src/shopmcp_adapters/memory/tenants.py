@@ -542,7 +542,13 @@ class InMemoryTenantStore(IdentityFake):
                     row = p.outbox.get(event.id)
                     return row is not None and not row.sent and row.attempts < MAX_METER_ATTEMPTS
 
-                kept_usage = [e for e in current.usage if e.created_at >= before or owed(e)]
+                # A prefix of the history, as PostgreSQL's prune of the audit chain deletes
+                # (migration 0011): up to the first event that is newer or still owed.
+                first_kept = next(
+                    (i for i, e in enumerate(current.usage) if e.created_at >= before or owed(e)),
+                    len(current.usage),
+                )
+                kept_usage = current.usage[first_kept:]
                 expired_ids = {e.id for e in current.usage} - {e.id for e in kept_usage}
                 kept_audit = [e for e in current.audit if e.created_at >= before]
                 usage += len(expired_ids)

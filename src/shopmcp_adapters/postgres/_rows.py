@@ -121,6 +121,7 @@ def usage_event(row: Row) -> UsageEvent:
         # Read by the queries that select them (the usage review); older ones leave them out.
         playbook_id=None if row.get("playbook_id") is None else PlaybookId(row["playbook_id"]),
         playbook_version=row.get("playbook_version"),
+        redactions=row["redactions"],
     )
 
 

@@ -23,7 +23,7 @@ from shopmcp_domain.usage import ToolUsage, UsageEvent, UsageQuery
 # statement serves every combination.
 SEARCH_USAGE_SQL = (
     "select id, workspace_id, key_prefix, tool, connection_id, latency_ms, status, "
-    "error_class, created_at, cache_hit, playbook_id, playbook_version "
+    "error_class, created_at, cache_hit, playbook_id, playbook_version, redactions "
     "from shopmcp.usage_events where workspace_id = $1 "
     "and ($2::text is null or tool = $2) "
     "and ($3::text is null or status = $3) "

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import attrs
 
+from shopmcp_adapters.postgres.audit_chain import PostgresAuditChain
 from shopmcp_adapters.postgres.billing_events import PostgresBillingEvents
 from shopmcp_adapters.postgres.confirmations import PostgresConfirmationStore
 from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
@@ -90,6 +91,11 @@ class Database:
         """Write confirmations and idempotency keys as the MCP runtime (migration 0010); the
         owner pool purges expired ones."""
         return PostgresConfirmationStore(self.mcp_pool, self.owner_pool)
+
+    @property
+    def audit_chain(self) -> PostgresAuditChain:
+        """The audit chain's ``AuditChainReader`` (cross-tenant, on the owner pool)."""
+        return PostgresAuditChain(self.owner_pool)
 
     @property
     def retention(self) -> PostgresRetentionStore:

@@ -27,6 +27,7 @@ ERASED_TABLES = (
     "idempotent_writes",
     "meter_outbox",
     "usage_events",
+    "audit_chain_heads",
     "oauth_flows",
     "playbooks",
     "mcp_keys",
@@ -52,6 +53,7 @@ _ERASE_WRITE_CONFIRMATIONS = "delete from shopmcp.write_confirmations where work
 _ERASE_IDEMPOTENT_WRITES = "delete from shopmcp.idempotent_writes where workspace_id = $1"
 _ERASE_METER_OUTBOX = "delete from shopmcp.meter_outbox where workspace_id = $1"
 _ERASE_USAGE_EVENTS = "delete from shopmcp.usage_events where workspace_id = $1"
+_ERASE_AUDIT_CHAIN_HEADS = "delete from shopmcp.audit_chain_heads where workspace_id = $1"
 _ERASE_OAUTH_FLOWS = "delete from shopmcp.oauth_flows where workspace_id = $1"
 _ERASE_PLAYBOOKS = "delete from shopmcp.playbooks where workspace_id = $1"
 _ERASE_MCP_KEYS = "delete from shopmcp.mcp_keys where workspace_id = $1"
@@ -62,17 +64,17 @@ _ERASE_AUDIT_LOG = "delete from shopmcp.audit_log where workspace_id = $1"
 _ERASE_ERASURE_REQUESTS = "delete from shopmcp.erasure_requests where workspace_id = $1"
 _ERASE_WORKSPACES = "delete from shopmcp.workspaces where id = $1"
 
-# In batches, so a first sweep over a long history holds no lock for long. An event whose
-# meter record is still owed to billing stays (deleting it would cascade to the record).
+# In batches, so a first sweep over a long history holds no lock for long. Usage events are
+# links of their workspace's audit chain (migration 0011): they go through
+# ``shopmcp.prune_usage_before``, which deletes a prefix of each chain and records its last
+# link as the chain's anchor, so verification still passes after retention. An event whose
+# meter record is still owed to billing stays (deleting it would cascade to the record), and
+# so does every newer one.
 _EXPIRE_USAGE_SQL = (
-    "delete from shopmcp.usage_events d where (d.workspace_id, d.id) in ("
-    " select u.workspace_id, u.id from shopmcp.workspaces w"
-    " join shopmcp.usage_events u on u.workspace_id = w.id"
-    " where w.plan = $1 and u.created_at < $2"
-    " and not exists (select 1 from shopmcp.meter_outbox o"
-    "  where o.workspace_id = u.workspace_id and o.usage_event_id = u.id"
-    "  and o.sent_at is null and o.attempts < $3)"
-    " limit $4)"
+    "select coalesce(sum(shopmcp.prune_usage_before(w.id, $2, $3, $4)), 0)::bigint"
+    " from shopmcp.workspaces w"
+    " where w.plan = $1 and exists (select 1 from shopmcp.usage_events u"
+    "  where u.workspace_id = w.id and u.created_at < $2)"
 )
 _EXPIRE_AUDIT_SQL = (
     "delete from shopmcp.audit_log d where (d.workspace_id, d.id) in ("
@@ -113,6 +115,7 @@ class PostgresRetentionStore:
             await conn.execute(_ERASE_IDEMPOTENT_WRITES, workspace_id)
             await conn.execute(_ERASE_METER_OUTBOX, workspace_id)
             await conn.execute(_ERASE_USAGE_EVENTS, workspace_id)
+            await conn.execute(_ERASE_AUDIT_CHAIN_HEADS, workspace_id)
             await conn.execute(_ERASE_OAUTH_FLOWS, workspace_id)
             await conn.execute(_ERASE_PLAYBOOKS, workspace_id)
             await conn.execute(_ERASE_MCP_KEYS, workspace_id)
@@ -127,11 +130,12 @@ class PostgresRetentionStore:
     async def expire_history(self, plan: PlanTier, before: dt.datetime) -> HistoryExpired:
         usage = audit = 0
         while True:
-            status = await self._pool.execute(
+            # Up to a batch per workspace per round, until a round deletes nothing.
+            deleted = await self._pool.fetchval(
                 _EXPIRE_USAGE_SQL, plan.value, before, MAX_METER_ATTEMPTS, self._batch
             )
-            usage += _deleted(status)
-            if _deleted(status) < self._batch:
+            usage += deleted
+            if not deleted:
                 break
         while True:
             status = await self._pool.execute(_EXPIRE_AUDIT_SQL, plan.value, before, self._batch)

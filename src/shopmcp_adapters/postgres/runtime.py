@@ -36,7 +36,7 @@ LOAD_SCOPE_SQL = "select shopmcp.load_scope($1)"
 RECORD_USAGE_SQL = (
     "select shopmcp.record_usage_metered($1::uuid[], $2::uuid[], $3::text[], $4::text[], "
     "$5::uuid[], $6::float8[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], "
-    "$11::bool[], $12::bool[], $13::uuid[], $14::int[])"
+    "$11::bool[], $12::bool[], $13::uuid[], $14::int[], $15::int[])"
 )
 DEFAULT_MAX_BATCH = 500
 # Pauses between attempts at a batch whose connection failed: about 4 s in all, the time a
@@ -80,6 +80,7 @@ def _columns(batch: Sequence[_Pending]) -> list[list[Any]]:
         [p.meter.overage for p in batch],
         [p.event.playbook_id for p in batch],
         [p.event.playbook_version for p in batch],
+        [p.event.redactions for p in batch],
     ]
 
 

@@ -44,7 +44,7 @@ BIND_WORKSPACE_SQL = "select set_config('app.workspace_id', $1, true)"
 # The hot reads, named so the benchmark EXPLAINs exactly what the adapter runs.
 RECENT_USAGE_SQL = (
     "select id, workspace_id, key_prefix, tool, connection_id, latency_ms, status, "
-    "error_class, created_at, cache_hit, playbook_id, playbook_version "
+    "error_class, created_at, cache_hit, playbook_id, playbook_version, redactions "
     "from shopmcp.usage_events where workspace_id = $1 order by created_at desc limit $2"
 )
 
@@ -342,10 +342,10 @@ class PostgresUsage(UsageReview):
                 "with event as ("
                 " insert into shopmcp.usage_events (id, workspace_id, key_prefix, tool,"
                 " connection_id, latency_ms, status, error_class, created_at, cache_hit,"
-                " playbook_id, playbook_version)"
-                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14, $15, $16))"
+                " playbook_id, playbook_version, redactions)"
+                " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $14, $15, $16, $17))"
                 " insert into shopmcp.meter_outbox (usage_event_id, workspace_id, quantity,"
-                " created_at, overage) values ($10, $11, $12, $13, $17)",
+                " created_at, overage) values ($10, $11, $12, $13, $18)",
                 event.id,
                 event.workspace_id,
                 event.key_prefix,
@@ -362,6 +362,7 @@ class PostgresUsage(UsageReview):
                 event.cache_hit,
                 event.playbook_id,
                 event.playbook_version,
+                event.redactions,
                 meter.overage,
             )
 

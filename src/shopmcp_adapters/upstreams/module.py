@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 from pydantic import BaseModel, ValidationError
 
+from shopmcp_adapters.upstreams.untrusted_fields import untrusted_fields
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import UpstreamResponseInvalid
 from shopmcp_domain.platforms import Platform
@@ -118,6 +119,9 @@ class ToolTable(Generic[ClientT]):
         return self._row(spec)
 
     def _row(self, spec: ToolSpec) -> Callable[[HandlerT], HandlerT]:
+        # Every tool's third-party text fields come from the one table, not from its row.
+        spec = attrs.evolve(spec, untrusted_fields=untrusted_fields(spec.platform, spec.name))
+
         def register(handler: HandlerT) -> HandlerT:
             self.add(spec, handler)
             return handler

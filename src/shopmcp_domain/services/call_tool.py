@@ -5,7 +5,8 @@ taken out of the arguments) -> a write's ``confirmation``/``idempotency_key`` ta
 write whitelist -> validate the rest -> a write: preview, or its confirmation checked and an
 idempotency key claimed (``confirmed_write``) -> monthly quota, counted only for a call that
 goes upstream (refused past it, or metered as overage where the plan bills it) ->
-credentials -> upstream -> usage event + meter record -> result.
+credentials -> upstream -> result redacted (credential-shaped strings, card numbers; counted)
+and its third-party text marked -> usage event + meter record -> result.
 
 The rate limit was counted once by the entry point, which passes its :class:`Admission` in:
 this use case never asks the limiter. Every call, whatever its outcome (a refused admission
@@ -43,6 +44,7 @@ from shopmcp_domain.ports import (
     UpstreamCall,
     UpstreamClient,
 )
+from shopmcp_domain.results import mark_output, redact_output
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.confirmed_write import call_write
 from shopmcp_domain.services.quota import count_tool_call
@@ -124,6 +126,7 @@ async def call_tool(
     cache_hit = False
     overage = False
     platform = tool = UNKNOWN
+    redactions = 0
     try:
         raise_if_refused(admission)
         spec = scope.policy.authorise(name)
@@ -160,7 +163,11 @@ async def call_tool(
                 controls,
                 before_upstream=count_quota,
             )
-            return output
+            # A preview's current values and a write's result are store text too (merge of
+            # confirm and safety: every tool result is redacted and marked, writes included).
+            safe = redact_output(output)
+            redactions = safe.redactions
+            return mark_output(spec, safe.output)
         await count_quota()
         output = await upstream.call(
             UpstreamCall(
@@ -171,7 +178,12 @@ async def call_tool(
             )
         )
         cache_hit = output.cache_hit
-        return output
+        # Whatever the upstream echoed (a token in a metafield, a key pasted into a note)
+        # stops here, for every tool alike.
+        safe = redact_output(output)
+        redactions = safe.redactions
+        # Third-party free text (notes, descriptions, reasons...) is marked as such.
+        return mark_output(spec, safe.output)
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__
@@ -200,6 +212,7 @@ async def call_tool(
             cache_hit=cache_hit,
             playbook_id=playbook.playbook_id if playbook else None,
             playbook_version=playbook.version if playbook else None,
+            redactions=redactions,
         )
         # Committed before the result goes back: an answered call is never missing its row.
         # The log retries what it can; a write that still fails withholds the result.

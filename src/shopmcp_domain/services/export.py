@@ -154,6 +154,7 @@ def _usage(event: UsageEvent) -> dict[str, Any]:
         "status": event.status.value,
         "error_class": event.error_class,
         "cache_hit": event.cache_hit,
+        "redactions": event.redactions,
         "created_at": _time(event.created_at),
     }
 

@@ -20,6 +20,7 @@ from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.stores import STORE_ARGUMENT
 from shopmcp_domain.tools.whitelist import FORBIDDEN_WRITE_FIELDS, WriteWhitelist
+from shopmcp_domain.untrusted import UNTRUSTED_KEY, UNTRUSTED_SCHEMA
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 
@@ -126,6 +127,9 @@ class ToolSpec:
     annotations: ToolAnnotations
     whitelist: WriteWhitelist | None = None
     current: CurrentValues | None = None
+    # Paths of the output's third-party free-text fields ("orders/-/note"): marked in every
+    # result (``shopmcp_domain.untrusted``); the platform's table lists them.
+    untrusted_fields: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         problems = list(self._problems())
@@ -252,6 +256,18 @@ class ToolSpec:
 
     def output_schema(self) -> dict[str, Any]:
         # What leaves the gateway is the model's serialised form (field names, not the
-        # upstream's validation aliases).
+        # upstream's validation aliases), plus the list that marks third-party text.
         schema = self.output_model.model_json_schema(mode="serialization")
-        return with_preview_output(schema) if self.is_write else schema
+        if self.untrusted_fields:
+            schema["properties"] = {
+                **schema.get("properties", {}),
+                UNTRUSTED_KEY: UNTRUSTED_SCHEMA,
+            }
+        if not self.is_write:
+            return schema
+        # A write answers with its result or its preview (``anyOf``); the marking list is
+        # advertised beside both, at the top, as for reads.
+        combined = with_preview_output(schema)
+        if self.untrusted_fields:
+            combined["properties"] = {UNTRUSTED_KEY: UNTRUSTED_SCHEMA}
+        return combined

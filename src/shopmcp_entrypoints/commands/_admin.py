@@ -17,6 +17,7 @@ from shopmcp_domain.identity import AdminDirectory, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
+    AuditChainReader,
     Clock,
     ConfirmationStore,
     CredentialProbe,
@@ -86,6 +87,12 @@ class Admin:
         from shopmcp_entrypoints.container import provided
 
         return await provided(self.container.confirmations)
+
+    async def audit_chain(self) -> AuditChainReader:
+        """The usage events' hash chain, read for verification (the owner side)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.audit_chain)
 
     async def probe(self) -> CredentialProbe:
         """The validation read (opens the upstream HTTP clients: only commands that check a

@@ -66,6 +66,7 @@ from shopmcp_domain.services.playbook_tools import (
 )
 from shopmcp_domain.services.prompts import list_playbooks, render_playbook
 from shopmcp_domain.services.scope import RequestScope, authenticate
+from shopmcp_domain.untrusted import text_view
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.http.fast_call import answer as answer_fast
 from shopmcp_entrypoints.http.fast_call import fast_call
@@ -429,7 +430,9 @@ class McpGateway:
             # text content to the model).
             content=[
                 types.TextContent(text=output.text),
-                types.TextContent(text=json.dumps(structured, separators=(",", ":"))),
+                # Third-party text inside the delimiter here, as the structured content's
+                # ``_untrusted`` list points at it.
+                types.TextContent(text=json.dumps(text_view(structured), separators=(",", ":"))),
             ],
             structured_content=structured,
             is_error=False,

@@ -13,6 +13,7 @@ import pytest
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
 from shopmcp_domain.tools.spec import ToolSpec
+from shopmcp_domain.untrusted import UNTRUSTED_KEY
 from tests.contract.shopify.helpers import Upstream, call, fixture, make_module, respond
 from tests.contract.shopify.test_tools import ALL_CASES
 from tests.schemas import assert_matches_output_schema
@@ -213,7 +214,10 @@ def test_output_schemas_promise_every_field_and_nothing_else(spec: ToolSpec) -> 
     branches = schema.get("anyOf", [schema])
     for model in [*branches, *schema.get("$defs", {}).values()]:
         assert model["additionalProperties"] is False, model["title"]
-        assert sorted(model["required"]) == sorted(model["properties"]), model["title"]
+        # The gateway's ``_untrusted`` list is present only when the result carries
+        # third-party text (shopmcp_domain.untrusted).
+        promised = set(model["properties"]) - {UNTRUSTED_KEY}
+        assert sorted(model["required"]) == sorted(promised), model["title"]
         assert all("default" not in field for field in model["properties"].values())
 
 

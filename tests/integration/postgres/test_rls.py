@@ -46,6 +46,7 @@ READABLE = (
     # Migration 0010: write confirmations and idempotency keys.
     "write_confirmations",
     "idempotent_writes",
+    "audit_chain_heads",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
@@ -106,6 +107,8 @@ INSERT_ONE_ROW = {
     "idempotent_writes": "insert into shopmcp.idempotent_writes (workspace_id, idempotency_key, "
     "tool, arguments_digest, state, created_at, expires_at) values ($1, md5(random()::text), "
     "'t', repeat('a', 64), 'in_progress', now(), now())",
+    # Made by the usage events' trigger (migration 0011), as the inserting role.
+    "audit_chain_heads": "insert into shopmcp.audit_chain_heads (workspace_id) values ($1)",
 }
 
 
@@ -233,6 +236,9 @@ async def test_the_audit_trail_is_append_only_for_the_tenant(
         "DELETE FROM shopmcp.usage_events",
         "DELETE FROM shopmcp.workspaces",
         "DELETE FROM shopmcp.mcp_keys",
+        # The chain's anchor moves only by the owner's retention prune.
+        "UPDATE shopmcp.audit_chain_heads SET anchor_seq = 0",
+        "DELETE FROM shopmcp.audit_chain_heads",
     ):
         async with tenant_conn.transaction():
             await tenant_conn.execute(BIND, str(tenants.a))

@@ -204,6 +204,13 @@ async def test_the_hot_path_functions_are_the_runtimes_alone(database: Database)
             "shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[], "
             "double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[], "
             "uuid[], integer[])",
+            # Migration 0011's overload, with the redaction count.
+            "shopmcp.record_usage(uuid[], uuid[], text[], text[], uuid[], double precision[], "
+            "text[], text[], timestamptz[], integer[], boolean[], integer[])",
+            # Migration 0015's: every column together (the one the runtime calls).
+            "shopmcp.record_usage_metered(uuid[], uuid[], text[], text[], uuid[], "
+            "double precision[], text[], text[], timestamptz[], integer[], boolean[], boolean[], "
+            "uuid[], integer[], integer[])",
         ):
             assert not await database.owner_pool.fetchval(
                 "select has_function_privilege($1, $2, 'EXECUTE')", role, function
@@ -310,6 +317,23 @@ EXPECTED_GRANTS = {
             "generation",
             "updated_at",
         )
+    },
+    # Migration 0011, the audit chain: the usage events' trigger (running as the inserting
+    # role) reads, creates and advances the workspace's chain head, never its anchor.
+    *{
+        ("table", "audit_chain_heads", None, r, p)
+        for r in ("shopmcp_tenant", "shopmcp_mcp")
+        for p in ("SELECT", "INSERT")
+    },
+    *{
+        ("column", "audit_chain_heads", c, r, "UPDATE")
+        for c in ("last_seq", "last_hash")
+        for r in ("shopmcp_tenant", "shopmcp_mcp")
+    },
+    *{
+        ("function", f, None, r, "EXECUTE")
+        for f in ("chain_field", "usage_row_hash")
+        for r in ("shopmcp_tenant", "shopmcp_mcp")
     },
     ("function", "load_scope", None, "shopmcp_mcp", "EXECUTE"),
     ("function", "record_usage", None, "shopmcp_mcp", "EXECUTE"),

@@ -338,6 +338,8 @@ class UsageEventOut(BaseModel):
     # A step of a playbook run (or the run itself): which playbook, at which version.
     playbook_id: uuid.UUID | None = None
     playbook_version: int | None = None
+    # Credential-shaped strings and card numbers the gateway removed from the call's result.
+    redactions: int = 0
 
     @classmethod
     def of(cls, event: UsageEvent) -> UsageEventOut:
@@ -353,6 +355,7 @@ class UsageEventOut(BaseModel):
             cache_hit=event.cache_hit,
             playbook_id=event.playbook_id,
             playbook_version=event.playbook_version,
+            redactions=event.redactions,
         )
 
 
