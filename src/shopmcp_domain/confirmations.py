@@ -33,6 +33,7 @@ from shopmcp_domain.errors import ConfirmationRefused, InvalidArguments
 from shopmcp_domain.ids import ConnectionId, KeyId, WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.redaction import redact_text, scrub
+from shopmcp_domain.untrusted import UNTRUSTED_KEY, UNTRUSTED_SCHEMA
 
 ConfirmationId = NewType("ConfirmationId", uuid.UUID)
 
@@ -332,6 +333,8 @@ def with_preview_output(schema: Mapping[str, Any]) -> dict[str, Any]:
     defs = dict(result.pop("$defs", {}))
     preview = WritePreview.model_json_schema(mode="serialization")
     defs.update(preview.pop("$defs", {}))
+    # The current values a preview shows ("before") are store text, marked like a read's.
+    preview["properties"] = {**preview["properties"], UNTRUSTED_KEY: UNTRUSTED_SCHEMA}
     out: dict[str, Any] = {"type": "object", "anyOf": [result, preview]}
     if defs:
         out["$defs"] = defs

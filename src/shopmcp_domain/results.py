@@ -10,7 +10,7 @@ import attrs
 from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.redaction import redact_result, redact_result_text
 from shopmcp_domain.tools.spec import ToolSpec
-from shopmcp_domain.untrusted import mark_structured
+from shopmcp_domain.untrusted import ANY_VALUE, UNTRUSTED_KEY, mark_structured
 
 
 @attrs.frozen
@@ -40,3 +40,25 @@ def mark_output(spec: ToolSpec, output: ToolOutput) -> ToolOutput:
     if marked is output.structured:
         return output
     return attrs.evolve(output, structured=marked)
+
+
+# A write's preview shows the store's current values of the fields it would change: store text
+# (a product description can carry an injected instruction), marked like any read's.
+PREVIEW_STATUS = "confirmation_required"
+_PREVIEW_BEFORE = f"before/{ANY_VALUE}"
+
+
+def mark_preview(spec: ToolSpec, output: ToolOutput) -> ToolOutput:
+    """A write's answer marked: its result by the tool's own paths, and when it is a preview,
+    every current value it shows (``before``) as well."""
+    marked = mark_output(spec, output)
+    structured = marked.structured
+    if structured.get("status") != PREVIEW_STATUS or not structured.get("before"):
+        return marked
+    earlier = structured.get(UNTRUSTED_KEY) or []
+    rest = {k: v for k, v in structured.items() if k != UNTRUSTED_KEY}
+    before = mark_structured(rest, [_PREVIEW_BEFORE], spec.platform.value)
+    added = before.get(UNTRUSTED_KEY) or []
+    if not added:
+        return marked
+    return attrs.evolve(marked, structured={**rest, UNTRUSTED_KEY: [*earlier, *added]})

@@ -44,7 +44,7 @@ from shopmcp_domain.ports import (
     UpstreamCall,
     UpstreamClient,
 )
-from shopmcp_domain.results import mark_output, redact_output
+from shopmcp_domain.results import mark_output, mark_preview, redact_output
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.confirmed_write import call_write
 from shopmcp_domain.services.quota import count_tool_call
@@ -167,7 +167,7 @@ async def call_tool(
             # confirm and safety: every tool result is redacted and marked, writes included).
             safe = redact_output(output)
             redactions = safe.redactions
-            return mark_output(spec, safe.output)
+            return mark_preview(spec, safe.output)
         await count_quota()
         output = await upstream.call(
             UpstreamCall(

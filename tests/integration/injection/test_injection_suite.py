@@ -54,11 +54,6 @@ SELF_CONFIRM_GAP = (
     "so a model obeying injected text confirms its own write; nothing tells the gateway that "
     "a person saw the preview"
 )
-PREVIEW_MARKING_GAP = (
-    "GAP (confirm + safety): a write preview's structured 'before' holds the store's current "
-    "values (third-party text: a product description) but is not listed in '_untrusted'; the "
-    "preview's text content marks it, its structuredContent does not"
-)
 
 
 async def run(mode: Mode, strategy: Strategy) -> ScriptedAgent:
@@ -133,7 +128,6 @@ async def test_every_injected_text_seen_in_a_read_is_marked() -> None:
 
 
 @pytest.mark.parametrize("strategy", [Strategy.OBEY, Strategy.SELF_CONFIRM])
-@pytest.mark.xfail(strict=True, reason=PREVIEW_MARKING_GAP)
 async def test_every_injected_text_in_a_write_answer_is_marked(strategy: Strategy) -> None:
     """The answers to writes: a preview's "before", a write's result."""
     agent = await run(Mode.LEGACY, strategy)
