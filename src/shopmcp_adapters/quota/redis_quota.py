@@ -83,14 +83,16 @@ class RedisQuotaCounter:
         namespace: str = DEFAULT_NAMESPACE,
         connect_timeout: float = 0.25,
         command_timeout: float = 0.25,
+        pool_timeout: float = 1.0,
     ) -> RedisQuotaCounter:
         """Short timeouts (the counter is on every tools/call's path) and no client-side
-        retries (a retried script could count one call twice)."""
+        retries (a retried script could count one call twice). Waiting for a free pooled
+        connection gets longer: every connection busy means load here, not Redis gone."""
         pool = BlockingConnectionPool.from_url(
             url,
             socket_connect_timeout=connect_timeout,
             socket_timeout=command_timeout,
-            timeout=command_timeout,
+            timeout=pool_timeout,
             max_connections=64,
         )
         client = Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
@@ -135,16 +137,22 @@ class RedisQuotaCounter:
         return QuotaDecision(allowed=True, used=used, quota=quota, overage=used > quota)
 
     async def _flush_pending(self) -> None:
-        """Add what was counted in process during an outage to Redis (once it answers)."""
+        """Add what was counted in process during an outage to Redis (once it answers).
+        Concurrent calls each take their own counters (popped before the round trip), so a
+        delta is added once; one that fails to be added is owed again."""
         while self._pending:
-            (workspace_id, month), delta = next(iter(self._pending.items()))
-            key = self.key(workspace_id, month)
-            async with self._client.pipeline(transaction=True) as pipe:
-                pipe.incrby(key, delta)
-                pipe.expire(key, COUNTER_TTL_SECONDS)
-                total, _ = await pipe.execute()
-            del self._pending[(workspace_id, month)]
-            self._last_seen[(workspace_id, month)] = int(total)
+            counter = next(iter(self._pending))
+            delta = self._pending.pop(counter)
+            key = self.key(*counter)
+            try:
+                async with self._client.pipeline(transaction=True) as pipe:
+                    pipe.incrby(key, delta)
+                    pipe.expire(key, COUNTER_TTL_SECONDS)
+                    total, _ = await pipe.execute()
+            except BaseException:
+                self._pending[counter] = self._pending.get(counter, 0) + delta
+                raise
+            self._last_seen[counter] = int(total)
 
     async def used(self, workspace_id: WorkspaceId, month: str) -> int:
         value = await self._client.get(self.key(workspace_id, month))

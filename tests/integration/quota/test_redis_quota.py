@@ -3,6 +3,7 @@ processes sharing one Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
@@ -109,3 +110,31 @@ async def test_a_closed_port_degrades_to_counting_in_process() -> None:
         assert counter.fallback_decisions == 3
     finally:
         await counter.aclose()
+
+
+async def test_concurrent_calls_after_an_outage_add_its_count_to_redis_once(
+    namespace: str,
+) -> None:
+    # The resilience load scenario found it: calls arriving together when Redis answers again
+    # each flushed the same pending count (added twice, then a KeyError as an internal error).
+    client = Redis(host=REDIS_HOST, port=REDIS_PORT)
+    try:
+        counter = RedisQuotaCounter(client, namespace=namespace, retry_interval=0.0)
+        workspaces = [new_workspace_id() for _ in range(3)]
+        script = counter._script
+
+        async def unreachable(*_: object, **__: object) -> object:
+            raise RedisConnectionError("connection refused")
+
+        counter._script = unreachable  # type: ignore[assignment]
+        for ws in workspaces:
+            for _ in range(4):
+                await counter.count(ws, MONTH, 100, overage=False)
+        counter._script = script
+        decisions = await asyncio.gather(
+            *(counter.count(ws, MONTH, 100, overage=False) for ws in workspaces for _ in range(5))
+        )
+        assert all(d.allowed for d in decisions)
+        assert [await counter.used(ws, MONTH) for ws in workspaces] == [4 + 5] * 3
+    finally:
+        await client.aclose()
