@@ -138,3 +138,15 @@ async def test_the_sweep_drops_expired_confirmations_and_kept_write_results() ->
     assert after.write_confirmations == 1
     assert await confirmations.written(workspace.id, "kept-result-1", NOW) is None
     assert "expired write confirmations and kept write results: 1" in after.lines()
+
+
+def test_the_default_window_and_the_workers_interval_meet_the_30_day_promise() -> None:
+    # The security page: erasure "within 30 days". A request becomes due at the window and is
+    # erased by the next sweep, at most one interval later.
+    from shopmcp_domain.erasure import ERASURE_DEADLINE
+    from shopmcp_domain.retention import DEFAULT_ERASURE_WINDOW
+    from shopmcp_entrypoints.settings import Settings
+
+    interval = dt.timedelta(seconds=Settings.model_fields["sweep_interval_seconds"].default)
+    assert DEFAULT_ERASURE_WINDOW + interval <= ERASURE_DEADLINE
+    assert dt.timedelta(days=30) == ERASURE_DEADLINE
