@@ -31,9 +31,10 @@ from shopmcp_domain.ids import (
     new_workspace_id,
 )
 from shopmcp_domain.keys import Access, IssuedKey, KeyScopes, issue_key
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import RateLimitDecision, ToolOutput
+from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.services.admission import Admission, Admitted, admit
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import RequestScope, authenticate

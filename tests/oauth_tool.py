@@ -13,7 +13,10 @@ from shopmcp_adapters.upstreams.module import PlatformModule, Reply, ToolTable
 from shopmcp_adapters.upstreams.oauth2 import OAuthClient, OAuthTokens
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialLease
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialLease,
+)
 from shopmcp_domain.tools.spec import HttpMethod, UpstreamOperation
 
 CONNECTIONS_URL = "https://api.xero.com/connections"

@@ -25,7 +25,7 @@ from base64 import urlsafe_b64encode
 
 import attrs
 
-from shopmcp_domain.errors import InvalidRequest
+from shopmcp_domain.dashboard_errors import InvalidRequest
 from shopmcp_domain.ids import AccountId, SessionId, SignInCodeId, WorkspaceId, new_session_id
 from shopmcp_domain.text import plain_text_problem
 from shopmcp_domain.workspaces import Workspace

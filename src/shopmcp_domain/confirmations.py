@@ -29,7 +29,10 @@ from typing import Any, Literal, NewType
 import attrs
 from pydantic import BaseModel, ConfigDict, Field
 
-from shopmcp_domain.errors import ConfirmationRefused, InvalidArguments
+from shopmcp_domain.errors import (
+    ConfirmationRefused,
+    InvalidArguments,
+)
 from shopmcp_domain.ids import ConnectionId, KeyId, WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.redaction import redact_text, scrub

@@ -30,7 +30,10 @@ from collections.abc import Sequence
 import attrs
 
 from shopmcp_domain.credentials import CredentialPayload, SealedCredential
-from shopmcp_domain.errors import FlowRefusal, OAuthFlowRefused
+from shopmcp_domain.errors import (
+    FlowRefusal,
+    OAuthFlowRefused,
+)
 from shopmcp_domain.ids import ConnectionId, OAuthFlowId, WorkspaceId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.text import check_plain_text

@@ -31,21 +31,25 @@ from shopmcp_adapters.upstreams.platforms import PACKAGES, platform_names, write
 from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.limit_ports import (
+    BillingEvents,
+    Cache,
+    QuotaCounter,
+    RateLimiter,
+)
+from shopmcp_domain.operability_ports import (
+    OutboxBacklog,
+    ReadinessProbe,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditChainReader,
     AuditLog,
-    BillingEvents,
-    Cache,
     ChangeFeed,
     Clock,
     ConfirmationStore,
     CredentialVault,
     MeterOutbox,
-    OutboxBacklog,
-    QuotaCounter,
-    RateLimiter,
-    ReadinessProbe,
     RetentionStore,
     ScopeSource,
     StoreAddressCheck,

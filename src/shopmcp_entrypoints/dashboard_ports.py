@@ -10,12 +10,12 @@ import attrs
 from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.limit_ports import QuotaCounter
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     Clock,
     CredentialProbe,
     CredentialVault,
-    QuotaCounter,
     StoreAddressCheck,
     TenantRepository,
 )

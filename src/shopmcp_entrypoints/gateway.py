@@ -8,16 +8,20 @@ from collections.abc import Mapping
 import attrs
 
 from shopmcp_adapters.observability.metrics import PrometheusMetrics
+from shopmcp_domain.limit_ports import (
+    QuotaCounter,
+    RateLimiter,
+)
+from shopmcp_domain.operability_ports import (
+    CallObserver,
+    OutboxBacklog,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
-    CallObserver,
     Clock,
     ConfirmationStore,
     CredentialVault,
-    OutboxBacklog,
-    QuotaCounter,
-    RateLimiter,
     ScopeSource,
     TenantRepository,
     UpstreamClient,

@@ -20,7 +20,11 @@ from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import OAuthFlowId, WorkspaceId
 from shopmcp_domain.oauth import OAuthFlow, StateClaims, StateSecret, read_state
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.services import oauth as flows
 from shopmcp_entrypoints.settings import Settings
 

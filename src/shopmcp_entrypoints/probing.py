@@ -14,10 +14,14 @@ from shopmcp_adapters.upstreams.module import PlatformModule
 from shopmcp_adapters.upstreams.platforms import package_for
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import ProbeFailed, ShopMcpError
+from shopmcp_domain.dashboard_errors import ProbeFailed
+from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Refresher, UpstreamCall
+from shopmcp_domain.ports import (
+    Refresher,
+    UpstreamCall,
+)
 
 
 class CandidateLease:

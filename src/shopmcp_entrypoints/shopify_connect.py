@@ -18,11 +18,19 @@ from shopmcp_adapters.upstreams.shopify_install import (
     authorization_url,
     verify_callback,
 )
-from shopmcp_domain.errors import FlowRefusal, OAuthFlowRefused, OAuthNotConfigured
+from shopmcp_domain.errors import (
+    FlowRefusal,
+    OAuthFlowRefused,
+    OAuthNotConfigured,
+)
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.oauth import OAuthFlow, StateSecret, invalid_state, read_state
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.services import oauth as flows
 from shopmcp_entrypoints.oauth_connect import redirect_uri
 from shopmcp_entrypoints.settings import Settings

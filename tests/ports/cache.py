@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import attrs
 
-from shopmcp_domain.ports import Cache
+from shopmcp_domain.limit_ports import Cache
 
 TTL = 0.3
 

@@ -23,7 +23,12 @@ from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.keys import KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ChangeFeed, Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    ChangeFeed,
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.services import onboarding
 
 TOKEN = CredentialPayload({"access_token": "shpat_change_feed"})

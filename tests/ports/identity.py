@@ -22,7 +22,11 @@ from shopmcp_domain.accounts import (
 )
 from shopmcp_domain.audit import Actor, audit_entry
 from shopmcp_domain.erasure import ErasureRequest
-from shopmcp_domain.errors import Conflict, NotFound, UsageStatus
+from shopmcp_domain.errors import (
+    Conflict,
+    NotFound,
+    UsageStatus,
+)
 from shopmcp_domain.identity import AdminDirectory, IdentityStore
 from shopmcp_domain.ids import (
     new_account_id,

@@ -19,7 +19,11 @@ from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
 from shopmcp_domain.errors import ReauthorizationRequired
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import CredentialLease, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    CredentialLease,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from tests.factories import NOW, make_workspace
 

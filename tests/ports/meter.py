@@ -15,7 +15,7 @@ import pytest
 
 from shopmcp_adapters.billing import StripeMeter
 from shopmcp_domain.ids import new_usage_event_id, new_workspace_id
-from shopmcp_domain.ports import Meter
+from shopmcp_domain.limit_ports import Meter
 from shopmcp_domain.usage import MeterRecord
 from tests.fakes.stripe import Failure, FakeStripe
 

@@ -10,7 +10,11 @@ import datetime as dt
 import attrs
 import pytest
 
-from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+    NotFound,
+)
 from shopmcp_domain.ids import WorkspaceId, new_connection_id, new_oauth_flow_id
 from shopmcp_domain.oauth import FLOW_LIFETIME, FlowOutcome, OAuthFlow
 from shopmcp_domain.platforms import Platform

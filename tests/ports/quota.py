@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import QuotaCounter
+from shopmcp_domain.limit_ports import QuotaCounter
 
 MONTH = "2026-11"
 NEXT_MONTH = "2026-12"

@@ -12,8 +12,8 @@ import attrs
 import pytest
 
 from shopmcp_adapters.memory import FakeClock
+from shopmcp_domain.limit_ports import RateLimiter
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import RateLimiter
 
 
 @attrs.define

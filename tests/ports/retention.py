@@ -17,11 +17,11 @@ from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.identity import IdentityStore
 from shopmcp_domain.ids import new_account_id, new_connection_id, new_key_id, new_sign_in_code_id
 from shopmcp_domain.keys import issue_key
+from shopmcp_domain.limit_ports import QuotaCounter
 from shopmcp_domain.plans import PlanTier, billing_month
 from shopmcp_domain.ports import (
     ConfirmationStore,
     MeterOutbox,
-    QuotaCounter,
     RetentionStore,
     TenantRepository,
 )

@@ -16,7 +16,12 @@ import pytest
 
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound, UsageStatus
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+    NotFound,
+    UsageStatus,
+)
 from shopmcp_domain.ids import (
     WorkspaceId,
     new_connection_id,
@@ -30,7 +35,12 @@ from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_steps import ForEach, ReconcileSide, ReconcileStep, ToolStep
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookMode
-from shopmcp_domain.ports import AuditLog, MeterOutbox, ScopeSource, TenantRepository
+from shopmcp_domain.ports import (
+    AuditLog,
+    MeterOutbox,
+    ScopeSource,
+    TenantRepository,
+)
 from shopmcp_domain.usage import MAX_METER_ATTEMPTS, MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import NOW, make_workspace

@@ -12,7 +12,10 @@ import pytest
 
 from shopmcp_adapters.email import HttpEmailSender, LocalOutbox, read_outbox
 from shopmcp_adapters.upstreams.http import UpstreamHttp
-from shopmcp_domain.errors import UpstreamError, UpstreamUnavailable
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamUnavailable,
+)
 from shopmcp_domain.identity import EmailMessage, EmailSender
 from tests.factories import NOW
 

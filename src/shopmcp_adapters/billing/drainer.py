@@ -8,7 +8,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from shopmcp_domain.ports import Meter, MeterOutbox
+from shopmcp_domain.limit_ports import Meter
+from shopmcp_domain.ports import MeterOutbox
 from shopmcp_domain.services.metering import DrainReport, drain_meter_outbox
 
 logger = logging.getLogger(__name__)

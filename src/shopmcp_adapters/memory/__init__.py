@@ -41,7 +41,7 @@ from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
 
 if TYPE_CHECKING:
-    from shopmcp_domain import identity, ports
+    from shopmcp_domain import identity, limit_ports, operability_ports, ports
 
     # mypy --strict proves each fake satisfies its port.
     def _conforms(
@@ -66,19 +66,19 @@ if TYPE_CHECKING:
         _scopes: ports.ScopeSource = store
         _audit: ports.AuditLog = store
         _outbox: ports.MeterOutbox = store
-        _limiter: ports.RateLimiter = limiter
-        _meter: ports.Meter = meter
+        _limiter: limit_ports.RateLimiter = limiter
+        _meter: limit_ports.Meter = meter
         _lease: ports.CredentialLease = lease
         _upstream: ports.UpstreamClient = upstream
-        _cache: ports.Cache = cache
+        _cache: limit_ports.Cache = cache
         _identity: identity.IdentityStore = store
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
         _confirmations: ports.ConfirmationStore = confirmations
         _retention: ports.RetentionStore = store
-        _backlog: ports.OutboxBacklog = store
-        _probe: ports.ReadinessProbe = probe
+        _backlog: operability_ports.OutboxBacklog = store
+        _probe: operability_ports.ReadinessProbe = probe
 
 
 __all__ = [

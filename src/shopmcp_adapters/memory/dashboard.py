@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING
 from shopmcp_domain.accounts import Member, Membership, Role
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.erasure import ErasureRequest
-from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+    NotFound,
+)
 from shopmcp_domain.ids import AccountId, AuditEntryId
 from shopmcp_domain.usage import ToolUsage, UsageEvent, UsageQuery, percentile_cont
 

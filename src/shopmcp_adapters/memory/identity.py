@@ -21,7 +21,10 @@ import attrs
 
 from shopmcp_domain.accounts import Account, AccountMembership, Session, SignInCode
 from shopmcp_domain.audit import AuditEntry
-from shopmcp_domain.errors import Conflict, NotFound
+from shopmcp_domain.errors import (
+    Conflict,
+    NotFound,
+)
 from shopmcp_domain.identity import EmailMessage
 from shopmcp_domain.ids import AccountId, SessionId, WorkspaceId
 from shopmcp_domain.workspaces import Workspace, WorkspaceOverview, WorkspaceStatus

@@ -4,7 +4,7 @@ PostgreSQL counters are held to (tests/ports/quota.py)."""
 from __future__ import annotations
 
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import QuotaDecision
+from shopmcp_domain.limit_ports import QuotaDecision
 
 
 class InMemoryQuotaCounter:

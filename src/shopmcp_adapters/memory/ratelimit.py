@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import collections
 
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import Clock, RateLimitDecision
+from shopmcp_domain.ports import Clock
 
 
 class InMemoryRateLimiter:

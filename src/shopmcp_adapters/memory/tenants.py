@@ -27,7 +27,11 @@ from shopmcp_domain.changes import Change, ChangeKind
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.erasure import ErasureRequest
-from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+    NotFound,
+)
 from shopmcp_domain.ids import (
     AccountId,
     ConnectionId,

@@ -6,7 +6,10 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 
 Answer = ToolOutput | Exception | Callable[[UpstreamCall], ToolOutput | Awaitable[ToolOutput]]
 

@@ -8,7 +8,11 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from shopmcp_adapters.postgres._rows import Conn
-from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+    NotFound,
+)
 
 _RLS_REFUSAL = "row-level security"
 

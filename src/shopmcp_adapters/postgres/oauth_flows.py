@@ -8,7 +8,10 @@ import datetime as dt
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
-from shopmcp_domain.errors import CrossTenantWrite, NotFound
+from shopmcp_domain.errors import (
+    CrossTenantWrite,
+    NotFound,
+)
 from shopmcp_domain.ids import OAuthFlowId, WorkspaceId
 from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncpg
 
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import QuotaDecision
+from shopmcp_domain.limit_ports import QuotaDecision
 
 COUNT_SQL = "select month_used, counted from shopmcp.count_tool_call($1, $2, $3, $4)"
 BIND_SQL = "select set_config('app.workspace_id', $1, true)"

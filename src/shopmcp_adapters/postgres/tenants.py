@@ -33,7 +33,11 @@ from shopmcp_adapters.postgres.dashboard import (
 from shopmcp_adapters.postgres.oauth_flows import PostgresOAuthFlows
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import Conflict, CrossTenantWrite, NotFound
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+    NotFound,
+)
 from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, PlaybookId, WorkspaceId
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.playbooks import Playbook

@@ -18,7 +18,7 @@ from redis.exceptions import ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import QuotaDecision
+from shopmcp_domain.limit_ports import QuotaDecision
 
 logger = logging.getLogger(__name__)
 

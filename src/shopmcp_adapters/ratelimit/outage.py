@@ -25,8 +25,8 @@ from collections import OrderedDict
 import attrs
 
 from shopmcp_adapters.ratelimit import sliding_window
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import RateLimitDecision
 
 
 @attrs.frozen

@@ -20,8 +20,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from shopmcp_adapters.ratelimit import sliding_window
 from shopmcp_adapters.ratelimit.outage import OutageCounter
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import Clock, RateLimitDecision
+from shopmcp_domain.ports import Clock
 
 logger = logging.getLogger(__name__)
 

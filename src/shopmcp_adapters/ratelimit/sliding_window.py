@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import attrs
 
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import RateLimitDecision
 
 
 def window_ms(limit: RateLimit) -> int:

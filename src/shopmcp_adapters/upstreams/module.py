@@ -30,7 +30,11 @@ from shopmcp_adapters.upstreams.untrusted_fields import untrusted_fields
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import UpstreamResponseInvalid
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import CredentialLease, ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    CredentialLease,
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.tools.spec import CurrentValues, ToolAnnotations, ToolSpec, UpstreamOperation
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 

@@ -48,7 +48,10 @@ from shopmcp_domain.oauth import (
     token_needs_refresh,
 )
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialLease
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialLease,
+)
 from shopmcp_domain.text import escaped_label, plain_text_problem
 
 # --------------------------------------------------------------------------- token responses

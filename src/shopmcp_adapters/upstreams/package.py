@@ -20,7 +20,10 @@ from shopmcp_adapters.upstreams.oauth2 import OAuthClient, OAuthProvider
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import ConnectionUnavailable
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import Clock, CredentialLease
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialLease,
+)
 from shopmcp_domain.tools.spec import ToolSpec
 
 ClientT = TypeVar("ClientT")

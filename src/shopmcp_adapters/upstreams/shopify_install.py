@@ -39,11 +39,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.shopify.client import TOKEN_PATH, validate_shop_domain
 from shopmcp_domain.credentials import CredentialPayload
+from shopmcp_domain.dashboard_errors import ScopesNotGranted
 from shopmcp_domain.errors import (
     ConnectionUnavailable,
     FlowRefusal,
     OAuthFlowRefused,
-    ScopesNotGranted,
     UpstreamError,
     UpstreamResponseInvalid,
 )

@@ -25,7 +25,10 @@ from shopmcp_domain.changes import Change, ChangeKind, ChangeNotice, FeedReset, 
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext, SealedCredential
 from shopmcp_domain.errors import CredentialUnavailable
 from shopmcp_domain.ids import CredentialId, WorkspaceId
-from shopmcp_domain.ports import ChangeFeed, Clock
+from shopmcp_domain.ports import (
+    ChangeFeed,
+    Clock,
+)
 
 # Structured audit lines for refused opens and rewraps: ids and a reason code only.
 audit_log = logging.getLogger("shopmcp.audit.vault")

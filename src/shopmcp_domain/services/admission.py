@@ -16,7 +16,10 @@ from shopmcp_domain.errors import (
     ShopMcpError,
     WorkspaceInactive,
 )
-from shopmcp_domain.ports import RateLimitDecision, RateLimiter
+from shopmcp_domain.limit_ports import (
+    RateLimitDecision,
+    RateLimiter,
+)
 from shopmcp_domain.workspaces import Workspace
 
 

@@ -33,13 +33,13 @@ from shopmcp_domain.errors import (
     UsageStatus,
 )
 from shopmcp_domain.ids import ConnectionId, PlaybookId, new_usage_event_id
+from shopmcp_domain.limit_ports import QuotaCounter
+from shopmcp_domain.operability_ports import CallObserver
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
-    CallObserver,
     Clock,
     ConfirmationStore,
-    QuotaCounter,
     ToolOutput,
     UpstreamCall,
     UpstreamClient,

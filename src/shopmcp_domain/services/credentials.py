@@ -20,9 +20,16 @@ import attrs
 
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload, SealedCredential
-from shopmcp_domain.errors import CredentialUnavailable, ReauthorizationRequired
+from shopmcp_domain.errors import (
+    CredentialUnavailable,
+    ReauthorizationRequired,
+)
 from shopmcp_domain.ids import ConnectionId
-from shopmcp_domain.ports import CredentialVault, Refresher, TenantRepository
+from shopmcp_domain.ports import (
+    CredentialVault,
+    Refresher,
+    TenantRepository,
+)
 
 # In-process half of "serialise refreshes per connection": the row lock taken in the unit of
 # work serialises across processes; this lock stops one process queueing many requests on it.

@@ -14,17 +14,23 @@ from shopmcp_domain.accounts import Account, Member, Membership, Role
 from shopmcp_domain.audit import Actor, audit_entry
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import (
-    Conflict,
-    CredentialUnavailable,
+from shopmcp_domain.dashboard_errors import (
     LastOwner,
-    NotFound,
     RoleRequired,
     WorkspaceNotActive,
 )
+from shopmcp_domain.errors import (
+    Conflict,
+    CredentialUnavailable,
+    NotFound,
+)
 from shopmcp_domain.ids import AccountId, ConnectionId, WorkspaceId
 from shopmcp_domain.keys import McpKey
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.workspaces import Workspace
 
 

@@ -21,7 +21,11 @@ from shopmcp_domain.audit import Actor, audit_entry
 from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 
 
 async def request_erasure(

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import attrs
 
-from shopmcp_domain.ports import ScopeRecord, ScopeSource
+from shopmcp_domain.ports import (
+    ScopeRecord,
+    ScopeSource,
+)
 
 
 class ConnectionScopedSource:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from shopmcp_domain.ports import Meter, MeterOutbox
+from shopmcp_domain.limit_ports import Meter
+from shopmcp_domain.ports import MeterOutbox
 from shopmcp_domain.usage import MAX_METER_ATTEMPTS
 
 

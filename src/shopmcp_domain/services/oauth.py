@@ -43,7 +43,12 @@ from shopmcp_domain.oauth import (
     sign_state,
 )
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import AuthorizationServer, Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    AuthorizationServer,
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.services.plan_limits import check_store_allowance
 
 _VERIFIER_FIELD = "code_verifier"

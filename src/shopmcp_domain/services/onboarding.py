@@ -13,7 +13,11 @@ from shopmcp_domain.accounts import Membership, Role
 from shopmcp_domain.audit import Actor, audit_entry
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import DuplicateStoreLabel, NotFound, WritesLocked
+from shopmcp_domain.errors import (
+    DuplicateStoreLabel,
+    NotFound,
+    WritesLocked,
+)
 from shopmcp_domain.ids import (
     AccountId,
     ConnectionId,
@@ -27,7 +31,12 @@ from shopmcp_domain.keys import ALL_ACCESS, IssuedKey, KeyScopes, issue_key
 from shopmcp_domain.plans import DEFAULT_PLAN, PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository, TenantUnitOfWork
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+    TenantUnitOfWork,
+)
 from shopmcp_domain.services.plan_limits import check_store_allowance
 from shopmcp_domain.workspaces import Workspace
 

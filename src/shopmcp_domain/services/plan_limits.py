@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from shopmcp_domain.errors import NotFound, StoreLimitReached
+from shopmcp_domain.errors import (
+    NotFound,
+    StoreLimitReached,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import TenantUnitOfWork
 

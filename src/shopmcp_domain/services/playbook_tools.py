@@ -30,7 +30,11 @@ from shopmcp_domain.errors import (
 from shopmcp_domain.ids import new_usage_event_id
 from shopmcp_domain.keys import Access
 from shopmcp_domain.playbook_definitions import PlaybookDefinition, definition_of
-from shopmcp_domain.ports import AuditLog, Clock, ToolOutput
+from shopmcp_domain.ports import (
+    AuditLog,
+    Clock,
+    ToolOutput,
+)
 from shopmcp_domain.services import playbooks as use_cases
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.call_tool import PlaybookStamp

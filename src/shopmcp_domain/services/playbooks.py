@@ -13,7 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from shopmcp_domain.errors import Conflict, NotFound, PlaybookInvalid, ToolNotAllowed, UnknownTool
+from shopmcp_domain.errors import (
+    Conflict,
+    NotFound,
+    PlaybookInvalid,
+    ToolNotAllowed,
+    UnknownTool,
+)
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.playbook_definitions import (
     PlaybookDefinition,
@@ -25,7 +31,10 @@ from shopmcp_domain.playbook_definitions import (
 )
 from shopmcp_domain.playbook_library import LIBRARY
 from shopmcp_domain.playbooks import Playbook
-from shopmcp_domain.ports import Clock, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    TenantRepository,
+)
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
 

@@ -12,9 +12,16 @@ import datetime as dt
 
 import attrs
 
-from shopmcp_domain.errors import QuotaExhausted, QuotaUnavailable
+from shopmcp_domain.errors import (
+    QuotaExhausted,
+    QuotaUnavailable,
+)
+from shopmcp_domain.limit_ports import (
+    QuotaCounter,
+    QuotaDecision,
+)
 from shopmcp_domain.plans import PlanTier, billing_month, billing_month_end
-from shopmcp_domain.ports import Clock, QuotaCounter, QuotaDecision
+from shopmcp_domain.ports import Clock
 from shopmcp_domain.workspaces import Workspace
 
 

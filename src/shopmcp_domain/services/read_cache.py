@@ -32,7 +32,12 @@ from typing import Any, Final
 import attrs
 
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.ports import Cache, ToolOutput, UpstreamCall, UpstreamClient
+from shopmcp_domain.limit_ports import Cache
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+    UpstreamClient,
+)
 
 logger = logging.getLogger(__name__)
 

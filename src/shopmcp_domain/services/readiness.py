@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from shopmcp_domain.ports import ReadinessProbe
+from shopmcp_domain.operability_ports import ReadinessProbe
 
 OK = "ok"
 TIMEOUT = "timeout"

@@ -29,7 +29,12 @@ from typing import Any
 
 import attrs
 
-from shopmcp_domain.errors import AuditUnavailable, InternalError, ShopMcpError
+from shopmcp_domain.errors import (
+    AuditUnavailable,
+    InternalError,
+    ShopMcpError,
+)
+from shopmcp_domain.limit_ports import RateLimiter
 from shopmcp_domain.playbook_steps import (
     AnyStep,
     FilterStep,
@@ -46,7 +51,6 @@ from shopmcp_domain.playbook_templates import (
     resolve_reference,
 )
 from shopmcp_domain.playbooks import Playbook, PlaybookMode
-from shopmcp_domain.ports import RateLimiter
 from shopmcp_domain.services.admission import admit
 from shopmcp_domain.services.call_tool import PlaybookStamp, ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import RequestScope

@@ -11,7 +11,10 @@ import attrs
 
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import SealedCredential
-from shopmcp_domain.errors import AuthenticationFailed, KeyOfErasedWorkspace
+from shopmcp_domain.errors import (
+    AuthenticationFailed,
+    KeyOfErasedWorkspace,
+)
 from shopmcp_domain.ids import ConnectionId, CredentialId
 from shopmcp_domain.keys import (
     DUMMY_SECRET_HASH,
@@ -22,7 +25,12 @@ from shopmcp_domain.keys import (
     parse_token,
 )
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import CredentialLease, CredentialVault, ScopeSource, TenantRepository
+from shopmcp_domain.ports import (
+    CredentialLease,
+    CredentialVault,
+    ScopeSource,
+    TenantRepository,
+)
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from shopmcp_domain.tools.policy import ToolPolicy, tool_policy
 from shopmcp_domain.tools.registry import ToolRegistry

@@ -27,7 +27,12 @@ import attrs
 
 from shopmcp_domain.changes import Change, ChangeNotice, FeedReset
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import ChangeFeed, Clock, ScopeRecord, ScopeSource
+from shopmcp_domain.ports import (
+    ChangeFeed,
+    Clock,
+    ScopeRecord,
+    ScopeSource,
+)
 
 DEFAULT_MAX_AGE = 30.0
 DEFAULT_MAX_ENTRIES = 10_000

@@ -28,7 +28,15 @@ from shopmcp_domain.accounts import (
     normalise_email,
 )
 from shopmcp_domain.audit import Actor
-from shopmcp_domain.errors import Conflict, NotFound, NotSignedIn, SignInFailed, SignInThrottled
+from shopmcp_domain.dashboard_errors import (
+    NotSignedIn,
+    SignInFailed,
+    SignInThrottled,
+)
+from shopmcp_domain.errors import (
+    Conflict,
+    NotFound,
+)
 from shopmcp_domain.identity import EmailMessage, EmailSender, IdentityStore
 from shopmcp_domain.ids import AccountId, SessionId, new_account_id, new_sign_in_code_id
 from shopmcp_domain.ports import Clock

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from shopmcp_domain.limit_ports import (
+    BillingEvents,
+    BillingEventTransaction,
+)
 from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.ports import BillingEvents, BillingEventTransaction, Clock
+from shopmcp_domain.ports import Clock
 from shopmcp_domain.subscriptions import (
     SUBSCRIPTION_EVENT_TYPES,
     Outcome,

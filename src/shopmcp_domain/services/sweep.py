@@ -13,7 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.ports import Clock, ConfirmationStore, RetentionStore
+from shopmcp_domain.ports import (
+    Clock,
+    ConfirmationStore,
+    RetentionStore,
+)
 from shopmcp_domain.retention import (
     DEFAULT_ERASURE_WINDOW,
     HistoryExpired,

@@ -13,7 +13,11 @@ from collections.abc import Iterable
 import attrs
 
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.errors import ToolNotAllowed, UnknownTool, writes_locked_reason
+from shopmcp_domain.errors import (
+    ToolNotAllowed,
+    UnknownTool,
+    writes_locked_reason,
+)
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.registry import ToolRegistry

@@ -17,7 +17,10 @@ from typing import Any
 import attrs
 
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.errors import ConnectionUnavailable, InvalidArguments
+from shopmcp_domain.errors import (
+    ConnectionUnavailable,
+    InvalidArguments,
+)
 from shopmcp_domain.platforms import Platform
 
 STORE_ARGUMENT = "store"

@@ -16,7 +16,11 @@ import typer
 
 from shopmcp_domain.accounts import Account, Membership, Role, normalise_email
 from shopmcp_domain.audit import Actor, audit_entry
-from shopmcp_domain.errors import Conflict, InvalidRequest, NotFound
+from shopmcp_domain.dashboard_errors import InvalidRequest
+from shopmcp_domain.errors import (
+    Conflict,
+    NotFound,
+)
 from shopmcp_domain.services import sign_in
 from shopmcp_entrypoints.commands._admin import Admin, command_group, fail, run_admin, workspace_id
 

@@ -33,7 +33,10 @@ from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
 from shopmcp_domain.audit import Actor
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import NotFound, ShopMcpError
+from shopmcp_domain.errors import (
+    NotFound,
+    ShopMcpError,
+)
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.dashboard import replace_credential

@@ -14,7 +14,10 @@ import uuid
 
 import typer
 
-from shopmcp_domain.errors import NotFound, UsageStatus
+from shopmcp_domain.errors import (
+    NotFound,
+    UsageStatus,
+)
 from shopmcp_domain.ids import ConnectionId, WorkspaceId
 from shopmcp_domain.services.quota import LimitsState, limits_state
 from shopmcp_domain.usage import MAX_USAGE_PAGE, ToolUsage, UsageEvent, UsageQuery

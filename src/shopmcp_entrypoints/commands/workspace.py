@@ -15,7 +15,11 @@ import typer
 
 from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
 from shopmcp_domain.audit import Actor
-from shopmcp_domain.errors import NotFound, ShopMcpError, WritesLocked
+from shopmcp_domain.errors import (
+    NotFound,
+    ShopMcpError,
+    WritesLocked,
+)
 from shopmcp_domain.plans import DEFAULT_PLAN, PlanTier
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.erasure import request_erasure

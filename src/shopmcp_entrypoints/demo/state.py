@@ -29,7 +29,11 @@ from shopmcp_domain.keys import parse_token
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbooks import PlaybookArgument
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+)
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.workspaces import Workspace
 

@@ -46,8 +46,8 @@ from shopmcp_domain.errors import (
     ShopMcpError,
     UnknownTool,
 )
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.playbooks import PlaybookRenderError
-from shopmcp_domain.ports import RateLimitDecision
 from shopmcp_domain.services.admission import (
     Admission,
     Admitted,

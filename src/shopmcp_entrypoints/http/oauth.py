@@ -19,7 +19,11 @@ from litestar.di import NamedDependency
 from litestar.enums import MediaType
 from litestar.params import FromPath
 
-from shopmcp_domain.errors import InternalError, OAuthFlowRefused, ShopMcpError
+from shopmcp_domain.errors import (
+    InternalError,
+    OAuthFlowRefused,
+    ShopMcpError,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.oauth_connect import OAuthConnector
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls

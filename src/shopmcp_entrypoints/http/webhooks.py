@@ -21,8 +21,9 @@ import stripe
 from litestar import Request, Response, post
 from litestar.di import NamedDependency
 
+from shopmcp_domain.limit_ports import BillingEvents
 from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.ports import BillingEvents, Clock
+from shopmcp_domain.ports import Clock
 from shopmcp_domain.services.subscriptions import apply_stripe_event
 from shopmcp_domain.subscriptions import SUBSCRIPTION_EVENT_TYPES, StripeEvent, SubscriptionEvent
 

@@ -20,7 +20,10 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.ids import new_connection_id, new_credential_id, new_workspace_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.call_tool import validate_arguments
 from shopmcp_entrypoints.demo.sandboxes.bigcommerce import create_sandbox_app
 from shopmcp_entrypoints.demo.sandboxes.bigcommerce_data import STORE_HASH

@@ -9,7 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from shopmcp_domain.errors import InvalidArguments, UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from tests.contract.bigcommerce.harness import Upstream, assert_request
 
 CART_ID = "4f6a2c1e-8b3d-4e7f-9a0b-1c2d3e4f5a6b"

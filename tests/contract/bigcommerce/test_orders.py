@@ -9,7 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from shopmcp_domain.errors import InvalidArguments, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    UpstreamResponseInvalid,
+)
 from tests.contract.bigcommerce.harness import Upstream, assert_request, fixture
 
 SHIPMENT = {"order_id": 3021, "order_address_id": 88}

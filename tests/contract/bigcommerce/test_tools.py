@@ -8,7 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from tests.contract.bigcommerce.harness import Upstream, assert_request
 
 

@@ -12,7 +12,10 @@ import attrs
 import pytest
 
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
-from shopmcp_domain.errors import ToolNotAllowed, WriteFieldRejected
+from shopmcp_domain.errors import (
+    ToolNotAllowed,
+    WriteFieldRejected,
+)
 from shopmcp_domain.keys import Access
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import ToolCallDeps

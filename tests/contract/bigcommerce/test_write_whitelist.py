@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shopmcp_adapters.upstreams.bigcommerce import PACKAGE as BIGCOMMERCE
-from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    WriteFieldRejected,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import ToolCallDeps
 from shopmcp_domain.services.scope import RequestScope

@@ -11,7 +11,10 @@ import httpx
 import pytest
 
 from shopmcp_adapters.upstreams.google.inputs import analytics
-from shopmcp_domain.errors import ReauthorizationRequired, UpstreamError
+from shopmcp_domain.errors import (
+    ReauthorizationRequired,
+    UpstreamError,
+)
 from shopmcp_entrypoints.demo.sandboxes.google import create_sandbox_app, refresh_token_for
 from tests.asgi import asgi_app
 from tests.contract.google.helpers import (

@@ -18,7 +18,10 @@ from shopmcp_adapters.upstreams.magento.client import (
     StoreAddress,
     render_message,
 )
-from shopmcp_domain.errors import ConnectionUnavailable, UpstreamUnavailable
+from shopmcp_domain.errors import (
+    ConnectionUnavailable,
+    UpstreamUnavailable,
+)
 from tests.contract.magento.helpers import OAUTH, harness, response
 
 # --------------------------------------------------------------------------- the store URL

@@ -9,7 +9,10 @@ import json
 import httpx
 import pytest
 
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from tests.contract.magento.helpers import TOKEN, assert_get, body, harness, response
 
 

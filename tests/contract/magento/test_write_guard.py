@@ -18,7 +18,10 @@ from hypothesis import strategies as st
 from shopmcp_adapters.upstreams.magento import PACKAGE as MAGENTO
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    WriteFieldRejected,
+)
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import ALL_ACCESS, Access, issue_key
 from shopmcp_domain.platforms import Platform

@@ -14,7 +14,10 @@ from shopmcp_adapters.upstreams.neto.client import (
     neto_operation,
 )
 from shopmcp_adapters.upstreams.package import InvalidStoreReference
-from shopmcp_domain.errors import ConnectionUnavailable, UpstreamUnavailable
+from shopmcp_domain.errors import (
+    ConnectionUnavailable,
+    UpstreamUnavailable,
+)
 from tests.contract.neto.helpers import harness, response, sent
 
 # --------------------------------------------------------------------------- the store URL

@@ -12,7 +12,10 @@ import pytest
 
 from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.neto import PACKAGE as NETO
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_entrypoints.demo.sandboxes.neto import SANDBOX_USERNAME, create_sandbox_app
 from tests.asgi import asgi_app
 from tests.contract.neto.helpers import Harness, Upstream, make_http

@@ -21,7 +21,11 @@ from shopmcp_adapters.upstreams.neto import selectors
 from shopmcp_adapters.upstreams.neto.selectors import NEVER_SELECTED
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import InvalidArguments, UpstreamError, WriteFieldRejected
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    UpstreamError,
+    WriteFieldRejected,
+)
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import ALL_ACCESS, Access, issue_key
 from shopmcp_domain.platforms import Platform

@@ -15,7 +15,10 @@ from graphql import graphql_sync
 
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_adapters.upstreams.shopify import documents as docs
-from shopmcp_domain.errors import InvalidArguments, UpstreamError
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    UpstreamError,
+)
 from shopmcp_entrypoints.demo.sandboxes.shopify_store import SandboxShop
 from tests.contract.shopify.helpers import Upstream, call, fixture, make_module, respond
 from tests.contract.shopify.schema_check import pinned_schema

@@ -11,7 +11,10 @@ import httpx
 import pytest
 
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.untrusted import UNTRUSTED_KEY
 from tests.contract.shopify.helpers import Upstream, call, fixture, make_module, respond

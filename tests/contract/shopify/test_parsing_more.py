@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from tests.contract.shopify.helpers import Upstream, call, make_module
 from tests.contract.shopify.test_parsing import _set, body
 from tests.contract.shopify.test_tools import ALL_CASES

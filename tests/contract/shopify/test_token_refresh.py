@@ -15,7 +15,10 @@ from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryTenantStore
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.services.credentials import VaultCredentialLease
 from shopmcp_domain.workspaces import Workspace
 from tests.contract.shopify.helpers import (

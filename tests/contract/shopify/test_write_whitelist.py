@@ -14,7 +14,10 @@ from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
+from shopmcp_domain.errors import (
+    InvalidArguments,
+    WriteFieldRejected,
+)
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform

@@ -13,7 +13,11 @@ import httpx
 import pytest
 
 from shopmcp_adapters.upstreams.xero.client import MAX_CONCURRENT_PER_TENANT, META_KEY
-from shopmcp_domain.errors import UpstreamError, UpstreamRateLimited, UpstreamUnavailable
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
+)
 from tests.contract.xero.helpers import (
     CALLS,
     NOW,

@@ -10,7 +10,10 @@ from decimal import Decimal
 import pytest
 
 from shopmcp_adapters.upstreams.xero import PACKAGE as XERO
-from shopmcp_domain.errors import ReauthorizationRequired, UpstreamError
+from shopmcp_domain.errors import (
+    ReauthorizationRequired,
+    UpstreamError,
+)
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.demo.sandboxes import shopify_data, xero_data
 from shopmcp_entrypoints.demo.sandboxes.xero import refresh_token_for

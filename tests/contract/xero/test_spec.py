@@ -149,7 +149,10 @@ async def test_invalid_arguments_are_refused_before_any_request(
 async def test_a_draft_invoice_is_always_a_draft() -> None:
     harness = scripted([response("createInvoices.200.json")])
     arguments = dict(CALLS["xero_create_draft_invoice"][0])
-    from shopmcp_domain.errors import InvalidArguments, WriteFieldRejected
+    from shopmcp_domain.errors import (
+        InvalidArguments,
+        WriteFieldRejected,
+    )
 
     with pytest.raises((InvalidArguments, WriteFieldRejected)):
         await harness.call("xero_create_draft_invoice", arguments | {"status": "AUTHORISED"})

@@ -79,7 +79,10 @@ async def test_a_write_in_one_process_invalidates_reads_cached_by_another() -> N
     from shopmcp_domain.credentials import CredentialPayload
     from shopmcp_domain.ids import new_workspace_id
     from shopmcp_domain.platforms import Platform
-    from shopmcp_domain.ports import ToolOutput, UpstreamCall
+    from shopmcp_domain.ports import (
+        ToolOutput,
+        UpstreamCall,
+    )
     from shopmcp_domain.services.read_cache import CachedReads
     from tests.factories import make_connection, read_spec, write_spec
 

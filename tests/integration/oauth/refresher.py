@@ -34,7 +34,12 @@ from shopmcp_adapters.upstreams.xero.oauth import XERO_OAUTH
 from shopmcp_adapters.vault import build_vault
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.ids import ConnectionId, WorkspaceId
-from shopmcp_domain.ports import Clock, CredentialVault, TenantRepository, UpstreamCall
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialVault,
+    TenantRepository,
+    UpstreamCall,
+)
 from shopmcp_domain.services.credentials import VaultCredentialLease
 
 

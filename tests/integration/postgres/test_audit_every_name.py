@@ -8,7 +8,10 @@ import pytest
 
 from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryConfirmationStore
 from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
-from shopmcp_domain.errors import UnknownTool, UsageStatus
+from shopmcp_domain.errors import (
+    UnknownTool,
+    UsageStatus,
+)
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool

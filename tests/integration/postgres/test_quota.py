@@ -12,7 +12,7 @@ import pytest
 from shopmcp_adapters.postgres import Database, tenant_url_from
 from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import QuotaCounter
+from shopmcp_domain.limit_ports import QuotaCounter
 from tests.factories import make_workspace
 from tests.integration.quota.race import allowed_across_processes
 from tests.ports.quota import MONTH, SUITE

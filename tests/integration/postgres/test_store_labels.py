@@ -15,7 +15,10 @@ from shopmcp_adapters.memory import (
 from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import DuplicateStoreLabel, InvalidArguments
+from shopmcp_domain.errors import (
+    DuplicateStoreLabel,
+    InvalidArguments,
+)
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform

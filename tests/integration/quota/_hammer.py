@@ -13,7 +13,7 @@ import asyncpg
 from shopmcp_adapters.postgres.quota import PostgresQuotaCounter
 from shopmcp_adapters.quota import RedisQuotaCounter
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import QuotaCounter
+from shopmcp_domain.limit_ports import QuotaCounter
 
 MONTH = "2026-11"
 

@@ -14,7 +14,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from shopmcp_adapters.quota import RedisQuotaCounter
 from shopmcp_domain.ids import WorkspaceId, new_workspace_id
-from shopmcp_domain.ports import QuotaCounter
+from shopmcp_domain.limit_ports import QuotaCounter
 from tests.integration.quota.race import allowed_across_processes
 from tests.integration.services import REDIS_HOST, REDIS_PORT, require
 from tests.ports.quota import MONTH, SUITE

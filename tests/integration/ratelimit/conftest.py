@@ -11,7 +11,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.ratelimit import RedisRateLimiter
-from shopmcp_domain.ports import RateLimiter
+from shopmcp_domain.limit_ports import RateLimiter
 from tests.integration.services import REDIS_HOST, REDIS_PORT, require
 from tests.ports.rate_limiter import LimiterWorld
 

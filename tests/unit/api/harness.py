@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from shopmcp_adapters.memory import FakeStoreCheck, OutboxMailer
 from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import ProbeFailed
+from shopmcp_domain.dashboard_errors import ProbeFailed
 from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.container import Container, build_container
 from shopmcp_entrypoints.http.app import create_app

@@ -188,7 +188,7 @@ async def test_the_csrf_check_reads_a_form_field_for_the_web_pages(api: Api) -> 
     from litestar import Request
 
     from shopmcp_domain.accounts import AuthSecret
-    from shopmcp_domain.errors import CsrfRejected
+    from shopmcp_domain.dashboard_errors import CsrfRejected
     from shopmcp_entrypoints.http.api.auth import check_csrf
     from tests.unit.api.harness import AUTH_SECRET
 

@@ -17,7 +17,7 @@ from shopmcp_adapters.billing import (
     is_duplicate_identifier,
 )
 from shopmcp_adapters.memory import InMemoryTenantStore
-from shopmcp_domain.ports import Meter
+from shopmcp_domain.limit_ports import Meter
 from tests.factories import billable_workspace, record_calls
 from tests.fakes.stripe import Failure, FakeStripe
 

@@ -11,7 +11,10 @@ from shopmcp_adapters.memory import InMemoryCache
 from shopmcp_domain.errors import InvalidArguments
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.read_cache import CachedReads
 from shopmcp_domain.services.scope import RequestScope

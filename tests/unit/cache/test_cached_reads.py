@@ -15,7 +15,10 @@ from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.errors import UpstreamError
 from shopmcp_domain.ids import new_workspace_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.read_cache import CACHE_META_KEY, CachedReads
 from shopmcp_domain.tools.spec import ToolSpec
 from tests.factories import make_connection, read_spec, write_spec

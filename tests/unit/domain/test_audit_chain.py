@@ -10,7 +10,10 @@ import pytest
 
 from shopmcp_adapters.memory.audit_chain import InMemoryAuditChain
 from shopmcp_domain.audit_chain import GENESIS, ChainLink, link_hash, verify_chain
-from shopmcp_domain.errors import NotFound, UsageStatus
+from shopmcp_domain.errors import (
+    NotFound,
+    UsageStatus,
+)
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.ports import AuditChainReader
 from shopmcp_domain.services.audit_verify import verify_audit

@@ -25,7 +25,10 @@ from shopmcp_domain.errors import (
 )
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.admission import Admitted, RefusedRateLimited
 from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.scope import RequestScope

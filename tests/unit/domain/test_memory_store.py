@@ -4,7 +4,10 @@ suite both stores pass is ``tests/ports/tenant_store.py``."""
 import pytest
 
 from shopmcp_domain.credentials import CredentialPayload, EncryptionContext
-from shopmcp_domain.errors import Conflict, CrossTenantWrite
+from shopmcp_domain.errors import (
+    Conflict,
+    CrossTenantWrite,
+)
 from shopmcp_domain.platforms import Platform
 from tests.factories import NOW, World, make_connection, make_workspace
 

@@ -10,7 +10,10 @@ import attrs
 import pytest
 
 from shopmcp_domain.credentials import CredentialPayload, SealedCredential
-from shopmcp_domain.errors import FlowRefusal, OAuthFlowRefused
+from shopmcp_domain.errors import (
+    FlowRefusal,
+    OAuthFlowRefused,
+)
 from shopmcp_domain.ids import new_credential_id, new_oauth_flow_id, new_workspace_id
 from shopmcp_domain.oauth import (
     FLOW_LIFETIME,

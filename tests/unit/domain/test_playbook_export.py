@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from shopmcp_domain.errors import Conflict, PlaybookInvalid
+from shopmcp_domain.errors import (
+    Conflict,
+    PlaybookInvalid,
+)
 from shopmcp_domain.playbook_definitions import export_json_schema, parse_definition
 from shopmcp_domain.playbook_library import LIBRARY
 from shopmcp_domain.services import playbooks as use_cases

@@ -5,7 +5,10 @@ import itertools
 import pytest
 
 from shopmcp_domain.connections import ConnectionStatus
-from shopmcp_domain.errors import ToolNotAllowed, UnknownTool
+from shopmcp_domain.errors import (
+    ToolNotAllowed,
+    UnknownTool,
+)
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.policy import tool_policy

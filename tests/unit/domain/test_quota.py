@@ -10,10 +10,15 @@ from typing import Any
 import pytest
 
 from shopmcp_adapters.memory.quota import InMemoryQuotaCounter
-from shopmcp_domain.errors import QuotaExhausted, QuotaUnavailable, UsageStatus
+from shopmcp_domain.errors import (
+    QuotaExhausted,
+    QuotaUnavailable,
+    UsageStatus,
+)
 from shopmcp_domain.ids import WorkspaceId, new_workspace_id
+from shopmcp_domain.limit_ports import QuotaCounter
 from shopmcp_domain.plans import PLANS, PlanTier, billing_month, billing_month_end
-from shopmcp_domain.ports import QuotaCounter, ToolOutput
+from shopmcp_domain.ports import ToolOutput
 from shopmcp_domain.services.call_tool import call_tool
 from tests.factories import World
 from tests.ports.quota import SUITE

@@ -11,7 +11,10 @@ from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_steps import ForEach, ReconcileSide, ReconcileStep, ToolStep
 from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookMode
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
 from shopmcp_domain.services.run_playbook import (
     PlaybookRunDeps,

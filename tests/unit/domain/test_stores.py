@@ -23,7 +23,10 @@ from shopmcp_domain.errors import (
 from shopmcp_domain.ids import new_workspace_id
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.stores import StoreChoice, with_store_argument

@@ -13,7 +13,10 @@ import pytest
 import pytest_asyncio
 
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from tests.factories import World
 from tests.unit.entrypoints.harness import BASE, Gateway, running_gateway
 

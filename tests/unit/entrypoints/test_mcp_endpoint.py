@@ -13,11 +13,17 @@ import pytest
 from mcp.shared.exceptions import MCPError
 from mcp_types import TextContent
 
-from shopmcp_domain.errors import UpstreamError, UsageStatus
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UsageStatus,
+)
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.playbook_tools import PLAYBOOK_TOOLS
 from shopmcp_entrypoints.http import mcp as mcp_layer
 from tests.confirming import call_confirmed

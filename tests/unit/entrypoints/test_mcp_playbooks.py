@@ -9,7 +9,10 @@ from typing import Any
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from tests.unit.entrypoints.harness import Gateway
 
 READ_ONLY = KeyScopes(access=frozenset({Access.READ}))

@@ -10,7 +10,10 @@ import pytest
 
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.http import mcp as mcp_layer
 from tests.factories import ADMITTED, NOW, World

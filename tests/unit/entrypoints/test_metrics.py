@@ -13,7 +13,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from shopmcp_adapters.observability.metrics import PrometheusMetrics
-from shopmcp_domain.errors import UpstreamError, UpstreamUnavailable, UsageStatus
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamUnavailable,
+    UsageStatus,
+)
 from tests.factories import World
 from tests.unit.entrypoints.harness import running_gateway
 

@@ -14,8 +14,12 @@ import pytest
 from shopmcp_adapters.memory import InMemoryRateLimiter
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.keys import NO_SUCH_PREFIX
+from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.plans import PlanTier, RateLimit, billing_month
-from shopmcp_domain.ports import RateLimitDecision, ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from tests.factories import World
 from tests.unit.entrypoints.harness import Gateway, running_gateway
 

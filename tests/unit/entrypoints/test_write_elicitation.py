@@ -11,7 +11,10 @@ import pytest
 
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from tests.unit.entrypoints.harness import Gateway
 
 MODERN = "2026-07-28"

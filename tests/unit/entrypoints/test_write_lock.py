@@ -16,7 +16,10 @@ from shopmcp_adapters.memory import FakeClock, FakeVault, InMemoryTenantStore
 from shopmcp_adapters.upstreams.platforms import writes_locked
 from shopmcp_domain.errors import WritesLocked
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace

@@ -15,7 +15,10 @@ import pytest
 from shopmcp_adapters.observability import RedactingFilter
 from shopmcp_adapters.observability.logs import JsonFormatter
 from shopmcp_domain.keys import parse_token
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from tests.factories import World
 from tests.unit.entrypoints.harness import running_gateway
 

@@ -20,7 +20,10 @@ from sentry_sdk.transport import Transport
 
 from shopmcp_adapters.observability import init_sentry
 from shopmcp_domain.keys import parse_token
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from tests.factories import World
 from tests.unit.entrypoints.harness import running_gateway
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shopmcp_adapters.memory import FakeClock, InMemoryRateLimiter
-from shopmcp_domain.ports import RateLimiter
+from shopmcp_domain.limit_ports import RateLimiter
 from tests.ports.rate_limiter import LimiterWorld, RateLimiterSuite
 
 

@@ -16,8 +16,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.ratelimit import RedisRateLimiter, epoch_ms
 from shopmcp_adapters.ratelimit import sliding_window as sw
+from shopmcp_domain.limit_ports import RateLimiter
 from shopmcp_domain.plans import RateLimit
-from shopmcp_domain.ports import RateLimiter
 
 LIMIT = RateLimit(limit=3, window_seconds=60)
 

@@ -18,7 +18,11 @@ from shopmcp_adapters.upstreams.oauth2 import OAuthClient, OAuthClientConfig
 from shopmcp_adapters.upstreams.xero.oauth import XERO_OAUTH
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import ReauthorizationRequired, ToolNotAllowed, UsageStatus
+from shopmcp_domain.errors import (
+    ReauthorizationRequired,
+    ToolNotAllowed,
+    UsageStatus,
+)
 from shopmcp_domain.keys import IssuedKey
 from shopmcp_domain.oauth import StateSecret
 from shopmcp_domain.platforms import Platform

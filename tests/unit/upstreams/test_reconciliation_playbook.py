@@ -10,7 +10,10 @@ from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_definitions import build_playbook
 from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.ports import ToolOutput, UpstreamCall
+from shopmcp_domain.ports import (
+    ToolOutput,
+    UpstreamCall,
+)
 from shopmcp_domain.services.playbooks import scope_tool_problem
 from shopmcp_domain.services.run_playbook import PlaybookRunDeps, run_playbook
 from shopmcp_domain.tools.registry import ToolRegistry

@@ -27,7 +27,10 @@ import httpx
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from shopmcp_adapters.upstreams.http import UpstreamHttp, default_message, redact_sent_credentials
-from shopmcp_domain.errors import ConnectionUnavailable, UpstreamError
+from shopmcp_domain.errors import (
+    ConnectionUnavailable,
+    UpstreamError,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import CredentialLease
 from shopmcp_domain.tools.spec import HttpMethod, UpstreamOperation

@@ -29,7 +29,10 @@ from shopmcp_domain.errors import (
     UpstreamResponseInvalid,
     UpstreamUnavailable,
 )
-from shopmcp_domain.ports import Clock, CredentialLease
+from shopmcp_domain.ports import (
+    Clock,
+    CredentialLease,
+)
 
 PLATFORM: Final = "shopify"
 TOKEN_HEADER: Final = "X-Shopify-Access-Token"  # noqa: S105 - a header name

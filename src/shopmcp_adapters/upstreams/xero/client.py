@@ -42,7 +42,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shopmcp_adapters.upstreams.http import UpstreamHttp, default_message, retry_after_header
 from shopmcp_adapters.upstreams.oauth2 import OAuthTokens
-from shopmcp_domain.errors import UpstreamError, UpstreamRateLimited, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.spec import HttpMethod, UpstreamOperation
 

@@ -26,7 +26,10 @@ from shopmcp_adapters.upstreams.xero.client import (
     XeroClient,
     xero_operation,
 )
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations
 from shopmcp_domain.tools.whitelist import WriteWhitelist

@@ -13,7 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from shopmcp_domain.audit import Actor, audit_entry
-from shopmcp_domain.errors import NotFound, StaffOnly
+from shopmcp_domain.dashboard_errors import StaffOnly
+from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.services.sign_in import SignedIn
 from shopmcp_domain.workspaces import WorkspaceStatus

@@ -26,7 +26,11 @@ from litestar.params import FromPath, JSONBody
 
 from shopmcp_adapters.observability import tag_workspace
 from shopmcp_domain.accounts import CODE_LIFETIME, AuthSecret, Role, Session
-from shopmcp_domain.errors import CsrfRejected, InternalError, NotSignedIn
+from shopmcp_domain.dashboard_errors import (
+    CsrfRejected,
+    NotSignedIn,
+)
+from shopmcp_domain.errors import InternalError
 from shopmcp_domain.ids import SessionId, WorkspaceId
 from shopmcp_domain.services import sign_in
 from shopmcp_domain.services.dashboard import Access, authorize

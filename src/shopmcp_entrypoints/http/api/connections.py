@@ -20,7 +20,11 @@ from shopmcp_adapters.upstreams.platforms import PACKAGES, package_for
 from shopmcp_adapters.upstreams.shopify.client import validate_shop_domain
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.credentials import CredentialPayload
-from shopmcp_domain.errors import ConnectionUnavailable, InvalidRequest, NotFound
+from shopmcp_domain.dashboard_errors import InvalidRequest
+from shopmcp_domain.errors import (
+    ConnectionUnavailable,
+    NotFound,
+)
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import dashboard as manage

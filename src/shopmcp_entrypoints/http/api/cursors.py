@@ -8,7 +8,7 @@ import binascii
 import datetime as dt
 import uuid
 
-from shopmcp_domain.errors import InvalidRequest
+from shopmcp_domain.dashboard_errors import InvalidRequest
 
 
 def encode_cursor(created_at: dt.datetime, row_id: uuid.UUID) -> str:

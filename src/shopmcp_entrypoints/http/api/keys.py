@@ -14,7 +14,7 @@ from litestar.params import FromPath, JSONBody
 
 from shopmcp_adapters.upstreams.platforms import AVAILABLE, package_for
 from shopmcp_domain.accounts import Role
-from shopmcp_domain.errors import InvalidRequest
+from shopmcp_domain.dashboard_errors import InvalidRequest
 from shopmcp_domain.ids import ConnectionId
 from shopmcp_domain.keys import Access as KeyAccess
 from shopmcp_domain.keys import KeyScopes

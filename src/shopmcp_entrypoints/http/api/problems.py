@@ -23,11 +23,11 @@ from litestar.openapi.spec import (
     Schema,
 )
 
+from shopmcp_domain.dashboard_errors import SignInThrottled
 from shopmcp_domain.errors import (
     InternalError,
     RateLimited,
     ShopMcpError,
-    SignInThrottled,
 )
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

@@ -19,7 +19,10 @@ from litestar.params import FromQuery
 from litestar.response import Stream
 
 from shopmcp_domain.accounts import Role
-from shopmcp_domain.errors import NotFound, UsageStatus
+from shopmcp_domain.errors import (
+    NotFound,
+    UsageStatus,
+)
 from shopmcp_domain.ids import ConnectionId, UsageEventId, WorkspaceId
 from shopmcp_domain.ports import TenantRepository
 from shopmcp_domain.services.dashboard import Access

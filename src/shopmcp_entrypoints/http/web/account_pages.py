@@ -22,7 +22,12 @@ from litestar.response import Redirect, Template
 from pydantic import ValidationError
 
 from shopmcp_domain.accounts import CODE_LIFETIME
-from shopmcp_domain.errors import CsrfRejected, NotSignedIn, SignInFailed, SignInThrottled
+from shopmcp_domain.dashboard_errors import (
+    CsrfRejected,
+    NotSignedIn,
+    SignInFailed,
+    SignInThrottled,
+)
 from shopmcp_domain.ids import SessionId
 from shopmcp_domain.services import sign_in
 from shopmcp_domain.services.sign_in import SignedIn

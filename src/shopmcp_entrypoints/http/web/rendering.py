@@ -18,7 +18,11 @@ from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 from pydantic import ValidationError
 
-from shopmcp_domain.errors import InternalError, NotSignedIn, ShopMcpError
+from shopmcp_domain.dashboard_errors import NotSignedIn
+from shopmcp_domain.errors import (
+    InternalError,
+    ShopMcpError,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES / "dashboard.css"

@@ -24,7 +24,10 @@ from shopmcp_adapters.upstreams.bigcommerce.tools import operations as op
 from shopmcp_adapters.upstreams.bigcommerce.tools.table import PLATFORM, tools
 from shopmcp_adapters.upstreams.bigcommerce.tools.texts import listed, money, plural, v3_more
 from shopmcp_adapters.upstreams.module import Reply
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.tools.spec import ToolAnnotations
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 

@@ -41,7 +41,10 @@ from shopmcp_adapters.upstreams.bigcommerce.tools.texts import (
     v3_more,
 )
 from shopmcp_adapters.upstreams.module import Reply
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 
 
 @tools.read(

@@ -32,7 +32,10 @@ from shopmcp_adapters.upstreams.bigcommerce.tools.texts import (
     v3_more,
 )
 from shopmcp_adapters.upstreams.module import Reply
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.tools.spec import ToolAnnotations
 from shopmcp_domain.tools.whitelist import WriteWhitelist
 

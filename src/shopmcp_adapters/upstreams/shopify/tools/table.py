@@ -17,7 +17,10 @@ from shopmcp_adapters.upstreams.module import ToolTable
 from shopmcp_adapters.upstreams.shopify import documents as docs
 from shopmcp_adapters.upstreams.shopify.client import PLATFORM, ShopifyClient
 from shopmcp_adapters.upstreams.shopify.outputs.common import Money, PageInfo
-from shopmcp_domain.errors import UpstreamError, UpstreamResponseInvalid
+from shopmcp_domain.errors import (
+    UpstreamError,
+    UpstreamResponseInvalid,
+)
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.tools.spec import HttpMethod, ToolAnnotations, UpstreamOperation
 
