@@ -46,6 +46,7 @@ from shopmcp_entrypoints.demo.sandboxes import (
     shopify,
     xero,
     xero_data,
+    xero_state,
 )
 from shopmcp_entrypoints.demo.sandboxes.bigcommerce_data import STORE_HASH as BIGCOMMERCE_STORE
 from shopmcp_entrypoints.demo.servers import LocalTls, issue_local_tls, serve_asgi
@@ -110,7 +111,7 @@ def _xero_grant(secret: str) -> dict[str, str]:
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=25)
     return {
         "access_token": secret,
-        "refresh_token": xero.refresh_token_for(secret),
+        "refresh_token": xero_state.refresh_token_for(secret),
         "expires_at": expires.isoformat(),
         "scopes": xero_data.SCOPES,
     }

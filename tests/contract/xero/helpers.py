@@ -313,7 +313,8 @@ def sandbox_calls() -> dict[str, dict[str, Any]]:
 
 def sandbox(payload: Mapping[str, str] | None = None, token: str = SANDBOX_TOKEN) -> Harness:
     """The module against a fresh sandbox, through the base-URL mapping the demo uses."""
-    from shopmcp_entrypoints.demo.sandboxes.xero import create_sandbox_app, refresh_token_for
+    from shopmcp_entrypoints.demo.sandboxes.xero import create_sandbox_app
+    from shopmcp_entrypoints.demo.sandboxes.xero_state import refresh_token_for
     from tests.asgi import asgi_app
 
     app = create_sandbox_app(token)

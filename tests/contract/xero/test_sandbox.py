@@ -16,7 +16,7 @@ from shopmcp_domain.errors import (
 )
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_entrypoints.demo.sandboxes import shopify_data, xero_data
-from shopmcp_entrypoints.demo.sandboxes.xero import refresh_token_for
+from shopmcp_entrypoints.demo.sandboxes.xero_state import refresh_token_for
 from tests.contract.xero.helpers import NOW, SANDBOX_TOKEN, credentials, sandbox, sandbox_calls
 from tests.schemas import assert_matches_output_schema
 

@@ -16,7 +16,7 @@ from shopmcp_domain.oauth import expires_at_of
 from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.demo.runner import SANDBOXES, SandboxStores
 from shopmcp_entrypoints.demo.sandboxes import xero_data
-from shopmcp_entrypoints.demo.sandboxes.xero import refresh_token_for
+from shopmcp_entrypoints.demo.sandboxes.xero_state import refresh_token_for
 from shopmcp_entrypoints.demo.servers import LocalTls
 from shopmcp_entrypoints.oauth_connect import oauth_clients
 from shopmcp_entrypoints.settings import Settings

@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as dt
-import hashlib
 import hmac
 import json
 import re
@@ -39,104 +38,37 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 from litestar import Litestar, Request, Response, route
 from litestar.enums import HttpMethod
 from litestar.exceptions import HTTPException
 
 from shopmcp_entrypoints.demo.sandboxes import xero_data as data
 from shopmcp_entrypoints.demo.sandboxes.litestar_app import json_response, sandbox_app
-
-MINIMUM_TOKEN_LENGTH = 16
-TOKEN_PATH = "/connect/token"  # noqa: S105 - a path
-CONNECTIONS_PATH = "/connections"
-API_PREFIX = "/api.xro/2.0"
-ACCESS_TOKEN_SECONDS = 1800
-MINUTE_LIMIT = 60
-DAY_LIMIT = 5000
-_ID = r"([0-9a-fA-F-]{36})"
-_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
-_CLAUSE_TEXT = re.compile(r'^([A-Za-z]+)=="([A-Z-]+)"$')
-_CLAUSE_BOOL = re.compile(r"^([A-Za-z]+)==(true|false)$")
-_CLAUSE_DATE = re.compile(r"^([A-Za-z]+)(>=|<=)DateTime\((\d{4}),(\d{2}),(\d{2})\)$")
-
-
-def refresh_token_for(token: str) -> str:
-    """The first refresh token the sandbox whose access token is ``token`` accepts."""
-    return "xero-sandbox-rt-" + hashlib.sha256(f"refresh:{token}".encode()).hexdigest()[:40]
-
-
-class XeroApiError(Exception):
-    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        super().__init__(status)
-        self.status = status
-        self.body = body
-        self.headers = headers or {}
-
-
-def _problem(status: int, title: str, detail: str) -> XeroApiError:
-    return XeroApiError(status, {"Title": title, "Status": status, "Detail": detail})
-
-
-def _validation(message: str) -> XeroApiError:
-    return XeroApiError(
-        400,
-        {
-            "ErrorNumber": 10,
-            "Type": "ValidationException",
-            "Message": "A validation exception occurred",
-            "Elements": [{"ValidationErrors": [{"Message": message}]}],
-        },
-    )
-
-
-def _day(value: Any) -> dt.date | None:
-    matched = _MS_DATE.fullmatch(value) if isinstance(value, str) else None
-    if matched is None:
-        return None
-    return dt.datetime.fromtimestamp(int(matched.group(1)) / 1000, tz=dt.UTC).date()
-
-
-@attrs.define
-class SandboxState:
-    token: str = attrs.field(repr=False)
-    books: dict[str, Any]
-    now: Callable[[], float] = time.time
-    issued: set[str] = attrs.Factory(set)
-    refresh_tokens: set[str] = attrs.Factory(set)
-    minute: int = -1
-    minute_calls: int = 0
-    day_calls: int = 0
-
-    def accepts(self, presented: str) -> bool:
-        known = [self.token, *self.issued]
-        matches = [hmac.compare_digest(presented.encode(), k.encode()) for k in known]
-        return any(matches)
-
-    def count_call(self) -> dict[str, str]:
-        """Count one API call against the limits: the headers to send, or a 429."""
-        minute = int(self.now() // 60)
-        if minute != self.minute:
-            self.minute, self.minute_calls = minute, 0
-        if self.minute_calls >= MINUTE_LIMIT:
-            retry = str(max(1, 60 - int(self.now() % 60)))
-            raise XeroApiError(
-                429,
-                None,
-                {
-                    "Retry-After": retry,
-                    "X-Rate-Limit-Problem": "minute",
-                    "X-MinLimit-Remaining": "0",
-                },
-            )
-        self.minute_calls += 1
-        self.day_calls += 1
-        return {
-            "X-MinLimit-Remaining": str(MINUTE_LIMIT - self.minute_calls),
-            "X-DayLimit-Remaining": str(max(DAY_LIMIT - self.day_calls, 0)),
-            "X-AppMinLimit-Remaining": "9999",
-        }
-
+from shopmcp_entrypoints.demo.sandboxes.xero_reports import (
+    _aged,
+    _balance_sheet,
+    _date_query,
+    _in_range,
+    _profit_and_loss,
+    _trial_balance,
+)
+from shopmcp_entrypoints.demo.sandboxes.xero_state import (
+    _CLAUSE_BOOL,
+    _CLAUSE_DATE,
+    _CLAUSE_TEXT,
+    _ID,
+    ACCESS_TOKEN_SECONDS,
+    API_PREFIX,
+    CONNECTIONS_PATH,
+    MINIMUM_TOKEN_LENGTH,
+    TOKEN_PATH,
+    SandboxState,
+    XeroApiError,
+    _day,
+    _problem,
+    _validation,
+    refresh_token_for,
+)
 
 # --------------------------------------------------------------------------- reads
 
@@ -273,187 +205,6 @@ def _purchase_orders(state: SandboxState, query: dict[str, str]) -> dict[str, An
     if query.get("Status"):
         records = [r for r in records if r["Status"] == query["Status"]]
     return _page("PurchaseOrders", _date_params(records, query), query)
-
-
-# --------------------------------------------------------------------------- reports
-
-
-def _money(value: float) -> str:
-    return f"{value:.2f}"
-
-
-def _row(label: str, *values: float, summary: bool = False) -> dict[str, Any]:
-    return {
-        "RowType": "SummaryRow" if summary else "Row",
-        "Cells": [{"Value": label}, *({"Value": _money(v)} for v in values)],
-    }
-
-
-def _report(name: str, titles: list[str], columns: list[str], rows: list[Any]) -> dict[str, Any]:
-    header = {"RowType": "Header", "Cells": [{"Value": ""}, *({"Value": c} for c in columns)]}
-    return {
-        "Status": "OK",
-        "Reports": [
-            {
-                "ReportID": name.replace(" ", ""),
-                "ReportName": name,
-                "ReportType": name.replace(" ", ""),
-                "ReportTitles": titles,
-                "ReportDate": dt.date.today().strftime("%d %B %Y"),
-                "UpdatedDateUTC": data.ms_date(dt.datetime.now(dt.UTC)),
-                "Fields": [],
-                "Rows": [header, *rows],
-            }
-        ],
-    }
-
-
-def _in_range(record: dict[str, Any], start: dt.date | None, end: dt.date | None) -> bool:
-    day = _day(record.get("Date"))
-    return day is not None and (start is None or day >= start) and (end is None or day <= end)
-
-
-def _date_query(query: dict[str, str], name: str) -> dt.date | None:
-    if not query.get(name):
-        return None
-    try:
-        return dt.date.fromisoformat(query[name])
-    except ValueError:
-        raise _validation(f"{name} must be a date") from None
-
-
-def _live(records: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return [r for r in records if r["Type"] == kind and r["Status"] in ("AUTHORISED", "PAID")]
-
-
-def _profit_and_loss(state: SandboxState, query: dict[str, str]) -> dict[str, Any]:
-    start, end = _date_query(query, "fromDate"), _date_query(query, "toDate")
-    invoices = [r for r in state.books["Invoices"] if _in_range(r, start, end)]
-    sales = sum(r["SubTotal"] for r in _live(invoices, "ACCREC"))
-    costs = sum(r["SubTotal"] for r in _live(invoices, "ACCPAY"))
-    spends = [
-        r
-        for r in state.books["BankTransactions"]
-        if r["Type"] == "SPEND" and _in_range(r, start, end)
-    ]
-    expenses = sum(r["Total"] for r in spends)
-    org = state.books["Organisations"][0]["Name"]
-    period = f"{start or 'the beginning'} to {end or 'today'}"
-    return _report(
-        "Profit and Loss",
-        ["Profit & Loss", org, period],
-        [str(end or "Today")],
-        [
-            {"RowType": "Section", "Title": "Income", "Rows": [
-                _row("Sales", sales), _row("Total Income", sales, summary=True)]},
-            {"RowType": "Section", "Title": "Less Cost of Sales", "Rows": [
-                _row("Cost of Goods Sold", costs),
-                _row("Total Cost of Sales", costs, summary=True)]},
-            {"RowType": "Section", "Title": "", "Rows": [_row("Gross Profit", sales - costs)]},
-            {"RowType": "Section", "Title": "Less Operating Expenses", "Rows": [
-                *(_row(r["Contact"]["Name"], r["Total"]) for r in spends),
-                _row("Total Operating Expenses", expenses, summary=True)]},
-            {"RowType": "Section", "Title": "", "Rows": [
-                _row("Net Profit", sales - costs - expenses)]},
-        ],
-    )  # fmt: skip
-
-
-def _balances(state: SandboxState, at: dt.date | None) -> dict[str, float]:
-    invoices = [r for r in state.books["Invoices"] if _in_range(r, None, at)]
-    bank = sum(
-        (1 if r["Type"] == "RECEIVE" else -1) * r["Total"]
-        for r in state.books["BankTransactions"]
-        if _in_range(r, None, at)
-    )
-    return {
-        "bank": bank,
-        "receivable": sum(r["AmountDue"] for r in _live(invoices, "ACCREC")),
-        "payable": sum(r["AmountDue"] for r in _live(invoices, "ACCPAY")),
-    }
-
-
-def _balance_sheet(state: SandboxState, query: dict[str, str]) -> dict[str, Any]:
-    at = _date_query(query, "date")
-    b = _balances(state, at)
-    assets = b["bank"] + b["receivable"]
-    org = state.books["Organisations"][0]["Name"]
-    return _report(
-        "Balance Sheet",
-        ["Balance Sheet", org, f"As at {at or 'today'}"],
-        [str(at or "Today")],
-        [
-            {"RowType": "Section", "Title": "Assets", "Rows": [
-                _row("Business Bank Account", b["bank"]),
-                _row("Accounts Receivable", b["receivable"]),
-                _row("Total Assets", assets, summary=True)]},
-            {"RowType": "Section", "Title": "Liabilities", "Rows": [
-                _row("Accounts Payable", b["payable"]),
-                _row("Total Liabilities", b["payable"], summary=True)]},
-            {"RowType": "Section", "Title": "", "Rows": [
-                _row("Net Assets", assets - b["payable"])]},
-        ],
-    )  # fmt: skip
-
-
-def _trial_balance(state: SandboxState, query: dict[str, str]) -> dict[str, Any]:
-    at = _date_query(query, "date")
-    b = _balances(state, at)
-    invoices = [r for r in state.books["Invoices"] if _in_range(r, None, at)]
-    sales = sum(r["SubTotal"] for r in _live(invoices, "ACCREC"))
-    costs = sum(r["SubTotal"] for r in _live(invoices, "ACCPAY"))
-    debit = b["bank"] + b["receivable"] + costs
-    credit = sales + b["payable"]
-    return _report(
-        "Trial Balance",
-        ["Trial Balance", state.books["Organisations"][0]["Name"], f"As at {at or 'today'}"],
-        ["Debit", "Credit"],
-        [
-            {"RowType": "Section", "Title": "Revenue", "Rows": [_row("Sales (200)", 0, sales)]},
-            {"RowType": "Section", "Title": "Expenses", "Rows": [
-                _row("Cost of Goods Sold (310)", costs, 0)]},
-            {"RowType": "Section", "Title": "Assets", "Rows": [
-                _row("Business Bank Account (090)", b["bank"], 0),
-                _row("Accounts Receivable (610)", b["receivable"], 0)]},
-            {"RowType": "Section", "Title": "Liabilities", "Rows": [
-                _row("Accounts Payable (800)", 0, b["payable"])]},
-            {"RowType": "Section", "Title": "", "Rows": [
-                _row("Total", debit, credit, summary=True)]},
-        ],
-    )  # fmt: skip
-
-
-def _aged(state: SandboxState, query: dict[str, str], kind: str, name: str) -> dict[str, Any]:
-    contact = query.get("contactId", "")
-    if not contact:
-        raise _validation("contactId is required")
-    at = _date_query(query, "date") or dt.date.today()
-    owing = [
-        r
-        for r in _live(state.books["Invoices"], kind)
-        if r["Contact"]["ContactID"] == contact and r["AmountDue"] > 0
-    ]
-    rows = []
-    for r in owing:
-        due = _day(r["DueDate"]) or at
-        days = (at - due).days
-        buckets = [0.0] * 5
-        slot = 0 if days <= 0 else 1 if days <= 30 else 2 if days <= 60 else 3 if days <= 90 else 4
-        buckets[slot] = r["AmountDue"]
-        rows.append(_row(r["InvoiceNumber"], *buckets, r["AmountDue"]))
-    totals = [0.0] * 5 + [sum(r["AmountDue"] for r in owing)]
-    return _report(
-        name,
-        [name, state.books["Organisations"][0]["Name"], f"As at {at}"],
-        ["Current", "< 1 Month", "1 Month", "2 Months", "Older", "Total"],
-        [
-            {
-                "RowType": "Section",
-                "Title": "",
-                "Rows": [*rows, _row("Total", *totals, summary=True)],
-            }
-        ],
-    )
 
 
 # --------------------------------------------------------------------------- writes
