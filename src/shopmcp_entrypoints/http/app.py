@@ -47,7 +47,10 @@ from shopmcp_entrypoints.container import (
 from shopmcp_entrypoints.gateway import MetricsEndpoint
 from shopmcp_entrypoints.http import api, web
 from shopmcp_entrypoints.http.api.problems import EXCEPTION_HANDLERS, document_problems
-from shopmcp_entrypoints.http.mcp import McpGateway, McpSettings
+from shopmcp_entrypoints.http.mcp import (
+    McpGateway,
+    McpSettings,
+)
 from shopmcp_entrypoints.http.oauth import oauth_callback
 from shopmcp_entrypoints.http.webhooks import stripe_webhook
 from shopmcp_entrypoints.settings import Settings

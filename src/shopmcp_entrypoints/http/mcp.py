@@ -19,22 +19,19 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-import math
 import re
 from collections.abc import Mapping
 from typing import Any, assert_never
 
 import attrs
 import mcp_types as types
-import pydantic_core
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.shared.exceptions import MCPError
-from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from starlette.requests import Request as StarletteRequest
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from shopmcp_adapters.observability import tag_workspace
 from shopmcp_adapters.observability.context import bind_tool, bind_workspace
@@ -46,7 +43,6 @@ from shopmcp_domain.errors import (
     ShopMcpError,
     UnknownTool,
 )
-from shopmcp_domain.limit_ports import RateLimitDecision
 from shopmcp_domain.playbooks import PlaybookRenderError
 from shopmcp_domain.services.admission import (
     Admission,
@@ -60,7 +56,6 @@ from shopmcp_domain.services.call_tool import call_tool
 from shopmcp_domain.services.list_tools import list_tools
 from shopmcp_domain.services.playbook_tools import (
     PLAYBOOK_TOOLS,
-    GatewayTool,
     call_playbook_tool,
     visible_playbook_tools,
 )
@@ -70,6 +65,35 @@ from shopmcp_domain.untrusted import text_view
 from shopmcp_entrypoints.gateway import GatewayPorts
 from shopmcp_entrypoints.http.fast_call import answer as answer_fast
 from shopmcp_entrypoints.http.fast_call import fast_call
+from shopmcp_entrypoints.http.jsonrpc_codes import (
+    FORBIDDEN,
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    RATE_LIMITED,
+    UNAUTHENTICATED,
+    UNAVAILABLE,
+)
+from shopmcp_entrypoints.http.mcp_asgi import (
+    _BodyTooLarge,
+    _internal_error,
+    _peek,
+    _rate_limited_message,
+    _replay,
+    _wire_gateway_tool,
+    _with_headers,
+)
+from shopmcp_entrypoints.http.mcp_replies import (
+    _APPROVE_FIELD,
+    _FORM_KEY,
+    CONFIRMATION_REQUIRED,
+    _asks_by_form,
+    _confirmation_form,
+    error_message,
+    rate_limit_headers,
+    send_jsonrpc_error,
+    tool_error,
+)
 from shopmcp_entrypoints.http.transport_guard import TransportGuard
 from shopmcp_entrypoints.http.wire import WireTools
 
@@ -77,15 +101,6 @@ logger = logging.getLogger("shopmcp.mcp")
 
 SERVER_NAME = "shopmcp"
 SERVER_VERSION = "0.1.0"
-
-# JSON-RPC error codes for refusals made before the SDK sees a request (server-defined range).
-UNAUTHENTICATED = -32001
-FORBIDDEN = -32003
-RATE_LIMITED = -32029
-UNAVAILABLE = -32000
-INVALID_REQUEST = -32600
-INVALID_PARAMS = -32602
-INTERNAL_ERROR = -32603
 
 
 # ``/mcp`` or ``/mcp/`` (token in the Authorization header) or ``/mcp/<one segment>``.
@@ -132,130 +147,7 @@ class McpSettings:
     fast_path: bool = True
 
 
-# --------------------------------------------------------------------------- wire shapes
-
-
-def tool_error(message: str) -> types.CallToolResult:
-    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
-
-
-def error_message(error: Exception) -> str:
-    """The text a client sees for a failed call. Domain refusals carry merchant-safe messages;
-    anything else (including the domain's own InternalError and its kinds) is reported
-    without detail."""
-    if (
-        isinstance(error, ShopMcpError)
-        and type(error) is not ShopMcpError
-        and not isinstance(error, InternalError)
-    ):
-        return error.message
-    return "internal error: the call failed inside the gateway and was recorded"
-
-
-def rate_limit_headers(decision: RateLimitDecision) -> list[tuple[bytes, bytes]]:
-    # With nothing left, the window "resets" for this client when it may send again: the
-    # same moment Retry-After names (a sliding window never resets all at once).
-    exhausted = not decision.allowed or decision.remaining <= 0
-    seconds = max(decision.retry_after, 1.0) if exhausted else max(decision.reset_after, 0.0)
-    reset = str(math.ceil(seconds)).encode()
-    limit = str(decision.limit).encode()
-    remaining = str(max(decision.remaining, 0)).encode()
-    headers = [
-        (b"ratelimit-limit", limit),
-        (b"ratelimit-remaining", remaining),
-        (b"ratelimit-reset", reset),
-        (b"x-ratelimit-limit", limit),
-        (b"x-ratelimit-remaining", remaining),
-        (b"x-ratelimit-reset", reset),
-    ]
-    if not decision.allowed:
-        headers.append((b"retry-after", reset))
-    return headers
-
-
-async def send_jsonrpc_error(
-    send: Send,
-    status: int,
-    code: int,
-    message: str,
-    request_id: Any = None,
-    headers: list[tuple[bytes, bytes]] | None = None,
-) -> None:
-    body = json.dumps(
-        {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}},
-        separators=(",", ":"),
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"cache-control", b"no-store"),
-                *(headers or []),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-# --------------------------------------------------------------------------- write confirmation
-
-# A write's first call answers with a preview and a one-time code (``confirmed_write``). On the
-# 2026-07-28 revision, a client that declares form elicitation is asked instead: the preview
-# becomes an input-required result with a yes/no form, and the SDK's client driver retries the
-# call with the user's answer and the echoed request state (the code). Clients on 2025-era
-# revisions in stateless JSON mode cannot receive a server request, and some declare no
-# elicitation: for them the code in the preview is the mechanism.
-CONFIRMATION_REQUIRED = "confirmation_required"
-_FORM_KEY = "confirm_write"
-_APPROVE_FIELD = "approve"
-_FORM_CHANGES_CHARS = 2000
-
-
-def _asks_by_form(ctx: ServerRequestContext[Any]) -> bool:
-    if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:
-        return False
-    capabilities = ctx.session.client_capabilities
-    elicitation = capabilities.elicitation if capabilities is not None else None
-    if elicitation is None:
-        return False
-    # A client that declares elicitation without a mode supports forms (the spec's default).
-    return elicitation.form is not None or elicitation.url is None
-
-
-def _confirmation_form(preview: Mapping[str, Any]) -> types.ElicitRequest:
-    changes = json.dumps(preview.get("changes", {}), indent=1, sort_keys=True)
-    if len(changes) > _FORM_CHANGES_CHARS:
-        changes = changes[:_FORM_CHANGES_CHARS] + " ..."
-    message = (
-        f"Apply this change to {preview.get('store')} with {preview.get('tool')}? Nothing "
-        f"has been changed yet.\n{changes}"
-    )
-    return types.ElicitRequest(
-        params=types.ElicitRequestFormParams(
-            message=message,
-            requested_schema={
-                "type": "object",
-                "properties": {
-                    _APPROVE_FIELD: {
-                        "type": "boolean",
-                        "title": "Apply this change",
-                        "description": "Yes to send it to the store now.",
-                    }
-                },
-                "required": [_APPROVE_FIELD],
-            },
-        )
-    )
-
-
 # --------------------------------------------------------------------------- the MCP server
-
-
-def _json_id(value: Any) -> Any:
-    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
 class McpGateway:
@@ -669,98 +561,3 @@ class McpGateway:
             INVALID_REQUEST,
             f"request body exceeds {self.settings.max_request_bytes} bytes",
         )
-
-
-class _BodyTooLarge(Exception):
-    pass
-
-
-def _wire_gateway_tool(tool: GatewayTool) -> types.Tool:
-    return types.Tool(
-        name=tool.name,
-        title=tool.title,
-        description=tool.description,
-        input_schema=tool.input_schema(),
-        annotations=types.ToolAnnotations(
-            title=tool.title,
-            read_only_hint=not tool.write,
-            destructive_hint=tool.name == "delete_playbook",
-            idempotent_hint=tool.name == "list_playbooks",
-            # run_playbook reaches upstream stores; the others touch only the gateway.
-            open_world_hint=tool.name == "run_playbook",
-        ),
-    )
-
-
-def _internal_error(method: str, scope: RequestScope, error: Exception) -> MCPError:
-    """A handler failure as a JSON-RPC error without its text (only its class is logged)."""
-    logger.error(
-        "%s failed: %s",
-        method,
-        type(error).__name__,
-        extra={"workspace_id": str(scope.workspace.id)},
-    )
-    return MCPError(code=INTERNAL_ERROR, message="internal error")
-
-
-def _rate_limited_message(decision: RateLimitDecision) -> str:
-    return (
-        f"rate limit of {decision.limit} requests reached; "
-        f"retry after {max(decision.retry_after, 0.0):.1f}s"
-    )
-
-
-@attrs.frozen
-class _Peeked:
-    method: str | None = None
-    request_id: Any = None
-    # The decoded body (a single message), for the fast path to validate further.
-    message: object = None
-    # False when the message carries an "id" that MCP does not allow (null, a fraction, NaN,
-    # an object, a boolean): only strings and integers identify a request.
-    id_valid: bool = True
-
-
-def _peek(body: bytes) -> _Peeked:
-    """The JSON-RPC method and id, if the body is a single message. Anything else is left to
-    the SDK, which answers parse and validation errors as the spec says."""
-    try:
-        # The SDK's own JSON parser, so what passes here is what it would accept.
-        decoded = pydantic_core.from_json(body)
-    except (ValueError, RecursionError):
-        return _Peeked()
-    if not isinstance(decoded, dict):
-        return _Peeked()
-    method = decoded.get("method")
-    request_id = _json_id(decoded.get("id"))
-    return _Peeked(
-        method=method if isinstance(method, str) else None,
-        request_id=request_id,
-        id_valid="id" not in decoded or request_id is not None,
-        message=decoded,
-    )
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
-    if not headers:
-        return send
-
-    async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": [*message.get("headers", []), *headers]}
-        await send(message)
-
-    return send_with_headers

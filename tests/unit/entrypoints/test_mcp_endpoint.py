@@ -26,6 +26,7 @@ from shopmcp_domain.ports import (
 )
 from shopmcp_domain.services.playbook_tools import PLAYBOOK_TOOLS
 from shopmcp_entrypoints.http import mcp as mcp_layer
+from shopmcp_entrypoints.http.jsonrpc_codes import INTERNAL_ERROR
 from tests.confirming import call_confirmed
 from tests.unit.entrypoints.harness import Gateway, running_gateway
 
@@ -311,7 +312,7 @@ async def test_prompt_handler_failures_never_reach_the_client(
         f"/mcp/{issued.token}", {"jsonrpc": "2.0", "id": 3, "method": method, "params": params}
     )
     error = response.json()["error"]
-    assert error["code"] == mcp_layer.INTERNAL_ERROR
+    assert error["code"] == INTERNAL_ERROR
     assert "hunter2" not in response.text
     assert "postgres" not in response.text
 

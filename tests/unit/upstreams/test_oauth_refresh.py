@@ -32,7 +32,7 @@ from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.call_tool import ToolCallDeps, call_tool
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
-from shopmcp_entrypoints.http.mcp import error_message
+from shopmcp_entrypoints.http.mcp_replies import error_message
 from tests.asgi import asgi_app
 from tests.factories import ADMITTED, World
 from tests.oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeAuthorizationServer, query_of
