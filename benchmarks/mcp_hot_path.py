@@ -103,7 +103,10 @@ from shopmcp_domain.ports import (
 from shopmcp_domain.services.scope_cache import CachedScopeSource
 from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
-from shopmcp_entrypoints.container import build_container, resolve
+from shopmcp_entrypoints.container import (
+    build_container,
+    resolve,
+)
 from shopmcp_entrypoints.http.app import create_app, mcp_settings
 from shopmcp_entrypoints.http.mcp import McpGateway
 from shopmcp_entrypoints.settings import Settings

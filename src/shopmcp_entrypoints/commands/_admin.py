@@ -106,7 +106,11 @@ class Admin:
 async def admin(settings: Settings, container: Container | None = None) -> AsyncIterator[Admin]:
     # Imported here: the container pulls in the web stack, which `shopmcp --help` and the
     # commands that never touch the database should not pay for.
-    from shopmcp_entrypoints.container import build_container, provided, resolve
+    from shopmcp_entrypoints.container import (
+        build_container,
+        provided,
+        resolve,
+    )
 
     container = container or build_container(settings)
     try:

@@ -200,7 +200,10 @@ def run_oauth_connect(
     """The command's body: the container's connector, then the chosen way of waiting."""
 
     async def main() -> list[Connection]:
-        from shopmcp_entrypoints.container import build_container, resolve
+        from shopmcp_entrypoints.container import (
+            build_container,
+            resolve,
+        )
 
         container = build_container(settings)
         try:

@@ -107,7 +107,11 @@ async def _rewrap_from_settings(
 ) -> RewrapReport:
     # Imported here: the container pulls in the web stack, which `shopmcp --help` should not
     # pay for.
-    from shopmcp_entrypoints.container import build_container, provided, resolve
+    from shopmcp_entrypoints.container import (
+        build_container,
+        provided,
+        resolve,
+    )
 
     container = container or build_container(settings)
     try:
@@ -179,7 +183,11 @@ def list_local() -> None:
 async def _retire_check(settings: Settings, key_id: str, container: Container | None = None) -> str:
     """The stored form of ``key_id`` (a KMS alias resolves to its ARN), once sure it may go:
     not the key new credentials are sealed under, and nothing wrapped under it any more."""
-    from shopmcp_entrypoints.container import build_container, provided, resolve
+    from shopmcp_entrypoints.container import (
+        build_container,
+        provided,
+        resolve,
+    )
 
     container = container or build_container(settings)
     try:

@@ -27,7 +27,10 @@ async def run_worker(
     settings: Settings, container: Container | None = None, stop: asyncio.Event | None = None
 ) -> None:
     """Run the jobs until ``stop`` is set (by default: SIGINT, SIGTERM or SIGHUP)."""
-    from shopmcp_entrypoints.container import build_container, resolve
+    from shopmcp_entrypoints.container import (
+        build_container,
+        resolve,
+    )
     from shopmcp_entrypoints.lifecycle import stop_requested
 
     container = container or build_container(settings)

@@ -35,7 +35,10 @@ from pydantic import SecretStr
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.platforms import Platform
 from shopmcp_entrypoints.commands._admin import mcp_url
-from shopmcp_entrypoints.container import build_container, resolve
+from shopmcp_entrypoints.container import (
+    build_container,
+    resolve,
+)
 from shopmcp_entrypoints.demo.clients import client_snippets, render
 from shopmcp_entrypoints.demo.sandboxes import (
     bigcommerce,

@@ -29,7 +29,10 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import ChangeFeed
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.credentials import VaultCredentialLease
-from shopmcp_entrypoints.container import build_container, resolve
+from shopmcp_entrypoints.container import (
+    build_container,
+    resolve,
+)
 from shopmcp_entrypoints.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -21,7 +21,10 @@ from shopmcp_domain.accounts import AuthSecret
 from shopmcp_domain.credentials import CredentialPayload
 from shopmcp_domain.dashboard_errors import ProbeFailed
 from shopmcp_domain.platforms import Platform
-from shopmcp_entrypoints.container import Container, build_container
+from shopmcp_entrypoints.container import (
+    Container,
+    build_container,
+)
 from shopmcp_entrypoints.http.app import create_app
 from tests.asgi import asgi_app
 from tests.factories import World

@@ -20,7 +20,10 @@ from mcp.client.streamable_http import streamable_http_client
 
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.readiness import ReadinessChecks
-from shopmcp_entrypoints.container import Container, build_container
+from shopmcp_entrypoints.container import (
+    Container,
+    build_container,
+)
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.settings import Settings
 from tests.asgi import Message, asgi_app

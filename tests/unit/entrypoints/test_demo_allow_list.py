@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shopmcp_domain.platforms import Platform
-from shopmcp_entrypoints.container import _host_guard
+from shopmcp_entrypoints.call_resources import _host_guard
 from shopmcp_entrypoints.demo.runner import SandboxStores
 from shopmcp_entrypoints.demo.servers import LocalTls
 from shopmcp_entrypoints.settings import Settings

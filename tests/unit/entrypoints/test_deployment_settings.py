@@ -10,7 +10,11 @@ import asyncio
 from dependency_injector import providers
 
 from shopmcp_adapters.billing import OutboxDrainer, StripeMeter
-from shopmcp_entrypoints.container import build_container, provided, resolve
+from shopmcp_entrypoints.container import (
+    build_container,
+    provided,
+    resolve,
+)
 from shopmcp_entrypoints.http.app import create_app
 from tests.factories import World, billable_workspace, record_calls
 from tests.fakes.stripe import FakeStripe

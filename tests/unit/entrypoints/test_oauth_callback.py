@@ -23,7 +23,10 @@ from shopmcp_domain.errors import OAuthNotConfigured
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.oauth import FLOW_LIFETIME
 from shopmcp_domain.platforms import Platform
-from shopmcp_entrypoints.container import build_container, resolve
+from shopmcp_entrypoints.container import (
+    build_container,
+    resolve,
+)
 from shopmcp_entrypoints.http.app import create_app
 from shopmcp_entrypoints.oauth_connect import OAuthConnector
 from tests.asgi import asgi_app

@@ -25,7 +25,10 @@ from shopmcp_domain.tools.registry import ToolRegistry
 from shopmcp_domain.workspaces import Workspace
 from shopmcp_entrypoints.cli import app
 from shopmcp_entrypoints.commands import _admin
-from shopmcp_entrypoints.container import build_container, resolve
+from shopmcp_entrypoints.container import (
+    build_container,
+    resolve,
+)
 from shopmcp_entrypoints.settings import Settings
 from tests.confirming import call_confirmed
 from tests.factories import World, read_spec, sample_registry, write_spec

@@ -283,7 +283,7 @@ async def test_an_allow_listed_address_admits_a_name_resolving_to_it_on_that_por
 
 
 async def test_the_container_guard_reads_the_settings_allow_list() -> None:
-    from shopmcp_entrypoints.container import _host_guard
+    from shopmcp_entrypoints.call_resources import _host_guard
     from shopmcp_entrypoints.settings import Settings
 
     guard = _host_guard(Settings(upstream_allowed_hosts=["127.0.0.1:9000", "Sandbox.Test"]))
