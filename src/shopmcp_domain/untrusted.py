@@ -12,7 +12,6 @@ close the wrapper early and speak in the gateway's voice.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -189,7 +188,9 @@ def text_view(structured: Mapping[str, Any]) -> dict[str, Any]:
     view = {key: value for key, value in structured.items() if key != UNTRUSTED_KEY}
     if not isinstance(marks, list):
         return view
-    view = copy.deepcopy(view)
+    # Copied on write, along each marked value's path only; everything else is shared with
+    # ``structured`` (on the hot path a deep copy of a whole result cost more than the marking).
+    fresh: set[int] = {id(view)}
     for mark in marks:
         if not isinstance(mark, Mapping):
             continue
@@ -199,7 +200,13 @@ def text_view(structured: Mapping[str, Any]) -> dict[str, Any]:
         parts = [_unescape(p) for p in pointer.split("/")[1:]]
         parent: Any = view
         for part in parts[:-1]:
-            parent = parent[int(part)] if isinstance(parent, list) else parent.get(part)
+            key: Any = int(part) if isinstance(parent, list) else part
+            child = parent[key] if isinstance(parent, list) else parent.get(key)
+            if isinstance(child, dict | list) and id(child) not in fresh:
+                child = dict(child) if isinstance(child, dict) else list(child)
+                fresh.add(id(child))
+                parent[key] = child
+            parent = child
             if parent is None:
                 break
         if parent is None or not parts:
