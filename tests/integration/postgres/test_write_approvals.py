@@ -12,15 +12,21 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.postgres import Database, tenant_url_from
 from shopmcp_domain.approvals import ApprovalState, WriteApproval
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.ids import WorkspaceId, new_account_id
+from shopmcp_domain.keys import issue_key
+from shopmcp_domain.services.onboarding import set_write_approval
+from shopmcp_domain.workspaces import WriteApprovalMode
 from tests.factories import NOW, make_workspace
 from tests.ports.confirmations import approval_for
 
 pytestmark = pytest.mark.integration
 
 BIND = "select set_config('app.workspace_id', $1, true)"
+CLI = Actor.cli()
 APPROVE = (
     "update shopmcp.write_approvals set state = 'approved', decided_by = gen_random_uuid(), "
     "decided_at = now() where workspace_id = $1 and id = $2"
@@ -186,3 +192,26 @@ async def test_changes_are_bounded_by_the_database_too(
                 "now() + interval '1 hour' from generate_series(1, 2000) g",
                 workspace,
             )
+
+
+async def test_the_runtime_loads_the_mode_with_the_keys_scope(database: Database) -> None:
+    workspace = make_workspace()
+    issued = issue_key(workspace.id, NOW)
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        await uow.workspaces.add(workspace)
+        await uow.keys.add(issued.key)
+    record = await database.runtime.load(issued.key.prefix)
+    assert record is not None and record.workspace.write_approval is WriteApprovalMode.IN_CHAT
+    changed = await set_write_approval(
+        database.tenants, FakeClock(NOW), workspace.id, WriteApprovalMode.DASHBOARD, actor=CLI
+    )
+    assert changed.write_approval is WriteApprovalMode.DASHBOARD
+    record = await database.runtime.load(issued.key.prefix)
+    assert record is not None and record.workspace.write_approval is WriteApprovalMode.DASHBOARD
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        stored = await uow.workspaces.get()
+    assert stored is not None and stored.write_approval is WriteApprovalMode.DASHBOARD
+    with pytest.raises(asyncpg.CheckViolationError):
+        await database.owner_pool.execute(
+            "update shopmcp.workspaces set write_approval = 'email' where id = $1", workspace.id
+        )
