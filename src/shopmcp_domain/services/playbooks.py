@@ -33,6 +33,7 @@ from shopmcp_domain.playbook_library import LIBRARY
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.ports import (
     Clock,
+    PlaybookRepository,
     TenantRepository,
 )
 from shopmcp_domain.services.scope import RequestScope
@@ -59,6 +60,40 @@ def scope_tool_problem(scope: RequestScope) -> ToolProblem:
     return problem
 
 
+def _next(
+    existing: Playbook | None,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    definition: PlaybookDefinition,
+    tool_problem: ToolProblem,
+    *,
+    replace: bool,
+) -> Playbook:
+    """The playbook a save stores over ``existing`` (the one with the definition's name, if
+    any): validated, version 1 when new, else the next version with the same id."""
+    if existing is None:
+        return build_playbook(definition, workspace_id, clock.now(), tool_problem)
+    if not replace:
+        raise Conflict(f"playbook {definition.name!r} exists")
+    return build_playbook(
+        definition,
+        workspace_id,
+        existing.created_at,
+        tool_problem,
+        playbook_id=existing.id,
+        version=existing.version + 1,
+    )
+
+
+async def _store(
+    playbooks: PlaybookRepository, playbook: Playbook, replaces: Playbook | None
+) -> None:
+    if replaces is None:
+        await playbooks.add(playbook)
+    elif not await playbooks.replace(playbook):
+        raise Conflict(f"playbook {playbook.name!r} was changed meanwhile; try again")
+
+
 async def save_playbook(
     tenants: TenantRepository,
     clock: Clock,
@@ -75,23 +110,40 @@ async def save_playbook(
     # adding to a workspace that does not exist is the repository's NotFound.
     async with tenants.unit_of_work(workspace_id) as uow:
         existing = await uow.playbooks.get_by_name(definition.name)
-        if existing is None:
-            playbook = build_playbook(definition, workspace_id, clock.now(), tool_problem)
-            await uow.playbooks.add(playbook)
-            return playbook
-        if not replace:
-            raise Conflict(f"playbook {definition.name!r} exists")
-        playbook = build_playbook(
-            definition,
-            workspace_id,
-            existing.created_at,
-            tool_problem,
-            playbook_id=existing.id,
-            version=existing.version + 1,
-        )
-        if not await uow.playbooks.replace(playbook):
-            raise Conflict(f"playbook {definition.name!r} was changed meanwhile; try again")
+        playbook = _next(existing, clock, workspace_id, definition, tool_problem, replace=replace)
+        await _store(uow.playbooks, playbook, existing)
         return playbook
+
+
+async def preview_save(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    definition: PlaybookDefinition,
+    tool_problem: ToolProblem,
+    *,
+    replace: bool = False,
+) -> tuple[Playbook, Playbook | None]:
+    """What :func:`save_playbook` would store now, and the playbook it would replace (None:
+    a new one), with the same checks and errors; nothing is stored."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        existing = await uow.playbooks.get_by_name(definition.name)
+    playbook = _next(existing, clock, workspace_id, definition, tool_problem, replace=replace)
+    return playbook, existing
+
+
+async def store_previewed(
+    tenants: TenantRepository,
+    workspace_id: WorkspaceId,
+    playbook: Playbook,
+    replaces: Playbook | None,
+) -> Playbook:
+    """Store a playbook :func:`preview_save` returned: only if the workspace still has
+    exactly what the preview saw (no playbook with its name, or ``replaces`` at its version);
+    :class:`Conflict` otherwise."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        await _store(uow.playbooks, playbook, replaces)
+    return playbook
 
 
 async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, name: str) -> Playbook:
@@ -114,11 +166,24 @@ async def list_playbooks(
 
 
 async def delete_playbook(
-    tenants: TenantRepository, workspace_id: WorkspaceId, name: str
+    tenants: TenantRepository,
+    workspace_id: WorkspaceId,
+    name: str,
+    *,
+    expected: Playbook | None = None,
 ) -> Playbook:
+    """Delete the playbook named ``name``. With ``expected`` (a confirmed delete), only if it
+    is still that playbook at that version: :class:`Conflict` otherwise."""
     async with tenants.unit_of_work(workspace_id) as uow:
         playbook = await uow.playbooks.get_by_name(name)
-        if playbook is None or not await uow.playbooks.delete(playbook.id):
+        if playbook is None:
+            raise NotFound("playbook")
+        if expected is not None and (playbook.id, playbook.version) != (
+            expected.id,
+            expected.version,
+        ):
+            raise Conflict(f"playbook {name!r} was changed meanwhile; try again")
+        if not await uow.playbooks.delete(playbook.id):
             raise NotFound("playbook")
     return playbook
 
