@@ -1,5 +1,6 @@
 """Playbook use cases shared by the MCP tools, the REST API and the CLI: save (create, or a new
-version of an existing one), delete, export, import, enable a library entry.
+version of an existing one), delete, export, import, enable a library entry, and the history:
+every saved version, read back, and restored as a new version (history is never rewritten).
 
 Which tools a definition may name is the caller's question, passed in as ``tool_problem``:
 from the chat, the key's own policy (:func:`scope_tool_problem`: a key cannot save a playbook
@@ -26,14 +27,16 @@ from shopmcp_domain.playbook_definitions import (
     PlaybookExport,
     ToolProblem,
     build_playbook,
+    definition_of,
     export_document,
     parse_export,
 )
 from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.ports import (
     Clock,
     TenantRepository,
+    TenantUnitOfWork,
 )
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -81,17 +84,27 @@ async def save_playbook(
             return playbook
         if not replace:
             raise Conflict(f"playbook {definition.name!r} exists")
-        playbook = build_playbook(
-            definition,
-            workspace_id,
-            existing.created_at,
-            tool_problem,
-            playbook_id=existing.id,
-            version=existing.version + 1,
-        )
-        if not await uow.playbooks.replace(playbook):
-            raise Conflict(f"playbook {definition.name!r} was changed meanwhile; try again")
-        return playbook
+        return await _next_version(uow, clock, existing, definition, tool_problem)
+
+
+async def _next_version(
+    uow: TenantUnitOfWork,
+    clock: Clock,
+    existing: Playbook,
+    definition: PlaybookDefinition,
+    tool_problem: ToolProblem,
+) -> Playbook:
+    playbook = build_playbook(
+        definition,
+        existing.workspace_id,
+        existing.created_at,
+        tool_problem,
+        playbook_id=existing.id,
+        version=existing.version + 1,
+    )
+    if not await uow.playbooks.replace(playbook, saved_at=clock.now()):
+        raise Conflict(f"playbook {definition.name!r} was changed meanwhile; try again")
+    return playbook
 
 
 async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, name: str) -> Playbook:
@@ -100,6 +113,61 @@ async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, nam
     if playbook is None:
         raise NotFound("playbook")
     return playbook
+
+
+async def _current(uow: TenantUnitOfWork, name: str) -> Playbook:
+    playbook = await uow.playbooks.get_by_name(name)
+    if playbook is not None:
+        return playbook
+    # Which of the two is missing, for the CLI (the API has checked the workspace already).
+    raise NotFound("playbook" if await uow.workspaces.get() is not None else "workspace")
+
+
+async def playbook_versions(
+    tenants: TenantRepository, workspace_id: WorkspaceId, name: str
+) -> Sequence[PlaybookVersion]:
+    """Every stored version of the playbook called ``name``, newest first. A deleted
+    playbook's history is kept (it is in the workspace export) but is no longer found by
+    name: a new playbook may take the name, with a history of its own."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        playbook = await _current(uow, name)
+        return list(await uow.playbooks.versions(playbook.id))
+
+
+async def get_playbook_version(
+    tenants: TenantRepository, workspace_id: WorkspaceId, name: str, version: int
+) -> PlaybookVersion:
+    """Version ``version`` of the playbook called ``name``, exactly as it was saved."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        playbook = await _current(uow, name)
+        return await _version_of(uow, playbook, version)
+
+
+async def _version_of(uow: TenantUnitOfWork, playbook: Playbook, version: int) -> PlaybookVersion:
+    found = await uow.playbooks.get_version(playbook.id, version)
+    if found is None:
+        # Versions saved before history was kept (migration 0016) are not stored either.
+        raise NotFound(f"playbook {playbook.name!r} version {version}")
+    return found
+
+
+async def restore_playbook(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    name: str,
+    version: int,
+    tool_problem: ToolProblem,
+) -> Playbook:
+    """Save version ``version``'s definition as the playbook's next version: the history
+    keeps every version in between, and usage rows keep naming what they ran. The old
+    definition is validated again (a tool it names may be gone): :class:`PlaybookInvalid`.
+    :class:`Conflict` if an edit raced this one, :class:`NotFound` for no such playbook or
+    version."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        current = await _current(uow, name)
+        old = await _version_of(uow, current, version)
+        return await _next_version(uow, clock, current, definition_of(old.playbook), tool_problem)
 
 
 async def list_playbooks(
