@@ -22,6 +22,8 @@ from shopmcp_domain.ids import PlaybookId, WorkspaceId
 from shopmcp_domain.playbook_steps import AnyStep, check_steps
 from shopmcp_domain.text import check_plain_text
 
+# Stored as a 32-bit integer (PostgreSQL ``integer``).
+MAX_PLAYBOOK_VERSION = 2**31 - 1
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 

@@ -32,7 +32,7 @@ from shopmcp_domain.playbook_definitions import (
     parse_export,
 )
 from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.playbooks import Playbook, PlaybookVersion
+from shopmcp_domain.playbooks import MAX_PLAYBOOK_VERSION, Playbook, PlaybookVersion
 from shopmcp_domain.ports import (
     Clock,
     TenantRepository,
@@ -144,7 +144,9 @@ async def get_playbook_version(
 
 
 async def _version_of(uow: TenantUnitOfWork, playbook: Playbook, version: int) -> PlaybookVersion:
-    found = await uow.playbooks.get_version(playbook.id, version)
+    # Out of range is simply not found (and never reaches a 32-bit column as an error).
+    in_range = 1 <= version <= MAX_PLAYBOOK_VERSION
+    found = await uow.playbooks.get_version(playbook.id, version) if in_range else None
     if found is None:
         # Versions saved before history was kept (migration 0016) are not stored either.
         raise NotFound(f"playbook {playbook.name!r} version {version}")

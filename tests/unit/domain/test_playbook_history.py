@@ -133,6 +133,9 @@ async def test_unknown_names_versions_and_workspaces_are_not_found() -> None:
         await use_cases.playbook_versions(world.store, workspace.id, "nope")
     with pytest.raises(NotFound, match="'orders' version 2"):
         await use_cases.get_playbook_version(world.store, workspace.id, "orders", 2)
+    for out_of_range in (0, -1, 2**31, 10**30):
+        with pytest.raises(NotFound, match="'orders' version"):
+            await use_cases.get_playbook_version(world.store, workspace.id, "orders", out_of_range)
     with pytest.raises(NotFound, match="'orders' version 7"):
         await use_cases.restore_playbook(
             world.store, world.clock, workspace.id, "orders", 7, _known
