@@ -384,10 +384,24 @@ PLAYBOOK_BY_NAME_SQL = (
     "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 and name = $2"
 )
 
+# A history row as a playbook row (its playbook_id as id) plus when the version was saved.
 PLAYBOOK_VERSIONS_SQL = (
     "select playbook_id as id, workspace_id, name, description, template, arguments, "
     "playbook_created_at, mode, steps, version, builtin, created_at "
-    "from shopmcp.playbook_versions where workspace_id = $1"
+    "from shopmcp.playbook_versions where workspace_id = $1 and playbook_id = $2 "
+    "order by version desc"
+)
+PLAYBOOK_VERSION_SQL = (
+    "select playbook_id as id, workspace_id, name, description, template, arguments, "
+    "playbook_created_at, mode, steps, version, builtin, created_at "
+    "from shopmcp.playbook_versions where workspace_id = $1 and playbook_id = $2 "
+    "and version = $3"
+)
+ALL_PLAYBOOK_VERSIONS_SQL = (
+    "select playbook_id as id, workspace_id, name, description, template, arguments, "
+    "playbook_created_at, mode, steps, version, builtin, created_at "
+    "from shopmcp.playbook_versions where workspace_id = $1 "
+    "order by name, playbook_id, version"
 )
 
 
@@ -476,7 +490,7 @@ class PostgresPlaybooks(_Repo):
 
     async def versions(self, playbook_id: PlaybookId) -> Sequence[PlaybookVersion]:
         rows = await self._conn.fetch(
-            PLAYBOOK_VERSIONS_SQL + " and playbook_id = $2 order by version desc",
+            PLAYBOOK_VERSIONS_SQL,
             self._ws,
             playbook_id,
         )
@@ -484,7 +498,7 @@ class PostgresPlaybooks(_Repo):
 
     async def get_version(self, playbook_id: PlaybookId, version: int) -> PlaybookVersion | None:
         row = await self._conn.fetchrow(
-            PLAYBOOK_VERSIONS_SQL + " and playbook_id = $2 and version = $3",
+            PLAYBOOK_VERSION_SQL,
             self._ws,
             playbook_id,
             version,
@@ -492,9 +506,7 @@ class PostgresPlaybooks(_Repo):
         return None if row is None else _rows.playbook_version(row)
 
     async def all_versions(self) -> Sequence[PlaybookVersion]:
-        rows = await self._conn.fetch(
-            PLAYBOOK_VERSIONS_SQL + " order by name, playbook_id, version", self._ws
-        )
+        rows = await self._conn.fetch(ALL_PLAYBOOK_VERSIONS_SQL, self._ws)
         return [_rows.playbook_version(row) for row in rows]
 
 
