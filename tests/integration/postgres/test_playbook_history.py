@@ -14,12 +14,13 @@ import pytest
 import pytest_asyncio
 
 from shopmcp_adapters.memory.clock import FakeClock
-from shopmcp_adapters.postgres import Database, tenant_url_from
+from shopmcp_adapters.postgres import Database, load_migrations, migrate, tenant_url_from
 from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.playbook_definitions import parse_definition
 from shopmcp_domain.services import playbooks as use_cases
 from tests.factories import make_workspace
+from tests.integration.conftest import fresh_database
 
 BIND = "select set_config('app.workspace_id', $1, true)"
 
@@ -187,4 +188,43 @@ async def test_raw_sql_sees_only_its_workspace_and_cannot_rewrite_history(
     assert [(r["workspace_id"], r["description"]) for r in owner_view] == [
         (a, "mine"),
         (b, "theirs"),
+    ]
+
+
+async def test_migration_0016_keeps_each_existing_playbooks_current_version(
+    postgres_admin_url: str,
+) -> None:
+    async with fresh_database(postgres_admin_url) as url:
+        conn = await asyncpg.connect(url)
+        try:
+            before = [m for m in load_migrations() if m.version < 16]
+            await migrate(conn, before)
+            workspace = make_workspace()
+            await conn.execute(
+                "insert into shopmcp.workspaces (id, name, plan, status, created_at) "
+                "values ($1, 'x', 'solo', 'active', '2026-01-01')",
+                workspace.id,
+            )
+            playbook_id = await conn.fetchval(
+                "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
+                "created_at, version, updated_at) values (gen_random_uuid(), $1, 'weekly', "
+                "'edited twice', 'Hi', '2026-01-01', 3, '2026-02-01') returning id",
+                workspace.id,
+            )
+            await migrate(conn)
+            rows = await conn.fetch(
+                "select playbook_id, version, description, "
+                "playbook_created_at::date::text as born, created_at::date::text as saved "
+                "from shopmcp.playbook_versions"
+            )
+        finally:
+            await conn.close()
+    assert [dict(r) for r in rows] == [
+        {
+            "playbook_id": playbook_id,
+            "version": 3,
+            "description": "edited twice",
+            "born": "2026-01-01",
+            "saved": "2026-02-01",
+        }
     ]
