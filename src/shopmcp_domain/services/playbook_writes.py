@@ -168,14 +168,16 @@ class ManagedCall:
         target = await use_cases.get_playbook(tenants, ws, self.playbook_name)
         return _Plan("delete", target, target, _state_policy(self.tool, target))
 
-    async def execute(self, tenants: TenantRepository, plan: _Plan) -> ToolOutput:
+    async def execute(self, tenants: TenantRepository, clock: Clock, plan: _Plan) -> ToolOutput:
         ws = self.scope.workspace.id
         if plan.action == "delete":
             deleted = await use_cases.delete_playbook(
                 tenants, ws, plan.playbook.name, expected=plan.replaces
             )
             return ToolOutput({"deleted": deleted.name}, f"Deleted playbook {deleted.name}.")
-        saved = await use_cases.store_previewed(tenants, ws, plan.playbook, plan.replaces)
+        saved = await use_cases.store_previewed(
+            tenants, clock, ws, plan.playbook, plan.replaces
+        )
         definition = definition_of(saved).model_dump(mode="json", exclude_none=True)
         return ToolOutput(
             {"saved": definition}, f"Saved playbook {saved.name} (version {saved.version})."
@@ -226,7 +228,7 @@ async def managed_call(
             call.tool, f"playbook {plan.playbook.name!r} changed since the preview"
         )
     key = controls.idempotency_key or str(confirmation.id)
-    return await _execute(clock, store, call, key, lambda: call.execute(tenants, plan), plan)
+    return await _execute(clock, store, call, key, lambda: call.execute(tenants, clock, plan), plan)
 
 
 def _check(confirmation: Confirmation, call: ManagedCall, *, at: dt.datetime) -> None:

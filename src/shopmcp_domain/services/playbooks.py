@@ -1,5 +1,6 @@
 """Playbook use cases shared by the MCP tools, the REST API and the CLI: save (create, or a new
-version of an existing one), delete, export, import, enable a library entry.
+version of an existing one), delete, export, import, enable a library entry, and the history:
+every saved version, read back, and restored as a new version (history is never rewritten).
 
 Which tools a definition may name is the caller's question, passed in as ``tool_problem``:
 from the chat, the key's own policy (:func:`scope_tool_problem`: a key cannot save a playbook
@@ -10,6 +11,7 @@ step against the running key's policy again, through ``call_tool``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,15 +28,17 @@ from shopmcp_domain.playbook_definitions import (
     PlaybookExport,
     ToolProblem,
     build_playbook,
+    definition_of,
     export_document,
     parse_export,
 )
 from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbooks import MAX_PLAYBOOK_VERSION, Playbook, PlaybookVersion
 from shopmcp_domain.ports import (
     Clock,
     PlaybookRepository,
     TenantRepository,
+    TenantUnitOfWork,
 )
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -86,11 +90,15 @@ def _next(
 
 
 async def _store(
-    playbooks: PlaybookRepository, playbook: Playbook, replaces: Playbook | None
+    playbooks: PlaybookRepository,
+    playbook: Playbook,
+    replaces: Playbook | None,
+    *,
+    saved_at: dt.datetime,
 ) -> None:
     if replaces is None:
         await playbooks.add(playbook)
-    elif not await playbooks.replace(playbook):
+    elif not await playbooks.replace(playbook, saved_at=saved_at):
         raise Conflict(f"playbook {playbook.name!r} was changed meanwhile; try again")
 
 
@@ -111,7 +119,7 @@ async def save_playbook(
     async with tenants.unit_of_work(workspace_id) as uow:
         existing = await uow.playbooks.get_by_name(definition.name)
         playbook = _next(existing, clock, workspace_id, definition, tool_problem, replace=replace)
-        await _store(uow.playbooks, playbook, existing)
+        await _store(uow.playbooks, playbook, existing, saved_at=clock.now())
         return playbook
 
 
@@ -134,6 +142,7 @@ async def preview_save(
 
 async def store_previewed(
     tenants: TenantRepository,
+    clock: Clock,
     workspace_id: WorkspaceId,
     playbook: Playbook,
     replaces: Playbook | None,
@@ -142,7 +151,7 @@ async def store_previewed(
     exactly what the preview saw (no playbook with its name, or ``replaces`` at its version);
     :class:`Conflict` otherwise."""
     async with tenants.unit_of_work(workspace_id) as uow:
-        await _store(uow.playbooks, playbook, replaces)
+        await _store(uow.playbooks, playbook, replaces, saved_at=clock.now())
     return playbook
 
 
@@ -152,6 +161,72 @@ async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, nam
     if playbook is None:
         raise NotFound("playbook")
     return playbook
+
+
+async def _current(uow: TenantUnitOfWork, name: str) -> Playbook:
+    playbook = await uow.playbooks.get_by_name(name)
+    if playbook is not None:
+        return playbook
+    # Which of the two is missing, for the CLI (the API has checked the workspace already).
+    raise NotFound("playbook" if await uow.workspaces.get() is not None else "workspace")
+
+
+async def playbook_versions(
+    tenants: TenantRepository, workspace_id: WorkspaceId, name: str
+) -> Sequence[PlaybookVersion]:
+    """Every stored version of the playbook called ``name``, newest first. A deleted
+    playbook's history is kept (it is in the workspace export) but is no longer found by
+    name: a new playbook may take the name, with a history of its own."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        playbook = await _current(uow, name)
+        return list(await uow.playbooks.versions(playbook.id))
+
+
+async def get_playbook_version(
+    tenants: TenantRepository, workspace_id: WorkspaceId, name: str, version: int
+) -> PlaybookVersion:
+    """Version ``version`` of the playbook called ``name``, exactly as it was saved."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        playbook = await _current(uow, name)
+        return await _version_of(uow, playbook, version)
+
+
+async def _version_of(uow: TenantUnitOfWork, playbook: Playbook, version: int) -> PlaybookVersion:
+    # Out of range is simply not found (and never reaches a 32-bit column as an error).
+    in_range = 1 <= version <= MAX_PLAYBOOK_VERSION
+    found = await uow.playbooks.get_version(playbook.id, version) if in_range else None
+    if found is None:
+        # Versions saved before history was kept (migration 0016) are not stored either.
+        raise NotFound(f"playbook {playbook.name!r} version {version}")
+    return found
+
+
+async def restore_playbook(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    name: str,
+    version: int,
+    tool_problem: ToolProblem,
+) -> Playbook:
+    """Save version ``version``'s definition as the playbook's next version: the history
+    keeps every version in between, and usage rows keep naming what they ran. The old
+    definition is validated again (a tool it names may be gone): :class:`PlaybookInvalid`.
+    :class:`Conflict` if an edit raced this one, :class:`NotFound` for no such playbook or
+    version."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        current = await _current(uow, name)
+        old = await _version_of(uow, current, version)
+        playbook = _next(
+            current,
+            clock,
+            workspace_id,
+            definition_of(old.playbook),
+            tool_problem,
+            replace=True,
+        )
+        await _store(uow.playbooks, playbook, current, saved_at=clock.now())
+        return playbook
 
 
 async def list_playbooks(
