@@ -554,9 +554,9 @@ LIBRARY: dict[str, PlaybookDefinition] = {key: e.definition() for key, e in ENTR
 
 def store_labels(connections: Iterable[Connection]) -> dict[Platform, list[str]]:
     """Each platform's connected (not disabled) stores, by the label a tool's ``store``
-    argument takes, in the order they were connected."""
+    argument takes, in the order they were connected (then by label)."""
     out: dict[Platform, list[str]] = {}
-    for connection in connections:
+    for connection in sorted(connections, key=lambda c: (c.created_at, c.label)):
         if connection.status is not ConnectionStatus.DISABLED:
             out.setdefault(connection.platform, []).append(connection.label)
     return out
@@ -649,8 +649,13 @@ def library_definition(
             kept.append(f"{platform.value} ({', '.join(labels)})")
     if not steps:
         names = ", ".join(p.value for p in entry.platforms)
+        connected = ", ".join(p.value for p in stores) or "none"
         raise PlaybookInvalid(
-            [f"{key} needs a connected store of {names} whose tools it may use", *left_out]
+            [
+                f"{key} needs a connected store of {names} whose tools it may use",
+                *left_out,
+                f"the workspace's connected platforms: {connected}",
+            ]
         )
     if len(steps) > MAX_STEPS:
         raise PlaybookInvalid(
