@@ -100,3 +100,14 @@ def test_library_enable_and_schema(cli: Cli) -> None:
         in cli("playbook", "list", "--workspace", workspace).output
     )
     assert json.loads(cli("playbook", "schema").stdout) == export_json_schema()
+
+
+def test_the_library_says_each_entrys_platforms_and_enabling_needs_a_store(cli: Cli) -> None:
+    workspace = _workspace(cli)
+    listing = cli("playbook", "library").output
+    assert "reconcile-neto-xero: Neto orders paid" in listing
+    assert "Steps per store for shopify, bigcommerce, magento, neto" in listing
+    refused = cli("playbook", "enable", "--workspace", workspace, "--name", "low-stock")
+    assert refused.exit_code == 1
+    assert "low-stock needs a connected store of shopify" in refused.output
+    assert "shopify: not connected" in refused.output
