@@ -8,10 +8,9 @@ platforms, against the real tool registry:
 
 - **per store** (low stock, refunds and cancellations, the daily sales digest, slow movers,
   customers at risk): a group of steps per store platform. The playbook a workspace stores is
-  built when it is enabled, from the stores it has connected (not disabled): the group of each
-  of their platforms, once per store (with the tools' ``store`` argument and a numbered step id
-  when a platform has several stores), leaving out a platform whose tools the caller may not
-  use (from the chat: the key's own policy). None left is refused, with each reason.
+  built when it is enabled, from the stores it has connected: the group of each of their
+  platforms, once per store, without a platform whose tools the caller may not use; none left
+  is refused with each reason (:mod:`shopmcp_domain.playbook_library_stores`).
 - **fixed** (the reconciliations against Xero): one store platform's orders against Xero's
   invoices and payments. Stored as they are; a run needs both connected.
 
@@ -19,8 +18,8 @@ What the listing shows (``LIBRARY``) is each entry with every platform's steps. 
 platform lacks the tool or the field an entry needs, it has no group, and the entry's
 description says so: BigCommerce's and Neto's sales summaries have no per-product figures (no
 slow movers there), Neto has no sales summary at all (its digest is the day's orders), and
-Neto's refunds are its RMAs' refunded totals. Lists are the first page of each tool (50 or 100
-records): a bigger store sees the newest (or, on Neto, the oldest) page.
+Neto's refunds are its RMAs' refunded totals. Each list is one page of its tool (50 or 100
+records, in the tool's own order): a bigger store's run sees that page, not all of it.
 
 A reconciliation's key is what a merchant (or a connector) puts in the Xero invoice's
 reference: Shopify's order name, BigCommerce's order id, Magento's increment id (the order
@@ -30,30 +29,23 @@ number shown to customers, e.g. ``000000042``) and Neto's order id (``N10155``),
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import attrs
 
-from shopmcp_domain.connections import Connection, ConnectionStatus
-from shopmcp_domain.errors import NotFound, PlaybookInvalid
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_definitions import (
     ArgumentDefinition,
     PlaybookDefinition,
-    ToolProblem,
 )
 from shopmcp_domain.playbook_steps import (
-    MAX_STEPS,
     AnyStep,
     FilterStep,
-    ForEach,
     ReconcileSide,
     ReconcileStep,
     ToolStep,
 )
 from shopmcp_domain.playbooks import PlaybookMode
-from shopmcp_domain.tools.stores import STORE_ARGUMENT
 
 Steps = tuple[AnyStep, ...]
 
@@ -547,121 +539,3 @@ ENTRIES: dict[str, LibraryEntry] = {
 }
 # What the listing shows: each entry with every platform's steps.
 LIBRARY: dict[str, PlaybookDefinition] = {key: e.definition() for key, e in ENTRIES.items()}
-
-
-# --------------------------------------------------------------------------- enabling
-
-
-def store_labels(connections: Iterable[Connection]) -> dict[Platform, list[str]]:
-    """Each platform's connected (not disabled) stores, by the label a tool's ``store``
-    argument takes, in the order they were connected (then by label)."""
-    out: dict[Platform, list[str]] = {}
-    for connection in sorted(connections, key=lambda c: (c.created_at, c.label)):
-        if connection.status is not ConnectionStatus.DISABLED:
-            out.setdefault(connection.platform, []).append(connection.label)
-    return out
-
-
-def _refusals(steps: Steps, tool_problem: ToolProblem) -> list[str]:
-    out: list[str] = []
-    for step in steps:
-        if isinstance(step, ToolStep):
-            reason = tool_problem(step.tool)
-            if reason is not None and reason not in out:
-                out.append(reason)
-    return out
-
-
-def _for_store(steps: Steps, number: int, label: str) -> list[AnyStep]:
-    """A group's steps for the ``number``-th store of its platform: each id suffixed, each
-    reference to a step of the group renamed, each tool call naming the store."""
-    renamed = {s.id: f"{s.id}_{number}" for s in steps}
-    pattern = re.compile(
-        r"(?<![A-Za-z0-9_])steps\.(" + "|".join(map(re.escape, renamed)) + r")(?![A-Za-z0-9_])"
-    )
-
-    def ref(text: str) -> str:
-        return pattern.sub(lambda m: f"steps.{renamed[m.group(1)]}", text)
-
-    def side(s: ReconcileSide) -> ReconcileSide:
-        return s.model_copy(update={"source": ref(s.source)})
-
-    out: list[AnyStep] = []
-    for step in steps:
-        new_id = renamed[step.id]
-        if isinstance(step, ToolStep):
-            for_each = (
-                None
-                if step.for_each is None
-                else ForEach(source=ref(step.for_each.source), max=step.for_each.max)
-            )
-            arguments = {k: ref(v) if isinstance(v, str) else v for k, v in step.arguments.items()}
-            out.append(
-                step.model_copy(
-                    update={
-                        "id": new_id,
-                        "arguments": {**arguments, STORE_ARGUMENT: label},
-                        "for_each": for_each,
-                    }
-                )
-            )
-        elif isinstance(step, FilterStep):
-            out.append(step.model_copy(update={"id": new_id, "source": ref(step.source)}))
-        else:
-            out.append(
-                step.model_copy(
-                    update={"id": new_id, "left": side(step.left), "right": side(step.right)}
-                )
-            )
-    return out
-
-
-def library_definition(
-    key: str, connections: Sequence[Connection], tool_problem: ToolProblem
-) -> PlaybookDefinition:
-    """The playbook enabling ``key`` stores for a workspace with ``connections``, whose tools
-    pass ``tool_problem``. A per-store entry keeps the groups of the connected stores' platforms
-    (once per store) whose tools the caller may use; none left is :class:`PlaybookInvalid`
-    with each platform's reason. A fixed entry is returned as it is (saving checks its tools).
-    Raises :class:`NotFound` for an unknown key."""
-    entry = ENTRIES.get(key)
-    if entry is None:
-        raise NotFound("library playbook")
-    if not entry.per_store:
-        return LIBRARY[key]
-    stores = store_labels(connections)
-    steps: list[AnyStep] = []
-    kept: list[str] = []
-    left_out: list[str] = []
-    for platform, group in entry.groups.items():
-        labels = stores.get(platform, [])
-        refused = _refusals(group, tool_problem)
-        if not labels:
-            left_out.append(f"{platform.value}: not connected")
-        elif refused:
-            left_out.append(f"{platform.value}: {'; '.join(refused)}")
-        elif len(labels) == 1:
-            steps += group
-            kept.append(platform.value)
-        else:
-            for number, label in enumerate(labels, start=1):
-                steps += _for_store(group, number, label)
-            kept.append(f"{platform.value} ({', '.join(labels)})")
-    if not steps:
-        names = ", ".join(p.value for p in entry.platforms)
-        connected = ", ".join(p.value for p in stores) or "none"
-        raise PlaybookInvalid(
-            [
-                f"{key} needs a connected store of {names} whose tools it may use",
-                *left_out,
-                f"the workspace's connected platforms: {connected}",
-            ]
-        )
-    if len(steps) > MAX_STEPS:
-        raise PlaybookInvalid(
-            [
-                f"{key} for these stores ({', '.join(kept)}) is {len(steps)} steps; a playbook "
-                f"has at most {MAX_STEPS}: export it and split it by store"
-            ]
-        )
-    return entry.definition(steps, f"{entry.summary} Stores: {', '.join(kept)}.")

@@ -30,7 +30,8 @@ from shopmcp_domain.playbook_definitions import (
     export_document,
     parse_export,
 )
-from shopmcp_domain.playbook_library import ENTRIES, library_definition
+from shopmcp_domain.playbook_library import ENTRIES
+from shopmcp_domain.playbook_library_stores import library_definition
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.ports import (
     Clock,

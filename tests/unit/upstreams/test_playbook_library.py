@@ -16,7 +16,8 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_definitions import PlaybookDefinition, build_playbook
-from shopmcp_domain.playbook_library import ENTRIES, LIBRARY, STORE_PLATFORMS, library_definition
+from shopmcp_domain.playbook_library import ENTRIES, LIBRARY, STORE_PLATFORMS
+from shopmcp_domain.playbook_library_stores import library_definition
 from shopmcp_domain.playbook_steps import FilterStep, ReconcileStep, ToolStep
 from shopmcp_domain.playbook_templates import Scope, parse_reference, render_value
 from shopmcp_domain.tools.registry import ToolRegistry
