@@ -6,8 +6,11 @@ is caught: see the last tests)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import jsonschema
 import pytest
 from pydantic import BaseModel
 
@@ -15,7 +18,7 @@ from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.ids import new_connection_id, new_credential_id
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.playbook_definitions import PlaybookDefinition, build_playbook
+from shopmcp_domain.playbook_definitions import PlaybookDefinition, PlaybookExport, build_playbook
 from shopmcp_domain.playbook_library import ENTRIES, LIBRARY, STORE_PLATFORMS
 from shopmcp_domain.playbook_library_stores import library_definition
 from shopmcp_domain.playbook_steps import FilterStep, ReconcileStep, ToolStep
@@ -33,6 +36,7 @@ SAMPLE_ARGS = {
     "amount": 200,
 }
 WORKSPACE = make_workspace()
+SCHEMA_FILE = Path(__file__).parents[3] / "docs" / "playbooks.schema.json"
 
 
 def _registry_problem(name: str) -> str | None:
@@ -229,3 +233,21 @@ def test_the_check_fails_on_a_typoed_reconcile_key_or_source() -> None:
     assert problems(wrong_list) == [
         "orders_vs_invoices: steps.invoices.paging is not a list of records"
     ]
+
+
+def test_the_library_as_listed_and_as_enabled_matches_the_published_schema() -> None:
+    """What the listing shows and what enabling stores are export documents an import (or any
+    JSON Schema validator) accepts."""
+    schema = json.loads(SCHEMA_FILE.read_text())
+    connections = [connection(p, f"{p.value}-{n}.example") for n, p in enumerate(STORE_PLATFORMS)]
+    connections.append(connection(Platform.SHOPIFY, "second.myshopify.com"))
+    enabled = [
+        library_definition(key, connections, _registry_problem)
+        for key, entry in ENTRIES.items()
+        if entry.per_store and key != "refunds-over-threshold"  # 5 stores: over 20 steps
+    ]
+    for definitions in (list(LIBRARY.values()), enabled):
+        document = PlaybookExport(playbooks=definitions).model_dump(mode="json", exclude_none=True)
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+        assert errors == []
+        assert PlaybookExport.model_validate(document).playbooks == definitions
