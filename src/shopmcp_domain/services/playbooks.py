@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import (
     Conflict,
     NotFound,
@@ -32,7 +33,8 @@ from shopmcp_domain.playbook_definitions import (
     export_document,
     parse_export,
 )
-from shopmcp_domain.playbook_library import LIBRARY
+from shopmcp_domain.playbook_library import ENTRIES
+from shopmcp_domain.playbook_library_stores import library_definition
 from shopmcp_domain.playbooks import MAX_PLAYBOOK_VERSION, Playbook, PlaybookVersion
 from shopmcp_domain.ports import (
     Clock,
@@ -313,8 +315,19 @@ async def enable_builtin(
     workspace_id: WorkspaceId,
     key: str,
     tool_problem: ToolProblem,
+    *,
+    connections: Sequence[Connection] | None = None,
 ) -> Playbook:
-    definition = LIBRARY.get(key)
-    if definition is None:
+    """Save a copy of the library entry ``key``. A per-store entry is built from the
+    workspace's stores (``connections``: the caller's, e.g. a key's scope; else read here) and
+    the tools ``tool_problem`` lets the caller use (see :func:`library_definition`). Raises
+    :class:`NotFound` (no such entry, or workspace), :class:`PlaybookInvalid`, :class:`Conflict`."""
+    if key not in ENTRIES:
         raise NotFound("library playbook")
+    if connections is None and ENTRIES[key].per_store:
+        async with tenants.unit_of_work(workspace_id) as uow:
+            if await uow.workspaces.get() is None:
+                raise NotFound("workspace")
+            connections = list(await uow.connections.list())
+    definition = library_definition(key, connections or (), tool_problem)
     return await save_playbook(tenants, clock, workspace_id, definition, tool_problem)

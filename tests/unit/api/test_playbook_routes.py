@@ -193,3 +193,27 @@ async def test_another_workspaces_history_is_never_found(api: Api) -> None:
     assert [
         v["version"] for v in (await api.call("GET", f"{mine}/orders/versions", owner)).json()
     ] == [1]
+
+
+async def test_the_library_lists_each_entry_and_refuses_a_per_store_one_without_stores(
+    api: Api,
+) -> None:
+    owner = await api.sign_in("owner@example.com")
+    workspace = await api.workspace(owner)
+    base = f"/api/v1/workspaces/{workspace}/playbooks"
+    listed = await api.call("GET", f"{base}/library", owner)
+    assert listed.status_code == 200, listed.text
+    entries = {e["key"]: e for e in listed.json()}
+    low = entries["low-stock"]
+    assert low["per_store"] is True
+    assert low["platforms"] == ["shopify", "bigcommerce", "magento", "neto"]
+    assert low["definition"]["builtin"] == "low-stock"
+    assert {s["id"] for s in low["definition"]["steps"]} >= {"shopify_low", "neto_low"}
+    neto = entries["reconcile-neto-xero"]
+    assert (neto["per_store"], neto["platforms"]) == (False, ["neto"])
+
+    refused = await api.call("POST", f"{base}/library/low-stock", owner)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "invalid_playbook"
+    assert "low-stock needs a connected store of shopify" in refused.json()["detail"]
+    assert (await api.call("GET", f"{base}/", owner)).json() == []

@@ -143,3 +143,14 @@ def test_history_show_a_version_and_restore(cli: Cli, tmp_path: Path) -> None:
         assert result.exit_code == 1, result.output
         assert "playbook not found" in result.output and "first" not in result.output
     assert len(cli("playbook", "history", "--workspace", workspace, *name).stdout.splitlines()) == 3
+
+
+def test_the_library_says_each_entrys_platforms_and_enabling_needs_a_store(cli: Cli) -> None:
+    workspace = _workspace(cli)
+    listing = cli("playbook", "library").output
+    assert "reconcile-neto-xero: Neto orders paid" in listing
+    assert "Steps per store for shopify, bigcommerce, magento, neto" in listing
+    refused = cli("playbook", "enable", "--workspace", workspace, "--name", "low-stock")
+    assert refused.exit_code == 1
+    assert "low-stock needs a connected store of shopify" in refused.output
+    assert "shopify: not connected" in refused.output

@@ -27,7 +27,7 @@ from shopmcp_domain.playbook_definitions import (
     definition_of,
     export_json_schema,
 )
-from shopmcp_domain.playbook_library import LIBRARY
+from shopmcp_domain.playbook_library import ENTRIES, LIBRARY
 from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.services import playbooks as use_cases
 from shopmcp_domain.services.dashboard import Access
@@ -65,7 +65,12 @@ class PlaybookVersionOut(BaseModel):
 
 
 class LibraryEntryOut(BaseModel):
+    """``per_store``: enabling keeps the steps of ``platforms`` the workspace has stores of
+    (once per store); else the definition is stored as it is."""
+
     key: str
+    platforms: list[str]
+    per_store: bool
     definition: PlaybookDefinition
 
 
@@ -139,7 +144,15 @@ class Playbooks(Controller):
     @get("/library", opt=needs(Role.VIEWER))
     async def library(self, access: NamedDependency[Access]) -> list[LibraryEntryOut]:
         """The built-in playbooks a workspace can enable."""
-        return [LibraryEntryOut(key=k, definition=d) for k, d in LIBRARY.items()]
+        return [
+            LibraryEntryOut(
+                key=key,
+                platforms=[p.value for p in ENTRIES[key].platforms],
+                per_store=ENTRIES[key].per_store,
+                definition=definition,
+            )
+            for key, definition in LIBRARY.items()
+        ]
 
     @post("/library/{key:str}", opt=needs(Role.ADMIN))
     async def enable(
@@ -148,7 +161,8 @@ class Playbooks(Controller):
         access: NamedDependency[Access],
         dashboard: NamedDependency[DashboardPorts],
     ) -> PlaybookOut:
-        """Enable a built-in playbook: a copy saved in the workspace, validated like any."""
+        """Enable a built-in playbook: a copy saved in the workspace, validated like any; a
+        per-store one keeps the steps of the workspace's connected stores (none: 422)."""
         access.ensure_active()
         saved = await use_cases.enable_builtin(
             dashboard.tenants, dashboard.clock, access.workspace_id, key[:64], _tools()
