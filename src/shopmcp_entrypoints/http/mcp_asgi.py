@@ -38,8 +38,9 @@ def _wire_gateway_tool(tool: GatewayTool) -> types.Tool:
         annotations=types.ToolAnnotations(
             title=tool.title,
             read_only_hint=not tool.write,
-            # A delete, and create_playbook's replace (the previous version is not kept):
-            # MCP's destructiveHint false means "only additive updates".
+            # A delete, and create_playbook's replace (the current version stops being the
+            # one that runs; history keeps it): MCP's destructiveHint false means "only
+            # additive updates", like the platform tools that overwrite fields.
             destructive_hint=tool.name in ("create_playbook", "delete_playbook"),
             idempotent_hint=tool.name == "list_playbooks",
             # run_playbook reaches upstream stores; the others touch only the gateway.
