@@ -61,6 +61,8 @@ async def test_an_export_from_postgres_holds_no_secret(database: Database) -> No
     assert set(approval) == set(stored.keys()) - {"workspace_id", "store_label"} | {"store"}
     assert approval["changes"] == json.loads(stored["changes"])
     assert approval["state"] == "pending" and approval["decided_by"] is None
+    [version] = document["playbook_versions"]
+    assert (version["id"], version["version"]) == (document["playbooks"][0]["id"], 1)
     for leak in (
         "KNOWN-CIPHERTEXT-MARKER",
         b"KNOWN-CIPHERTEXT-MARKER".hex(),

@@ -51,6 +51,8 @@ READABLE = (
     # Migration 0017: writes awaiting a dashboard approval (the tenant reads and decides them;
     # only the MCP runtime inserts them).
     "write_approvals",
+    # Migration 0016: every saved version of a playbook.
+    "playbook_versions",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Tenant tables the tenant role may not insert into at all: its insert is refused by the
@@ -121,6 +123,9 @@ INSERT_ONE_ROW = {
     "created_at, expires_at) values ($1, gen_random_uuid(), gen_random_uuid(), 't', 'shopify', "
     "gen_random_uuid(), 's', repeat('a', 64), repeat('b', 64), '{}', now(), "
     "now() + interval '1 minute')",
+    "playbook_versions": "insert into shopmcp.playbook_versions (workspace_id, playbook_id, "
+    "version, name, description, template, mode, playbook_created_at, created_at) values ($1, "
+    "gen_random_uuid(), 1, 'x', '', '', 'instructions', now(), now())",
 }
 
 
@@ -266,6 +271,10 @@ async def test_the_audit_trail_is_append_only_for_the_tenant(
         # The chain's anchor moves only by the owner's retention prune.
         "UPDATE shopmcp.audit_chain_heads SET anchor_seq = 0",
         "DELETE FROM shopmcp.audit_chain_heads",
+        # A playbook's history is added to, never rewritten (migration 0016).
+        "UPDATE shopmcp.playbook_versions SET description = 'rewritten'",
+        "UPDATE shopmcp.playbook_versions SET workspace_id = gen_random_uuid()",
+        "DELETE FROM shopmcp.playbook_versions",
     ):
         async with tenant_conn.transaction():
             await tenant_conn.execute(BIND, str(tenants.a))

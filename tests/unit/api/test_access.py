@@ -179,6 +179,7 @@ def url(route: Route, target: Tenant) -> str:
         "name": "weekly",
         "key": "low-stock",
         "approval_id": str(uuid.uuid4()),
+        "version": "1",
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], route.path)
 
