@@ -175,9 +175,7 @@ class ManagedCall:
                 tenants, ws, plan.playbook.name, expected=plan.replaces
             )
             return ToolOutput({"deleted": deleted.name}, f"Deleted playbook {deleted.name}.")
-        saved = await use_cases.store_previewed(
-            tenants, clock, ws, plan.playbook, plan.replaces
-        )
+        saved = await use_cases.store_previewed(tenants, clock, ws, plan.playbook, plan.replaces)
         definition = definition_of(saved).model_dump(mode="json", exclude_none=True)
         return ToolOutput(
             {"saved": definition}, f"Saved playbook {saved.name} (version {saved.version})."

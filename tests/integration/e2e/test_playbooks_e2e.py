@@ -6,14 +6,17 @@ with the playbook's id."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from mcp import Client
 
 from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.ids import PlaybookId
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_library import LIBRARY
 from shopmcp_domain.playbook_steps import normalise_key
+from shopmcp_domain.usage import UsageQuery
 from shopmcp_entrypoints.demo.sandboxes import shopify_data, xero_data
 from tests.confirming import call_confirmed
 from tests.integration.e2e.conftest import E2E
@@ -65,9 +68,11 @@ async def test_the_reconciliation_playbook_finds_the_seeded_mismatches_exactly(e
 
     async with e2e.database.tenants.unit_of_work(workspace.id) as uow:
         events = list(await uow.usage.recent(limit=50))
-    run_steps = sorted(
-        (e.created_at, e.tool) for e in events if str(e.playbook_id) == summary["playbook_id"]
-    )
+        # The usage review's own query, filtered to the playbook (its page's Playbook filter).
+        reviewed = await uow.usage.search(
+            UsageQuery(playbook_id=PlaybookId(uuid.UUID(summary["playbook_id"])))
+        )
+    run_steps = sorted((e.created_at, e.tool) for e in reviewed)
     assert [tool for _, tool in run_steps] == [
         "create_playbook",
         "shopify_list_orders",
