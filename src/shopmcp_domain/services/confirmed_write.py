@@ -32,44 +32,22 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 from pydantic import BaseModel
 
-from shopmcp_domain.approvals import (
-    ApprovalBinding,
-    ApprovalPreview,
-    Step,
-    WriteApproval,
-    approval_text,
-    approvals_path,
-    next_step,
-)
+from shopmcp_domain.approvals import ApprovalBinding
 from shopmcp_domain.confirmations import (
     Confirmation,
-    IdempotentWrite,
     WriteControls,
-    WriteOutcome,
     WritePreview,
-    WriteState,
     arguments_digest,
-    hash_code,
     policy_version,
     preview_text,
 )
 from shopmcp_domain.connections import Connection
-from shopmcp_domain.errors import (
-    ApprovalRefused,
-    ConfirmationRefused,
-    IdempotencyConflict,
-    InvalidArguments,
-    ShopMcpError,
-    UsageStatus,
-    WriteAlreadyExecuted,
-    WriteInProgress,
-)
-from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.ports import (
     Clock,
     ConfirmationStore,
@@ -78,6 +56,15 @@ from shopmcp_domain.ports import (
     UpstreamClient,
 )
 from shopmcp_domain.redaction import redact_text
+from shopmcp_domain.services.confirmation_flow import (
+    ApprovalRequest,
+    WriteIdentity,
+    approve_on_dashboard,
+    redeem_code,
+    refuse_code_on_dashboard,
+    replay_key,
+    run_once,
+)
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.untrusted import mark_untrusted
@@ -91,6 +78,10 @@ class _Call:
     arguments: BaseModel
     digest: str
     policy: str
+
+    @property
+    def identity(self) -> WriteIdentity:
+        return WriteIdentity(self.scope.workspace.id, self.spec.name, self.digest)
 
 
 def _policy_version(scope: RequestScope, spec: ToolSpec) -> str:
@@ -129,21 +120,16 @@ async def call_write(
         digest=arguments_digest(arguments, connection.id),
         policy=_policy_version(scope, spec),
     )
-    workspace_id = scope.workspace.id
+    write = call.identity
     now = clock.now()
     dashboard = scope.workspace.approves_on_dashboard
     if dashboard and controls.confirmation is not None:
-        raise ApprovalRefused(
-            spec.name,
-            "this workspace approves writes on its dashboard, where no confirmation code "
-            "exists; call the tool without 'confirmation'",
-        )
+        raise refuse_code_on_dashboard(spec.name)
 
     if controls.confirmation is None:
-        if controls.idempotency_key is not None:
-            earlier = await store.written(workspace_id, controls.idempotency_key, now)
-            if earlier is not None:
-                return _replay(call, earlier)
+        earlier = await replay_key(store, write, controls.idempotency_key, now)
+        if earlier is not None:
+            return earlier
         if scope.workspace.confirms_writes(spec.platform):
             if dashboard:
                 return await _by_dashboard(clock, store, upstream, call, controls, before_upstream)
@@ -151,21 +137,18 @@ async def call_write(
         key = controls.idempotency_key or str(uuid.uuid4())
         return await _execute(clock, store, upstream, call, key, before_upstream)
 
-    code_hash = hash_code(controls.confirmation)
-    confirmation = await store.consume(workspace_id, code_hash, now)
-    if confirmation is None:
-        used = await store.find(workspace_id, code_hash)
-        if used is None:
-            raise ConfirmationRefused(spec.name, "no such confirmation code in this workspace")
-        # A code used before: a repeat of exactly that call gets its first outcome (while it
-        # is kept, even after the code's expiry); anything else is refused as reuse.
-        _check(used, call, at=used.created_at)
-        earlier = await store.written(workspace_id, controls.idempotency_key or str(used.id), now)
-        if earlier is None:
-            raise ConfirmationRefused(spec.name, "it was already used")
-        return _replay(call, earlier)
-    _check(confirmation, call, at=now)
-    key = controls.idempotency_key or str(confirmation.id)
+    redeemed = await redeem_code(
+        store,
+        write,
+        controls.confirmation,
+        controls.idempotency_key,
+        lambda confirmation, at: _check(confirmation, call, at=at),
+        now,
+    )
+    if redeemed.confirmation is None:
+        assert redeemed.replayed is not None
+        return redeemed.replayed
+    key = controls.idempotency_key or str(redeemed.confirmation.id)
     return await _execute(clock, store, upstream, call, key, before_upstream)
 
 
@@ -269,103 +252,27 @@ async def _by_dashboard(
 ) -> tuple[ToolOutput, UsageStatus]:
     """A write of a workspace that approves writes on its dashboard (see the module's
     docstring): request, wait, execute once, or refuse."""
-    workspace_id = call.scope.workspace.id
-    name = call.spec.name
-    binding = ApprovalBinding(
-        key_id=call.scope.key.id,
-        tool=name,
-        connection_id=call.connection.id,
-        arguments_digest=call.digest,
-        policy_version=call.policy,
+    request = ApprovalRequest(
+        binding=ApprovalBinding(
+            key_id=call.scope.key.id,
+            tool=call.spec.name,
+            connection_id=call.connection.id,
+            arguments_digest=call.digest,
+            policy_version=call.policy,
+        ),
+        platform=call.spec.platform.value,
+        store=call.connection.label,
+        changes=call.arguments.model_dump(mode="json", exclude_none=True),
     )
-    now = clock.now()
-    step, approval = next_step(await store.approvals_for(workspace_id, binding), now)
-    if step is Step.REQUEST or approval is None:
-        return await _request_approval(clock, store, call, binding)
-    if step is Step.WAIT:
-        return _approval_output(call, approval, "awaiting_approval")
-    if step is Step.REJECTED:
-        await store.close_approval(workspace_id, approval.id, now)
-        raise ApprovalRefused(
-            name,
-            "a person rejected it on the dashboard; call the tool again only if the user "
-            "wants to ask for approval anew",
-        )
-    if step is Step.EXPIRED:
-        await store.close_approval(workspace_id, approval.id, now)
-        raise ApprovalRefused(
-            name,
-            "its approval request expired before it was approved on the dashboard; call the "
-            "tool again to request a new approval",
-        )
-    key = controls.idempotency_key or str(approval.id)
-    if step is Step.EXECUTE:
-        if before_upstream is not None:
-            # Before the approval is closed: a refusal here (the month's quota) leaves the
-            # approval usable once the quota allows.
-            await before_upstream()
-        closed = await store.close_approval(workspace_id, approval.id, now)
-        if closed is not None:
-            return await _execute(clock, store, upstream, call, key, None)
-    # Executed already (or by a concurrent retry this instant): that write's outcome.
-    earlier = await store.written(workspace_id, key, now)
-    if earlier is None:
-        raise WriteInProgress(name)
-    return _replay(call, earlier)
-
-
-async def _request_approval(
-    clock: Clock, store: ConfirmationStore, call: _Call, binding: ApprovalBinding
-) -> tuple[ToolOutput, UsageStatus]:
-    changes = call.arguments.model_dump(mode="json", exclude_none=True)
-    try:
-        approval = WriteApproval.request(
-            workspace_id=call.scope.workspace.id,
-            binding=binding,
-            platform=call.spec.platform.value,
-            store=call.connection.label,
-            changes=changes,
-            now=clock.now(),
-        )
-    except ValueError as error:
-        raise InvalidArguments(call.spec.name, [str(error)]) from None
-    await store.request_approval(approval)
-    return _approval_output(call, approval, "approval_required")
-
-
-def _approval_output(
-    call: _Call, approval: WriteApproval, status: Literal["approval_required", "awaiting_approval"]
-) -> tuple[ToolOutput, UsageStatus]:
-    preview = ApprovalPreview(
-        status=status,
-        tool=approval.tool,
-        platform=approval.platform,
-        store=approval.store,
-        connection_id=str(approval.connection_id),
-        changes=dict(approval.changes),
-        approval_id=str(approval.id),
-        approve_at=approvals_path(approval.workspace_id),
-        expires_at=approval.expires_at,
+    return await approve_on_dashboard(
+        clock,
+        store,
+        call.identity,
+        request,
+        controls.idempotency_key,
+        lambda key: _send(upstream, call, key),
+        before_run=before_upstream,
     )
-    # The changes are the model's own arguments (shown in the structured part only); the
-    # text is the gateway's, with no store text in it.
-    return (
-        ToolOutput(structured=preview.model_dump(mode="json"), text=approval_text(preview)),
-        UsageStatus.CONFIRMATION_REQUIRED,
-    )
-
-
-def _replay(call: _Call, earlier: IdempotentWrite) -> tuple[ToolOutput, UsageStatus]:
-    if earlier.tool != call.spec.name or earlier.arguments_digest != call.digest:
-        raise IdempotencyConflict(call.spec.name)
-    outcome = earlier.outcome
-    if earlier.state is WriteState.IN_PROGRESS or outcome is None:
-        raise WriteInProgress(call.spec.name)
-    if earlier.state is WriteState.FAILED:
-        raise WriteAlreadyExecuted(call.spec.name, f"it failed: {outcome.error}")
-    if outcome.structured is None:
-        raise WriteAlreadyExecuted(call.spec.name, outcome.text)
-    return ToolOutput(structured=outcome.structured, text=outcome.text), UsageStatus.REPLAYED
 
 
 async def _execute(
@@ -379,46 +286,18 @@ async def _execute(
     if before_upstream is not None:
         # Before the claim: a refusal here (the month's quota) leaves no key in flight.
         await before_upstream()
-    workspace_id = call.scope.workspace.id
-    claim = IdempotentWrite.claim(
-        workspace_id=workspace_id,
-        idempotency_key=key,
-        tool=call.spec.name,
-        arguments_digest=call.digest,
-        now=clock.now(),
+    return await run_once(
+        clock, store, call.identity, key, lambda sent_key: _send(upstream, call, sent_key)
     )
-    earlier = await store.claim(claim)
-    if earlier is not None:
-        return _replay(call, earlier)
-    try:
-        output = await upstream.call(
-            UpstreamCall(
-                tool=call.spec,
-                arguments=call.arguments,
-                connection=call.connection,
-                credentials=call.scope.lease(call.connection),
-                idempotency_key=key,
-            )
+
+
+async def _send(upstream: UpstreamClient, call: _Call, key: str) -> ToolOutput:
+    return await upstream.call(
+        UpstreamCall(
+            tool=call.spec,
+            arguments=call.arguments,
+            connection=call.connection,
+            credentials=call.scope.lease(call.connection),
+            idempotency_key=key,
         )
-    except BaseException as error:
-        message = error.message if isinstance(error, ShopMcpError) else "internal error"
-        await _finish(store, workspace_id, key, WriteState.FAILED, WriteOutcome.failed(message))
-        raise
-    outcome = WriteOutcome.succeeded(output.structured, output.text)
-    await _finish(store, workspace_id, key, WriteState.SUCCEEDED, outcome)
-    return output, UsageStatus.OK
-
-
-async def _finish(
-    store: ConfirmationStore,
-    workspace_id: WorkspaceId,
-    key: str,
-    state: WriteState,
-    outcome: WriteOutcome,
-) -> None:
-    try:
-        await store.finish(workspace_id, key, state, outcome)
-    except Exception:
-        # The write's own answer stands. The claim stays "in progress", so a repeat of the key
-        # is refused (never sent again) rather than answered wrongly.
-        return
+    )

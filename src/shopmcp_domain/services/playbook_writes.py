@@ -26,38 +26,39 @@ confirmation opt-out does not apply (see :func:`managed_call`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field
 
+from shopmcp_domain.approvals import ApprovalBinding
 from shopmcp_domain.confirmations import (
     CONFIRMATION_ARGUMENT,
     GATEWAY_CONNECTION_ID,
     Confirmation,
-    IdempotentWrite,
     WriteControls,
-    WriteOutcome,
-    WriteState,
     arguments_digest,
     gateway_policy_version,
-    hash_code,
 )
-from shopmcp_domain.errors import (
-    ConfirmationRefused,
-    IdempotencyConflict,
-    ShopMcpError,
-    UsageStatus,
-    WriteAlreadyExecuted,
-    WriteInProgress,
-)
+from shopmcp_domain.errors import ConfirmationRefused, UsageStatus
 from shopmcp_domain.playbook_definitions import PlaybookDefinition, definition_of
 from shopmcp_domain.playbooks import Playbook
 from shopmcp_domain.ports import Clock, ConfirmationStore, TenantRepository, ToolOutput
 from shopmcp_domain.services import playbooks as use_cases
+from shopmcp_domain.services.confirmation_flow import (
+    ApprovalRequest,
+    WriteIdentity,
+    approve_on_dashboard,
+    redeem_code,
+    refuse_code_on_dashboard,
+    replay_key,
+    run_once,
+)
 from shopmcp_domain.services.scope import RequestScope
 
+# The "platform" and "store" a pending playbook write names on the dashboard: the gateway's
+# own configuration, not a store.
+GATEWAY = "gateway"
 CREATE_PLAYBOOK = "create_playbook"
 DELETE_PLAYBOOK = "delete_playbook"
 
@@ -125,6 +126,24 @@ class _Plan:
             return f"Save playbook {name!r} as version {version}, replacing version {version - 1}"
         return f"Delete playbook {name!r} (version {version})"
 
+    @property
+    def shown(self) -> dict[str, Any]:
+        """What a person approving it on the dashboard reads: the definition that would be
+        saved, or which playbook and version would be deleted."""
+        shown: dict[str, Any] = {"action": self.action, "summary": self.summary}
+        if self.action == "delete":
+            shown["delete"] = {
+                "name": self.playbook.name,
+                "id": str(self.playbook.id),
+                "version": self.playbook.version,
+            }
+            return shown
+        shown["version"] = self.playbook.version
+        if self.replaced_version is not None:
+            shown["replaces_version"] = self.replaced_version
+        shown["playbook"] = definition_of(self.playbook).model_dump(mode="json", exclude_none=True)
+        return shown
+
 
 def _state_policy(tool: str, replaces: Playbook | None) -> str:
     # The playbook the preview showed being replaced or deleted, by id and version: a delete
@@ -150,6 +169,10 @@ class ManagedCall:
     @property
     def digest(self) -> str:
         return arguments_digest(self.arguments, GATEWAY_CONNECTION_ID)
+
+    @property
+    def identity(self) -> WriteIdentity:
+        return WriteIdentity(self.scope.workspace.id, self.tool, self.digest)
 
     async def plan(self, tenants: TenantRepository, clock: Clock) -> _Plan:
         """Every check the call would meet, against the workspace now; nothing is changed."""
@@ -195,38 +218,85 @@ async def managed_call(
     platform, about a store's writes the owner chose to trust; a playbook is the gateway's own
     configuration -- what later runs with a key's permissions -- which no platform setting
     covers, and which a key that may write could otherwise change without its user seeing."""
-    workspace_id = call.scope.workspace.id
+    write = call.identity
     now = clock.now()
+    dashboard = call.scope.workspace.approves_on_dashboard
+    if dashboard and controls.confirmation is not None:
+        raise refuse_code_on_dashboard(call.tool)
     if controls.confirmation is None:
-        if controls.idempotency_key is not None:
-            earlier = await store.written(workspace_id, controls.idempotency_key, now)
-            if earlier is not None:
-                return _replay(call, earlier)
+        earlier = await replay_key(store, write, controls.idempotency_key, now)
+        if earlier is not None:
+            return Managed(*earlier)
         plan = await call.plan(tenants, clock)
+        if dashboard:
+            return await _by_dashboard(clock, store, tenants, call, plan, controls)
         return await _preview(clock, store, call, plan, controls)
 
-    code_hash = hash_code(controls.confirmation)
-    confirmation = await store.consume(workspace_id, code_hash, now)
-    if confirmation is None:
-        used = await store.find(workspace_id, code_hash)
-        if used is None:
-            raise ConfirmationRefused(call.tool, "no such confirmation code in this workspace")
-        # A code used before: a repeat of exactly that call gets its first outcome; anything
-        # else is refused as reuse. (The workspace has changed since -- by that very call --
-        # so the state the preview described is not checked again here.)
-        _check(used, call, at=used.created_at)
-        earlier = await store.written(workspace_id, controls.idempotency_key or str(used.id), now)
-        if earlier is None:
-            raise ConfirmationRefused(call.tool, "it was already used")
-        return _replay(call, earlier)
-    _check(confirmation, call, at=now)
+    # A code used before answers a repeat of exactly its call with the first outcome. (The
+    # workspace has changed since -- by that very call -- so the state the preview described
+    # is not checked again then.)
+    redeemed = await redeem_code(
+        store,
+        write,
+        controls.confirmation,
+        controls.idempotency_key,
+        lambda confirmation, at: _check(confirmation, call, at=at),
+        now,
+    )
+    if redeemed.confirmation is None:
+        assert redeemed.replayed is not None
+        return Managed(*redeemed.replayed)
     plan = await call.plan(tenants, clock)
-    if plan.policy != confirmation.policy_version:
+    if plan.policy != redeemed.confirmation.policy_version:
         raise ConfirmationRefused(
             call.tool, f"playbook {plan.playbook.name!r} changed since the preview"
         )
-    key = controls.idempotency_key or str(confirmation.id)
-    return await _execute(clock, store, call, key, lambda: call.execute(tenants, clock, plan), plan)
+    key = controls.idempotency_key or str(redeemed.confirmation.id)
+    output, status = await run_once(
+        clock, store, write, key, lambda _key: call.execute(tenants, clock, plan)
+    )
+    return _managed(output, status, plan)
+
+
+def _managed(output: ToolOutput, status: UsageStatus, plan: _Plan) -> Managed:
+    # The playbook is named only when this call saved or deleted it (not for a replay).
+    return Managed(output, status, plan.playbook if status is UsageStatus.OK else None)
+
+
+async def _by_dashboard(
+    clock: Clock,
+    store: ConfirmationStore,
+    tenants: TenantRepository,
+    call: ManagedCall,
+    plan: _Plan,
+    controls: WriteControls,
+) -> Managed:
+    """A workspace that approves writes on its dashboard: no code; the first call stores a
+    pending write showing what would be saved (the definition) or deleted, bound to the key,
+    the tool, the arguments and the state the plan was made against (the playbook id and
+    version replaced or deleted), so an approval is for that state only: a playbook changed
+    since is a new request. The approved retry runs the plan once."""
+    request = ApprovalRequest(
+        binding=ApprovalBinding(
+            key_id=call.scope.key.id,
+            tool=call.tool,
+            connection_id=GATEWAY_CONNECTION_ID,
+            arguments_digest=call.digest,
+            policy_version=plan.policy,
+        ),
+        platform=GATEWAY,
+        store=GATEWAY,
+        changes=plan.shown,
+    )
+    output, status = await approve_on_dashboard(
+        clock,
+        store,
+        call.identity,
+        request,
+        controls.idempotency_key,
+        lambda _key: call.execute(tenants, clock, plan),
+    )
+    return _managed(output, status, plan)
 
 
 def _check(confirmation: Confirmation, call: ManagedCall, *, at: dt.datetime) -> None:
@@ -283,57 +353,3 @@ async def _preview(
         ToolOutput(structured=preview.model_dump(mode="json"), text=text),
         UsageStatus.CONFIRMATION_REQUIRED,
     )
-
-
-def _replay(call: ManagedCall, earlier: IdempotentWrite) -> Managed:
-    if earlier.tool != call.tool or earlier.arguments_digest != call.digest:
-        raise IdempotencyConflict(call.tool)
-    outcome = earlier.outcome
-    if earlier.state is WriteState.IN_PROGRESS or outcome is None:
-        raise WriteInProgress(call.tool)
-    if earlier.state is WriteState.FAILED:
-        raise WriteAlreadyExecuted(call.tool, f"it failed: {outcome.error}")
-    if outcome.structured is None:
-        raise WriteAlreadyExecuted(call.tool, outcome.text)
-    return Managed(ToolOutput(outcome.structured, outcome.text), UsageStatus.REPLAYED)
-
-
-async def _execute(
-    clock: Clock,
-    store: ConfirmationStore,
-    call: ManagedCall,
-    key: str,
-    run: Callable[[], Awaitable[ToolOutput]],
-    plan: _Plan,
-) -> Managed:
-    workspace_id = call.scope.workspace.id
-    claim = IdempotentWrite.claim(
-        workspace_id=workspace_id,
-        idempotency_key=key,
-        tool=call.tool,
-        arguments_digest=call.digest,
-        now=clock.now(),
-    )
-    earlier = await store.claim(claim)
-    if earlier is not None:
-        return _replay(call, earlier)
-    try:
-        output = await run()
-    except BaseException as error:
-        message = error.message if isinstance(error, ShopMcpError) else "internal error"
-        await _finish(store, call, key, WriteState.FAILED, WriteOutcome.failed(message))
-        raise
-    outcome = WriteOutcome.succeeded(output.structured, output.text)
-    await _finish(store, call, key, WriteState.SUCCEEDED, outcome)
-    return Managed(output, UsageStatus.OK, plan.playbook)
-
-
-async def _finish(
-    store: ConfirmationStore, call: ManagedCall, key: str, state: WriteState, outcome: WriteOutcome
-) -> None:
-    try:
-        await store.finish(call.scope.workspace.id, key, state, outcome)
-    except Exception:
-        # The call's own answer stands; the claim stays "in progress", so a repeat of the key
-        # is refused rather than run again.
-        return
