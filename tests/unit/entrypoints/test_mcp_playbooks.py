@@ -5,17 +5,26 @@ like a platform write (by code, or by the client's form on the 2026-07-28 revisi
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import mcp_types as types
 
+from shopmcp_domain.accounts import Account, Role
+from shopmcp_domain.approvals import ApprovalId
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.ids import new_account_id
 from shopmcp_domain.keys import Access, KeyScopes
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     ToolOutput,
     UpstreamCall,
 )
+from shopmcp_domain.services.dashboard import Access as DashboardAccess
+from shopmcp_domain.services.onboarding import set_write_approval
+from shopmcp_domain.services.write_approvals import decide_approval
+from shopmcp_domain.workspaces import WriteApprovalMode
 from tests.confirming import call_confirmed
 from tests.unit.entrypoints.harness import Gateway
 from tests.unit.entrypoints.test_write_elicitation import MODERN, Asker
@@ -295,3 +304,47 @@ async def test_a_run_stopped_at_a_write_step_is_answered_not_asked_about(
     assert set(ran.structured_content["confirmations_needed"]) == {"w"}
     assert len(asker.asked) == 1  # the create only
     assert [c.tool.name for c in world.upstream.calls] == []
+
+
+async def test_in_dashboard_mode_create_waits_for_a_person_and_asks_no_form(
+    gateway: Gateway,
+) -> None:
+    asker = Asker()
+    workspace, issued = await gateway.world.tenant(
+        platforms=(Platform.SHOPIFY, Platform.BIGCOMMERCE)
+    )
+    workspace = await set_write_approval(
+        gateway.world.store,
+        gateway.world.clock,
+        workspace.id,
+        WriteApprovalMode.DASHBOARD,
+        actor=Actor.cli(),
+    )
+    async with gateway.client(issued.token, MODERN, elicitation_callback=asker) as client:
+        asked = await client.call_tool("create_playbook", {"playbook": TWO_PLATFORMS})
+        assert asked.is_error is False, asked
+        pending = asked.structured_content or {}
+        assert pending["status"] == "approval_required" and "confirmation" not in pending
+        assert (pending["tool"], pending["store"]) == ("create_playbook", "gateway")
+        # A code the model makes up is refused; nothing is saved before a person approves.
+        made_up = await client.call_tool(
+            "create_playbook", {"playbook": TWO_PLATFORMS, "confirmation": "A" * 32}
+        )
+        assert made_up.is_error is True
+        assert "no confirmation code" in made_up.content[0].text  # type: ignore[union-attr]
+        assert await _playbooks(gateway, workspace.id) == []
+
+        account = Account(new_account_id(), "admin@example.com", gateway.world.clock.now())
+        await decide_approval(
+            gateway.world.confirmations,
+            gateway.world.store,
+            gateway.world.clock,
+            DashboardAccess(account=account, workspace=workspace, role=Role.ADMIN),
+            ApprovalId(uuid.UUID(pending["approval_id"])),
+            approve=True,
+        )
+        created = await client.call_tool("create_playbook", {"playbook": TWO_PLATFORMS})
+    assert created.is_error is False, created
+    assert (created.structured_content or {})["saved"]["version"] == 1
+    assert len(await _playbooks(gateway, workspace.id)) == 1
+    assert asker.asked == [] and gateway.world.confirmations.issued == 0

@@ -156,3 +156,31 @@ async def test_another_workspaces_write_is_not_found(
         assert answer.status_code == 404
     assert "&lt;script&gt;" not in (await alice.get(approvals(mine))).text
     assert await _state(api, approval) is ApprovalState.PENDING
+
+
+async def test_a_pending_playbook_write_shows_its_tool_the_gateway_and_the_definition(
+    api: Api, alice: Browser
+) -> None:
+    workspace = await alice.create_workspace()
+    definition = {"name": "nightly", "steps": [{"id": "get", "tool": "shopify_get_thing"}]}
+    approval = attrs.evolve(
+        approval_for(
+            WorkspaceId(uuid.UUID(workspace)),
+            changes={
+                "action": "create",
+                "summary": "Save the new playbook",
+                "playbook": definition,
+            },
+        ),
+        tool="create_playbook",
+        platform="gateway",
+        store="gateway",
+    )
+    await api.world.confirmations.request_approval(approval)
+    page = await alice.get(approvals(workspace))
+    assert page.status_code == 200
+    assert_accessible(page)
+    assert "<code>create_playbook</code>" in page.text
+    assert 'gateway <span class="badge">Playbooks</span>' in page.text
+    assert "shopify_get_thing" in page.text and "Save the new playbook" in page.text
+    assert f"/writes/approvals/{approval.id}/approve" in page.text

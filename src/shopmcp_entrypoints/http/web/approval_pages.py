@@ -24,6 +24,7 @@ from shopmcp_adapters.upstreams.platforms import PACKAGES
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.errors import ApprovalNotPending
 from shopmcp_domain.services.dashboard import Access
+from shopmcp_domain.services.playbook_writes import GATEWAY
 from shopmcp_domain.services.sign_in import SignedIn
 from shopmcp_domain.workspaces import WriteApprovalMode
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
@@ -72,7 +73,8 @@ async def approvals_page(
         "approvals.html",
         writes=writes,
         changes={w.id: _changes(w.changes) for w in writes},
-        names={p.platform.value: p.display_name for p in PACKAGES},
+        # A playbook's save or delete is the gateway's own change (store "gateway").
+        names={p.platform.value: p.display_name for p in PACKAGES} | {GATEWAY: "Playbooks"},
         mode=access.workspace.write_approval.value,
         **account_chrome(signed_in, dashboard),
         workspace=WorkspaceOut.of(access.workspace, access.role),
