@@ -130,7 +130,8 @@ PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
             "{{ steps.id.path }}; filter and reconcile steps). Every tool must be one this key "
             "may call. replace=true saves a new version in place of the current one. The "
             "first call saves nothing: it returns a preview and a confirmation code to use "
-            "after the user approves.",
+            "after the user approves (or, where writes are approved on the dashboard, no code: "
+            "call again once a person has approved it there).",
             CreatePlaybookInput,
             write=True,
         ),
@@ -138,7 +139,9 @@ PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
             "delete_playbook",
             "Delete a playbook",
             "Delete one of this workspace's playbooks by name. The first call deletes nothing: "
-            "it returns a preview and a confirmation code to use after the user approves.",
+            "it returns a preview and a confirmation code to use after the user approves (or, "
+            "where writes are approved on the dashboard, no code: call again once a person has "
+            "approved it there).",
             DeletePlaybookInput,
             write=True,
         ),

@@ -18,6 +18,16 @@ replacing or deleting one is a write that needs the user's approval, like a writ
   idempotency key (the client's, else the confirmation's id), claimed first, so a repeat of the
   key or of the used code gets the first outcome and nothing is saved twice.
 
+Dashboard approval (a workspace whose ``write_approval`` is ``dashboard``): no code exists --
+else a model obeying injected text could create a playbook and confirm it itself. After the
+same validation, the first call stores a pending write (the tool, ``gateway`` as its store,
+the definition that would be saved or the playbook and version that would be deleted) bound to
+the key, the tool, the arguments digest and the state the plan saw; a person approves or
+rejects it on the dashboard; the approved retry runs the plan once. A playbook changed since
+the request is another state: the retry asks for a new approval. A ``confirmation`` is refused.
+The machinery (codes, approvals, running once) is shared with platform writes:
+:mod:`~shopmcp_domain.services.confirmation_flow`.
+
 These tools have no connection: their confirmations are bound to
 :data:`~shopmcp_domain.confirmations.GATEWAY_CONNECTION_ID`. The owner's per-platform
 confirmation opt-out does not apply (see :func:`managed_call`).
