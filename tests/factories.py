@@ -162,6 +162,9 @@ class World:
 
     def __attrs_post_init__(self) -> None:
         self.limiter = InMemoryRateLimiter(self.clock)
+        # The dashboard decides pending writes in a tenant unit of work; the runtime reads them
+        # from its confirmation store: one set of approvals, as in PostgreSQL.
+        self.store.approvals = self.confirmations
 
     @property
     def deps(self) -> ToolCallDeps:

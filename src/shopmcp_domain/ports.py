@@ -313,6 +313,18 @@ class OAuthFlowRepository(Protocol):
         ...
 
 
+class WriteApprovalDecisions(Protocol):
+    """The dashboard's decisions on the workspace's pending writes (migration 0017), inside a
+    unit of work: a decision commits with the audit entry that records it, or not at all."""
+
+    async def decide(
+        self, approval_id: ApprovalId, state: ApprovalState, by: AccountId, at: dt.datetime
+    ) -> WriteApproval | None:
+        """Approve or reject, atomically, only while it is pending, open and unexpired at
+        ``at``; the decided approval, or None when it was not decidable (or does not exist)."""
+        ...
+
+
 class TenantUnitOfWork(Protocol):
     """One transaction, bound to one workspace: nothing inside can see another's rows.
     Commits when the block exits normally, rolls back when it raises."""
@@ -349,6 +361,9 @@ class TenantUnitOfWork(Protocol):
 
     @property
     def erasure_requests(self) -> ErasureRequestRepository: ...
+
+    @property
+    def write_approvals(self) -> WriteApprovalDecisions: ...
 
 
 class TenantRepository(Protocol):

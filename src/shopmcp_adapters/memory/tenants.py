@@ -20,8 +20,10 @@ import attrs
 
 from shopmcp_adapters.memory import dashboard
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
+from shopmcp_adapters.memory.confirmations import InMemoryConfirmationStore
 from shopmcp_adapters.memory.identity import IdentityFake
 from shopmcp_domain.accounts import CODE_RETENTION, Membership
+from shopmcp_domain.approvals import ApprovalId, ApprovalState, WriteApproval
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.changes import Change, ChangeKind
 from shopmcp_domain.connections import Connection, ConnectionStatus
@@ -381,6 +383,35 @@ class _UnitOfWork:
         self.members = dashboard.Members(self)
         self.audit_entries = dashboard.AuditEntries(self)
         self.erasure_requests = dashboard.ErasureRequests(self)
+        self.write_approvals = _ApprovalDecisions(self)
+        # Decisions made in this unit of work, applied to the approvals only on commit.
+        self.decided: list[WriteApproval] = []
+
+
+class _ApprovalDecisions:
+    """The fake's decisions on pending writes: kept by the linked approvals store
+    (``InMemoryTenantStore.approvals``), staged here and applied when the unit of work commits,
+    so a decision whose audit entry fails is discarded with it, as in a PostgreSQL
+    transaction."""
+
+    def __init__(self, uow: _UnitOfWork) -> None:
+        self._uow = uow
+
+    async def decide(
+        self, approval_id: ApprovalId, state: ApprovalState, by: AccountId, at: dt.datetime
+    ) -> WriteApproval | None:
+        if state is ApprovalState.PENDING:
+            raise ValueError("a decision approves or rejects")
+        approvals = self._uow.store.approvals
+        if approvals is None:
+            raise RuntimeError("this tenant store has no approvals store linked")
+        found = await approvals.get(self._uow.workspace_id, approval_id)
+        staged = any(d.id == approval_id for d in self._uow.decided)
+        if found is None or staged or not found.decidable(at):
+            return None
+        decided = attrs.evolve(found, state=state, decided_by=by, decided_at=at)
+        self._uow.decided.append(decided)
+        return decided
 
 
 class InMemoryTenantStore(IdentityFake):
@@ -391,6 +422,9 @@ class InMemoryTenantStore(IdentityFake):
         self.units_opened = 0
         self.scope_loads = 0
         self.feed = feed
+        # Where the dashboard's decisions on pending writes land (the runtime's confirmation
+        # store, which keeps the approvals): linked by whoever wires the fakes together.
+        self.approvals: InMemoryConfirmationStore | None = None
 
     @asynccontextmanager
     async def unit_of_work(self, workspace_id: WorkspaceId) -> AsyncIterator[_UnitOfWork]:
@@ -401,6 +435,13 @@ class InMemoryTenantStore(IdentityFake):
             uow = _UnitOfWork(self, workspace_id)
             yield uow
             self._partitions[workspace_id] = uow.partition
+            for decided in uow.decided:
+                assert self.approvals is not None
+                assert decided.decided_by is not None
+                assert decided.decided_at is not None
+                await self.approvals.decide(
+                    workspace_id, decided.id, decided.state, decided.decided_by, decided.decided_at
+                )
         if self.feed is not None:
             for change in dict.fromkeys(uow.changes):  # once each, like NOTIFY in a transaction
                 self.feed.publish(change)

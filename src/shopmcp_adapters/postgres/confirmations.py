@@ -372,3 +372,22 @@ class PostgresWriteApprovalReview:
                 _DECIDE_APPROVAL_SQL, workspace_id, approval_id, state.value, by, at
             )
         return None if row is None else _approval(row)
+
+
+class PostgresWriteApprovalDecisions:
+    """``WriteApprovalDecisions`` on a tenant unit of work's connection (already bound to its
+    workspace): the decision is part of that transaction, with its audit entry."""
+
+    def __init__(self, conn: Conn, workspace_id: WorkspaceId) -> None:
+        self._conn = conn
+        self._ws = workspace_id
+
+    async def decide(
+        self, approval_id: ApprovalId, state: ApprovalState, by: AccountId, at: dt.datetime
+    ) -> WriteApproval | None:
+        if state is ApprovalState.PENDING:
+            raise ValueError("a decision approves or rejects")
+        row = await self._conn.fetchrow(
+            _DECIDE_APPROVAL_SQL, self._ws, approval_id, state.value, by, at
+        )
+        return None if row is None else _approval(row)

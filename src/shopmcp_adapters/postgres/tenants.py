@@ -24,6 +24,7 @@ import asyncpg
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
 from shopmcp_adapters.postgres._rows import Conn
+from shopmcp_adapters.postgres.confirmations import PostgresWriteApprovalDecisions
 from shopmcp_adapters.postgres.dashboard import (
     PostgresAuditEntries,
     PostgresErasureRequests,
@@ -530,6 +531,7 @@ class PostgresUnitOfWork:
         self._members = PostgresMembers(conn, workspace_id)
         self._audit_entries = PostgresAuditEntries(conn, workspace_id)
         self._erasure_requests = PostgresErasureRequests(conn, workspace_id)
+        self._write_approvals = PostgresWriteApprovalDecisions(conn, workspace_id)
 
     @property
     def workspace_id(self) -> WorkspaceId:
@@ -574,6 +576,10 @@ class PostgresUnitOfWork:
     @property
     def erasure_requests(self) -> PostgresErasureRequests:
         return self._erasure_requests
+
+    @property
+    def write_approvals(self) -> PostgresWriteApprovalDecisions:
+        return self._write_approvals
 
     @property
     def connection(self) -> Conn:

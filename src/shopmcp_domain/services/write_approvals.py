@@ -4,7 +4,8 @@ one. Used by the REST API and the Writes page alike.
 Who: a member with the admin or owner role (the same people who may enable writes); a viewer
 is refused (:class:`RoleRequired`), and an approval of another workspace is not found (404),
 whatever its id. Each decision is recorded in the workspace's audit log with who and when
-(``writes.approve`` / ``writes.reject``), and on the approval itself (``decided_by``).
+(``writes.approve`` / ``writes.reject``), and on the approval itself (``decided_by``): both in
+one unit of work, so a decision whose audit entry cannot be written is not made.
 
 A decision only ever moves a pending, unanswered, unexpired approval, atomically (the store's
 ``decide``): a second decision, or one after the expiry, is refused with nothing changed.
@@ -56,10 +57,9 @@ async def decide_approval(
     found.decide(approve, access.account.id, now)
     state = ApprovalState.APPROVED if approve else ApprovalState.REJECTED
     async with tenants.unit_of_work(access.workspace_id) as uow:
-        # ... and the store's atomic update decides a race (two people, or the expiry).
-        decided = await review.decide(
-            access.workspace_id, approval_id, state, access.account.id, now
-        )
+        # ... and the store's atomic update decides a race (two people, or the expiry), in the
+        # same transaction as its audit entry: a decision is never left unaudited.
+        decided = await uow.write_approvals.decide(approval_id, state, access.account.id, now)
         if decided is None:
             current = await review.get(access.workspace_id, approval_id)
             if current is None:

@@ -14,11 +14,15 @@ import pytest_asyncio
 
 from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.postgres import Database, tenant_url_from
+from shopmcp_adapters.postgres.dashboard import PostgresAuditEntries
+from shopmcp_domain.accounts import Account, Role
 from shopmcp_domain.approvals import ApprovalState, WriteApproval
 from shopmcp_domain.audit import Actor
 from shopmcp_domain.ids import WorkspaceId, new_account_id
 from shopmcp_domain.keys import issue_key
+from shopmcp_domain.services.dashboard import Access
 from shopmcp_domain.services.onboarding import set_write_approval
+from shopmcp_domain.services.write_approvals import decide_approval
 from shopmcp_domain.workspaces import WriteApprovalMode
 from tests.factories import NOW, make_workspace
 from tests.ports.confirmations import approval_for
@@ -215,3 +219,43 @@ async def test_the_runtime_loads_the_mode_with_the_keys_scope(database: Database
         await database.owner_pool.execute(
             "update shopmcp.workspaces set write_approval = 'email' where id = $1", workspace.id
         )
+
+
+async def test_a_decision_and_its_audit_entry_commit_together(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = make_workspace()
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        await uow.workspaces.add(workspace)
+    approval = await _pending(database, workspace.id)
+    admin = Account(new_account_id(), "admin@example.com", NOW)
+    access = Access(account=admin, workspace=workspace, role=Role.ADMIN)
+
+    async def failing(self: object, entry: object) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(PostgresAuditEntries, "add", failing)
+        with pytest.raises(RuntimeError, match="audit log"):
+            await decide_approval(
+                database.write_approvals,
+                database.tenants,
+                FakeClock(NOW),
+                access,
+                approval.id,
+                approve=True,
+            )
+    # Rolled back with its audit entry: still pending, and decidable once, audited.
+    assert await _state(database, approval) == "pending"
+    decided = await decide_approval(
+        database.write_approvals,
+        database.tenants,
+        FakeClock(NOW),
+        access,
+        approval.id,
+        approve=True,
+    )
+    assert decided.state is ApprovalState.APPROVED and decided.decided_by == admin.id
+    async with database.tenants.unit_of_work(workspace.id) as uow:
+        entries = await uow.audit_entries.list(None, 100)
+    assert [e.action for e in entries if e.target_id == str(approval.id)] == ["writes.approve"]

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import pytest
 
+from shopmcp_adapters.memory import dashboard as memory_dashboard
 from shopmcp_domain.accounts import Account, Role
 from shopmcp_domain.approvals import (
     APPROVAL_TTL,
@@ -333,6 +334,34 @@ async def test_decisions_and_the_mode_are_audited() -> None:
     assert ("writes.approval_dashboard", "cli", str(workspace.id)) in seen
     [decided] = await world.confirmations.list(workspace.id)
     assert decided.decided_by == access.account.id
+
+
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "reject"])
+async def test_a_decision_whose_audit_entry_fails_is_not_made(
+    monkeypatch: pytest.MonkeyPatch, approve: bool
+) -> None:
+    world, workspace, scope = await _dashboard_world()
+    approval_id = await _request(world, scope)
+
+    async def failing(self: object, entry: object) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(memory_dashboard.AuditEntries, "add", failing)
+    with pytest.raises(RuntimeError, match="audit log"):
+        await _decide(world, workspace, approval_id, approve=approve)
+    monkeypatch.undo()
+
+    # Still pending and undecided: the retry waits, nothing is sent ...
+    [pending] = await world.confirmations.list(workspace.id)
+    assert pending.state is ApprovalState.PENDING and pending.decided_by is None
+    out = await _call(world, scope)
+    assert out.structured["status"] == "awaiting_approval"
+    assert world.upstream.calls == []
+    # ... and the decision can be made again, audited this time.
+    await _decide(world, workspace, approval_id, approve=approve)
+    async with world.store.unit_of_work(workspace.id) as uow:
+        actions = [e.action for e in await uow.audit_entries.list(None, 100)]
+    assert actions.count("writes.approve" if approve else "writes.reject") == 1
 
 
 # --------------------------------------------------------------------------- the mode
