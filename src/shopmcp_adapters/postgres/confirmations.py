@@ -364,14 +364,11 @@ class PostgresWriteApprovalReview:
         by: AccountId,
         at: dt.datetime,
     ) -> WriteApproval | None:
-        if state is ApprovalState.PENDING:
-            raise ValueError("a decision approves or rejects")
         async with self._pool.acquire() as conn, conn.transaction():
             await _bind(conn, workspace_id)
-            row = await conn.fetchrow(
-                _DECIDE_APPROVAL_SQL, workspace_id, approval_id, state.value, by, at
+            return await PostgresWriteApprovalDecisions(conn, workspace_id).decide(
+                approval_id, state, by, at
             )
-        return None if row is None else _approval(row)
 
 
 class PostgresWriteApprovalDecisions:
