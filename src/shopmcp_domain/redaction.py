@@ -442,9 +442,32 @@ def redact_result(value: Any) -> tuple[Any, int]:
         return redact_result_text(value)
     try:
         # One serialisation tells which shapes can occur anywhere in the result at all.
-        shapes, cards = _active(json.dumps(value, ensure_ascii=False, default=str))
+        serialised = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
-        shapes, cards = _SHAPES, True
+        return _walk(value, _SHAPES, True, 0)
+    if "\\" in serialised:
+        # Some string holds a character JSON escapes (a newline, a tab, a quote: JSON text in
+        # a metafield). Escaped, it reads differently (a tab after "Bearer" becomes a backslash
+        # and a "t", the quote after a label a backslash and a quote), so the escapes are read
+        # back first: every string then stands in the text as it is, between quotes.
+        serialised = _JSON_ESCAPE.sub(_unescape, serialised)
+    # The text is the strings between quotes and JSON punctuation, which no card candidate
+    # and no shape matches across except by finding more (the labelled shape finds
+    # ``"password": "..."`` pairs, which ``_walk`` redacts by their key): a shape that matches
+    # in some string matches here too.
+    shapes, cards = _active(serialised)
     if not shapes and not cards:
         return value, 0
     return _walk(value, shapes, cards, 0)
+
+
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
+_JSON_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code is not None:
+        return chr(int(code, 16))
+    char = match.group(2)
+    return _JSON_ESCAPED.get(char, char)
