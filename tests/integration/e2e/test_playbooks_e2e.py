@@ -1,7 +1,8 @@
 """Done-when for playbooks (issue #23), against the demo sandboxes through the gateway and the
 official MCP client: the built-in Shopify-to-Xero reconciliation, created from the chat with
-create_playbook and run with run_playbook, finds exactly the mismatches the Xero sandbox seeds
-(SEEDED_MISMATCHES), and every step is in the usage review with the playbook's id."""
+create_playbook (previewed, then confirmed) and run with run_playbook, finds exactly the
+mismatches the Xero sandbox seeds (SEEDED_MISMATCHES), and every step is in the usage review
+with the playbook's id."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_library import LIBRARY
 from shopmcp_domain.playbook_steps import normalise_key
 from shopmcp_entrypoints.demo.sandboxes import shopify_data, xero_data
+from tests.confirming import call_confirmed
 from tests.integration.e2e.conftest import E2E
 
 MODERN = "2026-07-28"
@@ -29,7 +31,8 @@ async def test_the_reconciliation_playbook_finds_the_seeded_mismatches_exactly(e
     definition = LIBRARY["reconcile-shopify-xero"].model_dump(mode="json", exclude_none=True)
     since, until = _period()
     async with Client(e2e.mcp_url(issued.token), mode=MODERN, cache=None) as mcp:
-        created = await mcp.call_tool("create_playbook", {"playbook": definition})
+        # A write that needs confirmation: a preview (nothing saved), then the confirmed call.
+        preview, created = await call_confirmed(mcp, "create_playbook", {"playbook": definition})
         assert created.is_error is False, created.content
         ran = await mcp.call_tool(
             "run_playbook",
@@ -72,4 +75,10 @@ async def test_the_reconciliation_playbook_finds_the_seeded_mismatches_exactly(e
         "xero_list_payments",
         "run_playbook",
     ]
-    assert all(e.status is UsageStatus.OK for e in events)
+    # The preview has its own row (before the playbook existed: no playbook id); every other
+    # call succeeded.
+    assert [(e.tool, e.status) for e in events if e.status is not UsageStatus.OK] == [
+        ("create_playbook", UsageStatus.CONFIRMATION_REQUIRED)
+    ]
+    assert [e.tool for e in events].count("create_playbook") == 2
+    assert (preview.structured_content or {})["action"] == "create"
