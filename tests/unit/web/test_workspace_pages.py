@@ -319,6 +319,8 @@ def concrete(path: str, workspace: str) -> str:
         .replace("{connection_id:uuid}", str(uuid.uuid4()))
         .replace("{prefix:str}", "aaaaaaaaaaaa")
         .replace("{platform:str}", "shopify")
+        .replace("{name:str}", "weekly")
+        .replace("{key:str}", "low-stock")
     )
 
 
