@@ -89,9 +89,14 @@ async def test_a_revocation_reaches_the_other_replica_within_a_second(
     a, b = replicas
     workspace, issued = await _tenant(database)
     await a.scope(issued.token)
-    await b.scope(issued.token)
-    await b.scope(issued.token)
-    assert b.cache.hits >= 1  # served from memory before the change
+    # Served from memory before the change. The cache serves only while its notice feed is
+    # known live (its last ping answered), so on a loaded machine the first repeats may still
+    # go to the database: repeat until one is a hit, within the feed's own liveness bound.
+    deadline = time.monotonic() + 3.0
+    while b.cache.hits == 0:
+        assert time.monotonic() < deadline, "the cache never served from memory"
+        await b.scope(issued.token)
+        await asyncio.sleep(0.01)
 
     async with database.tenants.unit_of_work(workspace.id) as uow:
         await uow.keys.revoke(issued.key.id, NOW)
