@@ -15,6 +15,7 @@ from markupsafe import escape
 from tests.unit.api.harness import Api
 from tests.unit.web.conftest import NewBrowser
 from tests.unit.web.harness import Browser, assert_accessible, csrf_of
+from tests.unit.web.test_workspace_pages import connect_shopify
 
 HOSTILE_DESCRIPTION = "<script>alert('description')</script> & more"
 HOSTILE_TEMPLATE = "Hello {who}.\n{{ 7*7 }} <b>bold</b></pre><script>alert(1)</script>"
@@ -162,6 +163,7 @@ async def test_enable_a_library_entry_and_see_a_refusal_on_the_page(
     api: Api, alice: Browser
 ) -> None:
     workspace = await alice.create_workspace()
+    await connect_shopify(alice, workspace)  # the platform slow-movers' tools reach
     enabled = await alice.post(pages(workspace, "library/slow-movers/enable"))
     assert enabled.status_code == 303, enabled.text
     assert enabled.headers["location"] == pages(workspace) + "?done=enabled"
@@ -207,6 +209,7 @@ async def test_export_downloads_what_import_reads_back_into_another_workspace(
     target = await alice.create_workspace("Target")
     uploaded = await alice.create_workspace("Uploaded")
     await save(api, "alice@example.com", source, PROMPT, STEPS)
+    await connect_shopify(alice, source)
     assert (await alice.post(pages(source, "library/low-stock/enable"))).status_code == 303
 
     download = await alice.get(pages(source, "export.json"))
