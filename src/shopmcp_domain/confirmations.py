@@ -46,6 +46,12 @@ CONFIRMATION_ARGUMENT = "confirmation"
 IDEMPOTENCY_ARGUMENT = "idempotency_key"
 WRITE_CONTROL_ARGUMENTS = frozenset({CONFIRMATION_ARGUMENT, IDEMPOTENCY_ARGUMENT})
 
+# What a confirmation of one of the gateway's own write tools (``create_playbook``,
+# ``delete_playbook``) is bound to in place of a connection: they change the gateway itself,
+# not a store, and a confirmation's connection is NOT NULL (with no foreign key: migration
+# 0010). The nil UUID, which no connection's id (random, version 4) can ever be.
+GATEWAY_CONNECTION_ID = ConnectionId(uuid.UUID(int=0))
+
 DEFAULT_CONFIRMATION_TTL = dt.timedelta(minutes=5)
 # How long a confirmed write's outcome is kept for repeats: long enough for a client's retries,
 # short enough that it is not a store of results (the security page's promise).
@@ -104,6 +110,14 @@ def policy_version(
             "locators": sorted(locators),
         }
     )
+
+
+def gateway_policy_version(tool: str, state: Mapping[str, Any]) -> str:
+    """The policy digest of a confirmation of one of the gateway's own write tools: the state
+    its preview described (for a playbook, the version it replaces or deletes), so a change
+    of that state between the preview and the confirmation makes the code stale. (The
+    platforms' write settings do not govern these tools, so they are not part of it.)"""
+    return _digest({"gateway_tool": tool, "state": dict(state)})
 
 
 @attrs.frozen

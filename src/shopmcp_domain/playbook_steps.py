@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from shopmcp_domain.playbook_templates import (
     Reference,
@@ -29,6 +29,8 @@ MAX_STEPS = 20
 MAX_FOR_EACH = 50
 # What one reconcile step compares, per side: more is refused rather than truncated.
 MAX_RECONCILE_ITEMS = 5_000
+# The values an ``in`` / ``not_in`` filter lists.
+MAX_FILTER_VALUES = 50
 
 StepId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 # A path inside one item: keys only (``total.amount``).
@@ -75,16 +77,34 @@ class ReconcileStep(_Model):
     tolerance: float = Field(default=0.005, ge=0, le=1_000)
 
 
+FilterValue = str | float | int
+LIST_OPS = frozenset({"in", "not_in"})
+
+
 class FilterStep(_Model):
     """Keep the records of a list whose field compares to a value: numbers as numbers when
-    both sides are numeric, else as text (ISO dates compare in order). Pure and bounded."""
+    both sides are numeric, else as text (ISO dates compare in order). ``in`` / ``not_in``
+    take a list of values (a field equal to any of them, or to none). Pure and bounded."""
 
     kind: Literal["filter"] = "filter"
     id: StepId
     source: str = Field(max_length=200, description="A reference to a list of records")
     field: ItemPath
-    op: Literal["lt", "le", "gt", "ge", "eq", "ne"]
-    value: str | float | int = Field(description="A literal, or a {{ args.x }} reference")
+    op: Literal["lt", "le", "gt", "ge", "eq", "ne", "in", "not_in"]
+    value: FilterValue | list[FilterValue] = Field(
+        description="A literal, or a {{ args.x }} reference; for in / not_in a list of them"
+    )
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> FilterStep:
+        listed = isinstance(self.value, list)
+        if self.op in LIST_OPS and not listed:
+            raise ValueError(f"op {self.op} compares to a list of values")
+        if self.op not in LIST_OPS and listed:
+            raise ValueError(f"op {self.op} compares to one value, not a list")
+        if isinstance(self.value, list) and not 1 <= len(self.value) <= MAX_FILTER_VALUES:
+            raise ValueError(f"in / not_in list 1 to {MAX_FILTER_VALUES} values")
+        return self
 
 
 AnyStep = ToolStep | ReconcileStep | FilterStep
@@ -223,6 +243,10 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _compare(left: Any, op: str, right: Any) -> bool:
+    if op in LIST_OPS:
+        values = right if isinstance(right, list) else [right]
+        found = any(_compare(left, "eq", value) for value in values)
+        return found if op == "in" else not found
     if left is None:
         return op == "ne"
     compare = _OPERATORS[op]

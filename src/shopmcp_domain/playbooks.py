@@ -5,7 +5,8 @@
   ``run_playbook`` tool, each step through the same ``call_tool`` as a direct call.
 
 Both are versioned: an edit is a new version (the number goes up by one), and a run records
-the version it ran.
+the version it ran. Every version saved is kept (:class:`PlaybookVersion`), so what a usage
+row stamped with ``(playbook_id, playbook_version)`` ran can always be read back.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from shopmcp_domain.ids import PlaybookId, WorkspaceId
 from shopmcp_domain.playbook_steps import AnyStep, check_steps
 from shopmcp_domain.text import check_plain_text
 
+# Stored as a 32-bit integer (PostgreSQL ``integer``).
+MAX_PLAYBOOK_VERSION = 2**31 - 1
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -98,3 +101,22 @@ class Playbook:
             if field:
                 out.append(values.get(field, ""))
         return "".join(out)
+
+
+@attrs.frozen
+class PlaybookVersion:
+    """One saved version of a playbook, exactly as it was stored.
+
+    History is append-only: an edit or a restore adds a version and none is ever rewritten.
+    Deleting a playbook keeps its versions (usage rows name ``(playbook_id, version)`` without
+    a foreign key, and the audit trail outlives the playbook); the workspace's erasure removes
+    them with everything else."""
+
+    # The definition at that version (its ``created_at`` is the playbook's, as stored then).
+    playbook: Playbook
+    # When this version was saved.
+    saved_at: dt.datetime
+
+    @property
+    def version(self) -> int:
+        return self.playbook.version

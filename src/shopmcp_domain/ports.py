@@ -43,7 +43,7 @@ from shopmcp_domain.keys import McpKey
 from shopmcp_domain.oauth import FlowOutcome, Grant, OAuthFlow
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.retention import HistoryExpired, SignInsPurged
 from shopmcp_domain.tools.spec import ToolSpec
 from shopmcp_domain.usage import (
@@ -259,15 +259,34 @@ class PlaybookRepository(Protocol):
 
     async def get_by_name(self, name: str) -> Playbook | None: ...
 
-    async def add(self, playbook: Playbook) -> None: ...
-
-    async def replace(self, playbook: Playbook) -> bool:
-        """Store ``playbook`` as the next version of the one with its id: True when the stored
-        one was at ``playbook.version - 1`` (and is now replaced), False otherwise (missing, or
-        edited meanwhile)."""
+    async def add(self, playbook: Playbook) -> None:
+        """Store a new playbook, and its version in the history (saved at its
+        ``created_at``), in the same unit of work."""
         ...
 
-    async def delete(self, playbook_id: PlaybookId) -> bool: ...
+    async def replace(self, playbook: Playbook, *, saved_at: dt.datetime) -> bool:
+        """Store ``playbook`` as the next version of the one with its id: True when the stored
+        one was at ``playbook.version - 1`` (and is now replaced, the new version added to the
+        history as saved at ``saved_at``), False otherwise (missing, or edited meanwhile:
+        nothing changes then)."""
+        ...
+
+    async def delete(self, playbook_id: PlaybookId) -> bool:
+        """Delete the playbook; its history stays (see :class:`PlaybookVersion`)."""
+        ...
+
+    async def versions(self, playbook_id: PlaybookId) -> Sequence[PlaybookVersion]:
+        """Every stored version of the playbook, newest first (empty for an unknown id)."""
+        ...
+
+    async def get_version(
+        self, playbook_id: PlaybookId, version: int
+    ) -> PlaybookVersion | None: ...
+
+    async def all_versions(self) -> Sequence[PlaybookVersion]:
+        """The workspace's whole history, deleted playbooks' too (the export's section):
+        ordered by name, playbook id, then version."""
+        ...
 
 
 class OAuthFlowRepository(Protocol):

@@ -135,6 +135,8 @@ class UsageQuery:
     status: UsageStatus | None = None
     connection_id: ConnectionId | None = None
     key_prefix: str | None = None
+    # A playbook's run and its steps (every version of it).
+    playbook_id: PlaybookId | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
     before: UsageCursor | None = None

@@ -76,6 +76,7 @@ class GatewayPorts:
             clock=self.clock,
             audit=self.audit,
             run=PlaybookRunDeps(tool_call=self.tool_call, limiter=self.limiter),
+            confirmations=self.confirmations,
         )
 
 

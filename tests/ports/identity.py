@@ -31,6 +31,7 @@ from shopmcp_domain.identity import AdminDirectory, IdentityStore
 from shopmcp_domain.ids import (
     new_account_id,
     new_connection_id,
+    new_playbook_id,
     new_sign_in_code_id,
     new_usage_event_id,
 )
@@ -190,6 +191,7 @@ class IdentitySuite:
         workspace = await people.workspace()
         key = issue_key(workspace.id, NOW).key
         connection = new_connection_id()
+        playbook = new_playbook_id()
         events = [
             UsageEvent(
                 id=new_usage_event_id(),
@@ -201,6 +203,9 @@ class IdentitySuite:
                 status=UsageStatus.OK if i != 2 else UsageStatus.UPSTREAM_ERROR,
                 error_class=None if i != 2 else "UpstreamError",
                 created_at=NOW + dt.timedelta(seconds=i // 2),
+                # Events 3 and 4 are steps of one playbook, at two of its versions.
+                playbook_id=playbook if i in (3, 4) else None,
+                playbook_version=i - 2 if i in (3, 4) else None,
             )
             for i in range(6)
         ]
@@ -226,6 +231,12 @@ class IdentitySuite:
                 )
             )
             assert [e.id for e in only] == [events[1].id]
+            steps = await uow.usage.search(UsageQuery(playbook_id=playbook))
+            assert [(e.id, e.playbook_version) for e in steps] == [
+                (events[4].id, 2),
+                (events[3].id, 1),
+            ]
+            assert await uow.usage.search(UsageQuery(playbook_id=new_playbook_id())) == []
             summary = {t.tool: t for t in await uow.usage.summary(None, None)}
             assert summary["shopify_get_shop"].calls == 4
             assert summary["shopify_get_shop"].errors == 1

@@ -532,13 +532,75 @@ class TenantStoreSuite:
             await uow.playbooks.add(v1)
             assert await uow.playbooks.get_by_name("steps") == v1
         v2 = attrs.evolve(v1, description="edited", steps=steps[:1], version=2)
+        later = NOW + dt.timedelta(days=1)
         async with ports.tenants.unit_of_work(b.id) as uow:
-            assert await uow.playbooks.replace(attrs.evolve(v2, workspace_id=b.id)) is False
+            moved = attrs.evolve(v2, workspace_id=b.id)
+            assert await uow.playbooks.replace(moved, saved_at=later) is False
         async with ports.tenants.unit_of_work(a.id) as uow:
-            assert await uow.playbooks.replace(attrs.evolve(v1, version=3)) is False
-            assert await uow.playbooks.replace(v2) is True
-            assert await uow.playbooks.replace(v2) is False  # v2 is stored: not its successor
+            skipped = attrs.evolve(v1, version=3)
+            assert await uow.playbooks.replace(skipped, saved_at=later) is False
+            assert await uow.playbooks.replace(v2, saved_at=later) is True
+            # v2 is stored: not its successor.
+            assert await uow.playbooks.replace(v2, saved_at=later) is False
             assert await uow.playbooks.get_by_name("steps") == v2
+            # Each version kept as stored, steps and all; the refused ones left no trace.
+            assert [(v.playbook, v.saved_at) for v in await uow.playbooks.versions(v1.id)] == [
+                (v2, later),
+                (v1, NOW),
+            ]
+        async with ports.tenants.unit_of_work(b.id) as uow:
+            assert list(await uow.playbooks.versions(v1.id)) == []
+
+    async def test_playbook_history_is_kept_per_workspace_and_outlives_a_delete(
+        self, ports: Ports
+    ) -> None:
+        a, b = await ports.new_workspace(), await ports.new_workspace()
+        v1 = playbook_for(a.id, "weekly")
+        v2 = attrs.evolve(v1, description="Edited", version=2)
+        v3 = attrs.evolve(v1, template="Only {store}.", version=3)
+        other = playbook_for(a.id, "daily")
+        saved = [NOW + dt.timedelta(hours=h) for h in (1, 2)]
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            await uow.playbooks.add(v1)
+            await uow.playbooks.add(other)
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            assert await uow.playbooks.replace(v2, saved_at=saved[0])
+            assert await uow.playbooks.replace(v3, saved_at=saved[1])
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            history = list(await uow.playbooks.versions(v1.id))
+            assert [v.version for v in history] == [3, 2, 1]
+            assert [v.playbook for v in history] == [v3, v2, v1]
+            assert [v.saved_at for v in history] == [saved[1], saved[0], NOW]
+            found = await uow.playbooks.get_version(v1.id, 2)
+            assert found is not None and found.playbook == v2
+            assert await uow.playbooks.get_version(v1.id, 4) is None
+            assert await uow.playbooks.get_version(other.id, 2) is None
+            # Deleting the playbook keeps what it was: usage rows still name its versions.
+            assert await uow.playbooks.delete(v1.id) is True
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            assert await uow.playbooks.get_by_name("weekly") is None
+            assert [v.version for v in await uow.playbooks.versions(v1.id)] == [3, 2, 1]
+            everything = [(v.playbook.name, v.version) for v in await uow.playbooks.all_versions()]
+            assert everything == [("daily", 1), ("weekly", 1), ("weekly", 2), ("weekly", 3)]
+        # Another workspace sees none of it, by id or in bulk.
+        async with ports.tenants.unit_of_work(b.id) as uow:
+            assert list(await uow.playbooks.versions(v1.id)) == []
+            assert await uow.playbooks.get_version(v1.id, 1) is None
+            assert list(await uow.playbooks.all_versions()) == []
+
+    async def test_a_refused_playbook_write_records_no_version(self, ports: Ports) -> None:
+        a = await ports.new_workspace()
+        weekly = playbook_for(a.id, "weekly")
+        with pytest.raises(Boom):
+            async with ports.tenants.unit_of_work(a.id) as uow:
+                await uow.playbooks.add(weekly)
+                raise Boom()
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            await uow.playbooks.add(weekly)
+            with pytest.raises(Conflict):
+                await uow.playbooks.add(attrs.evolve(weekly, id=new_playbook_id()))
+        async with ports.tenants.unit_of_work(a.id) as uow:
+            assert [v.playbook for v in await uow.playbooks.all_versions()] == [weekly]
 
     async def test_usage_events_keep_their_playbook(self, ports: Ports) -> None:
         a = await ports.new_workspace()

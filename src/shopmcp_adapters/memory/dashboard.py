@@ -112,6 +112,7 @@ def _matches(event: UsageEvent, query: UsageQuery) -> bool:
         and (query.status is None or event.status is query.status)
         and (query.connection_id is None or event.connection_id == query.connection_id)
         and (query.key_prefix is None or event.key_prefix == query.key_prefix)
+        and (query.playbook_id is None or event.playbook_id == query.playbook_id)
         and (query.since is None or event.created_at >= query.since)
         and (query.until is None or event.created_at < query.until)
         and (

@@ -45,7 +45,7 @@ from shopmcp_domain.ids import (
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.plans import PlanTier
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.ports import ScopeRecord
 from shopmcp_domain.retention import HistoryExpired, SignInsPurged
 from shopmcp_domain.usage import (
@@ -79,6 +79,8 @@ class _Partition:
     usage: list[UsageEvent] = attrs.Factory(list)
     outbox: dict[UsageEventId, _OutboxRow] = attrs.Factory(dict)
     playbooks: dict[PlaybookId, Playbook] = attrs.Factory(dict)
+    # Append-only: kept when a playbook is deleted, gone with the partition (erasure).
+    playbook_versions: dict[tuple[PlaybookId, int], PlaybookVersion] = attrs.Factory(dict)
     oauth_flows: dict[OAuthFlowId, OAuthFlow] = attrs.Factory(dict)
     members: dict[AccountId, Membership] = attrs.Factory(dict)
     audit: list[AuditEntry] = attrs.Factory(list)
@@ -96,6 +98,7 @@ class _Partition:
             usage=list(self.usage),
             outbox=dict(self.outbox),
             playbooks=dict(self.playbooks),
+            playbook_versions=dict(self.playbook_versions),
             oauth_flows=dict(self.oauth_flows),
             members=dict(self.members),
             audit=list(self.audit),
@@ -288,18 +291,44 @@ class _Playbooks(_Base):
             raise NotFound("workspace")
         if await self.get_by_name(playbook.name) is not None:
             raise Conflict(f"playbook {playbook.name!r} exists")
+        self._keep(playbook, playbook.created_at)
         self._p.playbooks[playbook.id] = playbook
 
-    async def replace(self, playbook: Playbook) -> bool:
+    async def replace(self, playbook: Playbook, *, saved_at: dt.datetime) -> bool:
         self._own(playbook.workspace_id)
         stored = self._p.playbooks.get(playbook.id)
         if stored is None or stored.version != playbook.version - 1:
             return False
+        self._keep(playbook, saved_at)
         self._p.playbooks[playbook.id] = playbook
         return True
 
+    def _keep(self, playbook: Playbook, saved_at: dt.datetime) -> None:
+        # PostgreSQL's primary key (workspace, playbook, version): a version is never rewritten.
+        if (playbook.id, playbook.version) in self._p.playbook_versions:
+            raise Conflict(f"playbook {playbook.name!r} version {playbook.version} exists")
+        self._p.playbook_versions[playbook.id, playbook.version] = PlaybookVersion(
+            playbook, saved_at
+        )
+
     async def delete(self, playbook_id: PlaybookId) -> bool:
         return self._p.playbooks.pop(playbook_id, None) is not None
+
+    async def versions(self, playbook_id: PlaybookId) -> Sequence[PlaybookVersion]:
+        return sorted(
+            (v for (pid, _), v in self._p.playbook_versions.items() if pid == playbook_id),
+            key=lambda v: v.version,
+            reverse=True,
+        )
+
+    async def get_version(self, playbook_id: PlaybookId, version: int) -> PlaybookVersion | None:
+        return self._p.playbook_versions.get((playbook_id, version))
+
+    async def all_versions(self) -> Sequence[PlaybookVersion]:
+        return sorted(
+            self._p.playbook_versions.values(),
+            key=lambda v: (v.playbook.name, str(v.playbook.id), v.version),
+        )
 
 
 class _OAuthFlows(_Base):

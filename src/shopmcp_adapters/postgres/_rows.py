@@ -34,7 +34,7 @@ from shopmcp_domain.oauth import FlowOutcome, OAuthFlow
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_steps import Step
-from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookMode
+from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookMode, PlaybookVersion
 from shopmcp_domain.usage import (
     MeterRecord,
     ParkedMeterRecord,
@@ -132,7 +132,7 @@ def playbook_steps(value: Playbook) -> str:
     return _STEPS.dump_json(list(value.steps)).decode()
 
 
-def playbook(row: Row) -> Playbook:
+def playbook(row: Row, created_at: str = "created_at") -> Playbook:
     arguments = json.loads(row["arguments"])
     return Playbook(
         id=PlaybookId(row["id"]),
@@ -140,7 +140,7 @@ def playbook(row: Row) -> Playbook:
         name=row["name"],
         description=row["description"],
         template=row["template"],
-        created_at=row["created_at"],
+        created_at=row[created_at],
         arguments=tuple(
             PlaybookArgument(name=a["name"], description=a["description"], required=a["required"])
             for a in arguments
@@ -150,6 +150,11 @@ def playbook(row: Row) -> Playbook:
         version=row["version"],
         builtin=row["builtin"],
     )
+
+
+def playbook_version(row: Row) -> PlaybookVersion:
+    # A history row: the playbook's own creation time, and when this version was saved.
+    return PlaybookVersion(playbook(row, "playbook_created_at"), saved_at=row["created_at"])
 
 
 def playbook_arguments(value: Playbook) -> str:

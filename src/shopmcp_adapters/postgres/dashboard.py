@@ -32,6 +32,7 @@ SEARCH_USAGE_SQL = (
     "and ($6::timestamptz is null or created_at >= $6) "
     "and ($7::timestamptz is null or created_at < $7) "
     "and ($8::timestamptz is null or (created_at, id) < ($8, $9::uuid)) "
+    "and ($11::uuid is null or playbook_id = $11) "
     "order by created_at desc, id desc limit $10"
 )
 USAGE_SUMMARY_SQL = (
@@ -200,6 +201,7 @@ class UsageReview(_Repo):
             None if cursor is None else cursor.created_at,
             None if cursor is None else cursor.id,
             query.limit,
+            query.playbook_id,
         )
         return [_rows.usage_event(row) for row in rows]
 

@@ -29,6 +29,8 @@ ERASED_TABLES = (
     "usage_events",
     "audit_chain_heads",
     "oauth_flows",
+    # Kept when a playbook is deleted (the audit trail cites it); erased with the workspace.
+    "playbook_versions",
     "playbooks",
     "mcp_keys",
     "connections",
@@ -55,6 +57,7 @@ _ERASE_METER_OUTBOX = "delete from shopmcp.meter_outbox where workspace_id = $1"
 _ERASE_USAGE_EVENTS = "delete from shopmcp.usage_events where workspace_id = $1"
 _ERASE_AUDIT_CHAIN_HEADS = "delete from shopmcp.audit_chain_heads where workspace_id = $1"
 _ERASE_OAUTH_FLOWS = "delete from shopmcp.oauth_flows where workspace_id = $1"
+_ERASE_PLAYBOOK_VERSIONS = "delete from shopmcp.playbook_versions where workspace_id = $1"
 _ERASE_PLAYBOOKS = "delete from shopmcp.playbooks where workspace_id = $1"
 _ERASE_MCP_KEYS = "delete from shopmcp.mcp_keys where workspace_id = $1"
 _ERASE_CONNECTIONS = "delete from shopmcp.connections where workspace_id = $1"
@@ -117,6 +120,7 @@ class PostgresRetentionStore:
             await conn.execute(_ERASE_USAGE_EVENTS, workspace_id)
             await conn.execute(_ERASE_AUDIT_CHAIN_HEADS, workspace_id)
             await conn.execute(_ERASE_OAUTH_FLOWS, workspace_id)
+            await conn.execute(_ERASE_PLAYBOOK_VERSIONS, workspace_id)
             await conn.execute(_ERASE_PLAYBOOKS, workspace_id)
             await conn.execute(_ERASE_MCP_KEYS, workspace_id)
             await conn.execute(_ERASE_CONNECTIONS, workspace_id)

@@ -6,7 +6,11 @@ What is in it (``schema`` ``shopmcp.workspace-export``, ``version`` 1)::
 
     {"schema", "version", "exported_at", "workspace_id",
      "workspace": {...}, "members": [...], "connections": [...], "keys": [...],
-     "playbooks": [...], "erasure_requests": [...], "audit_log": [...], "usage_events": [...]}
+     "playbooks": [...], "playbook_versions": [...], "erasure_requests": [...],
+     "audit_log": [...], "usage_events": [...]}
+
+``playbook_versions`` is every saved version of every playbook, deleted ones' too (what a
+usage event's ``playbook_id`` and ``playbook_version`` ran).
 
 What is never in it: a credential (connections carry their metadata only; the sealed
 credential, its ciphertext and wrapped data key are not read at all), a key's secret hash, a
@@ -33,7 +37,7 @@ from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import AuditEntryId, WorkspaceId
 from shopmcp_domain.keys import McpKey
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.ports import TenantRepository
 from shopmcp_domain.redaction import redact_text
 from shopmcp_domain.usage import MAX_USAGE_PAGE, UsageCursor, UsageEvent, UsageQuery
@@ -119,6 +123,10 @@ def _playbook(playbook: Playbook) -> dict[str, Any]:
     }
 
 
+def _playbook_version(version: PlaybookVersion) -> dict[str, Any]:
+    return {**_playbook(version.playbook), "saved_at": _time(version.saved_at)}
+
+
 def _hidden(text: str, with_email: bool) -> str:
     return text if with_email else redact_text(text)
 
@@ -155,6 +163,8 @@ def _usage(event: UsageEvent) -> dict[str, Any]:
         "error_class": event.error_class,
         "cache_hit": event.cache_hit,
         "redactions": event.redactions,
+        "playbook_id": None if event.playbook_id is None else str(event.playbook_id),
+        "playbook_version": event.playbook_version,
         "created_at": _time(event.created_at),
     }
 
@@ -199,6 +209,7 @@ async def export_workspace(
         connections = await uow.connections.list()
         keys = await uow.keys.list()
         playbooks = await uow.playbooks.list()
+        playbook_versions = await uow.playbooks.all_versions()
         erasure = await uow.erasure_requests.get()
     head: Mapping[str, object] = {
         "schema": EXPORT_SCHEMA,
@@ -212,6 +223,7 @@ async def export_workspace(
         "connections": [_connection(c) for c in connections],
         "keys": [_key(k) for k in keys],
         "playbooks": [_playbook(p) for p in playbooks],
+        "playbook_versions": [_playbook_version(v) for v in playbook_versions],
         "erasure_requests": [] if erasure is None else [_erasure(erasure, include_emails)],
     }
     yield _json(head)[:-1]  # the object stays open for the streamed sections

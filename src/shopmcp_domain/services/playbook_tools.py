@@ -8,7 +8,10 @@ playbook's id and version when there is one); ``run_playbook``'s steps are ``cal
 calls of their own (see :mod:`shopmcp_domain.services.run_playbook`).
 
 ``create_playbook`` and ``delete_playbook`` change the workspace: they are write tools
-(annotated so, listed only to a key with write access, refused to any other).
+(annotated so, listed only to a key with write access, refused to any other), previewed and
+confirmed like a platform's writes (:mod:`shopmcp_domain.services.playbook_writes`): their
+input schemas carry ``confirmation`` and ``idempotency_key``, and a first call saves or deletes
+nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from shopmcp_domain.confirmations import (
+    WriteControls,
+    split_write_controls,
+    with_write_controls,
+)
 from shopmcp_domain.errors import (
     AuditUnavailable,
     InternalError,
@@ -33,11 +41,13 @@ from shopmcp_domain.playbook_definitions import PlaybookDefinition, definition_o
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
+    ConfirmationStore,
     ToolOutput,
 )
 from shopmcp_domain.services import playbooks as use_cases
 from shopmcp_domain.services.admission import Admission, raise_if_refused
 from shopmcp_domain.services.call_tool import PlaybookStamp
+from shopmcp_domain.services.playbook_writes import ManagedCall, managed_call
 from shopmcp_domain.services.run_playbook import (
     PlaybookRunDeps,
     RunArgumentsError,
@@ -87,7 +97,10 @@ class GatewayTool:
     write: bool
 
     def input_schema(self) -> dict[str, Any]:
-        return self.input_model.model_json_schema()
+        schema = self.input_model.model_json_schema()
+        # A write's first call is a preview: the gateway's confirmation arguments, as on every
+        # platform write tool.
+        return with_write_controls(schema) if self.write else schema
 
 
 PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
@@ -115,14 +128,17 @@ PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
             "Save a playbook: 'instructions' (a prompt template with {argument} placeholders) "
             "or 'tool_steps' (steps of tool calls whose arguments may use {{ args.x }} and "
             "{{ steps.id.path }}; filter and reconcile steps). Every tool must be one this key "
-            "may call. replace=true saves a new version.",
+            "may call. replace=true saves a new version in place of the current one. The "
+            "first call saves nothing: it returns a preview and a confirmation code to use "
+            "after the user approves.",
             CreatePlaybookInput,
             write=True,
         ),
         GatewayTool(
             "delete_playbook",
             "Delete a playbook",
-            "Delete one of this workspace's playbooks by name.",
+            "Delete one of this workspace's playbooks by name. The first call deletes nothing: "
+            "it returns a preview and a confirmation code to use after the user approves.",
             DeletePlaybookInput,
             write=True,
         ),
@@ -142,6 +158,8 @@ class PlaybookToolDeps:
     clock: Clock
     audit: AuditLog
     run: PlaybookRunDeps
+    # create_playbook and delete_playbook are confirmed like a platform's writes.
+    confirmations: ConfirmationStore
 
 
 def _validated(tool: GatewayTool, arguments: Mapping[str, Any]) -> Any:
@@ -181,7 +199,12 @@ async def call_playbook_tool(
         tool = PLAYBOOK_TOOLS[name]
         if tool not in visible_playbook_tools(scope):
             raise ToolNotAllowed(name, "this key has no write access")
-        args = _validated(tool, arguments or {})
+        arguments = arguments or {}
+        controls = WriteControls()
+        if tool.write:
+            # Taken out first, as for a platform write: the input model never sees them.
+            controls, arguments = split_write_controls(name, arguments)
+        args = _validated(tool, arguments)
         ws = scope.workspace.id
         tenants = scope.tenants
         if isinstance(args, RunPlaybookInput):
@@ -197,24 +220,15 @@ async def call_playbook_tool(
         if isinstance(args, ListPlaybooksInput):
             return _listing(await use_cases.list_playbooks(tenants, ws, check_workspace=False))
         if isinstance(args, CreatePlaybookInput):
-            saved = await use_cases.save_playbook(
-                tenants,
-                deps.clock,
-                ws,
-                args.playbook,
-                use_cases.scope_tool_problem(scope),
-                replace=args.replace,
-            )
-            stamp = PlaybookStamp(saved.id, saved.version)
-            definition = definition_of(saved).model_dump(mode="json", exclude_none=True)
-            return ToolOutput(
-                {"saved": definition},
-                f"Saved playbook {saved.name} (version {saved.version}).",
-            )
-        assert isinstance(args, DeletePlaybookInput)
-        deleted = await use_cases.delete_playbook(tenants, ws, args.name)
-        stamp = PlaybookStamp(deleted.id, deleted.version)
-        return ToolOutput({"deleted": deleted.name}, f"Deleted playbook {deleted.name}.")
+            call = ManagedCall(scope, name, args, definition=args.playbook, replace=args.replace)
+        else:
+            assert isinstance(args, DeletePlaybookInput)
+            call = ManagedCall(scope, name, args, playbook_name=args.name)
+        managed = await managed_call(deps.clock, deps.confirmations, tenants, call, controls)
+        status = managed.status
+        if managed.playbook is not None:
+            stamp = PlaybookStamp(managed.playbook.id, managed.playbook.version)
+        return managed.output
     except ShopMcpError as error:
         status = error.usage_status
         error_class = type(error).__name__

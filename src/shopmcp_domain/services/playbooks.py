@@ -1,5 +1,6 @@
 """Playbook use cases shared by the MCP tools, the REST API and the CLI: save (create, or a new
-version of an existing one), delete, export, import, enable a library entry.
+version of an existing one), delete, export, import, enable a library entry, and the history:
+every saved version, read back, and restored as a new version (history is never rewritten).
 
 Which tools a definition may name is the caller's question, passed in as ``tool_problem``:
 from the chat, the key's own policy (:func:`scope_tool_problem`: a key cannot save a playbook
@@ -10,9 +11,11 @@ step against the running key's policy again, through ``call_tool``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import (
     Conflict,
     NotFound,
@@ -26,14 +29,18 @@ from shopmcp_domain.playbook_definitions import (
     PlaybookExport,
     ToolProblem,
     build_playbook,
+    definition_of,
     export_document,
     parse_export,
 )
-from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbook_library import ENTRIES
+from shopmcp_domain.playbook_library_stores import library_definition
+from shopmcp_domain.playbooks import MAX_PLAYBOOK_VERSION, Playbook, PlaybookVersion
 from shopmcp_domain.ports import (
     Clock,
+    PlaybookRepository,
     TenantRepository,
+    TenantUnitOfWork,
 )
 from shopmcp_domain.services.scope import RequestScope
 from shopmcp_domain.tools.registry import ToolRegistry
@@ -59,6 +66,44 @@ def scope_tool_problem(scope: RequestScope) -> ToolProblem:
     return problem
 
 
+def _next(
+    existing: Playbook | None,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    definition: PlaybookDefinition,
+    tool_problem: ToolProblem,
+    *,
+    replace: bool,
+) -> Playbook:
+    """The playbook a save stores over ``existing`` (the one with the definition's name, if
+    any): validated, version 1 when new, else the next version with the same id."""
+    if existing is None:
+        return build_playbook(definition, workspace_id, clock.now(), tool_problem)
+    if not replace:
+        raise Conflict(f"playbook {definition.name!r} exists")
+    return build_playbook(
+        definition,
+        workspace_id,
+        existing.created_at,
+        tool_problem,
+        playbook_id=existing.id,
+        version=existing.version + 1,
+    )
+
+
+async def _store(
+    playbooks: PlaybookRepository,
+    playbook: Playbook,
+    replaces: Playbook | None,
+    *,
+    saved_at: dt.datetime,
+) -> None:
+    if replaces is None:
+        await playbooks.add(playbook)
+    elif not await playbooks.replace(playbook, saved_at=saved_at):
+        raise Conflict(f"playbook {playbook.name!r} was changed meanwhile; try again")
+
+
 async def save_playbook(
     tenants: TenantRepository,
     clock: Clock,
@@ -75,23 +120,41 @@ async def save_playbook(
     # adding to a workspace that does not exist is the repository's NotFound.
     async with tenants.unit_of_work(workspace_id) as uow:
         existing = await uow.playbooks.get_by_name(definition.name)
-        if existing is None:
-            playbook = build_playbook(definition, workspace_id, clock.now(), tool_problem)
-            await uow.playbooks.add(playbook)
-            return playbook
-        if not replace:
-            raise Conflict(f"playbook {definition.name!r} exists")
-        playbook = build_playbook(
-            definition,
-            workspace_id,
-            existing.created_at,
-            tool_problem,
-            playbook_id=existing.id,
-            version=existing.version + 1,
-        )
-        if not await uow.playbooks.replace(playbook):
-            raise Conflict(f"playbook {definition.name!r} was changed meanwhile; try again")
+        playbook = _next(existing, clock, workspace_id, definition, tool_problem, replace=replace)
+        await _store(uow.playbooks, playbook, existing, saved_at=clock.now())
         return playbook
+
+
+async def preview_save(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    definition: PlaybookDefinition,
+    tool_problem: ToolProblem,
+    *,
+    replace: bool = False,
+) -> tuple[Playbook, Playbook | None]:
+    """What :func:`save_playbook` would store now, and the playbook it would replace (None:
+    a new one), with the same checks and errors; nothing is stored."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        existing = await uow.playbooks.get_by_name(definition.name)
+    playbook = _next(existing, clock, workspace_id, definition, tool_problem, replace=replace)
+    return playbook, existing
+
+
+async def store_previewed(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    playbook: Playbook,
+    replaces: Playbook | None,
+) -> Playbook:
+    """Store a playbook :func:`preview_save` returned: only if the workspace still has
+    exactly what the preview saw (no playbook with its name, or ``replaces`` at its version);
+    :class:`Conflict` otherwise."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        await _store(uow.playbooks, playbook, replaces, saved_at=clock.now())
+    return playbook
 
 
 async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, name: str) -> Playbook:
@@ -100,6 +163,72 @@ async def get_playbook(tenants: TenantRepository, workspace_id: WorkspaceId, nam
     if playbook is None:
         raise NotFound("playbook")
     return playbook
+
+
+async def _current(uow: TenantUnitOfWork, name: str) -> Playbook:
+    playbook = await uow.playbooks.get_by_name(name)
+    if playbook is not None:
+        return playbook
+    # Which of the two is missing, for the CLI (the API has checked the workspace already).
+    raise NotFound("playbook" if await uow.workspaces.get() is not None else "workspace")
+
+
+async def playbook_versions(
+    tenants: TenantRepository, workspace_id: WorkspaceId, name: str
+) -> Sequence[PlaybookVersion]:
+    """Every stored version of the playbook called ``name``, newest first. A deleted
+    playbook's history is kept (it is in the workspace export) but is no longer found by
+    name: a new playbook may take the name, with a history of its own."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        playbook = await _current(uow, name)
+        return list(await uow.playbooks.versions(playbook.id))
+
+
+async def get_playbook_version(
+    tenants: TenantRepository, workspace_id: WorkspaceId, name: str, version: int
+) -> PlaybookVersion:
+    """Version ``version`` of the playbook called ``name``, exactly as it was saved."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        playbook = await _current(uow, name)
+        return await _version_of(uow, playbook, version)
+
+
+async def _version_of(uow: TenantUnitOfWork, playbook: Playbook, version: int) -> PlaybookVersion:
+    # Out of range is simply not found (and never reaches a 32-bit column as an error).
+    in_range = 1 <= version <= MAX_PLAYBOOK_VERSION
+    found = await uow.playbooks.get_version(playbook.id, version) if in_range else None
+    if found is None:
+        # Versions saved before history was kept (migration 0016) are not stored either.
+        raise NotFound(f"playbook {playbook.name!r} version {version}")
+    return found
+
+
+async def restore_playbook(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    name: str,
+    version: int,
+    tool_problem: ToolProblem,
+) -> Playbook:
+    """Save version ``version``'s definition as the playbook's next version: the history
+    keeps every version in between, and usage rows keep naming what they ran. The old
+    definition is validated again (a tool it names may be gone): :class:`PlaybookInvalid`.
+    :class:`Conflict` if an edit raced this one, :class:`NotFound` for no such playbook or
+    version."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        current = await _current(uow, name)
+        old = await _version_of(uow, current, version)
+        playbook = _next(
+            current,
+            clock,
+            workspace_id,
+            definition_of(old.playbook),
+            tool_problem,
+            replace=True,
+        )
+        await _store(uow.playbooks, playbook, current, saved_at=clock.now())
+        return playbook
 
 
 async def list_playbooks(
@@ -114,11 +243,24 @@ async def list_playbooks(
 
 
 async def delete_playbook(
-    tenants: TenantRepository, workspace_id: WorkspaceId, name: str
+    tenants: TenantRepository,
+    workspace_id: WorkspaceId,
+    name: str,
+    *,
+    expected: Playbook | None = None,
 ) -> Playbook:
+    """Delete the playbook named ``name``. With ``expected`` (a confirmed delete), only if it
+    is still that playbook at that version: :class:`Conflict` otherwise."""
     async with tenants.unit_of_work(workspace_id) as uow:
         playbook = await uow.playbooks.get_by_name(name)
-        if playbook is None or not await uow.playbooks.delete(playbook.id):
+        if playbook is None:
+            raise NotFound("playbook")
+        if expected is not None and (playbook.id, playbook.version) != (
+            expected.id,
+            expected.version,
+        ):
+            raise Conflict(f"playbook {name!r} was changed meanwhile; try again")
+        if not await uow.playbooks.delete(playbook.id):
             raise NotFound("playbook")
     return playbook
 
@@ -179,8 +321,19 @@ async def enable_builtin(
     workspace_id: WorkspaceId,
     key: str,
     tool_problem: ToolProblem,
+    *,
+    connections: Sequence[Connection] | None = None,
 ) -> Playbook:
-    definition = LIBRARY.get(key)
-    if definition is None:
+    """Save a copy of the library entry ``key``. A per-store entry is built from the
+    workspace's stores (``connections``: the caller's, e.g. a key's scope; else read here) and
+    the tools ``tool_problem`` lets the caller use (see :func:`library_definition`). Raises
+    :class:`NotFound` (no such entry, or workspace), :class:`PlaybookInvalid`, :class:`Conflict`."""
+    if key not in ENTRIES:
         raise NotFound("library playbook")
+    if connections is None and ENTRIES[key].per_store:
+        async with tenants.unit_of_work(workspace_id) as uow:
+            if await uow.workspaces.get() is None:
+                raise NotFound("workspace")
+            connections = list(await uow.connections.list())
+    definition = library_definition(key, connections or (), tool_problem)
     return await save_playbook(tenants, clock, workspace_id, definition, tool_problem)

@@ -3,7 +3,9 @@
 shopmcp playbook add --workspace <id> --name weekly --template "..." --argument since
 shopmcp playbook add --workspace <id> --file steps.json [--replace]   (either mode, as JSON)
 shopmcp playbook list --workspace <id>
-shopmcp playbook show --workspace <id> --name weekly
+shopmcp playbook show --workspace <id> --name weekly [--version 2]
+shopmcp playbook history --workspace <id> --name weekly      (every saved version, newest first)
+shopmcp playbook restore --workspace <id> --name weekly --version 2   (saved as a new version)
 shopmcp playbook remove --workspace <id> --name weekly
 shopmcp playbook export --workspace <id> [--name weekly ...] [--output FILE]
 shopmcp playbook import --workspace <id> --file FILE [--replace]
@@ -28,7 +30,7 @@ from shopmcp_domain.playbook_definitions import (
     parse_definition,
 )
 from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.playbooks import Playbook, PlaybookArgument
+from shopmcp_domain.playbooks import Playbook, PlaybookArgument, PlaybookVersion
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services import playbooks as use_cases
 from shopmcp_entrypoints.commands._admin import (
@@ -160,15 +162,65 @@ def playbook_remove(
 def playbook_show(
     workspace: str = typer.Option(..., help="Workspace id."),
     name: str = typer.Option(..., help="The playbook's name."),
+    version: int | None = typer.Option(
+        None, min=1, help="An earlier version, as it was saved (see `playbook history`)."
+    ),
 ) -> None:
-    """One playbook as JSON (the shape --file and import take)."""
+    """One playbook as JSON (the shape --file and import take): its current version, or
+    --version N exactly as it was saved."""
     ws = workspace_id(workspace)
 
     async def work(a: Admin) -> Playbook:
-        return await use_cases.get_playbook(a.tenants, ws, name)
+        if version is None:
+            return await use_cases.get_playbook(a.tenants, ws, name)
+        return (await use_cases.get_playbook_version(a.tenants, ws, name, version)).playbook
 
     playbook = run_admin(work)
     typer.echo(_dump(definition_of(playbook).model_dump(mode="json", exclude_none=True)))
+
+
+@playbook_app.command("history")
+def playbook_history(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    name: str = typer.Option(..., help="The playbook's name."),
+) -> None:
+    """Every saved version of a playbook, newest first: the version a usage row names
+    (playbook_version) is shown in full by `playbook show --version N`."""
+    ws = workspace_id(workspace)
+
+    async def work(a: Admin) -> list[PlaybookVersion]:
+        return list(await use_cases.playbook_versions(a.tenants, ws, name))
+
+    for saved in run_admin(work):
+        playbook = saved.playbook
+        typer.echo(
+            f"v{saved.version}  {saved.saved_at.isoformat()}  {playbook.mode.value}  "
+            f"{playbook.description or '-'}"
+        )
+
+
+@playbook_app.command("restore")
+def playbook_restore(
+    workspace: str = typer.Option(..., help="Workspace id."),
+    name: str = typer.Option(..., help="The playbook's name."),
+    version: int = typer.Option(..., min=1, help="The version to bring back."),
+) -> None:
+    """Save version N's definition as the playbook's next version (history is kept whole:
+    nothing is rewritten). Its tools are checked again, as for any save."""
+    ws = workspace_id(workspace)
+
+    async def work(a: Admin) -> Playbook:
+        return await use_cases.restore_playbook(
+            a.tenants,
+            a.clock,
+            ws,
+            name,
+            version,
+            use_cases.registry_tool_problem(registered_tools()),
+        )
+
+    restored = run_admin(work)
+    typer.echo(f"restored playbook {restored.name} version {version} as version {restored.version}")
 
 
 @playbook_app.command("export")

@@ -86,10 +86,10 @@ from shopmcp_entrypoints.http.mcp_asgi import (
 from shopmcp_entrypoints.http.mcp_replies import (
     _APPROVE_FIELD,
     _FORM_KEY,
-    CONFIRMATION_REQUIRED,
     _asks_by_form,
     _confirmation_form,
     error_message,
+    is_write_preview,
     rate_limit_headers,
     send_jsonrpc_error,
     tool_error,
@@ -248,7 +248,7 @@ class McpGateway:
             return await self._confirmed_by_form(params)
         result = await self._call_tool_result(params)
         preview = result.structured_content
-        if result.is_error or not preview or preview.get("status") != CONFIRMATION_REQUIRED:
+        if result.is_error or preview is None or not is_write_preview(preview):
             return result
         # The user approves in the client's own form; the code travels as the request state
         # (the client runtime echoes it; the model never needs to see it).
@@ -267,7 +267,8 @@ class McpGateway:
             and (answer.content or {}).get(_APPROVE_FIELD) is True
         )
         if not approved:
-            return tool_error("the user did not approve this change; nothing was sent to the store")
+            changed = "changed" if params.name in PLAYBOOK_TOOLS else "sent to the store"
+            return tool_error(f"the user did not approve this change; nothing was {changed}")
         arguments = {**(params.arguments or {}), CONFIRMATION_ARGUMENT: params.request_state}
         return await self._call_tool_result(
             params.model_copy(update={"arguments": arguments, "request_state": None})

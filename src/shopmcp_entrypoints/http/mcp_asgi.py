@@ -38,7 +38,10 @@ def _wire_gateway_tool(tool: GatewayTool) -> types.Tool:
         annotations=types.ToolAnnotations(
             title=tool.title,
             read_only_hint=not tool.write,
-            destructive_hint=tool.name == "delete_playbook",
+            # A delete, and create_playbook's replace (the current version stops being the
+            # one that runs; history keeps it): MCP's destructiveHint false means "only
+            # additive updates", like the platform tools that overwrite fields.
+            destructive_hint=tool.name in ("create_playbook", "delete_playbook"),
             idempotent_hint=tool.name == "list_playbooks",
             # run_playbook reaches upstream stores; the others touch only the gateway.
             open_world_hint=tool.name == "run_playbook",

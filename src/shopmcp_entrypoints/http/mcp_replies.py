@@ -112,14 +112,33 @@ def _asks_by_form(ctx: ServerRequestContext[Any]) -> bool:
     return elicitation.form is not None or elicitation.url is None
 
 
+def is_write_preview(structured: Mapping[str, Any] | None) -> bool:
+    """Whether a tool's structured result is a write's preview with its one-time code: a
+    platform write's (``WritePreview``) or a playbook's (``PlaybookPreview``). A playbook
+    run stopped at a write step also says ``confirmation_required``, but lists its steps'
+    codes instead: it is answered as a result."""
+    return (
+        structured is not None
+        and structured.get("status") == CONFIRMATION_REQUIRED
+        and isinstance(structured.get("confirmation"), str)
+    )
+
+
 def _confirmation_form(preview: Mapping[str, Any]) -> types.ElicitRequest:
-    changes = json.dumps(preview.get("changes", {}), indent=1, sort_keys=True)
+    # A playbook's preview says what confirming does in its "summary" and shows the playbook;
+    # a platform write's names its store and shows its changes.
+    summary = preview.get("summary")
+    gateway = isinstance(summary, str)
+    details = preview.get("playbook") if gateway else preview.get("changes")
+    changes = json.dumps(details or {}, indent=1, sort_keys=True)
     if len(changes) > _FORM_CHANGES_CHARS:
         changes = changes[:_FORM_CHANGES_CHARS] + " ..."
-    message = (
-        f"Apply this change to {preview.get('store')} with {preview.get('tool')}? Nothing "
-        f"has been changed yet.\n{changes}"
+    question = (
+        f"{summary}?"
+        if gateway
+        else f"Apply this change to {preview.get('store')} with {preview.get('tool')}?"
     )
+    message = f"{question} Nothing has been changed yet.\n{changes}"
     return types.ElicitRequest(
         params=types.ElicitRequestFormParams(
             message=message,
@@ -129,7 +148,9 @@ def _confirmation_form(preview: Mapping[str, Any]) -> types.ElicitRequest:
                     _APPROVE_FIELD: {
                         "type": "boolean",
                         "title": "Apply this change",
-                        "description": "Yes to send it to the store now.",
+                        "description": "Yes to apply it now."
+                        if gateway
+                        else "Yes to send it to the store now.",
                     }
                 },
                 "required": [_APPROVE_FIELD],

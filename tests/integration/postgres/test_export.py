@@ -45,6 +45,8 @@ async def test_an_export_from_postgres_holds_no_secret(database: Database) -> No
     assert len(document["usage_events"]) == 1 and len(document["members"]) == 1
     assert {e["action"] for e in document["audit_log"]} == {"workspace.rename", "workspace.export"}
     assert len(document["playbooks"]) == 1
+    [version] = document["playbook_versions"]
+    assert (version["id"], version["version"]) == (document["playbooks"][0]["id"], 1)
     for leak in (
         "KNOWN-CIPHERTEXT-MARKER",
         b"KNOWN-CIPHERTEXT-MARKER".hex(),

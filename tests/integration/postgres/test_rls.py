@@ -47,6 +47,8 @@ READABLE = (
     "write_confirmations",
     "idempotent_writes",
     "audit_chain_heads",
+    # Migration 0016: every saved version of a playbook.
+    "playbook_versions",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
@@ -109,6 +111,9 @@ INSERT_ONE_ROW = {
     "'t', repeat('a', 64), 'in_progress', now(), now())",
     # Made by the usage events' trigger (migration 0011), as the inserting role.
     "audit_chain_heads": "insert into shopmcp.audit_chain_heads (workspace_id) values ($1)",
+    "playbook_versions": "insert into shopmcp.playbook_versions (workspace_id, playbook_id, "
+    "version, name, description, template, mode, playbook_created_at, created_at) values ($1, "
+    "gen_random_uuid(), 1, 'x', '', '', 'instructions', now(), now())",
 }
 
 
@@ -239,6 +244,10 @@ async def test_the_audit_trail_is_append_only_for_the_tenant(
         # The chain's anchor moves only by the owner's retention prune.
         "UPDATE shopmcp.audit_chain_heads SET anchor_seq = 0",
         "DELETE FROM shopmcp.audit_chain_heads",
+        # A playbook's history is added to, never rewritten (migration 0016).
+        "UPDATE shopmcp.playbook_versions SET description = 'rewritten'",
+        "UPDATE shopmcp.playbook_versions SET workspace_id = gen_random_uuid()",
+        "DELETE FROM shopmcp.playbook_versions",
     ):
         async with tenant_conn.transaction():
             await tenant_conn.execute(BIND, str(tenants.a))

@@ -79,7 +79,7 @@ async def test_another_workspace_is_invisible_and_unwritable(
     a, b = pair
     async with mcp.transaction():
         await mcp.execute(BIND, str(a.id))
-        for table in ("connections", "credentials", "playbooks"):
+        for table in ("connections", "credentials", "playbooks", "playbook_versions"):
             ids = {
                 r["workspace_id"]
                 for r in await mcp.fetch(
@@ -130,6 +130,9 @@ async def test_another_workspace_is_invisible_and_unwritable(
         "select * from shopmcp.meter_outbox",
         "update shopmcp.meter_outbox set sent_at = now()",
         "select * from shopmcp.oauth_flows",
+        # Migration 0016: the runtime adds playbook versions and reads them, nothing more.
+        "update shopmcp.playbook_versions set description = 'rewritten'",
+        "delete from shopmcp.playbook_versions",
         "select * from shopmcp.schema_migrations",
         # Migration 0006 gives the runtime nothing: no person, session, code, member or entry.
         "select * from shopmcp.accounts",
@@ -285,6 +288,12 @@ EXPECTED_GRANTS = {
     *{("table", t, None, "shopmcp_mcp", "INSERT") for t in ("usage_events", "meter_outbox")},
     # Migration 0013: playbooks created, edited and deleted from the chat.
     *{("table", "playbooks", None, "shopmcp_mcp", p) for p in ("INSERT", "UPDATE", "DELETE")},
+    # Migration 0016: a playbook's history, append-only for both login roles.
+    *{
+        ("table", "playbook_versions", None, role, p)
+        for role in ("shopmcp_tenant", "shopmcp_mcp")
+        for p in ("SELECT", "INSERT")
+    },
     *{
         ("column", "mcp_keys", c, "shopmcp_mcp", "SELECT")
         for c in (

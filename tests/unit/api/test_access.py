@@ -176,6 +176,7 @@ def url(route: Route, target: Tenant) -> str:
         "session_id": str(uuid.uuid4()),
         "name": "weekly",
         "key": "low-stock",
+        "version": "1",
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], route.path)
 

@@ -83,7 +83,7 @@ async def test_the_export_holds_everything_and_no_secret(api: Api) -> None:
     assert [k["prefix"] for k in document["keys"]] == [key.prefix]
     actions = {e["action"] for e in document["audit_log"]}
     assert {"key.create", "workspace.export"} <= actions
-    for section in ("playbooks", "erasure_requests", "usage_events"):
+    for section in ("playbooks", "playbook_versions", "erasure_requests", "usage_events"):
         assert document[section] == []
 
     secret_part = parse_token(mcp_token).secret
@@ -134,3 +134,31 @@ async def test_a_long_history_streams_as_one_valid_document(api: Api) -> None:
     exported = [e["id"] for e in document["usage_events"]]
     assert sorted(exported) == sorted(str(e.id) for e in events)
     assert len(set(exported)) == len(exported)
+
+
+PROMPT = {"name": "weekly", "template": "Sales since {since}.", "arguments": [{"name": "since"}]}
+
+
+async def test_the_export_holds_every_playbook_version_deleted_ones_too(api: Api) -> None:
+    workspace, owner, _ = await _seeded(api)
+    base = f"/api/v1/workspaces/{workspace}/playbooks"
+    for description, replace in (("first", "false"), ("second", "true")):
+        saved = await api.call(
+            "POST", f"{base}/?replace={replace}", owner, json={**PROMPT, "description": description}
+        )
+        assert saved.status_code == 201, saved.text
+    gone = await api.call("POST", f"{base}/", owner, json={**PROMPT, "name": "gone"})
+    assert gone.status_code == 201, gone.text
+    assert (await api.call("DELETE", f"{base}/gone", owner)).status_code == 204
+
+    document = (await _export(api, workspace, owner)).json()
+
+    assert [p["name"] for p in document["playbooks"]] == ["weekly"]
+    versions = [(v["name"], v["version"], v["description"]) for v in document["playbook_versions"]]
+    assert versions == [("gone", 1, ""), ("weekly", 1, "first"), ("weekly", 2, "second")]
+    weekly = document["playbooks"][0]
+    assert {v["id"] for v in document["playbook_versions"][1:]} == {weekly["id"]}
+    assert all(v["saved_at"] for v in document["playbook_versions"])
+    # Another workspace's export holds none of it.
+    other = await api.workspace(owner, name="Other")
+    assert (await _export(api, other, owner)).json()["playbook_versions"] == []

@@ -3,15 +3,19 @@
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from shopmcp_domain.playbook_steps import (
+    MAX_FILTER_VALUES,
     MAX_RECONCILE_ITEMS,
+    FilterStep,
     ForEach,
     ReconcileSide,
     ReconcileStep,
     StepsError,
     ToolStep,
     check_steps,
+    filter_records,
     normalise_key,
     reconcile,
 )
@@ -139,3 +143,45 @@ def test_keys_compare_without_case_spaces_or_hash() -> None:
     assert normalise_key(1001.0) == "1001"
     assert normalise_key(True) is None
     assert normalise_key("  ") is None
+
+
+def test_filter_in_and_not_in_keep_records_whose_field_is_or_is_not_listed() -> None:
+    records = [
+        {"state": "processing", "n": 1},
+        {"state": "canceled", "n": 2},
+        {"state": "complete", "n": 3},
+        {"n": 4},
+        {"state": 5, "n": 5},
+    ]
+    kept = filter_records(records, "state", "in", ["processing", "complete", 5.0])
+    assert [r["n"] for r in kept["items"]] == [1, 3, 5]
+    left = filter_records(records, "state", "not_in", ["processing", "complete", 5.0])
+    assert [r["n"] for r in left["items"]] == [2, 4]
+    assert kept["of"] == left["of"] == 5
+
+
+@pytest.mark.parametrize(
+    ("op", "value"),
+    [
+        ("in", "processing"),
+        ("not_in", 5),
+        ("eq", ["processing"]),
+        ("in", []),
+        ("in", [str(i) for i in range(MAX_FILTER_VALUES + 1)]),
+    ],
+)
+def test_a_filter_value_must_fit_its_op(op: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        FilterStep.model_validate(
+            {"kind": "filter", "id": "f", "source": "steps.a.x", "field": "s"}
+            | {"op": op, "value": value}
+        )
+
+
+def test_a_listed_filter_value_may_hold_argument_references() -> None:
+    step = FilterStep(
+        id="f", source="steps.a.items", field="state", op="in", value=["{{ args.state }}", "x"]
+    )
+    with pytest.raises(StepsError, match="names no declared argument"):
+        check_steps([ToolStep(id="a", tool="shopify_list_orders"), step], (), _tools)
+    check_steps([ToolStep(id="a", tool="shopify_list_orders"), step], ("state",), _tools)

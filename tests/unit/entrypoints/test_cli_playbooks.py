@@ -100,3 +100,57 @@ def test_library_enable_and_schema(cli: Cli) -> None:
         in cli("playbook", "list", "--workspace", workspace).output
     )
     assert json.loads(cli("playbook", "schema").stdout) == export_json_schema()
+
+
+def test_history_show_a_version_and_restore(cli: Cli, tmp_path: Path) -> None:
+    workspace, other = _workspace(cli), _workspace(cli)
+    for description, extra in (("first", []), ("second", ["--replace"])):
+        definition = tmp_path / f"{description}.json"
+        definition.write_text(json.dumps({**STEPS, "description": description}))
+        saved = cli("playbook", "add", "--workspace", workspace, "--file", str(definition), *extra)
+        assert saved.exit_code == 0, saved.output
+    name = ["--name", "orders-then-one"]
+
+    history = cli("playbook", "history", "--workspace", workspace, *name)
+    assert history.exit_code == 0, history.output
+    lines = history.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["v2", "v1"]
+    assert lines[0].endswith("second") and lines[1].endswith("first")
+    old = cli("playbook", "show", "--workspace", workspace, *name, "--version", "1")
+    assert old.exit_code == 0, old.output
+    assert json.loads(old.stdout)["description"] == "first"
+    assert json.loads(old.stdout)["version"] == 1
+
+    restored = cli("playbook", "restore", "--workspace", workspace, *name, "--version", "1")
+    assert restored.exit_code == 0, restored.output
+    assert "version 1 as version 3" in restored.output
+    current = json.loads(cli("playbook", "show", "--workspace", workspace, *name).stdout)
+    assert (current["description"], current["version"]) == ("first", 3)
+    again = cli("playbook", "history", "--workspace", workspace, *name).stdout.splitlines()
+    assert [line.split()[0] for line in again] == ["v3", "v2", "v1"]
+
+    # Clear refusals, and nothing of this workspace's history from another one.
+    missing = cli("playbook", "show", "--workspace", workspace, *name, "--version", "9")
+    assert missing.exit_code == 1 and "version 9 not found" in missing.output
+    refused = cli("playbook", "restore", "--workspace", workspace, *name, "--version", "0")
+    assert refused.exit_code != 0
+    for command in (
+        ("history",),
+        ("show", "--version", "1"),
+        ("restore", "--version", "1"),
+    ):
+        result = cli("playbook", command[0], "--workspace", other, *name, *command[1:])
+        assert result.exit_code == 1, result.output
+        assert "playbook not found" in result.output and "first" not in result.output
+    assert len(cli("playbook", "history", "--workspace", workspace, *name).stdout.splitlines()) == 3
+
+
+def test_the_library_says_each_entrys_platforms_and_enabling_needs_a_store(cli: Cli) -> None:
+    workspace = _workspace(cli)
+    listing = cli("playbook", "library").output
+    assert "reconcile-neto-xero: Neto orders paid" in listing
+    assert "Steps per store for shopify, bigcommerce, magento, neto" in listing
+    refused = cli("playbook", "enable", "--workspace", workspace, "--name", "low-stock")
+    assert refused.exit_code == 1
+    assert "low-stock needs a connected store of shopify" in refused.output
+    assert "shopify: not connected" in refused.output

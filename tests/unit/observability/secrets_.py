@@ -18,6 +18,14 @@ SHOPIFY_TOKEN = "shpat_0123456789abcdef0123456789abcdef"
 ALL = (SECRET, EMAIL, BEARER, STRIPE_KEY, SHOPIFY_TOKEN, "jane.doe")
 
 
+def stable_id(value: object) -> str:
+    """A test id with the issued token's random parts named, not shown: the same on every
+    collection (pytest-xdist's workers must collect identical ids)."""
+    text = str(value).replace(SECRET, "<secret>").replace(SECRET[:-5], "<secret[:-5]>")
+    text = text.replace(PREFIX, "<prefix>")
+    return text.replace(SECRET.upper(), "<SECRET>").replace(PREFIX.upper(), "<PREFIX>")
+
+
 def leaks(text: str) -> list[str]:
     """Every secret (or a recognisable piece of one) found in ``text``."""
     found = [s for s in ALL if s in text]

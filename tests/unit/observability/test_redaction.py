@@ -19,6 +19,7 @@ from tests.unit.observability.secrets_ import (
     STRIPE_KEY,
     TOKEN,
     leaks,
+    stable_id,
 )
 
 
@@ -62,6 +63,7 @@ def test_a_token_keeps_its_public_prefix_and_loses_its_secret() -> None:
         f"multi {TOKEN} and {EMAIL} and Bearer {BEARER} and {STRIPE_KEY}",
         f"newline\n{TOKEN}\n{EMAIL}",
     ],
+    ids=stable_id,
 )
 def test_nothing_secret_survives(text: str) -> None:
     out = redact_text(text)
@@ -96,6 +98,7 @@ def test_ordinary_text_is_left_alone() -> None:
         (f"https://user:pw@gw.example/mcp/{TOKEN}", "https://gw.example/mcp/[redacted]"),
         (f"/api/{EMAIL}/x", "/api/[email]/x"),
     ],
+    ids=stable_id,
 )
 def test_redact_path_for_access_logs(path: str, expected: str) -> None:
     assert redact_path(path) == expected

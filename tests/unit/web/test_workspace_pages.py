@@ -8,11 +8,13 @@ import datetime as dt
 import re
 import uuid
 
+import attrs
 import pytest
 
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.errors import UsageStatus
-from shopmcp_domain.ids import WorkspaceId, new_usage_event_id
+from shopmcp_domain.ids import WorkspaceId, new_playbook_id, new_usage_event_id
+from shopmcp_domain.services import onboarding
 from shopmcp_domain.usage import MeterRecord, UsageEvent
 from shopmcp_entrypoints.http.api.auth import ROLE_OPT
 from shopmcp_entrypoints.http.web import WORKSPACE_PREFIX
@@ -273,6 +275,43 @@ async def test_usage_review_pages_filters_counts_and_downloads(api: Api, alice: 
     assert json_link is not None
     exported = await alice.get(json_link.group(1).replace("&amp;", "&"))
     assert len(exported.json()) == len(wanted)
+
+
+async def test_usage_review_shows_and_filters_a_playbooks_steps(api: Api, alice: Browser) -> None:
+    workspace = await alice.create_workspace()
+    workspace_id = WorkspaceId(uuid.UUID(workspace))
+    playbook = await onboarding.add_playbook(
+        api.world.store, api.world.clock, workspace_id, "weekly-digest", "d", "t"
+    )
+    events = await _seed(api, workspace, 6)
+    steps = [
+        attrs.evolve(e, id=new_usage_event_id(), playbook_id=playbook.id, playbook_version=1)
+        for e in events[:2]
+    ]
+    gone = new_playbook_id()  # a deleted playbook's steps keep its id
+    deleted = attrs.evolve(events[0], id=new_usage_event_id(), playbook_id=gone, playbook_version=3)
+    async with api.world.store.unit_of_work(workspace_id) as uow:
+        for event in (*steps, deleted):
+            await uow.usage.record(event, MeterRecord.for_event(event))
+
+    everything = await alice.get(settings(workspace, "usage"))
+    assert everything.status_code == 200 and _rows(everything.text) == 9
+    assert_accessible(everything)
+    # The playbook's name links to its filter; a deleted one shows its id.
+    link = f'<a href="?playbook={playbook.id}">weekly-digest</a> v1'
+    assert everything.text.count(link) == 2
+    assert f'<a href="?playbook={gone}">{gone}</a> v3' in everything.text
+
+    only = await alice.get(settings(workspace, "usage"), params={"playbook": str(playbook.id)})
+    assert only.status_code == 200 and _rows(only.text) == 2
+    assert f'<option value="{playbook.id}" selected>' in only.text
+    json_link = re.search(r'href="(/api/v1/[^"]+format=json)"', only.text)
+    assert json_link is not None
+    exported = await alice.get(json_link.group(1).replace("&amp;", "&"))
+    assert sorted(r["id"] for r in exported.json()) == sorted(str(e.id) for e in steps)
+
+    bad = await alice.get(settings(workspace, "usage"), params={"playbook": "nope"})
+    assert bad.status_code == 400 and 'id="filter-playbook-error"' in bad.text
 
 
 @pytest.mark.parametrize(

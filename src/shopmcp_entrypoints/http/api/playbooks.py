@@ -1,5 +1,8 @@
 """A workspace's ``/playbooks``: list, save (a new version with ``?replace=true``), show,
-delete, export, import, the built-in library and the export format's JSON Schema.
+delete, export, import, the built-in library and the export format's JSON Schema, and each
+playbook's history: ``/{name}/versions`` (newest first), ``/{name}/versions/{n}`` (exactly as
+saved: what a usage row's ``playbook_version`` ran) and ``/{name}/versions/{n}/restore`` (saved
+as the next version; nothing is rewritten).
 
 Viewers read; admins change. A definition may name any registered tool (a key's scopes are
 checked when a playbook runs, step by step, through ``call_tool``). Refusals are problem
@@ -8,6 +11,7 @@ details: an invalid playbook is 422 ``invalid_playbook`` listing each problem.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from litestar import Controller, delete, get, post
@@ -23,8 +27,8 @@ from shopmcp_domain.playbook_definitions import (
     definition_of,
     export_json_schema,
 )
-from shopmcp_domain.playbook_library import LIBRARY
-from shopmcp_domain.playbooks import Playbook
+from shopmcp_domain.playbook_library import ENTRIES, LIBRARY
+from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.services import playbooks as use_cases
 from shopmcp_domain.services.dashboard import Access
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
@@ -44,8 +48,29 @@ class PlaybookOut(BaseModel):
         )
 
 
+class PlaybookVersionOut(BaseModel):
+    id: str
+    version: int
+    saved_at: dt.datetime
+    definition: PlaybookDefinition
+
+    @classmethod
+    def of(cls, saved: PlaybookVersion) -> PlaybookVersionOut:
+        return cls(
+            id=str(saved.playbook.id),
+            version=saved.version,
+            saved_at=saved.saved_at,
+            definition=definition_of(saved.playbook),
+        )
+
+
 class LibraryEntryOut(BaseModel):
+    """``per_store``: enabling keeps the steps of ``platforms`` the workspace has stores of
+    (once per store); else the definition is stored as it is."""
+
     key: str
+    platforms: list[str]
+    per_store: bool
     definition: PlaybookDefinition
 
 
@@ -119,7 +144,15 @@ class Playbooks(Controller):
     @get("/library", opt=needs(Role.VIEWER))
     async def library(self, access: NamedDependency[Access]) -> list[LibraryEntryOut]:
         """The built-in playbooks a workspace can enable."""
-        return [LibraryEntryOut(key=k, definition=d) for k, d in LIBRARY.items()]
+        return [
+            LibraryEntryOut(
+                key=key,
+                platforms=[p.value for p in ENTRIES[key].platforms],
+                per_store=ENTRIES[key].per_store,
+                definition=definition,
+            )
+            for key, definition in LIBRARY.items()
+        ]
 
     @post("/library/{key:str}", opt=needs(Role.ADMIN))
     async def enable(
@@ -128,7 +161,8 @@ class Playbooks(Controller):
         access: NamedDependency[Access],
         dashboard: NamedDependency[DashboardPorts],
     ) -> PlaybookOut:
-        """Enable a built-in playbook: a copy saved in the workspace, validated like any."""
+        """Enable a built-in playbook: a copy saved in the workspace, validated like any; a
+        per-store one keeps the steps of the workspace's connected stores (none: 422)."""
         access.ensure_active()
         saved = await use_cases.enable_builtin(
             dashboard.tenants, dashboard.clock, access.workspace_id, key[:64], _tools()
@@ -145,6 +179,54 @@ class Playbooks(Controller):
         return PlaybookOut.of(
             await use_cases.get_playbook(dashboard.tenants, access.workspace_id, name[:64])
         )
+
+    @get("/{name:str}/versions", opt=needs(Role.VIEWER))
+    async def versions(
+        self,
+        name: FromPath[str],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+    ) -> list[PlaybookVersionOut]:
+        """Every saved version of the playbook, newest first."""
+        history = await use_cases.playbook_versions(
+            dashboard.tenants, access.workspace_id, name[:64]
+        )
+        return [PlaybookVersionOut.of(v) for v in history]
+
+    @get("/{name:str}/versions/{version:int}", opt=needs(Role.VIEWER))
+    async def version(
+        self,
+        name: FromPath[str],
+        version: FromPath[int],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+    ) -> PlaybookVersionOut:
+        """One version, exactly as it was saved."""
+        saved = await use_cases.get_playbook_version(
+            dashboard.tenants, access.workspace_id, name[:64], version
+        )
+        return PlaybookVersionOut.of(saved)
+
+    @post("/{name:str}/versions/{version:int}/restore", opt=needs(Role.ADMIN))
+    async def restore(
+        self,
+        name: FromPath[str],
+        version: FromPath[int],
+        access: NamedDependency[Access],
+        dashboard: NamedDependency[DashboardPorts],
+    ) -> PlaybookOut:
+        """Save this version's definition as the playbook's next version (validated again: a
+        tool it names may be gone, 422). The history keeps every version."""
+        access.ensure_active()
+        restored = await use_cases.restore_playbook(
+            dashboard.tenants,
+            dashboard.clock,
+            access.workspace_id,
+            name[:64],
+            version,
+            _tools(),
+        )
+        return PlaybookOut.of(restored)
 
     @delete("/{name:str}", opt=needs(Role.ADMIN))
     async def remove(

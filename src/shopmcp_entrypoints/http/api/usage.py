@@ -23,7 +23,7 @@ from shopmcp_domain.errors import (
     NotFound,
     UsageStatus,
 )
-from shopmcp_domain.ids import ConnectionId, UsageEventId, WorkspaceId
+from shopmcp_domain.ids import ConnectionId, PlaybookId, UsageEventId, WorkspaceId
 from shopmcp_domain.ports import TenantRepository
 from shopmcp_domain.services.dashboard import Access
 from shopmcp_domain.services.quota import limits_state
@@ -70,6 +70,7 @@ def usage_query(
     until: dt.datetime | None,
     cursor: str | None,
     limit: int,
+    playbook: uuid.UUID | None = None,
 ) -> UsageQuery:
     before = decode_cursor(cursor)
     return UsageQuery(
@@ -77,6 +78,7 @@ def usage_query(
         status=status,
         connection_id=None if connection is None else ConnectionId(connection),
         key_prefix=key_prefix[:64] if key_prefix else None,
+        playbook_id=None if playbook is None else PlaybookId(playbook),
         since=_utc(since),
         until=_utc(until),
         before=None if before is None else UsageCursor(before[0], UsageEventId(before[1])),
@@ -176,14 +178,18 @@ class Usage(Controller):
         status: FromQuery[UsageStatus | None] = None,
         connection: FromQuery[uuid.UUID | None] = None,
         key_prefix: FromQuery[str | None] = None,
+        playbook: FromQuery[uuid.UUID | None] = None,
         since: FromQuery[dt.datetime | None] = None,
         until: FromQuery[dt.datetime | None] = None,
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[int] = 100,
     ) -> UsagePageOut:
-        """Tool calls, newest first. Filters combine; ``since`` is inclusive, ``until``
-        exclusive; pass ``next_cursor`` back as ``cursor`` for the next page."""
-        query = usage_query(tool, status, connection, key_prefix, since, until, cursor, limit)
+        """Tool calls, newest first. Filters combine; ``playbook`` (a playbook's id) keeps
+        its runs and their steps; ``since`` is inclusive, ``until`` exclusive; pass
+        ``next_cursor`` back as ``cursor`` for the next page."""
+        query = usage_query(
+            tool, status, connection, key_prefix, since, until, cursor, limit, playbook
+        )
         return await usage_page(dashboard, access, query)
 
     @get("/summary", opt=needs(Role.VIEWER))
@@ -220,11 +226,14 @@ class Usage(Controller):
         status: FromQuery[UsageStatus | None] = None,
         connection: FromQuery[uuid.UUID | None] = None,
         key_prefix: FromQuery[str | None] = None,
+        playbook: FromQuery[uuid.UUID | None] = None,
         since: FromQuery[dt.datetime | None] = None,
         until: FromQuery[dt.datetime | None] = None,
     ) -> Stream:
         """Every matching call as CSV or a JSON array, streamed (same filters as the list)."""
-        query = usage_query(tool, status, connection, key_prefix, since, until, None, EXPORT_PAGE)
+        query = usage_query(
+            tool, status, connection, key_prefix, since, until, None, EXPORT_PAGE, playbook
+        )
         pages = _pages(dashboard.tenants, access.workspace_id, query)
         body = _csv(pages) if format == "csv" else _json(pages)
         media = "text/csv; charset=utf-8" if format == "csv" else "application/json"

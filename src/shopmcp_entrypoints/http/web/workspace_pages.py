@@ -31,6 +31,7 @@ from shopmcp_domain.errors import (
     UsageStatus,
 )
 from shopmcp_domain.ids import ConnectionId
+from shopmcp_domain.services import playbooks as playbook_use_cases
 from shopmcp_domain.services.dashboard import Access
 from shopmcp_domain.services.sign_in import SignedIn
 from shopmcp_entrypoints.dashboard_ports import DashboardPorts
@@ -440,6 +441,13 @@ def _moment(raw: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+async def _playbook_names(dashboard: DashboardPorts, access: Access) -> dict[str, str]:
+    """The workspace's playbooks by id, for the usage review's playbook column and filter (a
+    deleted playbook's steps show its id)."""
+    playbooks = await playbook_use_cases.list_playbooks(dashboard.tenants, access.workspace_id)
+    return {str(p.id): p.name for p in playbooks}
+
+
 @get(f"{BASE}/usage", dependencies=MEMBER, opt=needs(Role.VIEWER), include_in_schema=False)
 async def usage(
     signed_in: NamedDependency[SignedIn],
@@ -449,6 +457,7 @@ async def usage(
     status: FromQuery[str] = "",
     connection: FromQuery[str] = "",
     key: FromQuery[str] = "",
+    playbook: FromQuery[str] = "",
     since: FromQuery[str] = "",
     until: FromQuery[str] = "",
     cursor: FromQuery[str] = "",
@@ -460,6 +469,7 @@ async def usage(
         "status": status[:40],
         "connection": connection[:40],
         "key": key[:64],
+        "playbook": playbook[:40],
         "since": since[:40],
         "until": until[:40],
     }
@@ -469,6 +479,9 @@ async def usage(
     )
     parsed_connection = _parse(
         filters["connection"], uuid.UUID, "connection", "Choose a connection.", errors
+    )
+    parsed_playbook = _parse(
+        filters["playbook"], uuid.UUID, "playbook", "Choose a playbook.", errors
     )
     start = _parse(filters["since"], _moment, "since", "Give a date and time.", errors)
     end = _parse(filters["until"], _moment, "until", "Give a date and time.", errors)
@@ -490,6 +503,7 @@ async def usage(
             end,
             cursor or None,
             USAGE_PAGE,
+            parsed_playbook,
         )
         found = await usage_page(dashboard, access, query)
         events, next_cursor = found.events, found.next_cursor
@@ -501,6 +515,7 @@ async def usage(
             ("status", filters["status"]),
             ("connection", filters["connection"]),
             ("key_prefix", filters["key"]),
+            ("playbook", filters["playbook"]),
             ("since", start.isoformat() if start else ""),
             ("until", end.isoformat() if end else ""),
         )
@@ -518,6 +533,7 @@ async def usage(
         statuses=[s.value for s in UsageStatus],
         connections=await connection_actions.list_connections(dashboard, access),
         keys=await key_actions.list_keys(dashboard, access),
+        playbooks=await _playbook_names(dashboard, access),
         next_url=(
             None if next_cursor is None else "?" + urlencode(page_filters | {"cursor": next_cursor})
         ),
