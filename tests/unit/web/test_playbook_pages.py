@@ -10,8 +10,10 @@ import json
 from typing import Any
 
 import httpx2
+import pytest
 from markupsafe import escape
 
+from shopmcp_entrypoints.http.web import playbook_pages
 from tests.unit.api.harness import Api
 from tests.unit.web.conftest import NewBrowser
 from tests.unit.web.harness import Browser, assert_accessible, csrf_of
@@ -304,6 +306,61 @@ async def test_an_import_clashing_with_a_name_saves_nothing_unless_replacing(
     assert "<dt>Version</dt><dd>2</dd>" in (await alice.get(pages(workspace, "orders"))).text
 
 
+async def test_the_history_is_shown_and_an_old_version_restored(
+    api: Api, alice: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = await alice.create_workspace()
+    await save(api, "alice@example.com", workspace, STEPS)
+    token = await api.sign_in("alice@example.com")
+    for description in ("Second.", "<script>third</script>"):
+        edited = await api.call(
+            "POST",
+            f"/api/v1/workspaces/{workspace}/playbooks/?replace=true",
+            token,
+            json={**STEPS, "description": description},
+        )
+        assert edited.status_code == 201, edited.text
+
+    shown = await alice.get(pages(workspace, "orders"))
+    assert_accessible(shown)
+    history = shown.text[shown.text.index('id="history-heading"') :]
+    rows = [
+        history.index('<th scope="row">3 <span class="badge">current</span>'),
+        history.index('<th scope="row">2</th>'),
+        history.index('<th scope="row">1</th>'),
+    ]
+    assert rows == sorted(rows)  # newest first
+    no_markup_from(shown, "<script>third</script>")
+    assert 'aria-label="Restore version 3"' not in shown.text  # the current one
+    for version in (1, 2):
+        action = pages(workspace, f"orders/versions/{version}/restore")
+        assert f'action="{action}"' in shown.text
+        assert f'aria-label="Restore version {version}"' in shown.text
+
+    restored = await alice.post(pages(workspace, "orders/versions/1/restore"))
+    assert restored.status_code == 303, restored.text
+    assert restored.headers["location"] == pages(workspace, "orders") + "?done=restored"
+    after = await alice.get(restored.headers["location"])
+    assert "Restored: that version" in after.text
+    assert "<dt>Version</dt><dd>4</dd>" in after.text
+    assert "<dt>Description</dt><dd>Orders since a day.</dd>" in after.text
+    assert '<th scope="row">4 <span class="badge">current</span>' in after.text
+    assert 'aria-label="Restore version 3"' in after.text
+
+    # Checked again on restore: a tool no longer there refuses it, on the page, nothing saved.
+    monkeypatch.setattr(playbook_pages, "_tools", lambda: lambda name: f"unknown tool {name!r}")
+    refused = await alice.post(pages(workspace, "orders/versions/2/restore"))
+    assert refused.status_code == 422
+    assert 'role="alert" id="restore-error"' in refused.text
+    assert "Version 2 was not restored" in refused.text
+    assert "<li>step list: unknown tool &#39;shopify_list_orders&#39;</li>" in refused.text
+    assert_accessible(refused)
+    assert (await alice.post(pages(workspace, "orders/versions/99/restore"))).status_code == 404
+    assert (await alice.post(pages(workspace, "nothing/versions/1/restore"))).status_code == 404
+    current = await api.call("GET", f"/api/v1/workspaces/{workspace}/playbooks/orders", token)
+    assert current.json()["version"] == 4
+
+
 # --------------------------------------------------------------------------- who may
 
 
@@ -326,6 +383,7 @@ async def test_a_viewer_reads_and_downloads_but_cannot_change(
     for path, form in (
         (pages(workspace, "library/low-stock/enable"), {}),
         (pages(workspace, "greeting/delete"), {}),
+        (pages(workspace, "greeting/versions/1/restore"), {}),
         (pages(workspace, "import"), {"document": document}),
     ):
         answer = await viewer.post(path, form, csrf=csrf)
@@ -346,7 +404,12 @@ async def test_another_workspaces_playbooks_are_404(
         answer = await alice.get(pages(theirs, path))
         assert answer.status_code == 404, path
         assert "greeting" not in answer.text and "Bob" not in answer.text
-    for path in ("library/low-stock/enable", "greeting/delete", "import"):
+    for path in (
+        "library/low-stock/enable",
+        "greeting/delete",
+        "greeting/versions/1/restore",
+        "import",
+    ):
         answer = await alice.post(pages(theirs, path), {"document": "{}"}, csrf=csrf)
         assert answer.status_code == 404, path
     assert await names(api, "bob@example.com", theirs) == ["greeting"]
@@ -365,6 +428,7 @@ async def test_a_post_without_the_sessions_csrf_token_changes_nothing(
         for path, form in (
             (pages(workspace, "library/low-stock/enable"), {}),
             (pages(workspace, "greeting/delete"), {}),
+            (pages(workspace, "greeting/versions/1/restore"), {}),
             (pages(workspace, "import"), {"document": document}),
         ):
             answer = await alice.post(path, form, csrf=csrf)

@@ -360,6 +360,7 @@ def concrete(path: str, workspace: str) -> str:
         .replace("{platform:str}", "shopify")
         .replace("{name:str}", "weekly")
         .replace("{key:str}", "low-stock")
+        .replace("{version:int}", "1")
     )
 
 

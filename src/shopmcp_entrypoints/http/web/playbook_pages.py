@@ -1,5 +1,6 @@
 """A workspace's playbooks page: the playbooks (both modes, at their current version), each
-with a page of its own showing its arguments and its instructions or steps, the built-in
+with a page of its own showing its arguments, its instructions or steps, and its history
+(every saved version, newest first, each older one with a "Restore" button), the built-in
 library with an "Enable" button per entry, delete, import (an export document pasted or
 uploaded) and export (the same JSON document as ``GET /api/v1/.../playbooks/export``).
 
@@ -10,9 +11,9 @@ document anyone's): it is only ever shown escaped, templates and argument templa
 ``<pre>``, never interpreted. A refused enable or import is shown on the page with its reasons;
 a refused import keeps the submitted text in the form, and saves nothing.
 
-Paths: the export is ``playbooks/export.json`` and the actions have a second segment
-(``{name}/delete``, ``library/{key}/enable``), so no playbook name (``[a-z0-9_-]``, no dot)
-can shadow a route, and every playbook has its page.
+Paths: the export is ``playbooks/export.json`` and the actions have more than one segment
+(``{name}/delete``, ``{name}/versions/{n}/restore``, ``library/{key}/enable``), so no
+playbook name (``[a-z0-9_-]``, no dot) can shadow a route, and every playbook has its page.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ _NOTICES = {
     "enabled": "Enabled: a copy of the library playbook is saved in this workspace.",
     "imported": "Imported: every playbook in the document passed its checks and is saved.",
     "deleted": "Playbook deleted.",
+    "restored": "Restored: that version's definition is saved as the newest version.",
 }
 _FILENAME_UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -185,19 +187,46 @@ async def export(
     )
 
 
+async def _playbook_page(
+    signed_in: SignedIn,
+    dashboard: DashboardPorts,
+    access: Access,
+    name: str,
+    status: int = 200,
+    done: str | None = None,
+    failed: dict[str, Any] | None = None,
+) -> Template:
+    found = await use_cases.get_playbook(dashboard.tenants, access.workspace_id, name)
+    history = await use_cases.playbook_versions(dashboard.tenants, access.workspace_id, name)
+    return page(
+        "playbook.html",
+        status,
+        playbook=_playbook_view(found),
+        versions=[
+            {
+                "version": v.version,
+                "saved_at": v.saved_at,
+                "mode": _MODES[v.playbook.mode],
+                "description": v.playbook.description,
+                "current": v.version == found.version,
+            }
+            for v in history
+        ],
+        failed=failed or {},
+        **_chrome(signed_in, dashboard, access, done),
+    )
+
+
 @get(f"{BASE}/{{name:str}}", dependencies=MEMBER, opt=needs(Role.VIEWER), include_in_schema=False)
 async def playbook(
     name: FromPath[str],
     signed_in: NamedDependency[SignedIn],
     access: NamedDependency[Access],
     dashboard: NamedDependency[DashboardPorts],
+    done: FromQuery[str | None] = None,
 ) -> Template:
-    found = await use_cases.get_playbook(dashboard.tenants, access.workspace_id, name[:64])
-    return page(
-        "playbook.html",
-        playbook=_playbook_view(found),
-        **_chrome(signed_in, dashboard, access),
-    )
+    """The playbook at its current version, and its history (newest first)."""
+    return await _playbook_page(signed_in, dashboard, access, name[:64], done=done)
 
 
 # --------------------------------------------------------------------------- changing
@@ -246,6 +275,45 @@ async def delete(
 ) -> Redirect:
     await use_cases.delete_playbook(dashboard.tenants, access.workspace_id, name[:64])
     return see_other(_where(access, "deleted"))
+
+
+@post(
+    f"{BASE}/{{name:str}}/versions/{{version:int}}/restore",
+    dependencies=MEMBER,
+    opt=needs(Role.ADMIN),
+    include_in_schema=False,
+)
+async def restore(
+    name: FromPath[str],
+    version: FromPath[int],
+    signed_in: NamedDependency[SignedIn],
+    access: NamedDependency[Access],
+    dashboard: NamedDependency[DashboardPorts],
+) -> Template | Redirect:
+    """Save an earlier version's definition as the next version (validated again: a tool it
+    names may be gone; the refusal is shown on the playbook's page, nothing saved)."""
+    try:
+        access.ensure_active()
+        restored = await use_cases.restore_playbook(
+            dashboard.tenants,
+            dashboard.clock,
+            access.workspace_id,
+            name[:64],
+            version,
+            _tools(),
+        )
+    except ShopMcpError as error:
+        if not _shown(error):
+            raise
+        failed = {
+            "action": "restore",
+            "message": f"Version {version} was not restored: {error.message}",
+            "problems": _problems(error),
+        }
+        return await _playbook_page(
+            signed_in, dashboard, access, name[:64], error.http_status, failed=failed
+        )
+    return see_other(f"{_where(access)}/{restored.name}?done=restored")
 
 
 async def _submitted(form: FormMultiDict) -> tuple[str, str]:
@@ -321,4 +389,4 @@ async def import_document(
     return see_other(_where(access, "imported"))
 
 
-ROUTES = [playbooks, export, playbook, enable, delete, import_document]
+ROUTES = [playbooks, export, playbook, enable, delete, restore, import_document]
