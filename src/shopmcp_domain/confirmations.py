@@ -97,13 +97,16 @@ def policy_version(
     confirmation_off: frozenset[Platform],
     writable: frozenset[str],
     locators: frozenset[str],
+    write_approval: str = "in_chat",
 ) -> str:
     """A digest of the write policy a confirmation was issued under: the workspace's write
-    opt-ins and confirmation opt-outs and the tool's whitelist. Any change to them makes the
-    pending confirmations of the workspace (or of the tool) stale."""
+    opt-ins and confirmation opt-outs, where its writes are approved (``write_approval``,
+    migration 0017) and the tool's whitelist. Any change to them makes the pending
+    confirmations and dashboard approvals of the workspace (or of the tool) stale."""
     return _digest(
         {
             "platform": platform.value,
+            "write_approval": write_approval,
             "write_enabled": sorted(p.value for p in write_enabled),
             "confirmation_off": sorted(p.value for p in confirmation_off),
             "writable": sorted(writable),

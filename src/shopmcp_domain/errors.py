@@ -195,6 +195,35 @@ class ConfirmationRefused(ShopMcpError):
         )
 
 
+class ApprovalRefused(ShopMcpError):
+    """A write of a workspace that approves writes on the dashboard, refused: its approval was
+    rejected or expired, or the call carries a confirmation code (no code exists in that
+    mode). Nothing was sent upstream."""
+
+    code = "approval_refused"
+    usage_status = UsageStatus.CONFIRMATION_REFUSED
+    http_status = 409
+
+    def __init__(self, tool: str, reason: str) -> None:
+        self.tool = tool
+        self.reason = reason
+        super().__init__(
+            f"the write {tool!r} was not executed: {reason}. Nothing was sent to the store"
+        )
+
+
+class ApprovalNotPending(ShopMcpError):
+    """A dashboard decision on a pending write that is no longer pending: already approved or
+    rejected, already answered to the chat, or expired. Nothing changed."""
+
+    code = "approval_not_pending"
+    http_status = 409
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"this write can no longer be decided: {reason}; nothing changed")
+
+
 class IdempotencyConflict(ShopMcpError):
     """An idempotency key already used for another call (another tool or other arguments)."""
 

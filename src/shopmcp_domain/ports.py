@@ -16,6 +16,7 @@ import attrs
 from pydantic import BaseModel
 
 from shopmcp_domain.accounts import Member, Membership, Role
+from shopmcp_domain.approvals import ApprovalBinding, ApprovalId, ApprovalState, WriteApproval
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.audit_chain import ChainHead, ChainLink
 from shopmcp_domain.changes import ChangeListener, Unsubscribe
@@ -555,7 +556,56 @@ class ConfirmationStore(Protocol):
     ) -> None: ...
 
     async def purge(self, before: dt.datetime) -> int:
-        """Drop confirmations and kept outcomes that expired before ``before``; how many."""
+        """Drop confirmations, dashboard approvals and kept outcomes that expired before
+        ``before``; how many."""
+        ...
+
+    # Dashboard approvals (migration 0017), the runtime's side: it requests them and closes
+    # them, never decides them.
+
+    async def request_approval(self, approval: WriteApproval) -> None:
+        """Store a new pending approval (always pending: the runtime cannot store a decided
+        one)."""
+        ...
+
+    async def approvals_for(
+        self, workspace_id: WorkspaceId, binding: ApprovalBinding
+    ) -> Sequence[WriteApproval]:
+        """The workspace's approvals of exactly this binding, newest first (at most
+        ``APPROVALS_PER_BINDING``), open or closed."""
+        ...
+
+    async def close_approval(
+        self, workspace_id: WorkspaceId, approval_id: ApprovalId, at: dt.datetime
+    ) -> WriteApproval | None:
+        """Mark the approval answered for good (executed, or refused), atomically, and return
+        it as it is now; None when it was already closed or does not exist (two concurrent
+        closers of one approval: exactly one gets it)."""
+        ...
+
+
+class WriteApprovalReview(Protocol):
+    """Dashboard approvals (migration 0017), the dashboard's side: list them and decide them,
+    as the tenant role. Every method is scoped to the workspace it names."""
+
+    async def list(self, workspace_id: WorkspaceId, limit: int = 100) -> Sequence[WriteApproval]:
+        """The workspace's approvals, newest first (pending and decided, until purged)."""
+        ...
+
+    async def get(
+        self, workspace_id: WorkspaceId, approval_id: ApprovalId
+    ) -> WriteApproval | None: ...
+
+    async def decide(
+        self,
+        workspace_id: WorkspaceId,
+        approval_id: ApprovalId,
+        state: ApprovalState,
+        by: AccountId,
+        at: dt.datetime,
+    ) -> WriteApproval | None:
+        """Approve or reject, atomically, only while it is pending, open and unexpired at
+        ``at``; the decided approval, or None when it was not decidable (or does not exist)."""
         ...
 
 

@@ -61,7 +61,8 @@ class SweepReport:
     erased_workspaces: tuple[WorkspaceId, ...]
     history: HistoryExpired
     sign_ins: SignInsPurged
-    # Expired write confirmations and kept write outcomes (kept 24 hours for repeats).
+    # Expired write confirmations, dashboard approvals and kept write outcomes (kept 24 hours
+    # for repeats).
     write_confirmations: int = 0
 
     def lines(self) -> list[str]:
@@ -73,5 +74,6 @@ class SweepReport:
             f"expired sign-in codes: {self.sign_ins.codes}",
             f"ended sessions: {self.sign_ins.sessions}",
             f"expired OAuth connect flows: {self.sign_ins.oauth_flows}",
-            f"expired write confirmations and kept write results: {self.write_confirmations}",
+            "expired write confirmations, approvals and kept write results: "
+            f"{self.write_confirmations}",
         ]

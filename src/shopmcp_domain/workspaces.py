@@ -20,6 +20,16 @@ class WorkspaceStatus(enum.StrEnum):
     SUSPENDED = "suspended"
 
 
+class WriteApprovalMode(enum.StrEnum):
+    """Who approves a confirmed write. ``in_chat`` (the default): the user, in the chat, by the
+    one-time code of the preview (or the client's form). ``dashboard``: a member with the admin
+    or owner role, on the dashboard's Writes page; the chat gets no code to send back, so a
+    model obeying text injected into store data cannot approve its own write."""
+
+    IN_CHAT = "in_chat"
+    DASHBOARD = "dashboard"
+
+
 def _name(_: object, __: attrs.Attribute[str], value: str) -> None:
     if not value.strip() or len(value) > 200:
         raise ValueError("workspace name must be 1-200 characters")
@@ -38,6 +48,8 @@ class Workspace:
     # Per-module opt-out of write confirmation, set only by an owner (audited): a write tool of
     # a platform here runs on its first call. Empty by default: every write is confirmed.
     confirmation_off: frozenset[Platform] = frozenset()
+    # Where confirmed writes are approved (set by an owner or admin, audited; migration 0017).
+    write_approval: WriteApprovalMode = WriteApprovalMode.IN_CHAT
     # The billing provider's customer id (Stripe); None until billing is set up.
     billing_customer_id: str | None = None
 
@@ -57,6 +69,13 @@ class Workspace:
 
     def confirms_writes(self, platform: Platform) -> bool:
         return platform not in self.confirmation_off
+
+    def set_write_approval(self, mode: WriteApprovalMode) -> Workspace:
+        return attrs.evolve(self, write_approval=mode)
+
+    @property
+    def approves_on_dashboard(self) -> bool:
+        return self.write_approval is WriteApprovalMode.DASHBOARD
 
     def change_plan(self, plan: PlanTier) -> Workspace:
         return attrs.evolve(self, plan=plan)

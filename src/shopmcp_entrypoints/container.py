@@ -45,6 +45,7 @@ from shopmcp_domain.ports import (
     RetentionStore,
     ScopeSource,
     TenantRepository,
+    WriteApprovalReview,
 )
 from shopmcp_domain.services.call_tool import NO_OBSERVER
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
@@ -125,6 +126,11 @@ def _runtime_of(database: Database) -> ScopesAndAudit:
 def _confirmations_of(database: Database) -> ConfirmationStore:
     """Write confirmations and idempotency keys, as the MCP runtime's role (migration 0010)."""
     return database.confirmations
+
+
+def _write_approvals_of(database: Database) -> WriteApprovalReview:
+    """The dashboard's side of write approvals, as the tenant role (migration 0017)."""
+    return database.write_approvals
 
 
 def _audit_log_of(runtime: ScopesAndAudit) -> AuditLog:
@@ -366,6 +372,7 @@ class Container(containers.DeclarativeContainer):
     runtime_store = providers.Callable(_runtime_of, database)
     audit_log = providers.Callable(_audit_log_of, runtime_store)
     confirmations = providers.Callable(_confirmations_of, database)
+    write_approvals = providers.Callable(_write_approvals_of, database)
     mcp_tenants = providers.Callable(_mcp_tenants_of, database)
 
     change_feed = providers.Resource(_open_change_feed, database=database)
@@ -477,6 +484,7 @@ class Container(containers.DeclarativeContainer):
         signup_open=settings.provided.signup_open,
         mcp_base_url=providers.Callable(_dashboard_base_url, settings),
         quota=quota_counter,
+        approvals=write_approvals,
     )
 
 

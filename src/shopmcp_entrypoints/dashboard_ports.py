@@ -18,6 +18,7 @@ from shopmcp_domain.ports import (
     CredentialVault,
     StoreAddressCheck,
     TenantRepository,
+    WriteApprovalReview,
 )
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls
 
@@ -47,3 +48,5 @@ class DashboardPorts:
     mcp_base_url: str
     # The monthly quota counts (the usage review's limits).
     quota: QuotaCounter
+    # Pending writes of workspaces that approve writes on the dashboard (migration 0017).
+    approvals: WriteApprovalReview

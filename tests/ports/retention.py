@@ -28,6 +28,7 @@ from shopmcp_domain.ports import (
 from shopmcp_domain.usage import MeterRecord
 from shopmcp_domain.workspaces import Workspace
 from tests.factories import make_workspace
+from tests.ports.confirmations import approval_for
 from tests.ports.tenant_store import connection_for, playbook_for, sealed_for, usage_event
 
 LONG_AGO = dt.datetime(2001, 1, 1, tzinfo=dt.UTC)
@@ -96,6 +97,8 @@ class SweepPorts:
                     now=at,
                 )
             )
+            # A write awaiting a dashboard approval (migration 0017).
+            await self.confirmations.request_approval(approval_for(workspace.id, now=at))
 
     async def request_erasure(self, workspace: Workspace, at: dt.datetime) -> None:
         async with self.tenants.unit_of_work(workspace.id) as uow:

@@ -1,26 +1,37 @@
-"""The in-memory ``ConfirmationStore``: the reference semantics the PostgreSQL adapter is held
-to (``tests/ports/confirmations.py``). One process, so one dict per workspace suffices; the
-methods do no await between reading and writing, so each is atomic on the event loop."""
+"""The in-memory ``ConfirmationStore`` and ``WriteApprovalReview`` (one object: the runtime's
+and the dashboard's sides of the same approvals): the reference semantics the PostgreSQL
+adapters are held to (``tests/ports/confirmations.py``). One process, so one dict per
+workspace suffices; the methods do no await between reading and writing, so each is atomic on
+the event loop."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import attrs
 
+from shopmcp_domain.approvals import (
+    APPROVALS_PER_BINDING,
+    ApprovalBinding,
+    ApprovalId,
+    ApprovalState,
+    WriteApproval,
+)
 from shopmcp_domain.confirmations import (
     Confirmation,
     IdempotentWrite,
     WriteOutcome,
     WriteState,
 )
-from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.ids import AccountId, WorkspaceId
 
 
 class InMemoryConfirmationStore:
     def __init__(self) -> None:
         self._confirmations: dict[tuple[WorkspaceId, str], Confirmation] = {}
         self._writes: dict[tuple[WorkspaceId, str], IdempotentWrite] = {}
+        self._approvals: dict[tuple[WorkspaceId, ApprovalId], WriteApproval] = {}
         # For tests: how many confirmations were ever issued.
         self.issued = 0
 
@@ -73,13 +84,76 @@ class InMemoryConfirmationStore:
     async def purge(self, before: dt.datetime) -> int:
         stale_confirmations = [k for k, c in self._confirmations.items() if c.expires_at < before]
         stale_writes = [k for k, w in self._writes.items() if w.expires_at < before]
+        stale_approvals = [k for k, a in self._approvals.items() if a.expires_at < before]
         for key in stale_confirmations:
             del self._confirmations[key]
         for key in stale_writes:
             del self._writes[key]
-        return len(stale_confirmations) + len(stale_writes)
+        for approval_key in stale_approvals:
+            del self._approvals[approval_key]
+        return len(stale_confirmations) + len(stale_writes) + len(stale_approvals)
 
     def forget_workspace(self, workspace_id: WorkspaceId) -> None:
         for table in (self._confirmations, self._writes):
             for key in [k for k in table if k[0] == workspace_id]:
                 del table[key]
+        for approval_key in [k for k in self._approvals if k[0] == workspace_id]:
+            del self._approvals[approval_key]
+
+    # ---- dashboard approvals: the runtime's side
+
+    async def request_approval(self, approval: WriteApproval) -> None:
+        if approval.state is not ApprovalState.PENDING or approval.decided_by is not None:
+            raise ValueError("the runtime stores pending approvals only")
+        key = (approval.workspace_id, approval.id)
+        if key in self._approvals:
+            raise ValueError("an approval with this id already exists")
+        self._approvals[key] = approval
+
+    async def approvals_for(
+        self, workspace_id: WorkspaceId, binding: ApprovalBinding
+    ) -> Sequence[WriteApproval]:
+        found = [
+            a
+            for (ws, _), a in self._approvals.items()
+            if ws == workspace_id and a.binding == binding
+        ]
+        found.sort(key=lambda a: a.created_at, reverse=True)
+        return found[:APPROVALS_PER_BINDING]
+
+    async def close_approval(
+        self, workspace_id: WorkspaceId, approval_id: ApprovalId, at: dt.datetime
+    ) -> WriteApproval | None:
+        found = self._approvals.get((workspace_id, approval_id))
+        if found is None or found.used_at is not None:
+            return None
+        closed = attrs.evolve(found, used_at=at)
+        self._approvals[(workspace_id, approval_id)] = closed
+        return closed
+
+    # ---- dashboard approvals: the dashboard's side (``WriteApprovalReview``)
+
+    async def list(self, workspace_id: WorkspaceId, limit: int = 100) -> Sequence[WriteApproval]:
+        found = [a for (ws, _), a in self._approvals.items() if ws == workspace_id]
+        found.sort(key=lambda a: (a.created_at, a.id), reverse=True)
+        return found[:limit]
+
+    async def get(self, workspace_id: WorkspaceId, approval_id: ApprovalId) -> WriteApproval | None:
+        return self._approvals.get((workspace_id, approval_id))
+
+    async def decide(
+        self,
+        workspace_id: WorkspaceId,
+        approval_id: ApprovalId,
+        state: ApprovalState,
+        by: AccountId,
+        at: dt.datetime,
+    ) -> WriteApproval | None:
+        if state is ApprovalState.PENDING:
+            raise ValueError("a decision approves or rejects")
+        found = self._approvals.get((workspace_id, approval_id))
+        if found is None or not found.decidable(at):
+            return None
+        decided = attrs.evolve(found, state=state, decided_by=by, decided_at=at)
+        self._approvals[(workspace_id, approval_id)] = decided
+        return decided

@@ -42,7 +42,7 @@ from shopmcp_domain.usage import (
     ToolUsage,
     UsageEvent,
 )
-from shopmcp_domain.workspaces import Workspace, WorkspaceStatus
+from shopmcp_domain.workspaces import Workspace, WorkspaceStatus, WriteApprovalMode
 
 # Read by name only: an asyncpg record, or a mapping built from a JSON result.
 Row = asyncpg.Record | Mapping[str, Any]
@@ -60,6 +60,8 @@ def workspace(row: Row) -> Workspace:
         write_enabled=frozenset(Platform(p) for p in row["write_enabled"]),
         # Every workspace query reads it since migration 0010.
         confirmation_off=frozenset(Platform(p) for p in row["confirmation_off"]),
+        # And the write approval mode since migration 0017.
+        write_approval=WriteApprovalMode(row["write_approval"]),
         billing_customer_id=row["billing_customer_id"],
     )
 

@@ -21,7 +21,8 @@ _CLAIM_SQL = (
 )
 # Two rows at most: a customer shared by several workspaces is ambiguous and changes none.
 _WORKSPACE_SQL = (
-    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "select id, name, plan, status, write_enabled, confirmation_off, write_approval, "
+    "billing_customer_id, "
     "created_at from shopmcp.workspaces where billing_customer_id = $1 order by id limit 2 "
     "for update"
 )

@@ -13,7 +13,10 @@ import attrs
 
 from shopmcp_adapters.postgres.audit_chain import PostgresAuditChain
 from shopmcp_adapters.postgres.billing_events import PostgresBillingEvents
-from shopmcp_adapters.postgres.confirmations import PostgresConfirmationStore
+from shopmcp_adapters.postgres.confirmations import (
+    PostgresConfirmationStore,
+    PostgresWriteApprovalReview,
+)
 from shopmcp_adapters.postgres.embedded import EmbeddedPostgres, start_embedded
 from shopmcp_adapters.postgres.identity import PostgresIdentityStore
 from shopmcp_adapters.postgres.migrate import MigrationReport, migrate
@@ -91,6 +94,11 @@ class Database:
         """Write confirmations and idempotency keys as the MCP runtime (migration 0010); the
         owner pool purges expired ones."""
         return PostgresConfirmationStore(self.mcp_pool, self.owner_pool)
+
+    @property
+    def write_approvals(self) -> PostgresWriteApprovalReview:
+        """The dashboard's side of write approvals, as the tenant role (migration 0017)."""
+        return PostgresWriteApprovalReview(self.tenant_pool)
 
     @property
     def audit_chain(self) -> PostgresAuditChain:

@@ -58,6 +58,7 @@ _CURRENT_CODE_FOR_UPDATE_SQL = (
 )
 _MEMBERSHIPS_SQL = (
     "select w.id, w.name, w.plan, w.status, w.write_enabled, w.confirmation_off, "
+    "w.write_approval, "
     "w.billing_customer_id, "
     "w.created_at, m.role from shopmcp.workspace_members m "
     "join shopmcp.workspaces w on w.id = m.workspace_id where m.account_id = $1 "

@@ -31,16 +31,19 @@ FIND_KEY_SQL = (
 )
 
 _WORKSPACES_FIRST_SQL = (
-    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "select id, name, plan, status, write_enabled, confirmation_off, write_approval, "
+    "billing_customer_id, "
     "created_at from shopmcp.workspaces order by created_at, id limit $1"
 )
 _WORKSPACES_AFTER_SQL = (
-    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "select id, name, plan, status, write_enabled, confirmation_off, write_approval, "
+    "billing_customer_id, "
     "created_at from shopmcp.workspaces where (created_at, id) > ($1, $2) "
     "order by created_at, id limit $3"
 )
 _OVERVIEW_SQL = (
     "select w.id, w.name, w.plan, w.status, w.write_enabled, w.confirmation_off, "
+    "w.write_approval, "
     "w.billing_customer_id, "
     "w.created_at, "
     "(select coalesce(array_agg(distinct c.platform), '{}') from shopmcp.connections c "
@@ -250,7 +253,8 @@ class PostgresOwnerStore:
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "update shopmcp.workspaces set status = $2 where id = $1 returning id, name, "
-                "plan, status, write_enabled, confirmation_off, billing_customer_id, created_at",
+                "plan, status, write_enabled, confirmation_off, write_approval, "
+                "billing_customer_id, created_at",
                 workspace_id,
                 status.value,
             )

@@ -24,6 +24,7 @@ from shopmcp_domain.usage import MAX_METER_ATTEMPTS
 ERASED_TABLES = (
     "quota_counters",
     "write_confirmations",
+    "write_approvals",
     "idempotent_writes",
     "meter_outbox",
     "usage_events",
@@ -52,6 +53,7 @@ _LOCK_REQUEST_SQL = (
 )
 _ERASE_QUOTA_COUNTERS = "delete from shopmcp.quota_counters where workspace_id = $1"
 _ERASE_WRITE_CONFIRMATIONS = "delete from shopmcp.write_confirmations where workspace_id = $1"
+_ERASE_WRITE_APPROVALS = "delete from shopmcp.write_approvals where workspace_id = $1"
 _ERASE_IDEMPOTENT_WRITES = "delete from shopmcp.idempotent_writes where workspace_id = $1"
 _ERASE_METER_OUTBOX = "delete from shopmcp.meter_outbox where workspace_id = $1"
 _ERASE_USAGE_EVENTS = "delete from shopmcp.usage_events where workspace_id = $1"
@@ -115,6 +117,7 @@ class PostgresRetentionStore:
                 return False
             await conn.execute(_ERASE_QUOTA_COUNTERS, workspace_id)
             await conn.execute(_ERASE_WRITE_CONFIRMATIONS, workspace_id)
+            await conn.execute(_ERASE_WRITE_APPROVALS, workspace_id)
             await conn.execute(_ERASE_IDEMPOTENT_WRITES, workspace_id)
             await conn.execute(_ERASE_METER_OUTBOX, workspace_id)
             await conn.execute(_ERASE_USAGE_EVENTS, workspace_id)

@@ -71,11 +71,13 @@ class _Repo:
 
 
 _WORKSPACE = (
-    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "select id, name, plan, status, write_enabled, confirmation_off, write_approval, "
+    "billing_customer_id, "
     "created_at from shopmcp.workspaces where id = $1"
 )
 _WORKSPACE_FOR_UPDATE = (
-    "select id, name, plan, status, write_enabled, confirmation_off, billing_customer_id, "
+    "select id, name, plan, status, write_enabled, confirmation_off, write_approval, "
+    "billing_customer_id, "
     "created_at from shopmcp.workspaces where id = $1 for update"
 )
 
@@ -93,7 +95,7 @@ class PostgresWorkspaces(_Repo):
             await self._conn.execute(
                 "insert into shopmcp.workspaces "
                 "(id, name, plan, status, write_enabled, billing_customer_id, created_at, "
-                "confirmation_off) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "confirmation_off, write_approval) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 workspace.id,
                 workspace.name,
                 workspace.plan.value,
@@ -102,6 +104,7 @@ class PostgresWorkspaces(_Repo):
                 workspace.billing_customer_id,
                 workspace.created_at,
                 sorted(p.value for p in workspace.confirmation_off),
+                workspace.write_approval.value,
             )
 
     async def update(self, workspace: Workspace) -> None:
@@ -110,7 +113,7 @@ class PostgresWorkspaces(_Repo):
             status = await self._conn.execute(
                 "update shopmcp.workspaces set name = $2, plan = $3, status = $4, "
                 "write_enabled = $5, billing_customer_id = $6, created_at = $7, "
-                "confirmation_off = $8 where id = $1",
+                "confirmation_off = $8, write_approval = $9 where id = $1",
                 workspace.id,
                 workspace.name,
                 workspace.plan.value,
@@ -119,6 +122,7 @@ class PostgresWorkspaces(_Repo):
                 workspace.billing_customer_id,
                 workspace.created_at,
                 sorted(p.value for p in workspace.confirmation_off),
+                workspace.write_approval.value,
             )
         if _affected(status) == 0:
             raise NotFound("workspace")

@@ -11,6 +11,16 @@
 * A platform whose confirmation an owner turned off runs on the first call, still under an
   idempotency key.
 
+Dashboard approval (a workspace whose ``write_approval`` is ``dashboard``, migration 0017):
+no code exists. The first call stores a :class:`~shopmcp_domain.approvals.WriteApproval` and
+answers with a preview saying where to approve it; a person approves or rejects it on the
+dashboard; the next call with exactly the same arguments (same key, tool, store, arguments
+digest and write policy) executes once -- the approval is closed atomically, so two concurrent
+retries execute once, and the loser gets the winner's outcome. Before a decision the call is
+told it still awaits approval; after a rejection or the expiry it is refused (once: the next
+identical call requests a new approval). A ``confirmation`` argument is refused in this mode.
+A platform whose confirmation an owner turned off runs on the first call in either mode.
+
 Elicitation: on the 2026-07-28 revision, a client that declares form elicitation is asked
 instead of being shown the code: the MCP endpoint turns the preview into an input-required
 result and the retry carries the code back (``shopmcp_entrypoints.http.mcp``). The binding
@@ -22,11 +32,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from pydantic import BaseModel
 
+from shopmcp_domain.approvals import (
+    ApprovalBinding,
+    ApprovalPreview,
+    Step,
+    WriteApproval,
+    approval_text,
+    approvals_path,
+    next_step,
+)
 from shopmcp_domain.confirmations import (
     Confirmation,
     IdempotentWrite,
@@ -41,8 +60,10 @@ from shopmcp_domain.confirmations import (
 )
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import (
+    ApprovalRefused,
     ConfirmationRefused,
     IdempotencyConflict,
+    InvalidArguments,
     ShopMcpError,
     UsageStatus,
     WriteAlreadyExecuted,
@@ -81,6 +102,7 @@ def _policy_version(scope: RequestScope, spec: ToolSpec) -> str:
         confirmation_off=scope.workspace.confirmation_off,
         writable=whitelist.writable,
         locators=whitelist.locators,
+        write_approval=scope.workspace.write_approval.value,
     )
 
 
@@ -109,6 +131,13 @@ async def call_write(
     )
     workspace_id = scope.workspace.id
     now = clock.now()
+    dashboard = scope.workspace.approves_on_dashboard
+    if dashboard and controls.confirmation is not None:
+        raise ApprovalRefused(
+            spec.name,
+            "this workspace approves writes on its dashboard, where no confirmation code "
+            "exists; call the tool without 'confirmation'",
+        )
 
     if controls.confirmation is None:
         if controls.idempotency_key is not None:
@@ -116,6 +145,8 @@ async def call_write(
             if earlier is not None:
                 return _replay(call, earlier)
         if scope.workspace.confirms_writes(spec.platform):
+            if dashboard:
+                return await _by_dashboard(clock, store, upstream, call, controls, before_upstream)
             return await _preview(clock, store, upstream, call, controls)
         key = controls.idempotency_key or str(uuid.uuid4())
         return await _execute(clock, store, upstream, call, key, before_upstream)
@@ -226,6 +257,102 @@ async def _current_values(
         for field, source in current.fields.items()
         if field in changes and source in values
     }
+
+
+async def _by_dashboard(
+    clock: Clock,
+    store: ConfirmationStore,
+    upstream: UpstreamClient,
+    call: _Call,
+    controls: WriteControls,
+    before_upstream: Callable[[], Awaitable[None]] | None,
+) -> tuple[ToolOutput, UsageStatus]:
+    """A write of a workspace that approves writes on its dashboard (see the module's
+    docstring): request, wait, execute once, or refuse."""
+    workspace_id = call.scope.workspace.id
+    name = call.spec.name
+    binding = ApprovalBinding(
+        key_id=call.scope.key.id,
+        tool=name,
+        connection_id=call.connection.id,
+        arguments_digest=call.digest,
+        policy_version=call.policy,
+    )
+    now = clock.now()
+    step, approval = next_step(await store.approvals_for(workspace_id, binding), now)
+    if step is Step.REQUEST or approval is None:
+        return await _request_approval(clock, store, call, binding)
+    if step is Step.WAIT:
+        return _approval_output(call, approval, "awaiting_approval")
+    if step is Step.REJECTED:
+        await store.close_approval(workspace_id, approval.id, now)
+        raise ApprovalRefused(
+            name,
+            "a person rejected it on the dashboard; call the tool again only if the user "
+            "wants to ask for approval anew",
+        )
+    if step is Step.EXPIRED:
+        await store.close_approval(workspace_id, approval.id, now)
+        raise ApprovalRefused(
+            name,
+            "its approval request expired before it was approved on the dashboard; call the "
+            "tool again to request a new approval",
+        )
+    key = controls.idempotency_key or str(approval.id)
+    if step is Step.EXECUTE:
+        if before_upstream is not None:
+            # Before the approval is closed: a refusal here (the month's quota) leaves the
+            # approval usable once the quota allows.
+            await before_upstream()
+        closed = await store.close_approval(workspace_id, approval.id, now)
+        if closed is not None:
+            return await _execute(clock, store, upstream, call, key, None)
+    # Executed already (or by a concurrent retry this instant): that write's outcome.
+    earlier = await store.written(workspace_id, key, now)
+    if earlier is None:
+        raise WriteInProgress(name)
+    return _replay(call, earlier)
+
+
+async def _request_approval(
+    clock: Clock, store: ConfirmationStore, call: _Call, binding: ApprovalBinding
+) -> tuple[ToolOutput, UsageStatus]:
+    changes = call.arguments.model_dump(mode="json", exclude_none=True)
+    try:
+        approval = WriteApproval.request(
+            workspace_id=call.scope.workspace.id,
+            binding=binding,
+            platform=call.spec.platform.value,
+            store=call.connection.label,
+            changes=changes,
+            now=clock.now(),
+        )
+    except ValueError as error:
+        raise InvalidArguments(call.spec.name, [str(error)]) from None
+    await store.request_approval(approval)
+    return _approval_output(call, approval, "approval_required")
+
+
+def _approval_output(
+    call: _Call, approval: WriteApproval, status: Literal["approval_required", "awaiting_approval"]
+) -> tuple[ToolOutput, UsageStatus]:
+    preview = ApprovalPreview(
+        status=status,
+        tool=approval.tool,
+        platform=approval.platform,
+        store=approval.store,
+        connection_id=str(approval.connection_id),
+        changes=dict(approval.changes),
+        approval_id=str(approval.id),
+        approve_at=approvals_path(approval.workspace_id),
+        expires_at=approval.expires_at,
+    )
+    # The changes are the model's own arguments (shown in the structured part only); the
+    # text is the gateway's, with no store text in it.
+    return (
+        ToolOutput(structured=preview.model_dump(mode="json"), text=approval_text(preview)),
+        UsageStatus.CONFIRMATION_REQUIRED,
+    )
 
 
 def _replay(call: _Call, earlier: IdempotentWrite) -> tuple[ToolOutput, UsageStatus]:

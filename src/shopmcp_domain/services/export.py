@@ -7,10 +7,15 @@ What is in it (``schema`` ``shopmcp.workspace-export``, ``version`` 1)::
     {"schema", "version", "exported_at", "workspace_id",
      "workspace": {...}, "members": [...], "connections": [...], "keys": [...],
      "playbooks": [...], "playbook_versions": [...], "erasure_requests": [...],
-     "audit_log": [...], "usage_events": [...]}
+     "write_approvals": [...], "audit_log": [...], "usage_events": [...]}
 
 ``playbook_versions`` is every saved version of every playbook, deleted ones' too (what a
 usage event's ``playbook_id`` and ``playbook_version`` ran).
+
+``write_approvals`` (migration 0017) are the writes awaiting or given a dashboard approval, until
+the sweep purges them after their expiry: the binding's digests, the store's label and the
+changes as kept (redacted when stored), and who decided when. Present when the caller passes
+the ``WriteApprovalReview`` (the API and the CLI do).
 
 What is never in it: a credential (connections carry their metadata only; the sealed
 credential, its ciphertext and wrapped data key are not read at all), a key's secret hash, a
@@ -31,6 +36,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from shopmcp_domain.accounts import Member
+from shopmcp_domain.approvals import WriteApproval
 from shopmcp_domain.audit import Actor, AuditEntry, audit_entry
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.erasure import ErasureRequest
@@ -38,13 +44,15 @@ from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import AuditEntryId, WorkspaceId
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.playbooks import Playbook, PlaybookVersion
-from shopmcp_domain.ports import TenantRepository
+from shopmcp_domain.ports import TenantRepository, WriteApprovalReview
 from shopmcp_domain.redaction import redact_text
 from shopmcp_domain.usage import MAX_USAGE_PAGE, UsageCursor, UsageEvent, UsageQuery
 from shopmcp_domain.workspaces import Workspace
 
 EXPORT_SCHEMA = "shopmcp.workspace-export"
 EXPORT_VERSION = 1
+# More than a workspace can hold: approvals are purged 30 minutes after they expire.
+MAX_EXPORTED_APPROVALS = 10_000
 
 # Called with the section being written and how many of its items are out so far.
 Progress = Callable[[str, int], None]
@@ -61,6 +69,8 @@ def _workspace(workspace: Workspace) -> dict[str, Any]:
         "plan": workspace.plan.value,
         "status": workspace.status.value,
         "write_enabled": sorted(p.value for p in workspace.write_enabled),
+        "confirmation_off": sorted(p.value for p in workspace.confirmation_off),
+        "write_approval": workspace.write_approval.value,
         "billing_customer_id": workspace.billing_customer_id,
         "created_at": _time(workspace.created_at),
     }
@@ -120,6 +130,26 @@ def _playbook(playbook: Playbook) -> dict[str, Any]:
         "steps": [step.model_dump(mode="json") for step in playbook.steps],
         "version": playbook.version,
         "builtin": playbook.builtin,
+    }
+
+
+def _approval(approval: WriteApproval) -> dict[str, Any]:
+    return {
+        "id": str(approval.id),
+        "key_id": str(approval.key_id),
+        "tool": approval.tool,
+        "platform": approval.platform,
+        "connection_id": str(approval.connection_id),
+        "store": approval.store,
+        "arguments_digest": approval.arguments_digest,
+        "policy_version": approval.policy_version,
+        "changes": dict(approval.changes),
+        "created_at": _time(approval.created_at),
+        "expires_at": _time(approval.expires_at),
+        "state": approval.state.value,
+        "decided_by": None if approval.decided_by is None else str(approval.decided_by),
+        "decided_at": _time(approval.decided_at),
+        "used_at": _time(approval.used_at),
     }
 
 
@@ -188,6 +218,7 @@ async def export_workspace(
     include_emails: bool,
     page_size: int = MAX_USAGE_PAGE,
     progress: Progress | None = None,
+    approvals: WriteApprovalReview | None = None,
 ) -> AsyncIterator[str]:
     """The export of ``workspace_id`` as JSON text pieces (joined, one document). Records an
     audit entry (``workspace.export``) before the first piece; ``NotFound`` then if there is
@@ -211,6 +242,9 @@ async def export_workspace(
         playbooks = await uow.playbooks.list()
         playbook_versions = await uow.playbooks.all_versions()
         erasure = await uow.erasure_requests.get()
+    pending = (
+        [] if approvals is None else await approvals.list(workspace_id, MAX_EXPORTED_APPROVALS)
+    )
     head: Mapping[str, object] = {
         "schema": EXPORT_SCHEMA,
         "version": EXPORT_VERSION,
@@ -225,6 +259,7 @@ async def export_workspace(
         "playbooks": [_playbook(p) for p in playbooks],
         "playbook_versions": [_playbook_version(v) for v in playbook_versions],
         "erasure_requests": [] if erasure is None else [_erasure(erasure, include_emails)],
+        "write_approvals": [_approval(a) for a in pending],
     }
     yield _json(head)[:-1]  # the object stays open for the streamed sections
 

@@ -38,7 +38,7 @@ from shopmcp_domain.ports import (
     TenantUnitOfWork,
 )
 from shopmcp_domain.services.plan_limits import check_store_allowance
-from shopmcp_domain.workspaces import Workspace
+from shopmcp_domain.workspaces import Workspace, WriteApprovalMode
 
 
 async def _audit(
@@ -160,6 +160,30 @@ async def set_confirmation(
         await uow.workspaces.update(changed)
         action = "writes.confirmation_on" if on else "writes.confirmation_off"
         await _audit(uow, clock, actor, action, "platform", platform.value)
+    return changed
+
+
+async def set_write_approval(
+    tenants: TenantRepository,
+    clock: Clock,
+    workspace_id: WorkspaceId,
+    mode: WriteApprovalMode,
+    *,
+    actor: Actor,
+) -> Workspace:
+    """Where the workspace's confirmed writes are approved: ``in_chat`` (the default: the
+    user, by the preview's one-time code) or ``dashboard`` (a member with the admin or owner
+    role, on the dashboard; the chat gets no code). Only an owner or admin (the dashboard
+    checks the role) or the operator's CLI may, and every change is audited with who and
+    when. It changes the workspace's write policy, so every pending confirmation and approval
+    of the workspace is refused afterwards (its policy version no longer matches)."""
+    async with tenants.unit_of_work(workspace_id) as uow:
+        workspace = await uow.workspaces.get()
+        if workspace is None:
+            raise NotFound("workspace")
+        changed = workspace.set_write_approval(mode)
+        await uow.workspaces.update(changed)
+        await _audit(uow, clock, actor, f"writes.approval_{mode.value}", "workspace", workspace_id)
     return changed
 
 

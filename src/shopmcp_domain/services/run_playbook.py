@@ -17,6 +17,11 @@ repeated; a code is bound to its exact call, so if the data changed since, the w
 refused rather than applied to something else) and passes each code as that call's
 ``confirmation`` argument.
 
+In a workspace that approves writes on its dashboard (migration 0017) a write step answers
+``approval_required`` (or ``awaiting_approval``) with no code: the run stops the same way, its
+summary says ``approval_required`` and lists each pending write under ``approvals_needed``;
+once a person has approved them on the dashboard, the same run again executes each once.
+
 A step that fails (refused, invalid arguments, upstream error) or whose references find
 nothing stops the run; the summary lists what ran, what failed and why.
 """
@@ -56,6 +61,9 @@ from shopmcp_domain.services.call_tool import PlaybookStamp, ToolCallDeps, call_
 from shopmcp_domain.services.scope import RequestScope
 
 CONFIRMATION_REQUIRED = "confirmation_required"
+# A write awaiting a person's approval on the dashboard (no code: see ``approvals``).
+APPROVAL_REQUIRED = "approval_required"
+_AWAITING_APPROVAL = frozenset({APPROVAL_REQUIRED, "awaiting_approval"})
 # A step's result larger than this (as JSON) is summarised, not returned whole.
 MAX_STEP_RESULT_BYTES = 200_000
 
@@ -100,6 +108,7 @@ class _Run:
     results: dict[str, Any] = attrs.Factory(dict)
     outcomes: list[dict[str, Any]] = attrs.Factory(list)
     pending: dict[str, Any] = attrs.Factory(dict)
+    awaiting: dict[str, Any] = attrs.Factory(dict)
 
     @property
     def stamp(self) -> PlaybookStamp:
@@ -121,6 +130,8 @@ class _Run:
         structured = dict(output.structured)
         if structured.get("status") == CONFIRMATION_REQUIRED:
             self.pending[key] = structured
+        elif structured.get("status") in _AWAITING_APPROVAL:
+            self.awaiting[key] = structured
         return structured
 
     async def tool_step(self, step: ToolStep) -> dict[str, Any]:
@@ -216,6 +227,11 @@ async def run_playbook(
             run.outcomes.append(outcome)
             status = CONFIRMATION_REQUIRED
             break
+        if run.awaiting:
+            outcome["status"] = APPROVAL_REQUIRED
+            run.outcomes.append(outcome)
+            status = APPROVAL_REQUIRED
+            break
         run.outcomes.append(outcome)
     ran = {o["id"] for o in run.outcomes}
     summary: dict[str, Any] = {
@@ -237,6 +253,13 @@ async def run_playbook(
         summary["resume"] = (
             "Show the merchant each pending write; if they agree, call run_playbook again with "
             "the same arguments and confirmations mapping each key above to its code."
+        )
+    if run.awaiting:
+        summary["approvals_needed"] = dict(run.awaiting)
+        summary["resume"] = (
+            "Each pending write awaits a person's approval on the dashboard's Writes page; "
+            "once the merchant says they are approved, call run_playbook again with the same "
+            "arguments (no code: nothing you send can approve them)."
         )
     return summary
 

@@ -36,8 +36,9 @@ async def sweep(
 ) -> SweepReport:
     """One pass. ``now`` replaces the clock's reading (tests, and an operator catching up);
     running it again at the same ``now`` removes nothing more. ``confirmations``: also drop
-    expired write confirmations and the write outcomes kept for repeats (the security page
-    keeps no tool results: these are the bounded exception, gone a day after the write)."""
+    expired write confirmations, dashboard approvals and the write outcomes kept for repeats
+    (the security page keeps no tool results: these are the bounded exception, gone a day
+    after the write)."""
     if erasure_window < dt.timedelta(0):
         raise ValueError("the erasure window cannot be negative")
     at = now or clock.now()

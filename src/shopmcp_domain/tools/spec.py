@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 from pydantic import AliasChoices, AliasPath, BaseModel
 
+from shopmcp_domain.approvals import with_approval_output
 from shopmcp_domain.confirmations import (
     WRITE_CONTROL_ARGUMENTS,
     with_preview_output,
@@ -267,7 +268,7 @@ class ToolSpec:
             return schema
         # A write answers with its result or its preview (``anyOf``); the marking list is
         # advertised beside both, at the top, as for reads.
-        combined = with_preview_output(schema)
+        combined = with_approval_output(with_preview_output(schema))
         if self.untrusted_fields:
             combined["properties"] = {UNTRUSTED_KEY: UNTRUSTED_SCHEMA}
         return combined

@@ -25,6 +25,7 @@ from shopmcp_domain.ports import (
     RetentionStore,
     StoreAddressCheck,
     TenantRepository,
+    WriteApprovalReview,
 )
 from shopmcp_entrypoints.settings import Settings
 
@@ -87,6 +88,12 @@ class Admin:
         from shopmcp_entrypoints.container import provided
 
         return await provided(self.container.confirmations)
+
+    async def write_approvals(self) -> WriteApprovalReview:
+        """Pending writes awaiting a dashboard approval (the tenant role; for the export)."""
+        from shopmcp_entrypoints.container import provided
+
+        return await provided(self.container.write_approvals)
 
     async def audit_chain(self) -> AuditChainReader:
         """The usage events' hash chain, read for verification (the owner side)."""

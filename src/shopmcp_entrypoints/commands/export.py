@@ -70,6 +70,7 @@ def export(
                     a.clock.now(),
                     include_emails=not without_emails,
                     progress=progress,
+                    approvals=await a.write_approvals(),
                 ):
                     sink.write(piece)
                 sink.write("\n")

@@ -7,6 +7,7 @@ opt-in)::
     shopmcp workspace delete --workspace <id>                   # erasure: asks first
     shopmcp writes enable --workspace <id> --platform shopify   # keys still need --write
     shopmcp writes confirm off --workspace <id> --platform neto  # owner's opt-out, audited
+    shopmcp writes approval dashboard --workspace <id>          # approve writes on the dashboard
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from shopmcp_domain.errors import (
 from shopmcp_domain.plans import DEFAULT_PLAN, PlanTier
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.services.erasure import request_erasure
-from shopmcp_domain.workspaces import Workspace
+from shopmcp_domain.workspaces import Workspace, WriteApprovalMode
 from shopmcp_entrypoints.commands._admin import (
     Admin,
     command_group,
@@ -43,6 +44,12 @@ PLANS = ", ".join(
     f"{tier.value} ({tier.plan.monthly_calls} calls/month, {tier.plan.requests_per_minute}/min)"
     for tier in PlanTier
 )
+
+
+_APPROVAL_PLACES = {
+    WriteApprovalMode.IN_CHAT: "in the chat (in_chat: the preview's one-time code)",
+    WriteApprovalMode.DASHBOARD: "on the dashboard (dashboard: by an owner or admin)",
+}
 
 
 @workspace_app.command("create")
@@ -111,6 +118,7 @@ def workspace_show(workspace: str = typer.Option(..., help="Workspace id.")) -> 
             f"  status: {found.status.value}",
             f"  write tools enabled for: {writes}",
             f"  writes run without confirmation for: {unconfirmed}",
+            f"  writes are approved: {_APPROVAL_PLACES[found.write_approval]}",
             f"  stores: {len(connections)}",
         ]
         lines += [f"    {c.platform.value} {c.label} ({c.id})" for c in connections]
@@ -217,4 +225,35 @@ def writes_confirm(
         typer.echo(
             f"warning: {target.value} writes now run on their first call; a prompt-injected "
             "model needs no user approval for them"
+        )
+
+
+@writes_app.command(
+    "approval",
+    help=(
+        "Where a workspace's writes are approved: in_chat (the default: the user confirms the "
+        "preview's one-time code in the chat) or dashboard (the chat gets no code; an owner or "
+        "admin approves each write on the dashboard's Writes page, and the model's next call "
+        "with the same arguments runs it once). dashboard closes the gap of in_chat, where a "
+        "model obeying text injected into store data can send its own code back. Audited "
+        "(actor: cli); pending confirmations and approvals of the workspace stop working."
+    ),
+)
+def writes_approval(
+    mode: str = typer.Argument(..., help="in_chat or dashboard."),
+    workspace: str = typer.Option(..., help="Workspace id."),
+) -> None:
+    try:
+        target = WriteApprovalMode(mode)
+    except ValueError:
+        raise typer.BadParameter("in_chat or dashboard", param_hint="MODE") from None
+    ws = workspace_id(workspace)
+    changed = run_admin(
+        lambda a: onboarding.set_write_approval(a.tenants, a.clock, ws, target, actor=Actor.cli())
+    )
+    typer.echo(f"writes are approved: {_APPROVAL_PLACES[changed.write_approval]}")
+    if changed.write_approval is WriteApprovalMode.DASHBOARD:
+        typer.echo(
+            f"pending writes are listed at /workspaces/{ws}/settings/writes/approvals "
+            "(owners and admins approve or reject them)"
         )

@@ -177,7 +177,9 @@ class McpGateway:
                 "default; write tools appear only after the merchant enables them. A write's "
                 "first call changes nothing: it returns a preview to show the user and a "
                 "one-time confirmation code; call the same tool again with the same arguments "
-                "and that code only after the user approves."
+                "and that code only after the user approves. In a workspace that approves "
+                "writes on its dashboard the preview has no code: the user approves it there, "
+                "then the same call with the same arguments runs it."
             ),
             get_tool_input_schema=self._tool_input_schema,
             on_list_tools=self._on_list_tools,

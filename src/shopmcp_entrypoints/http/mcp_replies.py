@@ -95,6 +95,13 @@ async def send_jsonrpc_error(
 # call with the user's answer and the echoed request state (the code). Clients on 2025-era
 # revisions in stateless JSON mode cannot receive a server request, and some declare no
 # elicitation: for them the code in the preview is the mechanism.
+#
+# A workspace that approves writes on its dashboard (migration 0017) is never asked by form:
+# its preview's status is "approval_required", not CONFIRMATION_REQUIRED, so it is returned as
+# it is. The choice is deliberate: a form answer comes from the client, which the gateway
+# cannot tell apart from the model's own doing, so it cannot stand in for the approval of a
+# person signed in to the dashboard. A form retry still carrying a code (its request state) is
+# refused there like any confirmation argument.
 CONFIRMATION_REQUIRED = "confirmation_required"
 _FORM_KEY = "confirm_write"
 _APPROVE_FIELD = "approve"

@@ -4,16 +4,25 @@ paths. "Nothing upstream" is read back from the sandbox store itself: its stock 
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
 import mcp_types as types
 import pytest
 from mcp import Client
 
+from shopmcp_domain.accounts import Account, Role
+from shopmcp_domain.approvals import ApprovalId
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.errors import UsageStatus
+from shopmcp_domain.ids import new_account_id
 from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services import onboarding
+from shopmcp_domain.services.dashboard import Access as DashboardAccess
+from shopmcp_domain.services.write_approvals import decide_approval
+from shopmcp_domain.workspaces import WriteApprovalMode
 from tests.integration.e2e.conftest import E2E
 from tests.integration.e2e.test_gateway_e2e import MODERN, statuses, text
 
@@ -152,3 +161,71 @@ async def test_a_client_that_can_be_asked_confirms_by_form(e2e: E2E) -> None:
         assert (await _stock(mcp))["expected_quantity"] == wanted["quantity"]
     assert len(asked) == 2 and all("Nothing has been changed yet" in m for m in asked)
     assert UsageStatus.CONFIRMATION_REQUIRED in await statuses(e2e, workspace.id)
+
+
+async def _approve(e2e: E2E, workspace: Any, approval_id: str) -> None:
+    """An admin approves the pending write on the dashboard (the tenant role's side)."""
+    admin = Account(new_account_id(), f"admin-{workspace.id}@example.com", e2e.clock.now())
+    await decide_approval(
+        e2e.database.write_approvals,
+        e2e.database.tenants,
+        e2e.clock,
+        DashboardAccess(account=admin, workspace=workspace, role=Role.ADMIN),
+        ApprovalId(uuid.UUID(approval_id)),
+        approve=True,
+    )
+
+
+@pytest.mark.parametrize("mode", ["legacy", MODERN])
+async def test_dashboard_approval_runs_the_write_once_and_only_after_the_approval(
+    e2e: E2E, mode: str
+) -> None:
+    """A workspace that approves writes on the dashboard (migration 0017): no code in the
+    preview, no form even for a client that could be asked (its approval would not count),
+    nothing sent before a person approves on the dashboard, and once after: concurrent
+    retries of the approved call change the store once."""
+    asked: list[str] = []
+
+    async def approving(context: Any, params: types.ElicitRequestParams) -> types.ElicitResult:
+        asked.append(params.message)
+        return types.ElicitResult(action="accept", content={"approve": True})
+
+    workspace, token = await _writer(e2e)
+    workspace = await onboarding.set_write_approval(
+        e2e.database.tenants,
+        e2e.clock,
+        workspace.id,
+        WriteApprovalMode.DASHBOARD,
+        actor=Actor.cli(),
+    )
+    extra: dict[str, Any] = {"elicitation_callback": approving} if mode == MODERN else {}
+    async with Client(e2e.mcp_url(token), mode=mode, cache=None, **extra) as mcp:
+        seen = await _stock(mcp)
+        wanted = {**seen, "quantity": seen["expected_quantity"] + 5}
+        first = await mcp.call_tool("shopify_set_inventory", wanted)
+        assert first.is_error is False, text(first)
+        structured = first.structured_content
+        assert structured is not None and structured["status"] == "approval_required"
+        assert "confirmation" not in structured
+        assert structured["approve_at"] in text(first)
+        waiting = await mcp.call_tool("shopify_set_inventory", wanted)
+        assert waiting.structured_content is not None
+        assert waiting.structured_content["status"] == "awaiting_approval"
+        coded = await mcp.call_tool("shopify_set_inventory", {**wanted, "confirmation": "A" * 32})
+        assert coded.is_error and "no confirmation code" in text(coded)
+        assert await _stock(mcp) == seen
+
+        await _approve(e2e, workspace, structured["approval_id"])
+        results = await asyncio.gather(
+            *(mcp.call_tool("shopify_set_inventory", wanted) for _ in range(4))
+        )
+        assert any(r.is_error is False for r in results), [text(r) for r in results]
+        assert (await _stock(mcp))["expected_quantity"] == wanted["quantity"]
+    assert asked == []
+    async with e2e.database.tenants.unit_of_work(workspace.id) as uow:
+        writes = [
+            e.status for e in await uow.usage.recent(500) if e.tool == "shopify_set_inventory"
+        ]
+    # Executed once; the other retries were answered with its outcome or told it is running.
+    assert writes.count(UsageStatus.OK) == 1, writes
+    assert UsageStatus.CONFIRMATION_REFUSED in writes

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,8 +30,16 @@ from shopmcp_adapters.memory import FakeClock
 from shopmcp_adapters.upstreams.http import HttpPolicy, UpstreamHttp, build_async_client
 from shopmcp_adapters.upstreams.package import UpstreamEnv
 from shopmcp_adapters.upstreams.shopify import PACKAGE as SHOPIFY
+from shopmcp_domain.accounts import Account, Role
+from shopmcp_domain.approvals import ApprovalId
+from shopmcp_domain.audit import Actor
+from shopmcp_domain.ids import WorkspaceId, new_account_id
 from shopmcp_domain.platforms import Platform
+from shopmcp_domain.services.dashboard import Access
+from shopmcp_domain.services.onboarding import set_write_approval
+from shopmcp_domain.services.write_approvals import decide_approval
 from shopmcp_domain.tools.registry import ToolRegistry
+from shopmcp_domain.workspaces import WriteApprovalMode
 from shopmcp_entrypoints.container import build_container
 from shopmcp_entrypoints.demo.sandboxes.shopify import create_sandbox_app
 from shopmcp_entrypoints.demo.sandboxes.shopify_data import sample_data
@@ -169,12 +178,32 @@ class InjectionGateway:
     sandbox: RecordingSandbox
     shop: SandboxShop
     token: str
+    workspace_id: WorkspaceId
+
+    async def approve_on_dashboard(self, approval_id: str) -> None:
+        """A person with the admin role approves a pending write on the dashboard."""
+        world = self.gateway.world
+        async with world.store.unit_of_work(self.workspace_id) as uow:
+            workspace = await uow.workspaces.get()
+        assert workspace is not None
+        admin = Account(new_account_id(), "admin@example.com", NOW)
+        await decide_approval(
+            world.confirmations,
+            world.store,
+            world.clock,
+            Access(account=admin, workspace=workspace, role=Role.ADMIN),
+            ApprovalId(uuid.UUID(approval_id)),
+            approve=True,
+        )
 
 
 @asynccontextmanager
-async def injection_gateway() -> AsyncIterator[InjectionGateway]:
+async def injection_gateway(
+    write_approval: WriteApprovalMode = WriteApprovalMode.IN_CHAT,
+) -> AsyncIterator[InjectionGateway]:
     """A fresh gateway, sandbox and tenant: one Shopify store, a key with write access, the
-    workspace opted in to Shopify writes (the worst case)."""
+    workspace opted in to Shopify writes (the worst case), its writes approved in the chat
+    (the default) or on the dashboard."""
     shop = SandboxShop(seeded_data())
     sandbox = RecordingSandbox(
         inner=httpx.ASGITransport(app=asgi_app(create_sandbox_app(MERCHANT_TOKEN, shop))),
@@ -199,6 +228,7 @@ async def injection_gateway() -> AsyncIterator[InjectionGateway]:
         write_enabled=frozenset({Platform.SHOPIFY}),
     )
     [workspace_id] = world.tokens
+    await set_write_approval(world.store, clock, workspace_id, write_approval, actor=Actor.cli())
     await world.connect(
         workspace_id, Platform.SHOPIFY, "injected-shop.myshopify.com", token=MERCHANT_TOKEN
     )
@@ -214,4 +244,5 @@ async def injection_gateway() -> AsyncIterator[InjectionGateway]:
                 sandbox=sandbox,
                 shop=shop,
                 token=issued.token,
+                workspace_id=workspace_id,
             )

@@ -26,7 +26,7 @@ def confirmation_ports(database: Database) -> ConfirmationPorts:
             await uow.workspaces.add(workspace)
         return workspace.id
 
-    return ConfirmationPorts(database.confirmations, new_workspace)
+    return ConfirmationPorts(database.confirmations, new_workspace, database.write_approvals)
 
 
 class TestConfirmationStoreOnPostgres(ConfirmationStoreSuite):

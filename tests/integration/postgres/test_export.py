@@ -35,7 +35,13 @@ async def test_an_export_from_postgres_holds_no_secret(database: Database) -> No
     pieces = [
         piece
         async for piece in export_workspace(
-            database.tenants, workspace.id, Actor.cli(), NOW, include_emails=True, page_size=1
+            database.tenants,
+            workspace.id,
+            Actor.cli(),
+            NOW,
+            include_emails=True,
+            page_size=1,
+            approvals=database.write_approvals,
         )
     ]
     text = "".join(pieces)
@@ -45,6 +51,16 @@ async def test_an_export_from_postgres_holds_no_secret(database: Database) -> No
     assert len(document["usage_events"]) == 1 and len(document["members"]) == 1
     assert {e["action"] for e in document["audit_log"]} == {"workspace.rename", "workspace.export"}
     assert len(document["playbooks"]) == 1
+    # Migration 0017: the workspace's write approval mode and its pending writes, every column.
+    assert document["workspace"]["write_approval"] == "in_chat"
+    [approval] = document["write_approvals"]
+    stored = await database.owner_pool.fetchrow(
+        "select * from shopmcp.write_approvals where workspace_id = $1", workspace.id
+    )
+    assert stored is not None
+    assert set(approval) == set(stored.keys()) - {"workspace_id", "store_label"} | {"store"}
+    assert approval["changes"] == json.loads(stored["changes"])
+    assert approval["state"] == "pending" and approval["decided_by"] is None
     [version] = document["playbook_versions"]
     assert (version["id"], version["version"]) == (document["playbooks"][0]["id"], 1)
     for leak in (

@@ -27,6 +27,7 @@ from shopmcp_domain.ids import WorkspaceId, new_account_id, new_connection_id, n
 from shopmcp_domain.keys import issue_key
 from shopmcp_domain.usage import MeterRecord
 from tests.factories import NOW, make_workspace
+from tests.ports.confirmations import approval_for
 from tests.ports.oauth_flows import flow_for
 from tests.ports.tenant_store import connection_for, playbook_for, sealed_for, usage_event
 
@@ -47,10 +48,16 @@ READABLE = (
     "write_confirmations",
     "idempotent_writes",
     "audit_chain_heads",
+    # Migration 0017: writes awaiting a dashboard approval (the tenant reads and decides them;
+    # only the MCP runtime inserts them).
+    "write_approvals",
     # Migration 0016: every saved version of a playbook.
     "playbook_versions",
 )
 TENANT_TABLES = (*READABLE, "meter_outbox")
+# Tenant tables the tenant role may not insert into at all: its insert is refused by the
+# privilege check, before Row-Level Security is asked.
+NOT_INSERTED_BY_TENANT = frozenset({"write_approvals"})
 # Migration 0006's people: not a workspace's rows, so no tenant_isolation policy. They have
 # their own policies keyed on the person a statement names (tests/integration/postgres/
 # test_people_at_rest.py tries them), and their own global keys: decided, listed here.
@@ -111,10 +118,21 @@ INSERT_ONE_ROW = {
     "'t', repeat('a', 64), 'in_progress', now(), now())",
     # Made by the usage events' trigger (migration 0011), as the inserting role.
     "audit_chain_heads": "insert into shopmcp.audit_chain_heads (workspace_id) values ($1)",
+    "write_approvals": "insert into shopmcp.write_approvals (workspace_id, id, key_id, tool, "
+    "platform, connection_id, store_label, arguments_digest, policy_version, changes, "
+    "created_at, expires_at) values ($1, gen_random_uuid(), gen_random_uuid(), 't', 'shopify', "
+    "gen_random_uuid(), 's', repeat('a', 64), repeat('b', 64), '{}', now(), "
+    "now() + interval '1 minute')",
     "playbook_versions": "insert into shopmcp.playbook_versions (workspace_id, playbook_id, "
     "version, name, description, template, mode, playbook_created_at, created_at) values ($1, "
     "gen_random_uuid(), 1, 'x', '', '', 'instructions', now(), now())",
 }
+
+
+def _refused_insert(table: str) -> str:
+    """What refuses the tenant role's insert of a row of ``table`` for a workspace not its own
+    (or with no workspace set)."""
+    return "permission denied" if table in NOT_INSERTED_BY_TENANT else "row-level security"
 
 
 @attrs.frozen
@@ -163,6 +181,7 @@ async def _seed(database: Database) -> WorkspaceId:
             now=NOW,
         )
     )
+    await database.confirmations.request_approval(approval_for(workspace.id))
     return workspace.id
 
 
@@ -220,6 +239,10 @@ async def test_updates_and_deletes_of_another_workspace_touch_nothing(
                 "WHERE workspace_id = $1"
             ),
             ("DELETE FROM shopmcp.oauth_flows WHERE workspace_id = $1"),
+            (
+                "UPDATE shopmcp.write_approvals SET state = 'approved', "
+                "decided_by = gen_random_uuid(), decided_at = now() WHERE workspace_id = $1"
+            ),
         ]
         for statement in statements:
             assert (await tenant_conn.execute(statement, tenants.b)).endswith(" 0"), statement
@@ -231,6 +254,10 @@ async def test_updates_and_deletes_of_another_workspace_touch_nothing(
         "select description from shopmcp.playbooks where workspace_id = $1", tenants.b
     )
     assert b_playbook != "pwned"
+    b_approvals = await owner_pool.fetch(
+        "select state from shopmcp.write_approvals where workspace_id = $1", tenants.b
+    )
+    assert [row["state"] for row in b_approvals] == ["pending"]
 
 
 async def test_the_audit_trail_is_append_only_for_the_tenant(
@@ -258,15 +285,18 @@ async def test_the_audit_trail_is_append_only_for_the_tenant(
 async def test_inserting_or_moving_a_row_into_another_workspace_fails(
     tenant_conn: asyncpg.Connection, tenants: Tenants
 ) -> None:
-    attempts: list[tuple[str, tuple[object, ...]]] = [
-        (statement, (tenants.b,)) for statement in INSERT_ONE_ROW.values()
+    attempts: list[tuple[str, tuple[object, ...], str]] = [
+        (statement, (tenants.b,), _refused_insert(table))
+        for table, statement in INSERT_ONE_ROW.items()
     ]
     # Moving A's own row over to B is refused by WITH CHECK on UPDATE.
-    attempts.append(("UPDATE shopmcp.playbooks SET workspace_id = $1", (tenants.b,)))
-    for statement, args in attempts:
+    attempts.append(
+        ("UPDATE shopmcp.playbooks SET workspace_id = $1", (tenants.b,), "row-level security")
+    )
+    for statement, args, refusal in attempts:
         async with tenant_conn.transaction():
             await tenant_conn.execute(BIND, str(tenants.a))
-            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match=refusal):
                 await tenant_conn.execute(statement, *args)
 
 
@@ -279,9 +309,9 @@ async def _unset_reads_nothing_and_writes_nothing(
     async with conn.transaction():
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
             await conn.fetchval("select count(*) from shopmcp.meter_outbox")
-    for statement in INSERT_ONE_ROW.values():
+    for table, statement in INSERT_ONE_ROW.items():
         async with conn.transaction():
-            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match=_refused_insert(table)):
                 await conn.execute(statement, tenants.a)
 
 

@@ -251,6 +251,33 @@ EXPECTED_GRANTS = {
         for p in ("SELECT", "INSERT", "UPDATE")
     },
     ("column", "workspaces", "confirmation_off", "shopmcp_mcp", "SELECT"),
+    # Migration 0017: the runtime inserts pending approvals (never their decision), reads them
+    # and closes them; the dashboard reads and decides them, and inserts none.
+    ("column", "workspaces", "write_approval", "shopmcp_mcp", "SELECT"),
+    ("table", "write_approvals", None, "shopmcp_mcp", "SELECT"),
+    *{
+        ("column", "write_approvals", c, "shopmcp_mcp", "INSERT")
+        for c in (
+            "workspace_id",
+            "id",
+            "key_id",
+            "tool",
+            "platform",
+            "connection_id",
+            "store_label",
+            "arguments_digest",
+            "policy_version",
+            "changes",
+            "created_at",
+            "expires_at",
+        )
+    },
+    ("column", "write_approvals", "used_at", "shopmcp_mcp", "UPDATE"),
+    ("table", "write_approvals", None, "shopmcp_tenant", "SELECT"),
+    *{
+        ("column", "write_approvals", c, "shopmcp_tenant", "UPDATE")
+        for c in ("state", "decided_by", "decided_at")
+    },
     *{("table", "workspaces", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT", "UPDATE")},
     *{("table", "mcp_keys", None, "shopmcp_tenant", p) for p in ("SELECT", "INSERT")},
     *{("column", "mcp_keys", c, "shopmcp_tenant", "UPDATE") for c in ("revoked_at", "name")},

@@ -19,6 +19,7 @@ from shopmcp_domain.accounts import Role
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_definitions import PlaybookDefinition, PlaybookExport
 from shopmcp_entrypoints.http.api import WORKSPACE_PREFIX
+from shopmcp_entrypoints.http.api.approvals import WriteApprovalUpdate
 from shopmcp_entrypoints.http.api.auth import ROLE_OPT
 from shopmcp_entrypoints.http.api.schemas import (
     CodeRequest,
@@ -55,6 +56,7 @@ EXAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     KeyCreate: {"name": "k"},
     WritesUpdate: {"enabled": True},
     ConfirmationUpdate: {"enabled": False},
+    WriteApprovalUpdate: {"mode": "dashboard"},
     CodeRequest: {"email": "someone@example.com"},
     SignInRequest: {"email": "someone@example.com", "code": "00000000"},
     PlaybookDefinition: {"name": "p", "template": "Hello"},
@@ -176,6 +178,7 @@ def url(route: Route, target: Tenant) -> str:
         "session_id": str(uuid.uuid4()),
         "name": "weekly",
         "key": "low-stock",
+        "approval_id": str(uuid.uuid4()),
         "version": "1",
     }
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], route.path)

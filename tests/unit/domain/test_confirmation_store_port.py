@@ -15,7 +15,8 @@ def confirmation_ports() -> ConfirmationPorts:
     async def new_workspace() -> WorkspaceId:
         return new_workspace_id()
 
-    return ConfirmationPorts(InMemoryConfirmationStore(), new_workspace)
+    store = InMemoryConfirmationStore()
+    return ConfirmationPorts(store, new_workspace, store)
 
 
 class TestConfirmationStorePort(ConfirmationStoreSuite):

@@ -1,12 +1,16 @@
 """run_playbook: every step is a call_tool call with the request's scope, audited with the
 playbook's id and version; a playbook can never do what its key could not."""
 
+import uuid
 from typing import Any
 
 import pytest
 
+from shopmcp_domain.accounts import Account, Role
+from shopmcp_domain.approvals import ApprovalId
+from shopmcp_domain.audit import Actor
 from shopmcp_domain.errors import UsageStatus
-from shopmcp_domain.ids import new_playbook_id
+from shopmcp_domain.ids import new_account_id, new_playbook_id
 from shopmcp_domain.keys import Access, KeyScopes, issue_key
 from shopmcp_domain.platforms import Platform
 from shopmcp_domain.playbook_steps import ForEach, ReconcileSide, ReconcileStep, ToolStep
@@ -15,7 +19,9 @@ from shopmcp_domain.ports import (
     ToolOutput,
     UpstreamCall,
 )
+from shopmcp_domain.services.dashboard import Access as MemberAccess
 from shopmcp_domain.services.key_scope import ConnectionScopedSource
+from shopmcp_domain.services.onboarding import set_write_approval
 from shopmcp_domain.services.run_playbook import (
     PlaybookRunDeps,
     RunArgumentsError,
@@ -23,7 +29,9 @@ from shopmcp_domain.services.run_playbook import (
     summary_text,
 )
 from shopmcp_domain.services.scope import RequestScope, authenticate
+from shopmcp_domain.services.write_approvals import decide_approval
 from shopmcp_domain.usage import UsageEvent
+from shopmcp_domain.workspaces import WriteApprovalMode
 from tests.factories import NOW, World
 
 
@@ -247,6 +255,45 @@ async def test_a_write_asking_for_confirmation_stops_the_run() -> None:
     assert summary["not_run"] == ["after"]
     assert "confirmations" in summary["resume"]
     assert all(c.tool.name != "shopify_get_thing" for c in world.upstream.calls)
+
+
+async def test_a_write_awaiting_a_dashboard_approval_stops_the_run_until_approved() -> None:
+    world = World()
+    workspace, issued = await world.tenant(write_enabled=frozenset({Platform.SHOPIFY}))
+    await set_write_approval(
+        world.store, world.clock, workspace.id, WriteApprovalMode.DASHBOARD, actor=Actor.cli()
+    )
+    scope = await world.scope(issued.token)
+    playbook = _playbook(
+        scope,
+        ToolStep(id="write", tool="shopify_update_thing", arguments={"thing_id": 1, "title": "x"}),
+        ToolStep(id="after", tool="shopify_get_thing", arguments={"thing_id": 1}),
+    )
+    summary = await run_playbook(_deps(world), scope, playbook, {})
+    assert summary["status"] == "approval_required"
+    pending = summary["approvals_needed"]["write"]
+    assert pending["status"] == "approval_required" and "confirmation" not in pending
+    assert summary["not_run"] == ["after"] and "dashboard" in summary["resume"]
+    assert world.upstream.calls == []
+    again = await run_playbook(_deps(world), scope, playbook, {})
+    assert again["status"] == "approval_required"
+    assert again["approvals_needed"]["write"]["status"] == "awaiting_approval"
+    assert world.upstream.calls == []
+    admin = Account(new_account_id(), "admin@example.com", NOW)
+    await decide_approval(
+        world.confirmations,
+        world.store,
+        world.clock,
+        MemberAccess(account=admin, workspace=scope.workspace, role=Role.ADMIN),
+        ApprovalId(uuid.UUID(pending["approval_id"])),
+        approve=True,
+    )
+    done = await run_playbook(_deps(world), scope, playbook, {})
+    assert done["status"] == "completed", done
+    assert [c.tool.name for c in world.upstream.calls] == [
+        "shopify_update_thing",
+        "shopify_get_thing",
+    ]
 
 
 async def test_a_confirmation_code_is_passed_to_its_step_only() -> None:

@@ -137,7 +137,7 @@ async def test_the_sweep_drops_expired_confirmations_and_kept_write_results() ->
     after = await sweep(store, clock, now=NOW + dt.timedelta(hours=25), confirmations=confirmations)
     assert after.write_confirmations == 1
     assert await confirmations.written(workspace.id, "kept-result-1", NOW) is None
-    assert "expired write confirmations and kept write results: 1" in after.lines()
+    assert "expired write confirmations, approvals and kept write results: 1" in after.lines()
 
 
 def test_the_default_window_and_the_workers_interval_meet_the_30_day_promise() -> None:

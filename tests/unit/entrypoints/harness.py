@@ -93,6 +93,7 @@ def wire_world(container: Container, world: World) -> None:
     container.mcp_tenants.override(providers.Object(world.store))
     container.runtime_store.override(providers.Object(world.store))
     container.confirmations.override(providers.Object(world.confirmations))
+    container.write_approvals.override(providers.Object(world.confirmations))
     # Uncached here: the tests change rows mid-test; the cache has its own tests.
     container.scope_source.override(providers.Object(world.store))
     container.meter_outbox.override(providers.Object(world.store))

@@ -22,7 +22,7 @@ from shopmcp_domain.ports import (
 )
 from shopmcp_domain.services import onboarding
 from shopmcp_domain.tools.registry import ToolRegistry
-from shopmcp_domain.workspaces import Workspace
+from shopmcp_domain.workspaces import Workspace, WriteApprovalMode
 from shopmcp_entrypoints.cli import app
 from shopmcp_entrypoints.commands import _admin
 from shopmcp_entrypoints.container import (
@@ -260,3 +260,31 @@ def test_writes_confirm_off_and_on_by_cli_is_recorded_and_audited(
     ]
     bad = CliRunner().invoke(app, [*args[:2], "maybe", *args[3:]])
     assert bad.exit_code != 0
+
+
+def test_writes_approval_by_cli_is_recorded_and_audited(store: InMemoryTenantStore) -> None:
+    workspace = _new_workspace(store)
+    args = ["writes", "approval", "dashboard", "--workspace", str(workspace.id)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "writes are approved: on the dashboard" in result.output
+    assert f"/workspaces/{workspace.id}/settings/writes/approvals" in result.output
+    assert asyncio.run(_workspace(store, workspace)).write_approval is WriteApprovalMode.DASHBOARD
+    shown = CliRunner().invoke(app, ["workspace", "show", "--workspace", str(workspace.id)])
+    assert "writes are approved: on the dashboard" in shown.output
+    args[2] = "in_chat"
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert asyncio.run(_workspace(store, workspace)).write_approval is WriteApprovalMode.IN_CHAT
+
+    async def entries() -> list[tuple[str, str]]:
+        async with store.unit_of_work(workspace.id) as uow:
+            found = await uow.audit_entries.list()
+        return [(e.action, e.actor.label) for e in found]
+
+    assert sorted(asyncio.run(entries())) == [
+        ("writes.approval_dashboard", "cli"),
+        ("writes.approval_in_chat", "cli"),
+    ]
+    bad = CliRunner().invoke(app, [*args[:2], "by-email", *args[3:]])
+    assert bad.exit_code != 0 and "in_chat or dashboard" in bad.output
+    assert asyncio.run(_workspace(store, workspace)).write_approval is WriteApprovalMode.IN_CHAT

@@ -361,6 +361,7 @@ def concrete(path: str, workspace: str) -> str:
         .replace("{name:str}", "weekly")
         .replace("{key:str}", "low-stock")
         .replace("{version:int}", "1")
+        .replace("{approval_id:uuid}", str(uuid.uuid4()))
     )
 
 

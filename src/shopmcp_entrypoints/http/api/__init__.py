@@ -12,6 +12,7 @@ from litestar.handlers import BaseRouteHandler
 
 from shopmcp_entrypoints.http.api import (
     admin,
+    approvals,
     auth,
     connections,
     keys,
@@ -35,6 +36,7 @@ ROUTES: list[Any] = [
     *workspaces.ROUTES,
     *connections.ROUTES,
     *keys.ROUTES,
+    *approvals.ROUTES,
     *playbooks.ROUTES,
     *usage.ROUTES,
     *admin.ROUTES,

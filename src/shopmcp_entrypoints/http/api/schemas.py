@@ -21,7 +21,7 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.services.quota import LimitsState
 from shopmcp_domain.text import check_plain_text
 from shopmcp_domain.usage import ToolUsage, UsageEvent
-from shopmcp_domain.workspaces import Workspace
+from shopmcp_domain.workspaces import Workspace, WriteApprovalMode
 
 
 def _plain(what: str, max_chars: int) -> AfterValidator:
@@ -179,6 +179,8 @@ class WorkspaceOut(BaseModel):
     write_enabled: list[Platform]
     limits: LimitsOut
     created_at: dt.datetime
+    # Where its writes are approved: in the chat (the default) or on the dashboard.
+    write_approval: WriteApprovalMode = WriteApprovalMode.IN_CHAT
 
     @classmethod
     def of(cls, workspace: Workspace, role: Role) -> WorkspaceOut:
@@ -195,6 +197,7 @@ class WorkspaceOut(BaseModel):
                 window_seconds=limit.window_seconds,
             ),
             created_at=workspace.created_at,
+            write_approval=workspace.write_approval,
         )
 
 

@@ -138,6 +138,7 @@ class Workspace(Controller):
             access.actor,
             dashboard.clock.now(),
             include_emails=access.role is Role.OWNER,
+            approvals=dashboard.approvals,
         )
         # The first piece is read before answering: a refusal is still a problem document,
         # and the export is in the audit log before a byte goes out.
