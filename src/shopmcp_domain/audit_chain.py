@@ -12,7 +12,13 @@ Encoding (version tag, then each field as a 4-byte big-endian length, -1 for NUL
 bytes): workspace id (16 bytes), chain_seq (int8), id (16 bytes), key_prefix, tool (UTF-8),
 connection id (16 bytes or NULL), latency_ms (IEEE 754 double, big-endian), status,
 error_class (UTF-8 or NULL), created_at (int8 microseconds since the Unix epoch), cache_hit
-(one byte, 0 or 1), redactions (int4), prev_hash.
+(one byte, 0 or 1), redactions (int4), then in version 2 playbook_id (16 bytes or NULL) and
+playbook_version (int4 or NULL), then prev_hash.
+
+Versions: links written before migration 0018 are version 1 (their hash does not cover the
+playbook columns, which came later); every link since is version 2. A link's
+``hash_version`` picks the encoding, and the version tag is hashed, so changing a link's
+version changes its hash like any other edit.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ import attrs
 from shopmcp_domain.ids import UsageEventId, WorkspaceId
 
 GENESIS = bytes(32)
-_VERSION = b"shopmcp.usage_events.v1"
+_VERSION_TAGS = {1: b"shopmcp.usage_events.v1", 2: b"shopmcp.usage_events.v2"}
+# What the database's trigger writes (migration 0018).
+CURRENT_HASH_VERSION = 2
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -51,6 +59,9 @@ class ChainLink:
     redactions: int
     prev_hash: bytes
     row_hash: bytes
+    playbook_id: uuid.UUID | None = None
+    playbook_version: int | None = None
+    hash_version: int = CURRENT_HASH_VERSION
 
 
 @attrs.frozen
@@ -84,9 +95,20 @@ def link_hash(link: ChainLink, prev_hash: bytes | None = None) -> bytes:
     """The ``row_hash`` a link must carry, given the previous link's hash (its own
     ``prev_hash`` unless another is named)."""
     previous = link.prev_hash if prev_hash is None else prev_hash
+    tag = _VERSION_TAGS.get(link.hash_version)
+    if tag is None:
+        raise ValueError(f"unknown audit hash version {link.hash_version}")
+    playbook: tuple[bytes, ...] = ()
+    if link.hash_version >= 2:
+        playbook = (
+            _field(None if link.playbook_id is None else link.playbook_id.bytes),
+            _field(
+                None if link.playbook_version is None else struct.pack(">i", link.playbook_version)
+            ),
+        )
     encoded = b"".join(
         (
-            _VERSION,
+            tag,
             _field(link.workspace_id.bytes),
             _field(struct.pack(">q", link.chain_seq)),
             _field(link.id.bytes),
@@ -99,6 +121,7 @@ def link_hash(link: ChainLink, prev_hash: bytes | None = None) -> bytes:
             _field(struct.pack(">q", _micros(link.created_at))),
             _field(b"\x01" if link.cache_hit else b"\x00"),
             _field(struct.pack(">i", link.redactions)),
+            *playbook,
             _field(previous),
         )
     )
@@ -154,6 +177,11 @@ class _Walk:
             return ChainBreak(
                 link.id, link.chain_seq, "previous hash", self.previous.hex(),
                 link.prev_hash.hex(),
+            )  # fmt: skip
+        if link.hash_version not in _VERSION_TAGS:
+            return ChainBreak(
+                link.id, link.chain_seq, "hash version", "/".join(map(str, _VERSION_TAGS)),
+                str(link.hash_version),
             )  # fmt: skip
         recomputed = link_hash(link, self.previous)
         if link.row_hash != recomputed:

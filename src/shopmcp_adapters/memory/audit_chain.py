@@ -39,6 +39,8 @@ class InMemoryAuditChain:
             redactions=event.redactions,
             prev_hash=GENESIS,
             row_hash=GENESIS,
+            playbook_id=event.playbook_id,
+            playbook_version=event.playbook_version,
         )
         head, link = append(self.heads[event.workspace_id], unlinked)
         self.heads[event.workspace_id] = head

@@ -1,5 +1,5 @@
 """``AuditChainReader`` on the owner pool: a workspace's chain head and its links, exactly as
-stored (migration 0011), for ``shopmcp audit verify``. Reads only."""
+stored (migrations 0011 and 0018), for ``shopmcp audit verify``. Reads only."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ HEAD_SQL = (
 )
 LINKS_SQL = (
     "select workspace_id, chain_seq, id, key_prefix, tool, connection_id, latency_ms, status,"
-    " error_class, created_at, cache_hit, redactions, prev_hash, row_hash from shopmcp.usage_events"
+    " error_class, created_at, cache_hit, redactions, prev_hash, row_hash, playbook_id,"
+    " playbook_version, hash_version from shopmcp.usage_events"
     " where workspace_id = $1 and chain_seq > $2 order by chain_seq limit $3"
 )
 
@@ -60,6 +61,9 @@ class PostgresAuditChain:
                 redactions=row["redactions"],
                 prev_hash=bytes(row["prev_hash"]),
                 row_hash=bytes(row["row_hash"]),
+                playbook_id=row["playbook_id"],
+                playbook_version=row["playbook_version"],
+                hash_version=row["hash_version"],
             )
             for row in rows
         ]

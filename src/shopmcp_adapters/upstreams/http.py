@@ -133,7 +133,17 @@ class InvalidUpstreamUrl(ValueError):
     """A store URL no request may go to (not https, credentials in it, not a URL)."""
 
 
+# URLs that passed, parsed: a tool calls the same few URLs (one per store and endpoint) call
+# after call, and parsing one is a few per cent of a tools/call's CPU. Only URLs that passed
+# are kept (never one carrying credentials); bounded, emptied when full.
+_CHECKED_URLS: dict[str, httpx.URL] = {}
+_CHECKED_URLS_MAX = 4096
+
+
 def require_https_url(url: str) -> httpx.URL:
+    checked = _CHECKED_URLS.get(url)
+    if checked is not None:
+        return checked
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
@@ -142,6 +152,9 @@ def require_https_url(url: str) -> httpx.URL:
         raise InvalidUpstreamUrl("store URLs must use https")
     if not parsed.host or parsed.userinfo:
         raise InvalidUpstreamUrl("store URLs need a host and no credentials")
+    if len(_CHECKED_URLS) >= _CHECKED_URLS_MAX:
+        _CHECKED_URLS.clear()
+    _CHECKED_URLS[url] = parsed
     return parsed
 
 

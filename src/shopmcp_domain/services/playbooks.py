@@ -300,6 +300,12 @@ async def import_playbooks(
             problems += [f"{definition.name}: {p}" for p in error.problems]
     if problems:
         raise PlaybookInvalid(problems)
+    if not replace:
+        # A name already taken is refused before the first save, not after some are saved.
+        taken = {p.name for p in await list_playbooks(tenants, workspace_id)}
+        clash = next((name for name in names if name in taken), None)
+        if clash is not None:
+            raise Conflict(f"playbook {clash!r} exists (import with replace for a new version)")
     saved = []
     for definition in parsed.playbooks:
         fresh = definition.model_copy(update={"version": None})

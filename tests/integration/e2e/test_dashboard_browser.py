@@ -4,7 +4,7 @@ process on embedded defaults (embedded PostgreSQL, local vault, in-process limit
 mail outbox) and the demo's sandbox Shopify store. A person signs in with the code from the
 outbox, creates a workspace, connects the sandbox store, creates a key, an MCP client calls a
 tool with it, writes are enabled (the key then sees write tools), the call shows in the usage
-review, the key is revoked and the next call is refused.
+review, a built-in playbook is enabled, the key is revoked and the next call is refused.
 
 Outside CI, a machine without chromium or Playwright skips this, saying why; with CI=true that
 is a failure.
@@ -235,6 +235,17 @@ async def test_a_merchant_goes_from_sign_in_to_a_revoked_key_in_a_real_browser(
             await expect(calls).to_contain_text("shopify_get_shop")
             await expect(calls).to_contain_text("ok")
             await shot("usage")
+
+            # A playbook from the built-in library that the Shopify store's tools can run.
+            await page.get_by_role("link", name="Playbooks", exact=True).click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Playbooks")
+            await page.get_by_role("button", name="Enable slow-movers").click()
+            await expect(page.get_by_role("status")).to_contain_text("Enabled")
+            listed = page.get_by_role("table", name="Playbooks of this workspace")
+            await listed.get_by_role("link", name="slow-movers").click()
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Playbook slow-movers")
+            await expect(page.get_by_role("main")).to_contain_text("shopify_list_products")
+            await shot("playbooks")
 
             # Revoke the key: the next MCP call is refused.
             await page.get_by_role("link", name="MCP keys").click()

@@ -12,14 +12,15 @@ from collections.abc import AsyncIterator
 from typing import cast
 
 import asyncpg
+import attrs
 import pytest
 import pytest_asyncio
 from typer.testing import CliRunner
 
 from shopmcp_adapters.postgres import Database
 from shopmcp_adapters.postgres.runtime import PostgresRuntimeStore
-from shopmcp_domain.audit_chain import ChainReport
-from shopmcp_domain.ids import WorkspaceId
+from shopmcp_domain.audit_chain import ChainLink, ChainReport
+from shopmcp_domain.ids import WorkspaceId, new_playbook_id
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.ports import AuditChainReader
 from shopmcp_domain.services.audit_verify import verify_audit
@@ -121,6 +122,77 @@ async def test_chain_columns_given_by_the_inserter_are_overwritten(
     assert (await _verify(database, ws)).ok
 
 
+async def test_a_playbook_steps_stamp_is_covered_by_the_hash(
+    database: Database, superuser: asyncpg.Connection
+) -> None:
+    ws = await _workspace(database)
+    playbook = new_playbook_id()
+    for i in range(3):
+        stamped = attrs.evolve(
+            usage_event(ws, created_at=NOW + dt.timedelta(minutes=i)),
+            playbook_id=playbook,
+            playbook_version=1,
+        )
+        await _record(database, stamped)
+    assert (await _verify(database, ws)).ok
+    versions = await superuser.fetch(
+        "select hash_version from shopmcp.usage_events where workspace_id = $1", ws
+    )
+    assert {row["hash_version"] for row in versions} == {2}
+    for edit in (
+        "playbook_version = 2",
+        "playbook_id = null, playbook_version = null",
+        "hash_version = 1",
+    ):
+        await superuser.execute(
+            f"update shopmcp.usage_events set {edit} where workspace_id = $1 and chain_seq = 2",
+            ws,
+        )
+        report = await _verify(database, ws)
+        assert report.broken is not None, edit
+        assert (report.broken.chain_seq, report.broken.problem) == (2, "row hash"), edit
+        # Undone, for the next edit.
+        await superuser.execute(
+            "update shopmcp.usage_events set playbook_id = $2, playbook_version = 1,"
+            " hash_version = 2 where workspace_id = $1 and chain_seq = 2",
+            ws,
+            playbook,
+        )
+        assert (await _verify(database, ws)).ok
+
+
+async def test_links_from_before_migration_0018_keep_verifying_beside_new_ones(
+    database: Database, superuser: asyncpg.Connection
+) -> None:
+    ws, _ = await _history(database, 2)
+    # What a database migrated before 0018 holds: version 1 links, hashed by 0011's function.
+    previous = bytes(32)
+    for seq in (1, 2):
+        previous = await superuser.fetchval(
+            "update shopmcp.usage_events set hash_version = 1, prev_hash = $3,"
+            " row_hash = shopmcp.usage_row_hash(workspace_id, chain_seq, id, key_prefix, tool,"
+            " connection_id, latency_ms, status, error_class, created_at, cache_hit,"
+            " redactions, $3) where workspace_id = $1 and chain_seq = $2 returning row_hash",
+            ws,
+            seq,
+            previous,
+        )
+    await superuser.execute(
+        "update shopmcp.audit_chain_heads set last_hash = $2 where workspace_id = $1",
+        ws,
+        previous,
+    )
+    for i in range(2):
+        await _record(database, usage_event(ws, created_at=NOW + dt.timedelta(hours=1, minutes=i)))
+    rows = await superuser.fetch(
+        "select hash_version from shopmcp.usage_events where workspace_id = $1 order by chain_seq",
+        ws,
+    )
+    assert [row["hash_version"] for row in rows] == [1, 1, 2, 2]
+    report = await _verify(database, ws)
+    assert report.ok and report.links_checked == 4
+
+
 async def test_an_edited_field_is_caught(database: Database, superuser: asyncpg.Connection) -> None:
     ws, events = await _history(database)
     await superuser.execute(
@@ -140,8 +212,9 @@ async def test_an_edit_with_a_recomputed_hash_is_caught_at_the_next_row(
     ws, events = await _history(database)
     await superuser.execute(
         "update shopmcp.usage_events set latency_ms = 1,"
-        " row_hash = shopmcp.usage_row_hash(workspace_id, chain_seq, id, key_prefix, tool,"
-        " connection_id, 1, status, error_class, created_at, cache_hit, redactions, prev_hash)"
+        " row_hash = shopmcp.usage_row_hash_v2(workspace_id, chain_seq, id, key_prefix, tool,"
+        " connection_id, 1, status, error_class, created_at, cache_hit, redactions,"
+        " playbook_id, playbook_version, prev_hash)"
         " where workspace_id = $1 and id = $2",
         ws,
         events[2].id,
@@ -399,3 +472,16 @@ async def test_rows_written_through_the_previous_releases_signatures_are_chained
         await mcp.close()
     assert await _seq(superuser, ws) == [1, 2, 3]
     assert (await _verify(database, ws)).ok
+
+
+async def test_the_row_hash_covers_every_column_of_usage_events(
+    superuser: asyncpg.Connection,
+) -> None:
+    # A column added to usage_events without a new hash version could be edited unnoticed
+    # (as the playbook columns could before migration 0018): this fails until it is covered.
+    rows = await superuser.fetch(
+        "select column_name from information_schema.columns"
+        " where table_schema = 'shopmcp' and table_name = 'usage_events'"
+    )
+    hashed = {field.name for field in attrs.fields(ChainLink)} - {"row_hash"}
+    assert {row["column_name"] for row in rows} == hashed | {"row_hash"}

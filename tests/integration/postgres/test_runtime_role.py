@@ -368,7 +368,7 @@ EXPECTED_GRANTS = {
     },
     *{
         ("function", f, None, r, "EXECUTE")
-        for f in ("chain_field", "usage_row_hash")
+        for f in ("chain_field", "usage_row_hash", "usage_row_hash_v2")
         for r in ("shopmcp_tenant", "shopmcp_mcp")
     },
     ("function", "load_scope", None, "shopmcp_mcp", "EXECUTE"),

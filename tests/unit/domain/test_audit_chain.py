@@ -3,6 +3,7 @@ is caught at the right link, and retention's pruning (with its anchor) is not ta
 
 import datetime as dt
 import itertools
+import uuid
 from typing import Any
 
 import attrs
@@ -64,6 +65,9 @@ async def test_an_empty_workspace_verifies_and_an_unknown_one_is_not_found() -> 
         {"cache_hit": True},
         {"key_prefix": "zzzzzzzzzzzz"},
         {"error_class": "X"},
+        {"playbook_id": uuid.UUID(int=7)},
+        {"playbook_version": 2},
+        {"hash_version": 1},  # a downgrade to the encoding without the playbook columns
     ],
 )
 async def test_an_edited_field_is_caught_at_its_row(edit: dict[str, Any]) -> None:
@@ -141,6 +145,39 @@ def test_the_hash_covers_every_field_and_the_previous_hash() -> None:
         {"error_class": ""},  # NULL and "" differ
     ):
         assert link_hash(attrs.evolve(link, **change)) != link.row_hash
+
+
+def test_version_1_links_hash_without_the_playbook_columns_and_version_2_with_them() -> None:
+    _, _, [link] = _chain(1)
+    stamped = attrs.evolve(link, playbook_id=uuid.UUID(int=7), playbook_version=3)
+    old = attrs.evolve(link, hash_version=1)
+    # Version 1 (links written before migration 0018) never saw the playbook columns...
+    assert link_hash(attrs.evolve(old, playbook_id=uuid.UUID(int=7))) == link_hash(old)
+    # ...version 2 covers them, and the two encodings never agree on the same row.
+    assert link_hash(stamped) != link_hash(link) != link_hash(old)
+    assert link_hash(attrs.evolve(stamped, playbook_version=None)) != link_hash(stamped)
+    with pytest.raises(ValueError, match="unknown audit hash version"):
+        link_hash(attrs.evolve(link, hash_version=3))
+
+
+async def test_a_chain_of_version_1_then_version_2_links_verifies() -> None:
+    chain, ws, links = _chain(4)
+    # Rehash the first two links as a pre-0018 database wrote them, and chain on from them.
+    previous = GENESIS
+    rehashed = []
+    for link in links:
+        version = 1 if link.chain_seq <= 2 else 2
+        moved = attrs.evolve(link, hash_version=version, prev_hash=previous)
+        moved = attrs.evolve(moved, row_hash=link_hash(moved))
+        rehashed.append(moved)
+        previous = moved.row_hash
+    chain.chains[ws] = rehashed
+    chain.heads[ws] = attrs.evolve(chain.heads[ws], last_hash=previous)
+    report = await verify_audit(chain, ws)
+    assert report.ok and report.links_checked == 4
+    chain.chains[ws][3] = attrs.evolve(rehashed[3], hash_version=3)
+    broken = (await verify_audit(chain, ws)).broken
+    assert broken is not None and broken.problem == "hash version"
 
 
 def test_verify_chain_of_no_links_against_a_nonempty_head_is_a_break() -> None:

@@ -83,6 +83,19 @@ async def test_export_import_round_trips() -> None:
     assert [p.version for p in replaced] == [2, 2]
 
 
+async def test_an_import_naming_a_taken_playbook_saves_none_of_the_document() -> None:
+    world = World()
+    target, _ = await world.tenant()
+    await use_cases.save_playbook(
+        world.store, world.clock, target.id, parse_definition(STEPS), _known
+    )
+    document = {"format": "shopmcp.playbooks", "format_version": 1, "playbooks": [PROMPT, STEPS]}
+    with pytest.raises(Conflict, match="'two' exists"):
+        await use_cases.import_playbooks(world.store, world.clock, target.id, document, _known)
+    # "weekly" comes first in the document and is new: it is not saved either.
+    assert [p.name for p in await use_cases.list_playbooks(world.store, target.id)] == ["two"]
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [

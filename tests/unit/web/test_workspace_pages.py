@@ -358,6 +358,9 @@ def concrete(path: str, workspace: str) -> str:
         .replace("{connection_id:uuid}", str(uuid.uuid4()))
         .replace("{prefix:str}", "aaaaaaaaaaaa")
         .replace("{platform:str}", "shopify")
+        .replace("{name:str}", "weekly")
+        .replace("{key:str}", "low-stock")
+        .replace("{version:int}", "1")
         .replace("{approval_id:uuid}", str(uuid.uuid4()))
     )
 

@@ -1,8 +1,8 @@
 """The merchant's web pages, server-rendered by the gateway's Litestar app: sign-in, workspaces,
 and each workspace's connections (``/workspaces/{id}/settings/connections``; ``/settings/
-connections`` leads there), keys, writes and usage review. Plain forms and links, no script:
-every action works without JavaScript. Each page calls the same functions as the REST API
-(``http/api``) and is authorised by the same dependencies (sessions, CSRF, roles)."""
+connections`` leads there), keys, playbooks, writes and usage review. Plain forms and links,
+no script: every action works without JavaScript. Each page calls the same functions as the
+REST API (``http/api``) and is authorised by the same dependencies (sessions, CSRF, roles)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from typing import Any
 from litestar import Request, Response, Router, get
 from litestar.exceptions import HTTPException
 
-from shopmcp_entrypoints.http.web import account_pages, approval_pages, workspace_pages
+from shopmcp_entrypoints.http.web import (
+    account_pages,
+    approval_pages,
+    playbook_pages,
+    workspace_pages,
+)
 from shopmcp_entrypoints.http.web.rendering import (
     EXCEPTION_HANDLERS,
     STYLESHEET,
@@ -36,7 +41,12 @@ async def stylesheet() -> Response[bytes]:
 def router() -> Router:
     return Router(
         path="/",
-        route_handlers=[*account_pages.ROUTES, *workspace_pages.ROUTES, *approval_pages.ROUTES],
+        route_handlers=[
+            *account_pages.ROUTES,
+            *workspace_pages.ROUTES,
+            *approval_pages.ROUTES,
+            *playbook_pages.ROUTES,
+        ],
         exception_handlers=dict(EXCEPTION_HANDLERS),
         include_in_schema=False,
     )
