@@ -63,7 +63,8 @@ SELF_CONFIRM_GAP = (
     "FINDING (branch confirm): on the code path (2025-11-25 clients, and 2026-07-28 clients "
     "without form elicitation) the one-time code is returned to the model in the tool result, "
     "so a model obeying injected text confirms its own write; nothing tells the gateway that "
-    "a person saw the preview"
+    "a person saw the preview. Closed by write_approval=dashboard (the dashboard scenarios "
+    "here: 0 injected writes run); in_chat, the default, keeps this gap"
 )
 
 
