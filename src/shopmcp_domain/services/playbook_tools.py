@@ -1,5 +1,5 @@
 """The gateway's own MCP tools for playbooks: ``run_playbook``, ``list_playbooks``,
-``create_playbook`` and ``delete_playbook``.
+``create_playbook``, ``enable_library_playbook`` and ``delete_playbook``.
 
 They are not upstream tools (no platform, no connection), so they are not in the registry; the
 MCP endpoint lists them beside the policy's tools and routes their calls here. Each call is
@@ -7,11 +7,18 @@ admitted and audited like any tools/call (one usage event and meter record, with
 playbook's id and version when there is one); ``run_playbook``'s steps are ``call_tool``
 calls of their own (see :mod:`shopmcp_domain.services.run_playbook`).
 
-``create_playbook`` and ``delete_playbook`` change the workspace: they are write tools
-(annotated so, listed only to a key with write access, refused to any other), previewed and
-confirmed like a platform's writes (:mod:`shopmcp_domain.services.playbook_writes`): their
-input schemas carry ``confirmation`` and ``idempotency_key``, and a first call saves or deletes
-nothing.
+``create_playbook``, ``enable_library_playbook`` and ``delete_playbook`` change the workspace:
+they are write tools (annotated so, listed only to a key with write access, refused to any
+other), previewed and confirmed like a platform's writes
+(:mod:`shopmcp_domain.services.playbook_writes`): their input schemas carry ``confirmation`` and
+``idempotency_key``, and a first call saves or deletes nothing.
+
+``list_playbooks`` also lists the built-in library (so a model can offer an entry), and
+``enable_library_playbook`` saves one: the definition is built as ``enable_builtin`` builds it
+from the CLI or the dashboard, here from the key's scope (its stores, and the tools its policy
+lets it call), then planned as a ``create_playbook`` of that definition. Its confirmation is
+bound to the built definition, not only to the key: a store connected between the preview and
+the confirmation changes what would be saved, so the code no longer matches.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from shopmcp_domain.confirmations import (
 )
 from shopmcp_domain.errors import (
     AuditUnavailable,
+    Conflict,
     InternalError,
     InvalidArguments,
     ShopMcpError,
@@ -38,6 +46,8 @@ from shopmcp_domain.errors import (
 from shopmcp_domain.ids import new_usage_event_id
 from shopmcp_domain.keys import Access
 from shopmcp_domain.playbook_definitions import PlaybookDefinition, definition_of
+from shopmcp_domain.playbook_library import ENTRIES
+from shopmcp_domain.playbook_library_stores import library_definition
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
@@ -84,6 +94,10 @@ class CreatePlaybookInput(_Input):
     )
 
 
+class EnableLibraryPlaybookInput(_Input):
+    key: str = Field(max_length=64, description="A library entry's key (list_playbooks' library).")
+
+
 class DeletePlaybookInput(_Input):
     name: str = Field(max_length=64)
 
@@ -118,7 +132,9 @@ PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
         GatewayTool(
             "list_playbooks",
             "List playbooks",
-            "This workspace's playbooks (both modes), with their arguments, steps and version.",
+            "This workspace's playbooks (both modes), with their arguments, steps and version; "
+            "and the built-in library: each entry's key, description, platforms, whether it "
+            "is built per store, and whether this workspace has it (enable_library_playbook).",
             ListPlaybooksInput,
             write=False,
         ),
@@ -133,6 +149,18 @@ PLAYBOOK_TOOLS: dict[str, GatewayTool] = {
             "after the user approves (or, where writes are approved on the dashboard, no code: "
             "call again once a person has approved it there).",
             CreatePlaybookInput,
+            write=True,
+        ),
+        GatewayTool(
+            "enable_library_playbook",
+            "Enable a library playbook",
+            "Save a copy of a built-in library playbook (its key from list_playbooks' library) "
+            "in this workspace: a per-store entry keeps the steps of this workspace's stores "
+            "whose tools this key may call. The first call saves nothing: it returns a preview "
+            "and a confirmation code to use after the user approves (or, where writes are "
+            "approved on the dashboard, no code: call again once a person has approved it "
+            "there).",
+            EnableLibraryPlaybookInput,
             write=True,
         ),
         GatewayTool(
@@ -182,7 +210,34 @@ def _listing(playbooks: Any) -> ToolOutput:
         f"- {p.name} ({p.mode.value}, version {p.version}): {p.description}" for p in playbooks
     ]
     text = "\n".join(lines) if lines else "No playbooks yet."
-    return ToolOutput({"playbooks": items}, text)
+    # Enabled means a playbook with the entry's name exists, as the dashboard's library says.
+    names = {p.name for p in playbooks}
+    library = [
+        {
+            "key": entry.key,
+            "description": entry.description,
+            "platforms": [p.value for p in entry.platforms],
+            "per_store": entry.per_store,
+            "enabled": entry.key in names,
+        }
+        for entry in ENTRIES.values()
+    ]
+    offered = [f"- {e['key']}" for e in library if not e["enabled"]]
+    if offered:
+        text += "\nLibrary playbooks this workspace can enable (enable_library_playbook):\n"
+        text += "\n".join(offered)
+    return ToolOutput({"playbooks": items, "library": library}, text)
+
+
+def _library_call(scope: RequestScope, name: str, args: EnableLibraryPlaybookInput) -> ManagedCall:
+    """A create of the library entry as ``enable_builtin`` would build it for this key: its
+    stores and the tools its policy lets it call. Planned and confirmed as that create, with the
+    built definition as the arguments the code is bound to. An unknown key or a per-store entry
+    with no usable store is refused here, before any code."""
+    definition = library_definition(
+        args.key, scope.connections, use_cases.scope_tool_problem(scope)
+    )
+    return ManagedCall(scope, name, CreatePlaybookInput(playbook=definition), definition=definition)
 
 
 async def call_playbook_tool(
@@ -224,10 +279,21 @@ async def call_playbook_tool(
             return _listing(await use_cases.list_playbooks(tenants, ws, check_workspace=False))
         if isinstance(args, CreatePlaybookInput):
             call = ManagedCall(scope, name, args, definition=args.playbook, replace=args.replace)
+        elif isinstance(args, EnableLibraryPlaybookInput):
+            call = _library_call(scope, name, args)
         else:
             assert isinstance(args, DeletePlaybookInput)
             call = ManagedCall(scope, name, args, playbook_name=args.name)
-        managed = await managed_call(deps.clock, deps.confirmations, tenants, call, controls)
+        try:
+            managed = await managed_call(deps.clock, deps.confirmations, tenants, call, controls)
+        except Conflict as error:
+            # A playbook with the entry's name exists (enabling never replaces one).
+            if type(error) is not Conflict or not isinstance(args, EnableLibraryPlaybookInput):
+                raise
+            raise Conflict(
+                f"library playbook {args.key!r} is already enabled in this workspace "
+                f"(a playbook named {args.key!r} exists)"
+            ) from None
         status = managed.status
         if managed.playbook is not None:
             stamp = PlaybookStamp(managed.playbook.id, managed.playbook.version)
