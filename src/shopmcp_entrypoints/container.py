@@ -24,6 +24,7 @@ from shopmcp_adapters.upstreams.host_guard import HostGuard
 from shopmcp_adapters.upstreams.http import UpstreamHttp
 from shopmcp_adapters.upstreams.platforms import platform_names
 from shopmcp_domain.accounts import AuthSecret
+from shopmcp_domain.confirmation_ports import ConfirmationStore, WriteApprovalReview
 from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.limit_ports import (
@@ -39,13 +40,11 @@ from shopmcp_domain.ports import (
     AuditLog,
     ChangeFeed,
     Clock,
-    ConfirmationStore,
     CredentialVault,
     MeterOutbox,
     RetentionStore,
     ScopeSource,
     TenantRepository,
-    WriteApprovalReview,
 )
 from shopmcp_domain.services.call_tool import NO_OBSERVER
 from shopmcp_domain.services.key_scope import ConnectionScopedSource

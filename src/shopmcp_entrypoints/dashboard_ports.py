@@ -8,6 +8,7 @@ from collections.abc import Callable
 import attrs
 
 from shopmcp_domain.accounts import AuthSecret
+from shopmcp_domain.confirmation_ports import WriteApprovalReview
 from shopmcp_domain.identity import AdminDirectory, EmailSender, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
 from shopmcp_domain.limit_ports import QuotaCounter
@@ -18,7 +19,6 @@ from shopmcp_domain.ports import (
     CredentialVault,
     StoreAddressCheck,
     TenantRepository,
-    WriteApprovalReview,
 )
 from shopmcp_entrypoints.shopify_connect import ShopifyInstalls
 

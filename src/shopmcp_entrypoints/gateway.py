@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import attrs
 
 from shopmcp_adapters.observability.metrics import PrometheusMetrics
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.limit_ports import (
     QuotaCounter,
     RateLimiter,
@@ -20,7 +21,6 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
-    ConfirmationStore,
     CredentialVault,
     ScopeSource,
     TenantRepository,

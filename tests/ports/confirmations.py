@@ -21,6 +21,7 @@ from shopmcp_domain.approvals import (
     ApprovalState,
     WriteApproval,
 )
+from shopmcp_domain.confirmation_ports import ConfirmationStore, WriteApprovalReview
 from shopmcp_domain.confirmations import (
     IDEMPOTENCY_RETENTION,
     Confirmation,
@@ -30,7 +31,6 @@ from shopmcp_domain.confirmations import (
     hash_code,
 )
 from shopmcp_domain.ids import WorkspaceId, new_account_id, new_connection_id, new_key_id
-from shopmcp_domain.ports import ConfirmationStore, WriteApprovalReview
 from tests.factories import NOW
 
 

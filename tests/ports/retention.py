@@ -12,6 +12,7 @@ import attrs
 
 from shopmcp_domain.accounts import Account, Membership, Role, SignInCode, issue_session
 from shopmcp_domain.audit import Actor, audit_entry
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.confirmations import Confirmation, IdempotentWrite
 from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.identity import IdentityStore
@@ -20,7 +21,6 @@ from shopmcp_domain.keys import issue_key
 from shopmcp_domain.limit_ports import QuotaCounter
 from shopmcp_domain.plans import PlanTier, billing_month
 from shopmcp_domain.ports import (
-    ConfirmationStore,
     MeterOutbox,
     RetentionStore,
     TenantRepository,

@@ -41,7 +41,7 @@ from shopmcp_adapters.memory.upstream import RecordingUpstream
 from shopmcp_adapters.memory.vault import FakeVault
 
 if TYPE_CHECKING:
-    from shopmcp_domain import identity, limit_ports, operability_ports, ports
+    from shopmcp_domain import confirmation_ports, identity, limit_ports, operability_ports, ports
 
     # mypy --strict proves each fake satisfies its port.
     def _conforms(
@@ -75,7 +75,7 @@ if TYPE_CHECKING:
         _admin: identity.AdminDirectory = store
         _mailer: identity.EmailSender = mailer
         _stores: ports.StoreAddressCheck = stores
-        _confirmations: ports.ConfirmationStore = confirmations
+        _confirmations: confirmation_ports.ConfirmationStore = confirmations
         _retention: ports.RetentionStore = store
         _backlog: operability_ports.OutboxBacklog = store
         _probe: operability_ports.ReadinessProbe = probe

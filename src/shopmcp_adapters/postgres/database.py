@@ -25,9 +25,9 @@ from shopmcp_adapters.postgres.retention import PostgresRetentionStore
 from shopmcp_adapters.postgres.roles import MCP_ROLE, TENANT_ROLE
 from shopmcp_adapters.postgres.runtime import PostgresRuntimeStore
 from shopmcp_adapters.postgres.tenants import PostgresTenantStore
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.ports import (
     AuditLog,
-    ConfirmationStore,
     MeterOutbox,
     ScopeSource,
     TenantRepository,

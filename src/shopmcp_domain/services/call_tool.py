@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ValidationError
 
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.confirmations import split_write_controls
 from shopmcp_domain.errors import (
     AuditUnavailable,
@@ -39,7 +40,6 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
-    ConfirmationStore,
     ToolOutput,
     UpstreamCall,
     UpstreamClient,

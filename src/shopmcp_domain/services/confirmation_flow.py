@@ -38,6 +38,7 @@ from shopmcp_domain.approvals import (
     approvals_path,
     next_step,
 )
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.confirmations import (
     Confirmation,
     IdempotentWrite,
@@ -56,7 +57,10 @@ from shopmcp_domain.errors import (
     WriteInProgress,
 )
 from shopmcp_domain.ids import WorkspaceId
-from shopmcp_domain.ports import Clock, ConfirmationStore, ToolOutput
+from shopmcp_domain.ports import (
+    Clock,
+    ToolOutput,
+)
 
 # A write call's answer and the status its usage event is recorded with.
 Answer = tuple[ToolOutput, UsageStatus]

@@ -38,6 +38,7 @@ import attrs
 from pydantic import BaseModel
 
 from shopmcp_domain.approvals import ApprovalBinding
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.confirmations import (
     Confirmation,
     WriteControls,
@@ -50,7 +51,6 @@ from shopmcp_domain.connections import Connection
 from shopmcp_domain.errors import UsageStatus
 from shopmcp_domain.ports import (
     Clock,
-    ConfirmationStore,
     ToolOutput,
     UpstreamCall,
     UpstreamClient,

@@ -38,13 +38,16 @@ from typing import Any
 from shopmcp_domain.accounts import Member
 from shopmcp_domain.approvals import WriteApproval
 from shopmcp_domain.audit import Actor, AuditEntry, audit_entry
+from shopmcp_domain.confirmation_ports import WriteApprovalReview
 from shopmcp_domain.connections import Connection
 from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.errors import NotFound
 from shopmcp_domain.ids import AuditEntryId, WorkspaceId
 from shopmcp_domain.keys import McpKey
 from shopmcp_domain.playbooks import Playbook, PlaybookVersion
-from shopmcp_domain.ports import TenantRepository, WriteApprovalReview
+from shopmcp_domain.ports import (
+    TenantRepository,
+)
 from shopmcp_domain.redaction import redact_text
 from shopmcp_domain.usage import MAX_USAGE_PAGE, UsageCursor, UsageEvent, UsageQuery
 from shopmcp_domain.workspaces import Workspace

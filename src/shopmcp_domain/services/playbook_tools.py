@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.confirmations import (
     WriteControls,
     split_write_controls,
@@ -51,7 +52,6 @@ from shopmcp_domain.playbook_library_stores import library_definition
 from shopmcp_domain.ports import (
     AuditLog,
     Clock,
-    ConfirmationStore,
     ToolOutput,
 )
 from shopmcp_domain.services import playbooks as use_cases

@@ -42,6 +42,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopmcp_domain.approvals import ApprovalBinding
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.confirmations import (
     CONFIRMATION_ARGUMENT,
     GATEWAY_CONNECTION_ID,
@@ -53,7 +54,11 @@ from shopmcp_domain.confirmations import (
 from shopmcp_domain.errors import ConfirmationRefused, UsageStatus
 from shopmcp_domain.playbook_definitions import PlaybookDefinition, definition_of
 from shopmcp_domain.playbooks import Playbook
-from shopmcp_domain.ports import Clock, ConfirmationStore, TenantRepository, ToolOutput
+from shopmcp_domain.ports import (
+    Clock,
+    TenantRepository,
+    ToolOutput,
+)
 from shopmcp_domain.services import playbooks as use_cases
 from shopmcp_domain.services.confirmation_flow import (
     ApprovalRequest,

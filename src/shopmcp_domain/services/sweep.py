@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shopmcp_domain.confirmation_ports import ConfirmationStore
 from shopmcp_domain.plans import PlanTier
 from shopmcp_domain.ports import (
     Clock,
-    ConfirmationStore,
     RetentionStore,
 )
 from shopmcp_domain.retention import (

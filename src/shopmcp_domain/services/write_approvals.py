@@ -19,9 +19,13 @@ from collections.abc import Sequence
 from shopmcp_domain.accounts import Role
 from shopmcp_domain.approvals import ApprovalId, ApprovalState, WriteApproval
 from shopmcp_domain.audit import audit_entry
+from shopmcp_domain.confirmation_ports import WriteApprovalReview
 from shopmcp_domain.dashboard_errors import RoleRequired
 from shopmcp_domain.errors import NotFound
-from shopmcp_domain.ports import Clock, TenantRepository, WriteApprovalReview
+from shopmcp_domain.ports import (
+    Clock,
+    TenantRepository,
+)
 from shopmcp_domain.services.dashboard import Access
 
 # Who may approve or reject a pending write.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import attrs
 import typer
 
+from shopmcp_domain.confirmation_ports import ConfirmationStore, WriteApprovalReview
 from shopmcp_domain.errors import ShopMcpError
 from shopmcp_domain.identity import AdminDirectory, IdentityStore
 from shopmcp_domain.ids import WorkspaceId
@@ -19,13 +20,11 @@ from shopmcp_domain.platforms import Platform
 from shopmcp_domain.ports import (
     AuditChainReader,
     Clock,
-    ConfirmationStore,
     CredentialProbe,
     CredentialVault,
     RetentionStore,
     StoreAddressCheck,
     TenantRepository,
-    WriteApprovalReview,
 )
 from shopmcp_entrypoints.settings import Settings
 
