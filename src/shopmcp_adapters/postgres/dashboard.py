@@ -11,12 +11,12 @@ import asyncpg
 
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
+from shopmcp_adapters.postgres._repo import WorkspaceRepo, affected_rows
 from shopmcp_adapters.postgres._rows import Conn
 from shopmcp_domain.accounts import Member, Membership, Role
 from shopmcp_domain.audit import AuditEntry
 from shopmcp_domain.erasure import ErasureRequest
-from shopmcp_domain.errors import CrossTenantWrite
-from shopmcp_domain.ids import AccountId, AuditEntryId, WorkspaceId
+from shopmcp_domain.ids import AccountId, AuditEntryId
 from shopmcp_domain.usage import ToolUsage, UsageEvent, UsageQuery
 
 # Every filter is a bind parameter that may be null (null matches everything): one constant
@@ -75,10 +75,6 @@ INSERT_AUDIT_SQL = (
 )
 
 
-def _affected(status: str) -> int:
-    return int(status.rsplit(" ", 1)[-1])
-
-
 async def insert_audit(conn: Conn | asyncpg.Pool, entry: AuditEntry) -> None:
     """Append one audit entry (the owner side's staff actions use it too)."""
     await conn.execute(INSERT_AUDIT_SQL, *_audit_values(entry))
@@ -98,17 +94,7 @@ def _audit_values(entry: AuditEntry) -> tuple[object, ...]:
     )
 
 
-class _Repo:
-    def __init__(self, conn: Conn, workspace_id: WorkspaceId) -> None:
-        self._conn = conn
-        self._ws = workspace_id
-
-    def _own(self, workspace_id: WorkspaceId) -> None:
-        if workspace_id != self._ws:
-            raise CrossTenantWrite()
-
-
-class PostgresMembers(_Repo):
+class PostgresMembers(WorkspaceRepo):
     async def list(self) -> Sequence[Member]:
         rows = await self._conn.fetch(_MEMBERS_SQL, self._ws)
         return [_rows.member(row) for row in rows]
@@ -137,7 +123,7 @@ class PostgresMembers(_Repo):
             account_id,
             role.value,
         )
-        return _affected(status) > 0
+        return affected_rows(status) > 0
 
     async def remove(self, account_id: AccountId) -> bool:
         status = await self._conn.execute(
@@ -145,10 +131,10 @@ class PostgresMembers(_Repo):
             self._ws,
             account_id,
         )
-        return _affected(status) > 0
+        return affected_rows(status) > 0
 
 
-class PostgresAuditEntries(_Repo):
+class PostgresAuditEntries(WorkspaceRepo):
     async def add(self, entry: AuditEntry) -> None:
         self._own(entry.workspace_id)
         async with domain_errors(self._conn, "audit entry exists"):
@@ -162,7 +148,7 @@ class PostgresAuditEntries(_Repo):
         return [_rows.audit_entry(row) for row in rows]
 
 
-class PostgresErasureRequests(_Repo):
+class PostgresErasureRequests(WorkspaceRepo):
     async def get(self) -> ErasureRequest | None:
         row = await self._conn.fetchrow(
             "select workspace_id, requested_at, requested_by, requested_by_label "
@@ -184,7 +170,7 @@ class PostgresErasureRequests(_Repo):
             )
 
 
-class UsageReview(_Repo):
+class UsageReview(WorkspaceRepo):
     """The usage review's reads, mixed into ``PostgresUsage``."""
 
     async def search(self, query: UsageQuery) -> Sequence[UsageEvent]:

@@ -18,6 +18,7 @@ import asyncpg
 
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
+from shopmcp_adapters.postgres._repo import affected_rows
 from shopmcp_adapters.postgres._rows import Conn
 from shopmcp_domain.accounts import Account, AccountMembership, Role, Session, SignInCode
 from shopmcp_domain.errors import NotFound
@@ -64,10 +65,6 @@ _MEMBERSHIPS_SQL = (
     "join shopmcp.workspaces w on w.id = m.workspace_id where m.account_id = $1 "
     "order by w.created_at, w.id"
 )
-
-
-def _affected(status: str) -> int:
-    return int(status.rsplit(" ", 1)[-1])
 
 
 class _Repo:
@@ -139,7 +136,7 @@ class PostgresSessions(_Repo):
             session.expires_at,
             session.revoked_at,
         )
-        if _affected(status) == 0:
+        if affected_rows(status) == 0:
             raise NotFound("session")
 
     async def list_for(self, account_id: AccountId) -> Sequence[Session]:
@@ -187,7 +184,7 @@ class PostgresSignInCodes(_Repo):
             code.attempts,
             code.consumed_at,
         )
-        if _affected(status) == 0:
+        if affected_rows(status) == 0:
             raise NotFound("code")
 
     async def count_since(self, email: str, since: dt.datetime) -> int:
@@ -216,7 +213,7 @@ class PostgresSignInCodes(_Repo):
             email,
             created_before,
         )
-        return _affected(status)
+        return affected_rows(status)
 
 
 class PostgresMemberships(_Repo):

@@ -7,6 +7,7 @@ import datetime as dt
 
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
+from shopmcp_adapters.postgres._repo import affected_rows
 from shopmcp_adapters.postgres._rows import Conn
 from shopmcp_domain.errors import (
     CrossTenantWrite,
@@ -28,10 +29,6 @@ _GET_FOR_UPDATE_SQL = (
     "verifier_envelope_version, completed_at, connection_ids, error from shopmcp.oauth_flows "
     "where workspace_id = $1 and id = $2 for update"
 )
-
-
-def _affected(status: str) -> int:
-    return int(status.rsplit(" ", 1)[-1])
 
 
 class PostgresOAuthFlows:
@@ -81,7 +78,7 @@ class PostgresOAuthFlows:
             flow_id,
             at,
         )
-        return _affected(status) == 1
+        return affected_rows(status) == 1
 
     async def record_outcome(self, flow_id: OAuthFlowId, outcome: FlowOutcome) -> None:
         status = await self._conn.execute(
@@ -93,7 +90,7 @@ class PostgresOAuthFlows:
             list(outcome.connection_ids),
             outcome.error,
         )
-        if _affected(status) == 0:
+        if affected_rows(status) == 0:
             raise NotFound("flow")
 
     async def purge(self, expired_before: dt.datetime) -> int:
@@ -102,4 +99,4 @@ class PostgresOAuthFlows:
             self._ws,
             expired_before,
         )
-        return _affected(status)
+        return affected_rows(status)

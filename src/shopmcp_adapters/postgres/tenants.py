@@ -23,6 +23,7 @@ import asyncpg
 
 from shopmcp_adapters.postgres import _rows
 from shopmcp_adapters.postgres._errors import domain_errors
+from shopmcp_adapters.postgres._repo import WorkspaceRepo, affected_rows
 from shopmcp_adapters.postgres._rows import Conn
 from shopmcp_adapters.postgres.confirmations import PostgresWriteApprovalDecisions
 from shopmcp_adapters.postgres.dashboard import (
@@ -32,16 +33,15 @@ from shopmcp_adapters.postgres.dashboard import (
     UsageReview,
 )
 from shopmcp_adapters.postgres.oauth_flows import PostgresOAuthFlows
+from shopmcp_adapters.postgres.playbooks import PostgresPlaybooks
 from shopmcp_domain.connections import Connection, ConnectionStatus
 from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.errors import (
     Conflict,
-    CrossTenantWrite,
     NotFound,
 )
-from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, PlaybookId, WorkspaceId
+from shopmcp_domain.ids import ConnectionId, CredentialId, KeyId, WorkspaceId
 from shopmcp_domain.keys import McpKey
-from shopmcp_domain.playbooks import Playbook, PlaybookVersion
 from shopmcp_domain.usage import MeterRecord, UsageEvent
 from shopmcp_domain.workspaces import Workspace
 
@@ -52,23 +52,6 @@ RECENT_USAGE_SQL = (
     "error_class, created_at, cache_hit, playbook_id, playbook_version, redactions "
     "from shopmcp.usage_events where workspace_id = $1 order by created_at desc limit $2"
 )
-
-
-def _affected(status: str) -> int:
-    """Rows affected, from a command tag such as ``UPDATE 1``."""
-    return int(status.rsplit(" ", 1)[-1])
-
-
-class _Repo:
-    def __init__(self, conn: Conn, workspace_id: WorkspaceId) -> None:
-        self._conn = conn
-        self._ws = workspace_id
-
-    def _own(self, workspace_id: WorkspaceId) -> None:
-        # Updates address rows by (this workspace, id), so RLS alone would answer "not found"
-        # for another workspace's row; say what it is, as the in-memory store does.
-        if workspace_id != self._ws:
-            raise CrossTenantWrite()
 
 
 _WORKSPACE = (
@@ -83,7 +66,7 @@ _WORKSPACE_FOR_UPDATE = (
 )
 
 
-class PostgresWorkspaces(_Repo):
+class PostgresWorkspaces(WorkspaceRepo):
     async def get(self, *, for_update: bool = False) -> Workspace | None:
         if for_update:
             row = await self._conn.fetchrow(_WORKSPACE_FOR_UPDATE, self._ws)
@@ -125,11 +108,11 @@ class PostgresWorkspaces(_Repo):
                 sorted(p.value for p in workspace.confirmation_off),
                 workspace.write_approval.value,
             )
-        if _affected(status) == 0:
+        if affected_rows(status) == 0:
             raise NotFound("workspace")
 
 
-class PostgresConnections(_Repo):
+class PostgresConnections(WorkspaceRepo):
     async def list(self) -> Sequence[Connection]:
         rows = await self._conn.fetch(
             "select id, workspace_id, platform, store_ref, credential_id, scopes, status, "
@@ -189,7 +172,7 @@ class PostgresConnections(_Repo):
                 connection.display_name,
                 connection.created_at,
             )
-        if _affected(status) == 0:
+        if affected_rows(status) == 0:
             raise NotFound("connection")
 
     async def advance_credential_generation(
@@ -221,7 +204,7 @@ class PostgresConnections(_Repo):
             connection_id,
             status.value,
         )
-        if _affected(changed) == 0:
+        if affected_rows(changed) == 0:
             raise NotFound("connection")
 
     async def delete(self, connection_id: ConnectionId) -> bool:
@@ -257,7 +240,7 @@ async def _insert_credential(conn: Conn, credential: SealedCredential) -> None:
     )
 
 
-class PostgresCredentials(_Repo):
+class PostgresCredentials(WorkspaceRepo):
     async def get(
         self, credential_id: CredentialId, *, for_update: bool = False
     ) -> SealedCredential | None:
@@ -304,11 +287,11 @@ class PostgresCredentials(_Repo):
                 sealed.version,
                 sealed.generation,
             )
-        if _affected(status) == 0:
+        if affected_rows(status) == 0:
             raise NotFound("credential")
 
 
-class PostgresKeys(_Repo):
+class PostgresKeys(WorkspaceRepo):
     async def add(self, key: McpKey) -> None:
         async with domain_errors(self._conn, "key prefix taken"):
             await self._conn.execute(
@@ -340,7 +323,7 @@ class PostgresKeys(_Repo):
             key_id,
             at,
         )
-        return _affected(status) > 0
+        return affected_rows(status) > 0
 
 
 class PostgresUsage(UsageReview):
@@ -378,141 +361,6 @@ class PostgresUsage(UsageReview):
     async def recent(self, limit: int = 50) -> Sequence[UsageEvent]:
         rows = await self._conn.fetch(RECENT_USAGE_SQL, self._ws, limit)
         return [_rows.usage_event(row) for row in rows]
-
-
-LIST_PLAYBOOKS_SQL = (
-    "select id, workspace_id, name, description, template, arguments, created_at, mode, "
-    "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 order by name"
-)
-PLAYBOOK_BY_NAME_SQL = (
-    "select id, workspace_id, name, description, template, arguments, created_at, mode, "
-    "steps, version, builtin from shopmcp.playbooks where workspace_id = $1 and name = $2"
-)
-
-# A history row as a playbook row (its playbook_id as id) plus when the version was saved.
-PLAYBOOK_VERSIONS_SQL = (
-    "select playbook_id as id, workspace_id, name, description, template, arguments, "
-    "playbook_created_at, mode, steps, version, builtin, created_at "
-    "from shopmcp.playbook_versions where workspace_id = $1 and playbook_id = $2 "
-    "order by version desc"
-)
-PLAYBOOK_VERSION_SQL = (
-    "select playbook_id as id, workspace_id, name, description, template, arguments, "
-    "playbook_created_at, mode, steps, version, builtin, created_at "
-    "from shopmcp.playbook_versions where workspace_id = $1 and playbook_id = $2 "
-    "and version = $3"
-)
-ALL_PLAYBOOK_VERSIONS_SQL = (
-    "select playbook_id as id, workspace_id, name, description, template, arguments, "
-    "playbook_created_at, mode, steps, version, builtin, created_at "
-    "from shopmcp.playbook_versions where workspace_id = $1 "
-    "order by name, playbook_id, version"
-)
-
-
-class PostgresPlaybooks(_Repo):
-    async def list(self) -> Sequence[Playbook]:
-        rows = await self._conn.fetch(LIST_PLAYBOOKS_SQL, self._ws)
-        return [_rows.playbook(row) for row in rows]
-
-    async def get_by_name(self, name: str) -> Playbook | None:
-        row = await self._conn.fetchrow(PLAYBOOK_BY_NAME_SQL, self._ws, name)
-        return None if row is None else _rows.playbook(row)
-
-    async def add(self, playbook: Playbook) -> None:
-        async with domain_errors(self._conn, f"playbook {playbook.name!r} exists"):
-            await self._conn.execute(
-                "insert into shopmcp.playbooks (id, workspace_id, name, description, template, "
-                "arguments, created_at, mode, steps, version, builtin) "
-                "values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9::jsonb, $10, $11)",
-                playbook.id,
-                playbook.workspace_id,
-                playbook.name,
-                playbook.description,
-                playbook.template,
-                _rows.playbook_arguments(playbook),
-                playbook.created_at,
-                playbook.mode.value,
-                _rows.playbook_steps(playbook),
-                playbook.version,
-                playbook.builtin,
-            )
-            await self._keep(playbook, playbook.created_at)
-
-    async def replace(self, playbook: Playbook, *, saved_at: dt.datetime) -> bool:
-        # Only the next version of the stored one: a concurrent edit that got there first
-        # leaves this one refused (False) instead of silently overwritten.
-        async with domain_errors(
-            self._conn, f"playbook {playbook.name!r} version {playbook.version} exists"
-        ):
-            status = await self._conn.execute(
-                "update shopmcp.playbooks set description = $3, template = $4, "
-                "arguments = $5::jsonb, mode = $6, steps = $7::jsonb, version = $8, builtin = $9,"
-                " updated_at = $10 where workspace_id = $1 and id = $2 and version = $8 - 1",
-                self._ws,
-                playbook.id,
-                playbook.description,
-                playbook.template,
-                _rows.playbook_arguments(playbook),
-                playbook.mode.value,
-                _rows.playbook_steps(playbook),
-                playbook.version,
-                playbook.builtin,
-                saved_at,
-            )
-            if _affected(status) == 0:
-                return False
-            await self._keep(playbook, saved_at)
-        return True
-
-    async def _keep(self, playbook: Playbook, saved_at: dt.datetime) -> None:
-        await self._conn.execute(
-            "insert into shopmcp.playbook_versions (workspace_id, playbook_id, version, name, "
-            "description, template, arguments, mode, steps, builtin, playbook_created_at, "
-            "created_at) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12)",
-            playbook.workspace_id,
-            playbook.id,
-            playbook.version,
-            playbook.name,
-            playbook.description,
-            playbook.template,
-            _rows.playbook_arguments(playbook),
-            playbook.mode.value,
-            _rows.playbook_steps(playbook),
-            playbook.builtin,
-            playbook.created_at,
-            saved_at,
-        )
-
-    async def delete(self, playbook_id: PlaybookId) -> bool:
-        # The history stays (migration 0016): the audit trail outlives the playbook.
-        status = await self._conn.execute(
-            "delete from shopmcp.playbooks where workspace_id = $1 and id = $2",
-            self._ws,
-            playbook_id,
-        )
-        return _affected(status) > 0
-
-    async def versions(self, playbook_id: PlaybookId) -> Sequence[PlaybookVersion]:
-        rows = await self._conn.fetch(
-            PLAYBOOK_VERSIONS_SQL,
-            self._ws,
-            playbook_id,
-        )
-        return [_rows.playbook_version(row) for row in rows]
-
-    async def get_version(self, playbook_id: PlaybookId, version: int) -> PlaybookVersion | None:
-        row = await self._conn.fetchrow(
-            PLAYBOOK_VERSION_SQL,
-            self._ws,
-            playbook_id,
-            version,
-        )
-        return None if row is None else _rows.playbook_version(row)
-
-    async def all_versions(self) -> Sequence[PlaybookVersion]:
-        rows = await self._conn.fetch(ALL_PLAYBOOK_VERSIONS_SQL, self._ws)
-        return [_rows.playbook_version(row) for row in rows]
 
 
 class PostgresUnitOfWork:
