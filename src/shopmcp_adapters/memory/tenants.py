@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
@@ -22,6 +21,8 @@ from shopmcp_adapters.memory import dashboard
 from shopmcp_adapters.memory.changes import InMemoryChangeFeed
 from shopmcp_adapters.memory.confirmations import InMemoryConfirmationStore
 from shopmcp_adapters.memory.identity import IdentityFake
+from shopmcp_adapters.memory.playbooks import InMemoryPlaybooks
+from shopmcp_adapters.memory.repo_base import RepoBase
 from shopmcp_domain.accounts import CODE_RETENTION, Membership
 from shopmcp_domain.approvals import ApprovalId, ApprovalState, WriteApproval
 from shopmcp_domain.audit import AuditEntry
@@ -31,7 +32,6 @@ from shopmcp_domain.credentials import SealedCredential
 from shopmcp_domain.erasure import ErasureRequest
 from shopmcp_domain.errors import (
     Conflict,
-    CrossTenantWrite,
     NotFound,
 )
 from shopmcp_domain.ids import (
@@ -108,23 +108,7 @@ class _Partition:
         )
 
 
-class _Base:
-    def __init__(self, uow: _UnitOfWork) -> None:
-        self._uow = uow
-
-    @property
-    def _p(self) -> _Partition:
-        return self._uow.partition
-
-    def _own(self, workspace_id: WorkspaceId) -> None:
-        if workspace_id != self._uow.workspace_id:
-            raise CrossTenantWrite()
-
-    def _changed(self, kind: ChangeKind, object_id: uuid.UUID) -> None:
-        self._uow.changes.append(Change(kind, self._uow.workspace_id, object_id))
-
-
-class _Workspaces(_Base):
+class _Workspaces(RepoBase):
     async def get(self, *, for_update: bool = False) -> Workspace | None:
         # One unit of work at a time per workspace here: nothing to lock.
         return self._p.workspace
@@ -144,7 +128,7 @@ class _Workspaces(_Base):
         self._changed(ChangeKind.WORKSPACE, workspace.id)
 
 
-class _Connections(_Base):
+class _Connections(RepoBase):
     async def list(self) -> Sequence[Connection]:
         return sorted(self._p.connections.values(), key=lambda c: (c.created_at, str(c.id)))
 
@@ -210,7 +194,7 @@ class _Connections(_Base):
         return True
 
 
-class _Credentials(_Base):
+class _Credentials(RepoBase):
     async def get(
         self, credential_id: CredentialId, *, for_update: bool = False
     ) -> SealedCredential | None:
@@ -227,7 +211,7 @@ class _Credentials(_Base):
         self._changed(ChangeKind.CREDENTIAL, sealed.id)
 
 
-class _Keys(_Base):
+class _Keys(RepoBase):
     def __init__(self, uow: _UnitOfWork, store: InMemoryTenantStore) -> None:
         super().__init__(uow)
         self._store = store
@@ -255,7 +239,7 @@ class _Keys(_Base):
         return True
 
 
-class _Usage(_Base):
+class _Usage(RepoBase):
     async def record(self, event: UsageEvent, meter: MeterRecord) -> None:
         self._own(event.workspace_id)
         self._own(meter.workspace_id)
@@ -280,60 +264,7 @@ class _Usage(_Base):
         return {p: t for p, t in dashboard.last_used(self._p.usage).items() if p in prefixes}
 
 
-class _Playbooks(_Base):
-    async def list(self) -> Sequence[Playbook]:
-        return sorted(self._p.playbooks.values(), key=lambda p: p.name)
-
-    async def get_by_name(self, name: str) -> Playbook | None:
-        return next((p for p in self._p.playbooks.values() if p.name == name), None)
-
-    async def add(self, playbook: Playbook) -> None:
-        self._own(playbook.workspace_id)
-        if self._p.workspace is None:
-            raise NotFound("workspace")
-        if await self.get_by_name(playbook.name) is not None:
-            raise Conflict(f"playbook {playbook.name!r} exists")
-        self._keep(playbook, playbook.created_at)
-        self._p.playbooks[playbook.id] = playbook
-
-    async def replace(self, playbook: Playbook, *, saved_at: dt.datetime) -> bool:
-        self._own(playbook.workspace_id)
-        stored = self._p.playbooks.get(playbook.id)
-        if stored is None or stored.version != playbook.version - 1:
-            return False
-        self._keep(playbook, saved_at)
-        self._p.playbooks[playbook.id] = playbook
-        return True
-
-    def _keep(self, playbook: Playbook, saved_at: dt.datetime) -> None:
-        # PostgreSQL's primary key (workspace, playbook, version): a version is never rewritten.
-        if (playbook.id, playbook.version) in self._p.playbook_versions:
-            raise Conflict(f"playbook {playbook.name!r} version {playbook.version} exists")
-        self._p.playbook_versions[playbook.id, playbook.version] = PlaybookVersion(
-            playbook, saved_at
-        )
-
-    async def delete(self, playbook_id: PlaybookId) -> bool:
-        return self._p.playbooks.pop(playbook_id, None) is not None
-
-    async def versions(self, playbook_id: PlaybookId) -> Sequence[PlaybookVersion]:
-        return sorted(
-            (v for (pid, _), v in self._p.playbook_versions.items() if pid == playbook_id),
-            key=lambda v: v.version,
-            reverse=True,
-        )
-
-    async def get_version(self, playbook_id: PlaybookId, version: int) -> PlaybookVersion | None:
-        return self._p.playbook_versions.get((playbook_id, version))
-
-    async def all_versions(self) -> Sequence[PlaybookVersion]:
-        return sorted(
-            self._p.playbook_versions.values(),
-            key=lambda v: (v.playbook.name, str(v.playbook.id), v.version),
-        )
-
-
-class _OAuthFlows(_Base):
+class _OAuthFlows(RepoBase):
     async def add(self, flow: OAuthFlow) -> None:
         self._own(flow.workspace_id)
         if self._p.workspace is None:
@@ -378,7 +309,7 @@ class _UnitOfWork:
         self.credentials = _Credentials(self)
         self.keys = _Keys(self, store)
         self.usage = _Usage(self)
-        self.playbooks = _Playbooks(self)
+        self.playbooks = InMemoryPlaybooks(self)
         self.oauth_flows = _OAuthFlows(self)
         self.members = dashboard.Members(self)
         self.audit_entries = dashboard.AuditEntries(self)
